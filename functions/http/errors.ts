@@ -1,0 +1,53 @@
+import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import {
+  ConflictError,
+  type DomainError,
+  ForbiddenError,
+  MalformedJsonError,
+  NotFoundError,
+  PayloadTooLargeError,
+  RuleViolationError,
+  UnauthorizedError,
+  ValidationError,
+} from "../../shared/domain/errors.ts";
+
+// The one table from error class to HTTP status; first match by instanceof wins.
+const statusTable: [new (...args: never[]) => DomainError, number][] = [
+  [ValidationError, 400],
+  [MalformedJsonError, 400],
+  [UnauthorizedError, 401],
+  [ForbiddenError, 403],
+  [NotFoundError, 404],
+  [ConflictError, 409],
+  [PayloadTooLargeError, 413],
+  [RuleViolationError, 422],
+];
+
+export function statusFor(error: DomainError): number {
+  for (const [type, status] of statusTable) if (error instanceof type) return status;
+  return 400;
+}
+
+export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+    body: JSON.stringify(body),
+  };
+}
+
+export function errorResponse(error: DomainError): APIGatewayProxyStructuredResultV2 {
+  const body: { code: string; message: string; details?: unknown } = {
+    code: error.code,
+    message: error.message,
+  };
+  if (error.details) body.details = error.details;
+  return jsonResponse(statusFor(error), { error: body });
+}
+
+/** 5xx bodies carry only the request id: the cause goes to the log, never to the client. */
+export function internalErrorResponse(requestId: string): APIGatewayProxyStructuredResultV2 {
+  return jsonResponse(500, {
+    error: { code: "INTERNAL", message: `Something went wrong on our side (request ${requestId})` },
+  });
+}

@@ -1,0 +1,195 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { functionName, type Manifest } from "../manifest.ts";
+import { loadHandler } from "./handlers.ts";
+import type { DevIssuer } from "./identity.ts";
+import { lambdaContext } from "./lambda-context.ts";
+
+/** API Gateway HTTP APIs refuse request bodies over 10 MB; so does the adapter. */
+const MAX_GATEWAY_BODY_BYTES = 10 * 1024 * 1024;
+
+interface CompiledRoute {
+  method: string;
+  path: string;
+  pattern: RegExp;
+  params: string[];
+  handler: string;
+  auth: boolean;
+}
+
+function compile(manifest: Manifest): CompiledRoute[] {
+  return manifest.routes.map((route) => {
+    const params: string[] = [];
+    const source = route.path
+      .split("/")
+      .map((segment) => {
+        const param = /^\{(\w+)\}$/.exec(segment);
+        if (!param?.[1]) return segment.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
+        params.push(param[1]);
+        return "([^/]+)";
+      })
+      .join("/");
+    return { ...route, pattern: new RegExp(`^${source}$`), params };
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+  res.end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | "too-large"> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_GATEWAY_BODY_BYTES) return "too-large";
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Claims as the HTTP API authorizer passes them: every value a string. */
+function gatewayClaims(payload: Record<string, unknown>): Record<string, string> {
+  const claims: Record<string, string> = {};
+  for (const [name, value] of Object.entries(payload)) {
+    claims[name] = Array.isArray(value) ? `[${value.join(" ")}]` : String(value);
+  }
+  return claims;
+}
+
+export interface HttpAdapterOptions {
+  manifest: Manifest;
+  issuer: DevIssuer;
+  /** Called after each request, for the console log. */
+  onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
+}
+
+/**
+ * Serves manifest routes the way API Gateway's HTTP API does: payload format 2.0 events, JWT
+ * verification on routes that need it (claims passed through, 401 otherwise), `$default` for the rest.
+ */
+export function createHttpAdapter(options: HttpAdapterOptions): Server {
+  const routes = compile(options.manifest);
+  return createServer((req, res) => {
+    const started = performance.now();
+    handle(req, res)
+      .catch((error: unknown) => {
+        console.error("local adapter failure", error);
+        if (!res.headersSent)
+          send(res, 500, { error: { code: "INTERNAL", message: "Local adapter failure" } });
+      })
+      .finally(() => {
+        options.onRequest?.({
+          method: req.method ?? "",
+          path: req.url ?? "",
+          status: res.statusCode,
+          ms: performance.now() - started,
+        });
+      });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const method = (req.method ?? "GET").toUpperCase();
+    const body = await readBody(req);
+    if (body === "too-large") {
+      send(res, 413, { error: { code: "PAYLOAD_TOO_LARGE", message: "Request body is larger than 10 MB" } });
+      return;
+    }
+    let route: CompiledRoute | undefined;
+    let pathParameters: Record<string, string> | undefined;
+    for (const candidate of routes) {
+      if (candidate.method !== method) continue;
+      const match = candidate.pattern.exec(url.pathname);
+      if (!match) continue;
+      route = candidate;
+      if (candidate.params.length > 0) {
+        pathParameters = Object.fromEntries(
+          candidate.params.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? "")]),
+        );
+      }
+      break;
+    }
+
+    let claims: Record<string, string> | undefined;
+    if (route?.auth) {
+      const header = req.headers.authorization ?? "";
+      const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+      if (!token) {
+        send(res, 401, { error: { code: "UNAUTHORIZED", message: "A bearer token is required" } });
+        return;
+      }
+      try {
+        claims = gatewayClaims(await options.issuer.verify(token));
+      } catch {
+        send(res, 401, { error: { code: "UNAUTHORIZED", message: "The bearer token is not valid" } });
+        return;
+      }
+    }
+
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(",") : value;
+    }
+    const query = url.searchParams;
+    const queryStringParameters: Record<string, string> = {};
+    for (const name of new Set(query.keys())) queryStringParameters[name] = query.getAll(name).join(",");
+    const now = new Date();
+    const routeKey = route ? `${route.method} ${route.path}` : "$default";
+    const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
+      version: "2.0",
+      routeKey,
+      rawPath: url.pathname,
+      rawQueryString: url.search.slice(1),
+      headers,
+      ...(query.size > 0 ? { queryStringParameters } : {}),
+      ...(pathParameters ? { pathParameters } : {}),
+      requestContext: {
+        accountId: "000000000000",
+        apiId: "local",
+        domainName: headers.host ?? "localhost",
+        domainPrefix: "localhost",
+        http: {
+          method,
+          path: url.pathname,
+          protocol: `HTTP/${req.httpVersion}`,
+          sourceIp: req.socket.remoteAddress ?? "127.0.0.1",
+          userAgent: headers["user-agent"] ?? "",
+        },
+        requestId: randomUUID(),
+        routeKey,
+        stage: "$default",
+        time: now.toUTCString(),
+        timeEpoch: now.getTime(),
+        authorizer: claims
+          ? { principalId: "", integrationLatency: 0, jwt: { claims, scopes: [] } }
+          : undefined,
+      } as APIGatewayProxyEventV2WithJWTAuthorizer["requestContext"],
+      isBase64Encoded: false,
+      ...(body.length > 0 ? { body: body.toString("utf8") } : {}),
+    };
+
+    const modulePath = route?.handler ?? options.manifest.notFound;
+    const handler = await loadHandler(modulePath);
+    const result: unknown = await handler(event, lambdaContext(functionName(modulePath)));
+    writeResult(res, result);
+  }
+}
+
+/** Applies API Gateway's rules for turning a payload-2.0 result into an HTTP response. */
+function writeResult(res: ServerResponse, result: unknown): void {
+  if (typeof result === "object" && result !== null && "statusCode" in result) {
+    const structured = result as APIGatewayProxyStructuredResultV2;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(structured.headers ?? {})) headers[name] = String(value);
+    res.writeHead(structured.statusCode ?? 200, headers);
+    const body = structured.body ?? "";
+    res.end(structured.isBase64Encoded ? Buffer.from(body, "base64") : body);
+    return;
+  }
+  // A bare value is sent as a JSON 200, as the gateway does.
+  send(res, 200, result);
+}

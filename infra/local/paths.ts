@@ -1,0 +1,9 @@
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root, whatever the current directory. */
+export const repoRoot = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+
+/** Local state (store files, the development signing key); never committed. */
+export const dataDir = resolve(repoRoot, ".data");
+export const devIssuerKeyFile = resolve(dataDir, "dev-issuer-key.json");

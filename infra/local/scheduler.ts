@@ -1,0 +1,35 @@
+import type { ScheduledEvent } from "aws-lambda";
+import { functionName, type ScheduleEntry } from "../manifest.ts";
+import { loadHandler } from "./handlers.ts";
+import { lambdaContext } from "./lambda-context.ts";
+
+/** The EventBridge event a rate rule delivers. */
+export function scheduledEvent(entry: ScheduleEntry, time = new Date()): ScheduledEvent {
+  return {
+    version: "0",
+    id: `${entry.name}-${time.getTime()}`,
+    "detail-type": "Scheduled Event",
+    source: "aws.events",
+    account: "000000000000",
+    time: time.toISOString(),
+    region: "local",
+    resources: [`arn:aws:events:local:000000000000:rule/${entry.name}`],
+    detail: {},
+  };
+}
+
+/** Runs one scheduled handler now, as EventBridge would. */
+export async function runSchedule(entry: ScheduleEntry): Promise<void> {
+  const handler = await loadHandler(entry.handler);
+  await handler(scheduledEvent(entry), lambdaContext(functionName(entry.handler)));
+}
+
+/** Runs each schedule every `everyMinutes`; a failing run is logged and the next one still happens. */
+export function startScheduler(entries: readonly ScheduleEntry[]): { stop(): void } {
+  const timers = entries.map((entry) =>
+    setInterval(() => {
+      runSchedule(entry).catch((error: unknown) => console.error(`schedule ${entry.name} failed`, error));
+    }, entry.everyMinutes * 60_000),
+  );
+  return { stop: () => timers.forEach(clearInterval) };
+}

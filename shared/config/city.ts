@@ -1,0 +1,126 @@
+import { z } from "../zod.ts";
+
+export const languageCodes = ["en", "nl", "fr", "de", "es"] as const;
+export const languageSchema = z.enum(languageCodes);
+export type Language = z.infer<typeof languageSchema>;
+
+const slug = z.string().check(z.regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be a lowercase slug like old-town"));
+const hhmm = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a 24-hour time like 21:30"));
+const latitude = z.number().check(z.gte(-90), z.lte(90));
+const longitude = z.number().check(z.gte(-180), z.lte(180));
+const minutes = z.int().check(z.gte(0), z.lte(1_000_000));
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function uniqueIds(items: readonly { id: string }[]): boolean {
+  return new Set(items.map((i) => i.id)).size === items.length;
+}
+
+export const citySchema = z
+  .strictObject({
+    /** Short id used in resource and table names. */
+    id: slug.check(z.maxLength(24)),
+    name: z.string().check(z.minLength(1), z.maxLength(80)),
+    languages: z
+      .strictObject({
+        default: languageSchema,
+        offered: z.array(languageSchema).check(z.minLength(1)),
+      })
+      .check(
+        z.refine((l) => l.offered.includes(l.default), {
+          message: "default must be one of the offered languages",
+          path: ["default"],
+        }),
+      ),
+    timezone: z.string().check(z.refine(isTimeZone, "must be an IANA time zone such as Europe/Brussels")),
+    map: z
+      .strictObject({
+        centre: z.strictObject({ lat: latitude, lon: longitude }),
+        bounds: z.strictObject({ south: latitude, west: longitude, north: latitude, east: longitude }),
+      })
+      .check(
+        z.refine((m) => m.bounds.south < m.bounds.north && m.bounds.west < m.bounds.east, {
+          message: "south must be below north and west left of east",
+          path: ["bounds"],
+        }),
+        z.refine(
+          (m) =>
+            m.centre.lat >= m.bounds.south &&
+            m.centre.lat <= m.bounds.north &&
+            m.centre.lon >= m.bounds.west &&
+            m.centre.lon <= m.bounds.east,
+          { message: "centre must lie inside bounds", path: ["centre"] },
+        ),
+      ),
+    areas: z
+      .array(z.strictObject({ id: slug, name: z.string().check(z.minLength(1), z.maxLength(80)) }))
+      .check(z.minLength(1), z.refine(uniqueIds, "area ids must be unique")),
+    skills: z
+      .array(
+        z.strictObject({
+          id: slug,
+          name: z.string().check(z.minLength(1), z.maxLength(80)),
+          /** Posts in a sensitive category (e.g. home visits) are shown only to verified members. */
+          sensitive: z.optional(z.boolean()),
+        }),
+      )
+      .check(z.minLength(1), z.refine(uniqueIds, "skill category ids must be unique")),
+    ledger: z.strictObject({
+      defaultCreditLimitMinutes: minutes,
+      defaultMaxBalanceMinutes: minutes,
+    }),
+    notifications: z.strictObject({
+      quietHours: z.strictObject({ start: hhmm, end: hhmm }),
+    }),
+  })
+  .check(
+    z.refine((c) => c.languages.offered.length === new Set(c.languages.offered).size, {
+      message: "offered languages must not repeat",
+      path: ["languages", "offered"],
+    }),
+  );
+
+export type City = z.infer<typeof citySchema>;
+
+/** Thrown when a city file does not satisfy the schema; the message names every bad field and its rule. */
+export class CityConfigError extends Error {
+  constructor(source: string, issues: readonly { path: readonly PropertyKey[]; message: string }[]) {
+    const lines = issues.map(
+      (i) => `  - ${i.path.length ? i.path.map(String).join(".") : "(root)"}: ${i.message}`,
+    );
+    super(`City configuration ${source} is invalid:\n${lines.join("\n")}`);
+    this.name = "CityConfigError";
+  }
+}
+
+/**
+ * Validates a parsed city document.
+ * @throws CityConfigError naming each failing field and rule.
+ */
+export function parseCity(data: unknown, source = "(inline)"): City {
+  const result = z.safeParse(citySchema, data);
+  if (!result.success) throw new CityConfigError(source, result.error.issues);
+  return result.data;
+}
+
+/**
+ * Parses the JSON text of a city file.
+ * @throws CityConfigError when the text is not JSON or the document is invalid.
+ */
+export function parseCityJson(text: string, source = "(inline)"): City {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new CityConfigError(source, [{ path: [], message: `not valid JSON (${reason})` }]);
+  }
+  return parseCity(data, source);
+}

@@ -1,0 +1,37 @@
+import { z } from "../zod.ts";
+import { type City, parseCityJson } from "./city.ts";
+
+const envSchema = z.object({
+  TABLE_NAME: z.string().check(z.minLength(1)),
+  /** Set only off-AWS (the embedded store, or any DynamoDB-compatible endpoint). */
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
+  /** The validated city file as JSON; inlined into Lambda bundles at synth, set by the local runtime. */
+  CITY_CONFIG: z.string().check(z.minLength(2)),
+});
+
+export interface RuntimeConfig {
+  tableName: string;
+  endpoint: string | undefined;
+  city: City;
+}
+
+let cached: RuntimeConfig | undefined;
+
+/**
+ * The process configuration, parsed once and cached (a Lambda cold start fails fast here).
+ * @throws Error naming each missing or malformed variable.
+ */
+export function runtimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  if (cached) return cached;
+  const parsed = z.safeParse(envSchema, env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Mutua runtime configuration is invalid: ${problems}`);
+  }
+  cached = {
+    tableName: parsed.data.TABLE_NAME,
+    endpoint: parsed.data.DYNAMODB_ENDPOINT,
+    city: parseCityJson(parsed.data.CITY_CONFIG, "CITY_CONFIG"),
+  };
+  return cached;
+}

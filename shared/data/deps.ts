@@ -1,0 +1,27 @@
+import { monotonicFactory } from "ulid";
+import { runtimeConfig } from "../config/runtime.ts";
+import { systemClock } from "../domain/clock.ts";
+import type { Deps } from "../domain/ports.ts";
+import { DynamoAuditRepository } from "./audit-repository.ts";
+import { createDocumentClient } from "./client.ts";
+import { DynamoMemberRepository } from "./member-repository.ts";
+import { DynamoStatsRepository } from "./stats-repository.ts";
+
+let cached: Deps | undefined;
+
+/** The production dependency set, built once per process from the runtime configuration. */
+export function productionDeps(): Deps {
+  if (cached) return cached;
+  const config = runtimeConfig();
+  const db = createDocumentClient(config.endpoint);
+  const ulid = monotonicFactory();
+  cached = {
+    city: config.city,
+    clock: systemClock,
+    ids: { next: () => ulid() },
+    members: new DynamoMemberRepository(db, config.tableName),
+    audit: new DynamoAuditRepository(db, config.tableName),
+    stats: new DynamoStatsRepository(db, config.tableName),
+  };
+  return cached;
+}

@@ -1,0 +1,15 @@
+/**
+ * Every key string in the table is built here, so the entity/key chart in the README has exactly
+ * one implementation. Prefixes are upper-case entity names; ids are ULIDs or subjects.
+ */
+export const keys = {
+  member: (memberId: string) => ({ pk: `MEMBER#${memberId}`, sk: "PROFILE" }),
+  /** Maps an identity provider subject (Cognito `sub`) to a member; one item per subject. */
+  identity: (subject: string) => ({ pk: `IDENTITY#${subject}`, sk: "IDENTITY" }),
+  auditEntry: (subjectId: string, at: string, eventId: string) => ({
+    pk: `AUDIT#${subjectId}`,
+    sk: `${at}#${eventId}`,
+  }),
+  membersByStatus: (status: string, area: string) => `MEMBERS#${status}#${area}`,
+  cityStats: (date: string) => ({ pk: "CITYSTATS", sk: date }),
+} as const;

@@ -1,0 +1,86 @@
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { ConflictError } from "../domain/errors.ts";
+import { type Member, type MemberStatus, memberSchema } from "../domain/member.ts";
+import type { MemberRepository } from "../domain/ports.ts";
+import { z } from "../zod.ts";
+import { keys } from "./keys.ts";
+
+const identityLinkSchema = z.object({ memberId: z.string() });
+
+export class DynamoMemberRepository implements MemberRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(memberId: string): Promise<Member | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.member(memberId), ConsistentRead: true }),
+    );
+    return Item ? memberSchema.parse(Item) : undefined;
+  }
+
+  async getBySubject(subject: string): Promise<Member | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.identity(subject), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    return this.get(identityLinkSchema.parse(Item).memberId);
+  }
+
+  async create(member: Member, subject: string | undefined): Promise<void> {
+    // Create-only: attribute_not_exists on both items so neither a member nor a login is overwritten.
+    const items: Record<string, unknown>[] = [
+      {
+        ...keys.member(member.memberId),
+        entity: "Member",
+        ...member,
+        statusPk: keys.membersByStatus(member.status, member.area),
+        statusSk: `${member.createdAt}#${member.memberId}`,
+      },
+    ];
+    if (subject) {
+      items.push({ ...keys.identity(subject), entity: "IdentityLink", memberId: member.memberId, subject });
+    }
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: items.map((Item) => ({
+            Put: { TableName: this.tableName, Item, ConditionExpression: "attribute_not_exists(pk)" },
+          })),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        throw new ConflictError("A member with this id or login already exists");
+      }
+      throw error;
+    }
+  }
+
+  async countByStatus(status: MemberStatus, area: string): Promise<number> {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: "membersByStatus",
+          KeyConditionExpression: "statusPk = :pk",
+          ExpressionAttributeValues: { ":pk": keys.membersByStatus(status, area) },
+          Select: "COUNT",
+          ExclusiveStartKey: start,
+        }),
+      );
+      count += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return count;
+  }
+}

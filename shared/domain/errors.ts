@@ -1,0 +1,52 @@
+/** A field-level problem with a request, named by its dotted path. */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * Base of every error the domain raises on purpose. The `code` is part of the public API:
+ * clients switch on it, so codes never change meaning.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  readonly details: FieldIssue[] | undefined;
+  constructor(message: string, details?: FieldIssue[]) {
+    super(message);
+    this.name = new.target.name;
+    this.details = details;
+  }
+}
+
+export class ValidationError extends DomainError {
+  readonly code = "VALIDATION_FAILED";
+}
+
+export class MalformedJsonError extends DomainError {
+  readonly code = "MALFORMED_JSON";
+}
+
+export class PayloadTooLargeError extends DomainError {
+  readonly code = "PAYLOAD_TOO_LARGE";
+}
+
+export class UnauthorizedError extends DomainError {
+  readonly code = "UNAUTHORIZED";
+}
+
+export class ForbiddenError extends DomainError {
+  readonly code = "FORBIDDEN";
+}
+
+/** Also used for items that exist but that the caller may not see, so existence never leaks. */
+export class NotFoundError extends DomainError {
+  readonly code = "NOT_FOUND";
+}
+
+export class ConflictError extends DomainError {
+  readonly code = "CONFLICT";
+}
+
+export class RuleViolationError extends DomainError {
+  readonly code = "RULE_VIOLATION";
+}
