@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBClient as Client } from "@aws-sdk/client-dynamodb";
 import type { City } from "../../shared/config/city.ts";
-import { productionDeps } from "../../shared/data/deps.ts";
+import { productionDeps, resetProductionDeps } from "../../shared/data/deps.ts";
 import type { Deps } from "../../shared/domain/ports.ts";
 import { manifest as defaultManifest, type Manifest } from "../manifest.ts";
 import { type BootstrapResult, ensureTable } from "./bootstrap.ts";
@@ -63,6 +63,7 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
     process.env.DYNAMODB_ENDPOINT = store.endpoint;
     process.env.CITY_CONFIG = JSON.stringify(options.city);
     process.env.AWS_REGION ??= "local";
+    resetProductionDeps();
 
     const client: DynamoDBClient = new Client({
       endpoint: store.endpoint,

@@ -107,6 +107,11 @@ export class StreamPoller {
     await this.loop;
   }
 
+  /** Forgets every consumer's position, so the next pass redelivers from the oldest record. */
+  rewind(): void {
+    for (const state of this.states) state.positions = {};
+  }
+
   /** Polls until a full pass finds no records: every change so far has reached every consumer. */
   async drain(maxPasses = 100): Promise<void> {
     for (let pass = 0; pass < maxPasses; pass++) {

@@ -35,3 +35,8 @@ export function runtimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConf
   };
   return cached;
 }
+
+/** Forgets the cached configuration; the local runtime calls it when it points handlers at a new store. */
+export function resetRuntimeConfig(): void {
+  cached = undefined;
+}

@@ -1,5 +1,5 @@
 import { monotonicFactory } from "ulid";
-import { runtimeConfig } from "../config/runtime.ts";
+import { resetRuntimeConfig, runtimeConfig } from "../config/runtime.ts";
 import { systemClock } from "../domain/clock.ts";
 import type { Deps } from "../domain/ports.ts";
 import { DynamoAuditRepository } from "./audit-repository.ts";
@@ -24,4 +24,10 @@ export function productionDeps(): Deps {
     stats: new DynamoStatsRepository(db, config.tableName),
   };
   return cached;
+}
+
+/** Forgets the cached dependencies and configuration (the local runtime restarting on another store). */
+export function resetProductionDeps(): void {
+  cached = undefined;
+  resetRuntimeConfig();
 }

@@ -1,5 +1,6 @@
 import { memberStatuses } from "./member.ts";
 import type { CityStats, Deps } from "./ports.ts";
+import { localDate } from "./time.ts";
 
 /**
  * Counts members by status in every area of the city and stores the day's snapshot, so funder
@@ -16,7 +17,7 @@ export async function snapshotCityStats(
     membersByStatusAndArea[status] = counts;
   }
   const stats: CityStats = {
-    date: now.toISOString().slice(0, 10),
+    date: localDate(now, deps.city.timezone),
     membersByStatusAndArea,
     takenAt: now.toISOString(),
   };

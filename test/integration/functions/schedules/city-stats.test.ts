@@ -1,0 +1,30 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { runSchedule } from "../../../../infra/local/scheduler.ts";
+import { manifest } from "../../../../infra/manifest.ts";
+import { localDate } from "../../../../shared/domain/time.ts";
+import { startTestCity, type TestCity } from "../../../support/city.ts";
+
+let city: TestCity;
+beforeAll(async () => {
+  city = await startTestCity();
+});
+afterAll(async () => {
+  await city?.stop();
+});
+
+it("stores today's member counts by status and area from the index", async () => {
+  const entry = manifest.schedules.find((s) => s.name === "city-stats");
+  if (!entry) throw new Error("city-stats schedule missing from the manifest");
+  await runSchedule(entry);
+  const today = localDate(new Date(), city.runtime.deps.city.timezone);
+  const stats = await city.runtime.deps.stats.getSnapshot(today);
+  // The demo city: old-town has amira, dora and the kitchen active; fatou is pending in north-park.
+  expect(stats?.membersByStatusAndArea.active).toEqual({
+    "old-town": 3,
+    "canal-side": 2,
+    "north-park": 1,
+    hillcrest: 1,
+  });
+  expect(stats?.membersByStatusAndArea.pending?.["north-park"]).toBe(1);
+  expect(stats?.membersByStatusAndArea.suspended?.["old-town"]).toBe(0);
+});

@@ -1,0 +1,112 @@
+import { readFileSync } from "node:fs";
+import type { Context } from "aws-lambda";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { statusFor } from "../../../../functions/http/errors.ts";
+import { type HttpEvent, httpRoute } from "../../../../functions/http/stack.ts";
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  RuleViolationError,
+  UnauthorizedError,
+  ValidationError,
+} from "../../../../shared/domain/errors.ts";
+import { z } from "../../../../shared/zod.ts";
+
+beforeAll(() => {
+  process.env.TABLE_NAME = "unit";
+  // Nothing listens here: a route that reached the database would fail with a 500.
+  process.env.DYNAMODB_ENDPOINT = "http://127.0.0.1:9";
+  process.env.CITY_CONFIG = readFileSync(new URL("../../../../cities/example.json", import.meta.url), "utf8");
+});
+
+function event(overrides: Partial<HttpEvent> & { sub?: string } = {}): HttpEvent {
+  const { sub, ...rest } = overrides;
+  return {
+    version: "2.0",
+    routeKey: "POST /things",
+    rawPath: "/things",
+    rawQueryString: "",
+    headers: {},
+    isBase64Encoded: false,
+    requestContext: {
+      requestId: "req-1",
+      http: { method: "POST", path: "/things", protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "t" },
+      ...(sub ? { authorizer: { jwt: { claims: { sub }, scopes: [] } } } : {}),
+    },
+    ...rest,
+  } as HttpEvent;
+}
+
+const context = { awsRequestId: "aws-1", getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+
+const thing = z.strictObject({ name: z.string().check(z.maxLength(10)), count: z.int() });
+const run = vi.fn(async () => ({ status: 201, body: { ok: true } }));
+const memberRoute = httpRoute({ auth: "member", body: thing, maxBodyBytes: 100 }, run);
+const publicRoute = httpRoute({ auth: "public", body: thing }, run);
+
+function parse(result: unknown): {
+  statusCode: number;
+  body: { error?: { code: string; details?: unknown } };
+} {
+  const r = result as { statusCode: number; body: string };
+  return { statusCode: r.statusCode, body: JSON.parse(r.body) };
+}
+
+describe("the HTTP route stack", () => {
+  it("validates the body before any member lookup, naming each bad field", async () => {
+    const result = parse(
+      await memberRoute(
+        event({ sub: "s", body: JSON.stringify({ name: "x".repeat(11), count: 1.5, extra: 1 }) }),
+        context,
+      ),
+    );
+    expect(result.statusCode).toBe(400);
+    expect(result.body.error?.code).toBe("VALIDATION_FAILED");
+    const paths = ((result.body.error?.details ?? []) as { path: string }[]).map((d) => d.path).sort();
+    expect(paths).toEqual(["", "count", "name"]);
+    expect(run).not.toHaveBeenCalled();
+  });
+
+  it("answers 413 for a body over the route's limit, before parsing it", async () => {
+    const result = parse(await memberRoute(event({ sub: "s", body: "x".repeat(101) }), context));
+    expect(result).toMatchObject({ statusCode: 413, body: { error: { code: "PAYLOAD_TOO_LARGE" } } });
+  });
+
+  it("answers 401 when a protected route gets no verified subject", async () => {
+    const result = parse(
+      await memberRoute(event({ body: JSON.stringify({ name: "a", count: 1 }) }), context),
+    );
+    expect(result).toMatchObject({ statusCode: 401, body: { error: { code: "UNAUTHORIZED" } } });
+  });
+
+  it("masks unexpected failures as 500 with the request id and logs the cause", async () => {
+    const log = vi.spyOn(console, "error").mockImplementation(() => {});
+    // A valid body gets as far as the member lookup, which cannot reach a store.
+    const result = await memberRoute(
+      event({ sub: "s", body: JSON.stringify({ name: "a", count: 1 }) }),
+      context,
+    );
+    const parsed = parse(result);
+    expect(parsed.statusCode).toBe(500);
+    expect(parsed.body).toEqual({ error: { code: "INTERNAL", message: expect.stringContaining("req-1") } });
+    expect((result as { body: string }).body).not.toMatch(/ECONNREFUSED|at /);
+    expect(log).toHaveBeenCalled();
+    log.mockRestore();
+  });
+
+  it("passes the parsed body to the use-case and shapes its result", async () => {
+    const result = await publicRoute(event({ body: JSON.stringify({ name: "a", count: 2 }) }), context);
+    expect(parse(result)).toEqual({ statusCode: 201, body: { ok: true } });
+    expect(run).toHaveBeenCalledWith(expect.objectContaining({ body: { name: "a", count: 2 } }));
+  });
+
+  it("maps each domain error class to its status in one table", () => {
+    expect(statusFor(new ValidationError("x"))).toBe(400);
+    expect(statusFor(new UnauthorizedError("x"))).toBe(401);
+    expect(statusFor(new ForbiddenError("x"))).toBe(403);
+    expect(statusFor(new NotFoundError("x"))).toBe(404);
+    expect(statusFor(new ConflictError("x"))).toBe(409);
+    expect(statusFor(new RuleViolationError("x"))).toBe(422);
+  });
+});
