@@ -42,12 +42,17 @@ export const manifest: Manifest = {
   routes: [
     { method: "GET", path: "/health", handler: "functions/http/health.ts", auth: false },
     { method: "GET", path: "/me", handler: "functions/http/me.ts", auth: true },
+    // -- membership, profiles, organisations, inbox, coordinators --
+    // -- posts and search --
   ],
   notFound: "functions/http/not-found.ts",
   consumers: [
     { name: "audit-trail", handler: "functions/streams/audit-trail.ts", batchSize: 50, maxRetries: 3 },
   ],
-  schedules: [{ name: "city-stats", handler: "functions/schedules/city-stats.ts", everyMinutes: 24 * 60 }],
+  schedules: [
+    { name: "city-stats", handler: "functions/schedules/city-stats.ts", everyMinutes: 24 * 60 },
+    // -- posts and search --
+  ],
 };
 
 /** A stable, readable name for a handler module: `functions/http/me.ts` -> `http-me`. */

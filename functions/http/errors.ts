@@ -51,3 +51,11 @@ export function internalErrorResponse(requestId: string): APIGatewayProxyStructu
     error: { code: "INTERNAL", message: `Something went wrong on our side (request ${requestId})` },
   });
 }
+
+export function textResponse(
+  statusCode: number,
+  body: string,
+  contentType: string,
+): APIGatewayProxyStructuredResultV2 {
+  return { statusCode, headers: { "content-type": contentType, "cache-control": "no-store" }, body };
+}

@@ -5,6 +5,7 @@ import type {
   Context,
 } from "aws-lambda";
 import { productionDeps } from "../../shared/data/deps.ts";
+import { type Acting, resolveActing } from "../../shared/domain/acting.ts";
 import {
   DomainError,
   ForbiddenError,
@@ -17,7 +18,7 @@ import { isActive, type Member } from "../../shared/domain/member.ts";
 import type { Deps } from "../../shared/domain/ports.ts";
 import { describeError, log } from "../../shared/logger.ts";
 import { z } from "../../shared/zod.ts";
-import { errorResponse, internalErrorResponse, jsonResponse } from "./errors.ts";
+import { errorResponse, internalErrorResponse, jsonResponse, textResponse } from "./errors.ts";
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 type Schema<T> = z.ZodMiniType<T>;
@@ -28,24 +29,57 @@ type Schema<T> = z.ZodMiniType<T>;
  */
 export type Auth = "public" | "subject" | "member";
 
-export interface RouteSpec<B, Q> {
-  auth: Auth;
+/** The header naming the member a coordinator or organisation admin acts for. */
+export const ACT_FOR_HEADER = "x-act-for";
+
+/**
+ * A route's contract: the single source of its request and response types, of its validation and
+ * of its OpenAPI operation (generated from these schemas).
+ */
+export interface RouteSpec<A extends Auth, B, Q, P> {
+  summary: string;
+  auth: A;
   body?: Schema<B>;
   query?: Schema<Q>;
+  path?: Schema<P>;
+  /** Schema of the success body; documented in OpenAPI and checked against responses in tests. */
+  response?: Schema<unknown>;
+  /** Status of a success (default 200). */
+  status?: number;
+  /** The success body is CSV text rather than JSON. */
+  csv?: boolean;
+  /**
+   * Whether a coordinator in scope (or an organisation's admin) may call this route for another
+   * member by naming them in the `x-act-for` header. Every write then records actor and subject.
+   */
+  actFor?: boolean;
   /** Largest accepted request body; larger ones get 413 before parsing. */
   maxBodyBytes?: number;
 }
 
-export interface RouteInput<B, Q> {
+interface BaseInput<B, Q, P> {
   body: B;
   query: Q;
-  path: Record<string, string>;
-  subject: string | undefined;
-  member: Member | undefined;
+  path: P;
   deps: Deps;
   requestId: string;
   event: HttpEvent;
 }
+export interface PublicInput<B, Q, P> extends BaseInput<B, Q, P> {}
+export interface SubjectInput<B, Q, P> extends BaseInput<B, Q, P> {
+  /** The verified login subject (the token's `sub`). */
+  loginSubject: string;
+  /** The caller's member record, if they have joined (any status). */
+  member: Member | undefined;
+}
+export interface MemberInput<B, Q, P> extends BaseInput<B, Q, P>, Acting {
+  loginSubject: string;
+}
+type InputFor<A extends Auth, B, Q, P> = A extends "member"
+  ? MemberInput<B, Q, P>
+  : A extends "subject"
+    ? SubjectInput<B, Q, P>
+    : PublicInput<B, Q, P>;
 
 export interface RouteResult {
   status?: number;
@@ -55,8 +89,10 @@ export interface RouteResult {
 interface Parsed {
   body: unknown;
   query: unknown;
-  subject: string | undefined;
+  path: unknown;
+  loginSubject: string | undefined;
   member: Member | undefined;
+  acting: Acting | undefined;
   deps: Deps;
 }
 type RouteContext = Context & { mutua?: Parsed };
@@ -82,6 +118,12 @@ function issuesOf(error: z.core.$ZodError, prefix: string) {
   }));
 }
 
+function validate<T>(schema: Schema<T>, value: unknown, what: string, prefix: string): T {
+  const result = z.safeParse(schema, value);
+  if (!result.success) throw new ValidationError(`${what} is invalid`, issuesOf(result.error, prefix));
+  return result.data;
+}
+
 /** Turns typed domain errors into their status and `{error:{code,message}}`; masks anything else. */
 const errorMapper: Middleware = {
   onError: async (request) => {
@@ -101,8 +143,10 @@ const initialise: Middleware = {
     request.context.mutua = {
       body: undefined,
       query: undefined,
-      subject: undefined,
+      path: undefined,
+      loginSubject: undefined,
       member: undefined,
+      acting: undefined,
       deps: productionDeps(),
     };
   },
@@ -126,7 +170,7 @@ function bodyParser(maxBytes: number): Middleware {
   };
 }
 
-function validator(spec: RouteSpec<unknown, unknown>): Middleware {
+function validator<A extends Auth, B, Q, P>(spec: RouteSpec<A, B, Q, P>): Middleware {
   return {
     before: async (request) => {
       const parsed = state(request);
@@ -134,26 +178,32 @@ function validator(spec: RouteSpec<unknown, unknown>): Middleware {
         if (parsed.body === undefined) {
           throw new ValidationError("Request body is required", [{ path: "body", message: "Required" }]);
         }
-        const result = z.safeParse(spec.body, parsed.body);
-        if (!result.success) throw new ValidationError("Request body is invalid", issuesOf(result.error, ""));
-        parsed.body = result.data;
+        parsed.body = validate(spec.body, parsed.body, "Request body", "");
       } else if (parsed.body !== undefined) {
         throw new ValidationError("This route takes no request body", [
           { path: "body", message: "Must be empty" },
         ]);
       }
       if (spec.query) {
-        const result = z.safeParse(spec.query, request.event.queryStringParameters ?? {});
-        if (!result.success) {
-          throw new ValidationError("Query parameters are invalid", issuesOf(result.error, "query"));
-        }
-        parsed.query = result.data;
+        parsed.query = validate(
+          spec.query,
+          request.event.queryStringParameters ?? {},
+          "Query parameters",
+          "query",
+        );
+      } else if (Object.keys(request.event.queryStringParameters ?? {}).length > 0) {
+        throw new ValidationError("This route takes no query parameters", [
+          { path: "query", message: "Must be empty" },
+        ]);
+      }
+      if (spec.path) {
+        parsed.path = validate(spec.path, request.event.pathParameters ?? {}, "Path parameters", "path");
       }
     },
   };
 }
 
-function authenticator(auth: Auth): Middleware {
+function authenticator(auth: Auth, actFor: boolean): Middleware {
   return {
     before: async (request) => {
       if (auth === "public") return;
@@ -163,47 +213,60 @@ function authenticator(auth: Auth): Middleware {
       if (typeof subject !== "string" || subject === "") {
         throw new UnauthorizedError("A valid bearer token is required");
       }
-      parsed.subject = subject;
+      parsed.loginSubject = subject;
       parsed.member = await parsed.deps.members.getBySubject(subject);
-      if (auth === "member") {
-        if (!parsed.member) throw new ForbiddenError("Join the time bank first");
-        if (!isActive(parsed.member)) {
-          throw new ForbiddenError(`Your membership is ${parsed.member.status}`);
-        }
+      const actForId = request.event.headers?.[ACT_FOR_HEADER];
+      if (auth !== "member") return;
+      if (!parsed.member) throw new ForbiddenError("Join the time bank first");
+      if (!isActive(parsed.member)) throw new ForbiddenError(`Your membership is ${parsed.member.status}`);
+      if (actForId && !actFor) {
+        throw new ValidationError("This route cannot be used on behalf of another member", [
+          { path: `headers.${ACT_FOR_HEADER}`, message: "Not accepted here" },
+        ]);
       }
+      parsed.acting = await resolveActing(parsed.deps, parsed.member, actForId);
     },
   };
 }
 
 /**
- * Builds a Lambda handler for one HTTP route. The stack runs in this order:
+ * Builds a Lambda handler for one HTTP route from its contract. The stack runs in this order:
  * errorMapper (outermost, so it sees every failure) -> initialise (deps) -> bodyParser (size, JSON)
- * -> validator (zod body and query) -> authenticator (subject -> member) -> the route's use-case.
+ * -> validator (zod body, query, path) -> authenticator (subject -> member -> acting) -> use-case.
  * Validation precedes the member lookup so bad input costs no database read.
  */
-export function httpRoute<B = undefined, Q = undefined>(
-  spec: RouteSpec<B, Q>,
-  run: (input: RouteInput<B, Q>) => Promise<RouteResult>,
+export function httpRoute<A extends Auth, B = undefined, Q = undefined, P = Record<string, string>>(
+  spec: RouteSpec<A, B, Q, P>,
+  run: (input: InputFor<A, B, Q, P>) => Promise<RouteResult>,
 ) {
-  return middy<HttpEvent, APIGatewayProxyStructuredResultV2, Error, RouteContext>()
+  const handler = middy<HttpEvent, APIGatewayProxyStructuredResultV2, Error, RouteContext>()
     .use(errorMapper)
     .use(initialise)
     .use(bodyParser(spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES))
-    .use(validator(spec as RouteSpec<unknown, unknown>))
-    .use(authenticator(spec.auth))
+    .use(validator(spec))
+    .use(authenticator(spec.auth, spec.actFor ?? false))
     .handler(async (event, context) => {
       const parsed = context.mutua;
       if (!parsed) throw new Error("route state missing");
-      const result = await run({
-        body: parsed.body as B,
-        query: parsed.query as Q,
-        path: (event.pathParameters ?? {}) as Record<string, string>,
-        subject: parsed.subject,
-        member: parsed.member,
+      const input = {
+        body: parsed.body,
+        query: parsed.query,
+        path: parsed.path ?? event.pathParameters ?? {},
         deps: parsed.deps,
         requestId: event.requestContext?.requestId ?? context.awsRequestId,
         event,
-      });
-      return jsonResponse(result.status ?? 200, result.body);
+        loginSubject: parsed.loginSubject,
+        member: parsed.member,
+        ...parsed.acting,
+      } as InputFor<A, B, Q, P>;
+      const result = await run(input);
+      const status = result.status ?? spec.status ?? 200;
+      return spec.csv && typeof result.body === "string"
+        ? textResponse(status, result.body, "text/csv; charset=utf-8")
+        : jsonResponse(status, result.body);
     });
+  return Object.assign(handler, { contract: spec });
 }
+
+/** What the OpenAPI generator and the contract tests read from a route module. */
+export type RouteContract = RouteSpec<Auth, unknown, unknown, unknown>;

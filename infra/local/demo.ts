@@ -1,4 +1,4 @@
-import type { Member, Role } from "../../shared/domain/member.ts";
+import { type Member, newMember, type Role } from "../../shared/domain/member.ts";
 import type { Deps } from "../../shared/domain/ports.ts";
 
 export interface DemoMember {
@@ -122,7 +122,7 @@ export async function seedDemoCity(
     ids[demo.handle] = memberId;
     const { handle, about: _about, ...fields } = demo;
     await deps.members.create(
-      { memberId, ...fields, createdAt: now, updatedAt: now },
+      newMember({ memberId, ...fields, createdAt: now, updatedAt: now, verified: demo.status === "active" }),
       // Organisations act through their admins and have no login of their own.
       demo.kind === "person" ? demoSubject(handle) : undefined,
     );

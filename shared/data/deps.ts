@@ -4,6 +4,7 @@ import { systemClock } from "../domain/clock.ts";
 import type { Deps } from "../domain/ports.ts";
 import { DynamoAuditRepository } from "./audit-repository.ts";
 import { createDocumentClient } from "./client.ts";
+import { DynamoInboxRepository } from "./inbox-repository.ts";
 import { DynamoMemberRepository } from "./member-repository.ts";
 import { DynamoStatsRepository } from "./stats-repository.ts";
 
@@ -22,6 +23,8 @@ export function productionDeps(): Deps {
     members: new DynamoMemberRepository(db, config.tableName),
     audit: new DynamoAuditRepository(db, config.tableName),
     stats: new DynamoStatsRepository(db, config.tableName),
+    inbox: new DynamoInboxRepository(db, config.tableName),
+    // -- posts --
   };
   return cached;
 }

@@ -12,4 +12,15 @@ export const keys = {
   }),
   membersByStatus: (status: string, area: string) => `MEMBERS#${status}#${area}`,
   cityStats: (date: string) => ({ pk: "CITYSTATS", sk: date }),
+  /** Inbox entries live under the member's partition, newest last by ULID. */
+  notification: (memberId: string, notificationId: string) => ({
+    pk: `INBOX#${memberId}`,
+    sk: `NOTE#${notificationId}`,
+  }),
+  /** Marks that a notification with this dedupe key was delivered (exactly-once delivery). */
+  inboxGuard: (memberId: string, dedupeKey: string) => ({
+    pk: `INBOX#${memberId}`,
+    sk: `GUARD#${dedupeKey}`,
+  }),
+  // -- posts (issue: residents, organisations, offers and requests) --
 } as const;

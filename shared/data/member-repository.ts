@@ -1,17 +1,31 @@
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { ConflictError } from "../domain/errors.ts";
 import { type Member, type MemberStatus, memberSchema } from "../domain/member.ts";
+import type { Page, PageRequest } from "../domain/paging.ts";
 import type { MemberRepository } from "../domain/ports.ts";
 import { z } from "../zod.ts";
+import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { keys } from "./keys.ts";
 
 const identityLinkSchema = z.object({ memberId: z.string() });
+
+/** The stored item: the member plus its keys and the index attributes derived from it. */
+function itemOf(member: Member): Record<string, unknown> {
+  return {
+    ...keys.member(member.memberId),
+    entity: "Member",
+    ...member,
+    statusPk: keys.membersByStatus(member.status, member.area),
+    statusSk: `${member.createdAt}#${member.memberId}`,
+  };
+}
 
 export class DynamoMemberRepository implements MemberRepository {
   constructor(
@@ -36,15 +50,7 @@ export class DynamoMemberRepository implements MemberRepository {
 
   async create(member: Member, subject: string | undefined): Promise<void> {
     // Create-only: attribute_not_exists on both items so neither a member nor a login is overwritten.
-    const items: Record<string, unknown>[] = [
-      {
-        ...keys.member(member.memberId),
-        entity: "Member",
-        ...member,
-        statusPk: keys.membersByStatus(member.status, member.area),
-        statusSk: `${member.createdAt}#${member.memberId}`,
-      },
-    ];
+    const items: Record<string, unknown>[] = [itemOf(member)];
     if (subject) {
       items.push({ ...keys.identity(subject), entity: "IdentityLink", memberId: member.memberId, subject });
     }
@@ -62,6 +68,44 @@ export class DynamoMemberRepository implements MemberRepository {
       }
       throw error;
     }
+  }
+
+  async update(next: Member, expectedUpdatedAt: string): Promise<void> {
+    // Optimistic lock: the write lands only if nobody changed the member since it was read, so two
+    // coordinators approving and declining at once cannot both win.
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: itemOf(next),
+          ConditionExpression: "attribute_exists(pk) AND updatedAt = :expected",
+          ExpressionAttributeValues: { ":expected": expectedUpdatedAt },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new ConflictError("The member was changed by someone else; reload and try again");
+      }
+      throw error;
+    }
+  }
+
+  async listByStatus(status: MemberStatus, area: string, page: PageRequest): Promise<Page<Member>> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: "membersByStatus",
+        KeyConditionExpression: "statusPk = :pk",
+        ExpressionAttributeValues: { ":pk": keys.membersByStatus(status, area) },
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor),
+      }),
+    );
+    const nextCursor = encodeCursor(result.LastEvaluatedKey);
+    return {
+      items: (result.Items ?? []).map((item) => memberSchema.parse(item)),
+      ...(nextCursor ? { nextCursor } : {}),
+    };
   }
 
   async countByStatus(status: MemberStatus, area: string): Promise<number> {

@@ -27,6 +27,7 @@ export const table = {
   indexes: [
     // Members waiting for a coordinator, by status and area, oldest first.
     { name: "membersByStatus", partitionKey: "statusPk", sortKey: "statusSk", projection: "ALL" },
+    // -- posts and search --
   ],
   // Old and new images let consumers see what changed (audit trail, matching, projections).
   streamView: "NEW_AND_OLD_IMAGES",

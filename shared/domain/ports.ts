@@ -1,7 +1,9 @@
 import type { City } from "../config/city.ts";
 import type { AuditEntry } from "./audit.ts";
 import type { Clock, IdGenerator } from "./clock.ts";
+import type { Notification } from "./inbox.ts";
 import type { Member, MemberStatus } from "./member.ts";
+import type { Page, PageRequest } from "./paging.ts";
 
 /** Storage port for members; the DynamoDB adapter lives in shared/data. */
 export interface MemberRepository {
@@ -13,8 +15,24 @@ export interface MemberRepository {
    * @throws ConflictError when the member id or the subject is taken.
    */
   create(member: Member, subject: string | undefined): Promise<void>;
+  /**
+   * Replaces the member if nobody changed it since it was read (optimistic lock on updatedAt).
+   * @throws ConflictError when it changed meanwhile.
+   */
+  update(next: Member, expectedUpdatedAt: string): Promise<void>;
+  /** Members with a status in one area, oldest first (the coordinators' queue). */
+  listByStatus(status: MemberStatus, area: string, page: PageRequest): Promise<Page<Member>>;
   /** How many members have this status in this area (an index count, not a scan). */
   countByStatus(status: MemberStatus, area: string): Promise<number>;
+}
+
+export interface InboxRepository {
+  /** Delivers once per (member, dedupeKey): a retry or a replayed event finds it already there. */
+  deliver(notification: Notification, dedupeKey: string): Promise<"delivered" | "duplicate">;
+  /** Newest first. */
+  list(memberId: string, page: PageRequest): Promise<Page<Notification>>;
+  /** @throws NotFoundError when the member has no such notification. */
+  markRead(memberId: string, notificationId: string, at: string): Promise<void>;
 }
 
 export interface AuditRepository {
@@ -43,4 +61,6 @@ export interface Deps {
   members: MemberRepository;
   audit: AuditRepository;
   stats: StatsRepository;
+  inbox: InboxRepository;
+  // -- posts (issue: residents, organisations, offers and requests) --
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { manifest } from "../../../../infra/manifest.ts";
+import { newMember } from "../../../../shared/domain/member.ts";
 import { attemptsOnPoison, seen } from "../../../fixtures/flaky-consumer.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
 
@@ -11,7 +12,7 @@ afterEach(async () => {
 
 function member(id: string, displayName: string) {
   const now = new Date().toISOString();
-  return {
+  return newMember({
     memberId: id,
     kind: "person" as const,
     displayName,
@@ -22,7 +23,7 @@ function member(id: string, displayName: string) {
     languages: ["en" as const],
     createdAt: now,
     updatedAt: now,
-  };
+  });
 }
 
 describe("stream poller with the audit-trail consumer", () => {

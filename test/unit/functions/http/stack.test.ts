@@ -42,8 +42,8 @@ const context = { awsRequestId: "aws-1", getRemainingTimeInMillis: () => 10_000 
 
 const thing = z.strictObject({ name: z.string().check(z.maxLength(10)), count: z.int() });
 const run = vi.fn(async () => ({ status: 201, body: { ok: true } }));
-const memberRoute = httpRoute({ auth: "member", body: thing, maxBodyBytes: 100 }, run);
-const publicRoute = httpRoute({ auth: "public", body: thing }, run);
+const memberRoute = httpRoute({ summary: "t", auth: "member", body: thing, maxBodyBytes: 100 }, run);
+const publicRoute = httpRoute({ summary: "t", auth: "public", body: thing }, run);
 
 function parse(result: unknown): {
   statusCode: number;

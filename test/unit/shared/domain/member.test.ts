@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { coordinatesArea, type Member } from "../../../../shared/domain/member.ts";
+import { coordinatesArea, type Member, newMember } from "../../../../shared/domain/member.ts";
 
-const person: Member = {
+const person: Member = newMember({
   memberId: "m",
   kind: "person",
   displayName: "P",
@@ -12,7 +12,7 @@ const person: Member = {
   languages: ["en"],
   createdAt: "2026-01-01T00:00:00.000Z",
   updatedAt: "2026-01-01T00:00:00.000Z",
-};
+});
 
 describe("coordinator scope", () => {
   it("a city-wide coordinator covers every area", () => {

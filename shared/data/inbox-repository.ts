@@ -1,0 +1,93 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { NotFoundError } from "../domain/errors.ts";
+import { type Notification, notificationSchema } from "../domain/inbox.ts";
+import type { Page, PageRequest } from "../domain/paging.ts";
+import type { InboxRepository } from "../domain/ports.ts";
+import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { keys } from "./keys.ts";
+
+export class DynamoInboxRepository implements InboxRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async deliver(notification: Notification, dedupeKey: string): Promise<"delivered" | "duplicate"> {
+    // The guard item makes delivery exactly-once per (member, dedupeKey), whatever the retries.
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.inboxGuard(notification.memberId, dedupeKey), entity: "InboxGuard" },
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...keys.notification(notification.memberId, notification.notificationId),
+                  entity: "Notification",
+                  ...notification,
+                },
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+          ],
+        }),
+      );
+      return "delivered";
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) return "duplicate";
+      throw error;
+    }
+  }
+
+  async list(memberId: string, page: PageRequest): Promise<Page<Notification>> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: {
+          ":pk": keys.notification(memberId, "").pk,
+          ":prefix": keys.notification(memberId, "").sk,
+        },
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor),
+      }),
+    );
+    const nextCursor = encodeCursor(result.LastEvaluatedKey);
+    return {
+      items: (result.Items ?? []).map((item) => notificationSchema.parse(item)),
+      ...(nextCursor ? { nextCursor } : {}),
+    };
+  }
+
+  async markRead(memberId: string, notificationId: string, at: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.notification(memberId, notificationId),
+          // Keep the first read time: marking read twice changes nothing.
+          UpdateExpression: "SET readAt = if_not_exists(readAt, :at)",
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeValues: { ":at": at },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new NotFoundError("No such notification");
+      throw error;
+    }
+  }
+}

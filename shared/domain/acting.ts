@@ -1,0 +1,38 @@
+import { NotFoundError } from "./errors.ts";
+import { coordinatesArea, isCoordinatorOrAdmin, type Member } from "./member.ts";
+import type { Deps } from "./ports.ts";
+
+/**
+ * Who is doing something and for whom. `actor` is the signed-in member; `subject` is the member the
+ * action is for: the actor, an organisation the actor administers, or a member a coordinator helps.
+ */
+export interface Acting {
+  actor: Member;
+  subject: Member;
+}
+
+/** Whether `actor` may act for `subject`. */
+export function mayActFor(actor: Member, subject: Member): boolean {
+  if (actor.memberId === subject.memberId) return true;
+  if (actor.status !== "active") return false;
+  if (subject.kind === "organisation" && subject.admins.includes(actor.memberId)) return true;
+  // Coordinators help residents in their areas; only admins act for other coordinators or admins.
+  if (isCoordinatorOrAdmin(subject) && !actor.roles.includes("admin")) return false;
+  return coordinatesArea(actor, subject.area);
+}
+
+/**
+ * Resolves the subject named by `actForId` (the `x-act-for` header) for an active caller.
+ * @throws NotFoundError when the member does not exist or the caller may not act for them (the
+ * same answer for both, so the existence of other members' records never leaks).
+ */
+export async function resolveActing(
+  deps: Pick<Deps, "members">,
+  actor: Member,
+  actForId: string | undefined,
+): Promise<Acting> {
+  if (!actForId || actForId === actor.memberId) return { actor, subject: actor };
+  const subject = await deps.members.get(actForId);
+  if (!subject || !mayActFor(actor, subject)) throw new NotFoundError("No such member");
+  return { actor, subject };
+}

@@ -1,0 +1,27 @@
+import { z } from "../zod.ts";
+
+export const notificationKinds = [
+  "membership-approved",
+  "membership-declined",
+  "membership-suspended",
+  "membership-reinstated",
+  "post-expiring",
+  "post-expired",
+  "post-changed-by-coordinator",
+  "match",
+  "digest",
+  "suggestion",
+] as const;
+
+export const notificationSchema = z.object({
+  notificationId: z.string(),
+  memberId: z.string(),
+  kind: z.enum(notificationKinds),
+  title: z.string().check(z.maxLength(200)),
+  body: z.string().check(z.maxLength(2000)),
+  /** What the notification is about, e.g. `/posts/01J...`. */
+  link: z.optional(z.string()),
+  createdAt: z.iso.datetime(),
+  readAt: z.optional(z.iso.datetime()),
+});
+export type Notification = z.infer<typeof notificationSchema>;

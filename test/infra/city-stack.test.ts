@@ -1,0 +1,450 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { App, CfnElement, Duration, Stack } from "aws-cdk-lib";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import { Schedule } from "aws-cdk-lib/aws-events";
+import { Queue } from "aws-cdk-lib/aws-sqs";
+import { AwsSolutionsChecks } from "cdk-nag";
+import type { IConstruct } from "constructs";
+import * as esbuild from "esbuild";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addCity, loadCity } from "../../infra/aws/app.ts";
+import { esbuildOptions, lambdaBundle } from "../../infra/aws/bundling.ts";
+import type { CityStack } from "../../infra/aws/city-stack.ts";
+import { repoRoot } from "../../infra/aws/house-function.ts";
+import { handlerModules, manifest } from "../../infra/manifest.ts";
+import { CityConfigError } from "../../shared/config/city.ts";
+import { keyAttributes, table as tableDefinition } from "../../shared/data/table.ts";
+
+type Resource = { Type: string; Properties: Record<string, unknown>; [key: string]: unknown };
+
+const exampleFile = path.join(repoRoot, "cities/example.json");
+const city = loadCity(exampleFile);
+/** The same feature flags `cdk synth` reads from cdk.json, so the test synthesises what ships. */
+const cdkContext: Record<string, unknown> = JSON.parse(
+  readFileSync(path.join(repoRoot, "cdk.json"), "utf8"),
+).context;
+
+let app: App;
+let stack: CityStack;
+let template: Template;
+let resources: Record<string, Resource>;
+let assemblyDir: string;
+let outdir: string;
+
+// One real synthesis (esbuild bundles every handler) shared by the whole file.
+beforeAll(() => {
+  // Asset metadata is what the CLI turns on too; it lets a test find the bundle a function ships.
+  outdir = mkdtempSync(path.join(tmpdir(), "mutua-synth-"));
+  app = new App({ outdir, context: { ...cdkContext, "aws:cdk:enable-asset-metadata": true } });
+  stack = addCity(app, city);
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources;
+  assemblyDir = app.synth().directory;
+});
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+function logicalIdOf(construct: IConstruct): string {
+  const child = construct.node.defaultChild;
+  if (!(child instanceof CfnElement))
+    throw new Error(`${construct.node.path} has no CloudFormation resource`);
+  return stack.resolve(stack.getLogicalId(child));
+}
+
+function ofType(type: string): [string, Resource][] {
+  return Object.entries(resources).filter(([, r]) => r.Type === type);
+}
+
+function functionIdFor(handler: string): string {
+  const found = ofType("AWS::Lambda::Function").filter(
+    ([, r]) => r.Properties.Description === `Mutua ${handler}`,
+  );
+  expect(found, `one function for ${handler}`).toHaveLength(1);
+  return found[0]?.[0] ?? "";
+}
+
+const tableId = () => logicalIdOf(stack.table);
+
+function resource(id: string): Resource {
+  const found = resources[id];
+  if (!found) throw new Error(`No resource ${id} in the template`);
+  return found;
+}
+
+/** Every IAM action the function's role is allowed, with the resources of each statement. */
+function statementsOf(handler: string): { Action: string | string[]; Resource: unknown }[] {
+  const { Role } = resource(functionIdFor(handler)).Properties as {
+    Role: { "Fn::GetAtt": [string, string] };
+  };
+  const roleId = Role["Fn::GetAtt"][0];
+  expect(resource(roleId).Properties.ManagedPolicyArns, "no managed policies on the role").toBeUndefined();
+  return ofType("AWS::IAM::Policy")
+    .filter(([, p]) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
+    .flatMap(
+      ([, p]) =>
+        (p.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] })
+          .Statement,
+    );
+}
+
+describe("CityStack", () => {
+  it("is named after the city", () => {
+    expect(stack.stackName).toBe(`Mutua-${city.id}`);
+  });
+});
+
+describe("CityStack table", () => {
+  it("is on-demand, recoverable, protected, retained, streamed and expiring", () => {
+    const [[, table] = ["", undefined]] = ofType("AWS::DynamoDB::GlobalTable");
+    expect(ofType("AWS::DynamoDB::GlobalTable")).toHaveLength(1);
+    expect(table?.DeletionPolicy).toBe("Retain");
+    expect(table?.UpdateReplacePolicy).toBe("Retain");
+    template.hasResourceProperties("AWS::DynamoDB::GlobalTable", {
+      BillingMode: "PAY_PER_REQUEST",
+      KeySchema: [
+        { AttributeName: tableDefinition.partitionKey, KeyType: "HASH" },
+        { AttributeName: tableDefinition.sortKey, KeyType: "RANGE" },
+      ],
+      StreamSpecification: { StreamViewType: "NEW_AND_OLD_IMAGES" },
+      TimeToLiveSpecification: { AttributeName: tableDefinition.ttlAttribute, Enabled: true },
+      Replicas: [
+        Match.objectLike({
+          DeletionProtectionEnabled: true,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+      ],
+    });
+  });
+
+  it("declares every key attribute as a string", () => {
+    template.hasResourceProperties("AWS::DynamoDB::GlobalTable", {
+      AttributeDefinitions: Match.arrayEquals(
+        keyAttributes().map((name) => ({ AttributeName: name, AttributeType: "S" })),
+      ),
+    });
+  });
+
+  it.each(tableDefinition.indexes.map((index) => [index.name, index] as const))(
+    "has the %s index with its keys and projection",
+    (_name, index) => {
+      const projection =
+        index.projection === "ALL" || index.projection === "KEYS_ONLY"
+          ? { ProjectionType: index.projection }
+          : { ProjectionType: "INCLUDE", NonKeyAttributes: [...index.projection] };
+      template.hasResourceProperties("AWS::DynamoDB::GlobalTable", {
+        GlobalSecondaryIndexes: Match.arrayWith([
+          {
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partitionKey, KeyType: "HASH" },
+              { AttributeName: index.sortKey, KeyType: "RANGE" },
+            ],
+            Projection: projection,
+          },
+        ]),
+      });
+    },
+  );
+
+  it("has exactly the indexes the definition names", () => {
+    const [[, table] = ["", undefined]] = ofType("AWS::DynamoDB::GlobalTable");
+    const indexes = table?.Properties.GlobalSecondaryIndexes as { IndexName: string }[];
+    expect(indexes.map((i) => i.IndexName).sort()).toEqual(tableDefinition.indexes.map((i) => i.name).sort());
+  });
+
+  it("is tagged with the city id", () => {
+    template.hasResourceProperties("AWS::DynamoDB::GlobalTable", {
+      Replicas: [Match.objectLike({ Tags: Match.arrayWith([{ Key: "mutua:city", Value: city.id }]) })],
+    });
+  });
+});
+
+describe("CityStack functions", () => {
+  it("builds one function per handler module in the manifest", () => {
+    expect(ofType("AWS::Lambda::Function")).toHaveLength(handlerModules().length);
+  });
+
+  it.each(handlerModules())("%s runs nodejs22.x on arm64 with TABLE_NAME", (handler) => {
+    const fn = resources[functionIdFor(handler)];
+    expect(fn?.Properties).toMatchObject({
+      Runtime: "nodejs22.x",
+      Architectures: ["arm64"],
+      Handler: "index.handler",
+      MemorySize: 256,
+      Environment: { Variables: { TABLE_NAME: { Ref: tableId() } } },
+      LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+    });
+  });
+
+  it.each(handlerModules())("%s may touch the table and its indexes only, never '*'", (handler) => {
+    const dynamo = statementsOf(handler).filter((s) =>
+      [s.Action].flat().some((a) => a.startsWith("dynamodb:")),
+    );
+    expect(dynamo.length).toBeGreaterThan(0);
+    for (const statement of dynamo) {
+      const targets = [statement.Resource].flat();
+      for (const target of targets) {
+        expect(target, "no wildcard resource").not.toBe("*");
+        expect(JSON.stringify(target)).toContain(tableId());
+        expect(JSON.stringify(target)).not.toContain("*");
+      }
+    }
+  });
+
+  it("grants write actions only to handlers that write, and Scan to none", () => {
+    const actionsOf = (handler: string) => statementsOf(handler).flatMap((s) => [s.Action].flat());
+    expect(actionsOf("functions/http/health.ts")).toContain("dynamodb:GetItem");
+    expect(actionsOf("functions/http/health.ts")).not.toContain("dynamodb:PutItem");
+    expect(actionsOf("functions/streams/audit-trail.ts")).toContain("dynamodb:PutItem");
+    for (const handler of handlerModules()) expect(actionsOf(handler)).not.toContain("dynamodb:Scan");
+  });
+
+  it("gives every function its own log group with a retention", () => {
+    const groups = ofType("AWS::Logs::LogGroup");
+    // One per function plus the API access log.
+    expect(groups).toHaveLength(handlerModules().length + 1);
+    for (const [, group] of groups) expect(group.Properties.RetentionInDays).toBe(30);
+  });
+
+  it("ships real ESM bundles with the AWS SDK inside and the require shim on top", () => {
+    const metadata = resource(functionIdFor("functions/http/me.ts")).Metadata as Record<string, string>;
+    const assetPath = metadata["aws:asset:path"] ?? "";
+    const code = readFileSync(path.join(assemblyDir, assetPath, "index.mjs"), "utf8");
+    expect(code.startsWith('import { createRequire as __mutuaCreateRequire } from "node:module";')).toBe(
+      true,
+    );
+    expect(code).not.toMatch(/from\s*"@aws-sdk\//);
+    expect(code).toContain("DynamoDBClient");
+  });
+});
+
+describe("Lambda bundle settings", () => {
+  it("inline the validated city wherever code reads process.env.CITY_CONFIG", async () => {
+    const result = await esbuild.build({
+      ...esbuildOptions(lambdaBundle(city)),
+      stdin: { contents: "export const city = JSON.parse(process.env.CITY_CONFIG);", loader: "ts" },
+      write: false,
+    });
+    const code = result.outputFiles[0]?.text ?? "";
+    expect(code).not.toContain("process.env");
+    const dir = mkdtempSync(path.join(tmpdir(), "mutua-bundle-"));
+    try {
+      const file = path.join(dir, "index.mjs");
+      writeFileSync(file, code);
+      const module = await import(pathToFileURL(file).href);
+      expect(module.city).toEqual(city);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("are ESM for node22, minified, without source maps and with nothing external", () => {
+    expect(esbuildOptions(lambdaBundle(city))).toMatchObject({
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      target: "node22",
+      minify: true,
+      sourcemap: false,
+      mainFields: ["module", "main"],
+      external: [],
+    });
+  });
+});
+
+describe("CityStack HTTP API", () => {
+  it("has exactly the manifest routes plus the $default catch-all", () => {
+    const keys = ofType("AWS::ApiGatewayV2::Route").map(([, r]) => r.Properties.RouteKey);
+    expect(keys.sort()).toEqual([...manifest.routes.map((r) => `${r.method} ${r.path}`), "$default"].sort());
+  });
+
+  it.each(manifest.routes.map((r) => [`${r.method} ${r.path}`, r] as const))(
+    "%s uses the JWT authorizer exactly when the manifest asks",
+    (key, route) => {
+      const [[, found] = ["", undefined]] = ofType("AWS::ApiGatewayV2::Route").filter(
+        ([, r]) => r.Properties.RouteKey === key,
+      );
+      if (route.auth) {
+        expect(found?.Properties).toMatchObject({
+          AuthorizationType: "JWT",
+          AuthorizerId: { Ref: expect.any(String) },
+        });
+      } else {
+        expect(found?.Properties.AuthorizationType).toBe("NONE");
+        expect(found?.Properties.AuthorizerId).toBeUndefined();
+      }
+      const target = JSON.stringify(found?.Properties.Target);
+      const integrationId = ofType("AWS::ApiGatewayV2::Integration").find(([id]) => target.includes(id))?.[0];
+      const integration = integrationId ? resources[integrationId] : undefined;
+      expect(JSON.stringify(integration?.Properties.IntegrationUri)).toContain(functionIdFor(route.handler));
+    },
+  );
+
+  it("sends unmatched requests to the not-found handler without auth", () => {
+    const [[, route] = ["", undefined]] = ofType("AWS::ApiGatewayV2::Route").filter(
+      ([, r]) => r.Properties.RouteKey === "$default",
+    );
+    expect(route?.Properties.AuthorizationType).toBe("NONE");
+    const target = JSON.stringify(route?.Properties.Target);
+    const integrationId =
+      ofType("AWS::ApiGatewayV2::Integration").find(([id]) => target.includes(id))?.[0] ?? "";
+    expect(JSON.stringify(resources[integrationId]?.Properties.IntegrationUri)).toContain(
+      functionIdFor(manifest.notFound),
+    );
+  });
+
+  it("verifies tokens issued by the city's user pool for its web client", () => {
+    template.hasResourceProperties("AWS::ApiGatewayV2::Authorizer", {
+      AuthorizerType: "JWT",
+      IdentitySource: ["$request.header.Authorization"],
+      JwtConfiguration: {
+        Issuer: { "Fn::GetAtt": [logicalIdOf(stack.userPool), "ProviderURL"] },
+        Audience: [{ Ref: logicalIdOf(stack.userPoolClient) }],
+      },
+    });
+  });
+
+  it("logs access and throttles on the $default stage", () => {
+    template.hasResourceProperties("AWS::ApiGatewayV2::Stage", {
+      StageName: "$default",
+      AutoDeploy: true,
+      AccessLogSettings: {
+        DestinationArn: { "Fn::GetAtt": [Match.anyValue(), "Arn"] },
+        Format: Match.stringLikeRegexp("requestId"),
+      },
+      DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+    });
+  });
+});
+
+describe("CityStack identity", () => {
+  it("lets residents sign up by email under a strong password policy on the Plus tier", () => {
+    template.hasResourceProperties("AWS::Cognito::UserPool", {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+      UsernameAttributes: ["email"],
+      AutoVerifiedAttributes: ["email"],
+      Policies: {
+        PasswordPolicy: {
+          MinimumLength: 12,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        },
+      },
+      UserPoolTier: "PLUS",
+      DeletionProtection: "ACTIVE",
+    });
+    template.hasResource("AWS::Cognito::UserPool", { DeletionPolicy: "Retain" });
+  });
+
+  it("has a public (secretless) web client", () => {
+    template.hasResourceProperties("AWS::Cognito::UserPoolClient", {
+      GenerateSecret: false,
+      ExplicitAuthFlows: Match.arrayWith(["ALLOW_USER_SRP_AUTH"]),
+    });
+  });
+});
+
+describe("CityStack streams and schedules", () => {
+  it.each(manifest.consumers.map((c) => [c.name, c] as const))(
+    "feeds %s from the table stream with partial failures, bisecting, retries and an on-failure queue",
+    (_name, consumer) => {
+      const mappings = ofType("AWS::Lambda::EventSourceMapping").filter(
+        ([, m]) => (m.Properties.FunctionName as { Ref: string }).Ref === functionIdFor(consumer.handler),
+      );
+      expect(mappings).toHaveLength(1);
+      const [[, mapping] = ["", undefined]] = mappings;
+      expect(mapping?.Properties).toMatchObject({
+        EventSourceArn: { "Fn::GetAtt": [tableId(), "StreamArn"] },
+        BatchSize: consumer.batchSize,
+        MaximumRetryAttempts: consumer.maxRetries,
+        BisectBatchOnFunctionError: true,
+        FunctionResponseTypes: ["ReportBatchItemFailures"],
+        StartingPosition: expect.stringMatching(/^(TRIM_HORIZON|LATEST)$/),
+        DestinationConfig: { OnFailure: { Destination: { "Fn::GetAtt": [expect.any(String), "Arn"] } } },
+      });
+      const destination = mapping?.Properties.DestinationConfig as {
+        OnFailure: { Destination: { "Fn::GetAtt": [string, string] } };
+      };
+      const queueId = destination.OnFailure.Destination["Fn::GetAtt"][0];
+      expect(resources[queueId]?.Type).toBe("AWS::SQS::Queue");
+      expect(resources[queueId]?.Properties.SqsManagedSseEnabled).toBe(true);
+      template.hasResourceProperties("AWS::SQS::QueuePolicy", {
+        Queues: [{ Ref: queueId }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+          ]),
+        },
+      });
+    },
+  );
+
+  it.each(manifest.schedules.map((s) => [s.name, s] as const))("runs %s on its rate", (_name, schedule) => {
+    template.hasResourceProperties("AWS::Events::Rule", {
+      ScheduleExpression: Schedule.rate(Duration.minutes(schedule.everyMinutes)).expressionString,
+      State: "ENABLED",
+      Targets: [Match.objectLike({ Arn: { "Fn::GetAtt": [functionIdFor(schedule.handler), "Arn"] } })],
+    });
+  });
+
+  it("has one rule per schedule", () => {
+    expect(ofType("AWS::Events::Rule")).toHaveLength(manifest.schedules.length);
+  });
+});
+
+describe("CityStack outputs", () => {
+  it.each(["ApiUrl", "UserPoolId", "UserPoolClientId", "TableName"])("exports %s", (name) => {
+    template.hasOutput(name, {});
+  });
+});
+
+describe("cdk-nag AwsSolutions", () => {
+  it("reports no unacknowledged findings on the city app", () => {
+    const report = new AwsSolutionsChecks().validateScope(app);
+    expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources[0]?.constructPath}`)).toEqual(
+      [],
+    );
+    expect(report.success).toBe(true);
+  });
+
+  it("does report findings when there are some (the check is live in this environment)", () => {
+    const scratch = new App();
+    new Queue(new Stack(scratch, "Scratch"), "Plain");
+    const report = new AwsSolutionsChecks().validateScope(scratch);
+    expect(report.violations.map((v) => v.ruleName)).toEqual(expect.arrayContaining(["AwsSolutions-SQS4"]));
+  });
+});
+
+describe("broken city files", () => {
+  let dir: string;
+  let broken: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "mutua-city-"));
+    broken = path.join(dir, "broken.json");
+    writeFileSync(broken, JSON.stringify({ ...city, timezone: "Mars/Olympus_Mons" }));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("fail to load with the field and rule named", () => {
+    expect(() => loadCity(broken)).toThrow(CityConfigError);
+    expect(() => loadCity(broken)).toThrow(/timezone: must be an IANA time zone/);
+  });
+
+  it("stop the CDK app with that message and no stack trace", () => {
+    const outdir = path.join(dir, "cdk.out");
+    const run = spawnSync(process.execPath, ["--import", "tsx", "infra/aws/app.ts"], {
+      cwd: repoRoot,
+      encoding: "utf8",
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ city: broken }), CDK_OUTDIR: outdir },
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("timezone: must be an IANA time zone");
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(path.join(outdir, "manifest.json"))).toBe(false);
+  });
+});
