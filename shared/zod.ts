@@ -1,7 +1,9 @@
-import * as z from "zod/mini";
+import { en } from "zod/locales";
+import { config } from "zod/mini";
 
 // zod/mini ships without messages to keep Lambda bundles small; the English locale gives
-// clients readable field-level messages ("Unrecognized key: \"x\"") for a few KB.
-z.config(z.locales.en());
+// clients readable field-level messages ("Unrecognized key: \"x\"") for a few KB. Named imports
+// and `export *` (not a re-exported namespace) let esbuild drop what a handler does not use.
+config(en());
 
-export { z };
+export * from "zod/mini";

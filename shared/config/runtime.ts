@@ -1,4 +1,4 @@
-import { z } from "../zod.ts";
+import * as z from "../zod.ts";
 import { type City, parseCityJson } from "./city.ts";
 
 const envSchema = z.object({
@@ -21,7 +21,11 @@ let cached: RuntimeConfig | undefined;
  * The process configuration, parsed once and cached (a Lambda cold start fails fast here).
  * @throws Error naming each missing or malformed variable.
  */
-export function runtimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+export function runtimeConfig(
+  // The explicit `process.env.CITY_CONFIG` is what the Lambda bundler's `define` replaces with the
+  // city's JSON (infra/aws/bundling.ts); reading it through the env object would hide it.
+  env: NodeJS.ProcessEnv = { ...process.env, CITY_CONFIG: process.env.CITY_CONFIG },
+): RuntimeConfig {
   if (cached) return cached;
   const parsed = z.safeParse(envSchema, env);
   if (!parsed.success) {

@@ -37,8 +37,8 @@ let outdir: string;
 
 // One real synthesis (esbuild bundles every handler) shared by the whole file.
 beforeAll(() => {
-  // Asset metadata is what the CLI turns on too; it lets a test find the bundle a function ships.
   outdir = mkdtempSync(path.join(tmpdir(), "mutua-synth-"));
+  // Asset metadata is what the CLI turns on too; it lets a test find the bundle a function ships.
   app = new App({ outdir, context: { ...cdkContext, "aws:cdk:enable-asset-metadata": true } });
   stack = addCity(app, city);
   template = Template.fromStack(stack);

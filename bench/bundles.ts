@@ -1,0 +1,88 @@
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import * as esbuild from "esbuild";
+import { loadCity } from "../infra/aws/app.ts";
+import { esbuildOptions, lambdaBundle } from "../infra/aws/bundling.ts";
+import { repoRoot } from "../infra/aws/house-function.ts";
+import { functionName, handlerModules } from "../infra/manifest.ts";
+
+const CITY_FILE = "cities/example.json";
+/** Per function, minified: past this a cold start pays noticeably for parsing code it never runs. */
+const BUDGET_BYTES = 400 * 1024;
+const TOP_PACKAGES = 8;
+
+interface FunctionFigures {
+  minifiedBytes: number;
+  gzipBytes: number;
+  /** Whether the city JSON made it into the bundle (expected wherever runtime config is read). */
+  cityConfigInlined: boolean;
+}
+
+/** Output bytes per npm package (or per first-party folder), largest first. */
+function bytesByPackage(metafile: esbuild.Metafile): Record<string, number> {
+  const totals = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const pkg =
+        input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? input.split("/").slice(0, 2).join("/");
+      totals.set(pkg, (totals.get(pkg) ?? 0) + bytesInOutput);
+    }
+  }
+  return Object.fromEntries([...totals].sort((a, b) => b[1] - a[1]).slice(0, TOP_PACKAGES));
+}
+
+/**
+ * Bundles every handler module in the manifest exactly as the CDK stack does (same esbuild
+ * settings, same inlined city) and weighs each bundle, minified and gzipped.
+ */
+export async function run(): Promise<Record<string, unknown>> {
+  const city = loadCity(path.join(repoRoot, CITY_FILE));
+  const bundle = lambdaBundle(city);
+  const cityJson = JSON.stringify(city);
+  const functions: Record<string, FunctionFigures> = {};
+  const packages: Record<string, Record<string, number>> = {};
+
+  for (const handler of handlerModules()) {
+    const name = functionName(handler);
+    const result = await esbuild.build({
+      ...esbuildOptions(bundle),
+      absWorkingDir: repoRoot,
+      entryPoints: [path.join(repoRoot, handler)],
+      outfile: "index.mjs",
+      write: false,
+      metafile: true,
+      logLevel: "silent",
+    });
+    const code = result.outputFiles.find((f) => f.path.endsWith(".mjs"));
+    if (!code) throw new Error(`esbuild produced no bundle for ${handler}`);
+    const figures = {
+      minifiedBytes: code.contents.byteLength,
+      gzipBytes: gzipSync(code.contents, { level: 9 }).byteLength,
+      cityConfigInlined: code.text.includes(cityJson),
+    };
+    functions[name] = figures;
+    packages[name] = bytesByPackage(result.metafile);
+    console.error(
+      `[bundles] ${name}: ${(figures.minifiedBytes / 1024).toFixed(1)} KiB minified, ` +
+        `${(figures.gzipBytes / 1024).toFixed(1)} KiB gzip${figures.minifiedBytes > BUDGET_BYTES ? " (over budget)" : ""}`,
+    );
+  }
+
+  const [largestFunction = "", largest] =
+    Object.entries(functions).sort((a, b) => b[1].minifiedBytes - a[1].minifiedBytes)[0] ?? [];
+  return {
+    city: CITY_FILE,
+    esbuildVersion: esbuild.version,
+    target: bundle.target,
+    format: bundle.format,
+    functionCount: Object.keys(functions).length,
+    functions,
+    largestFunction,
+    largestMinifiedBytes: largest?.minifiedBytes ?? 0,
+    largestGzipBytes: largest?.gzipBytes ?? 0,
+    /** Where the largest bundle's bytes come from, to show what a size change is made of. */
+    largestFunctionTopPackages: packages[largestFunction] ?? {},
+    budgetBytes: BUDGET_BYTES,
+    allUnderBudget: Object.values(functions).every((f) => f.minifiedBytes <= BUDGET_BYTES),
+  };
+}

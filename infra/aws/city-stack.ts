@@ -1,0 +1,305 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags, Validations } from "aws-cdk-lib";
+import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
+import {
+  HttpApi,
+  HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
+  type HttpStage,
+  type IHttpRouteAuthorizer,
+  LogGroupLogDestination,
+} from "aws-cdk-lib/aws-apigatewayv2";
+import { HttpJwtAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
+import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import {
+  AccountRecovery,
+  FeaturePlan,
+  Mfa,
+  StandardThreatProtectionMode,
+  UserPool,
+  type UserPoolClient,
+} from "aws-cdk-lib/aws-cognito";
+import {
+  AttributeType,
+  Billing,
+  type GlobalSecondaryIndexPropsV2,
+  ProjectionType,
+  StreamViewType,
+  TableV2,
+} from "aws-cdk-lib/aws-dynamodb";
+import { Rule, Schedule } from "aws-cdk-lib/aws-events";
+import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
+import { StartingPosition } from "aws-cdk-lib/aws-lambda";
+import { DynamoEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
+import type { Construct } from "constructs";
+import type { City } from "../../shared/config/city.ts";
+import {
+  type IndexDefinition,
+  type TableDefinition,
+  table as tableDefinition,
+} from "../../shared/data/table.ts";
+import { manifest as defaultManifest, functionName, handlerModules, type Manifest } from "../manifest.ts";
+import { type LambdaBundle, lambdaBundle } from "./bundling.ts";
+import { HouseFunction, type TableAccess } from "./house-function.ts";
+
+export interface CityStackProps extends StackProps {
+  /** A city already validated by `parseCity`/`parseCityJson`. */
+  city: City;
+  /** @default the project manifest */
+  manifest?: Manifest;
+}
+
+/**
+ * Handlers that only read the table. Everything else gets read and write: a missing write
+ * permission would first show up as AccessDenied in the cloud, since the local runtime has no IAM.
+ */
+const READ_ONLY_HANDLERS: ReadonlySet<string> = new Set([
+  "functions/http/health.ts", // reads nothing; the narrowest access there is
+  "functions/http/not-found.ts", // reads nothing
+  "functions/http/me.ts", // one GetItem by subject
+]);
+
+/** Steady and burst requests per second for the whole API: a ceiling on cost and abuse, far above a city's use. */
+const API_THROTTLE = { rateLimit: 50, burstLimit: 100 };
+
+const TIMEOUTS = {
+  http: Duration.seconds(10),
+  stream: Duration.seconds(60),
+  schedule: Duration.minutes(5),
+};
+
+function projectionOf(
+  index: IndexDefinition,
+): Pick<GlobalSecondaryIndexPropsV2, "projectionType" | "nonKeyAttributes"> {
+  if (index.projection === "ALL") return { projectionType: ProjectionType.ALL };
+  if (index.projection === "KEYS_ONLY") return { projectionType: ProjectionType.KEYS_ONLY };
+  return { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection] };
+}
+
+/** One city's Mutua: the table, the user pool, the HTTP API and every function the manifest names. */
+export class CityStack extends Stack {
+  readonly table: TableV2;
+  readonly userPool: UserPool;
+  readonly userPoolClient: UserPoolClient;
+  readonly api: HttpApi;
+  /** The `$default` stage, which serves at the API root. */
+  readonly stage: HttpStage;
+  /** One function per distinct handler module, keyed by its manifest path. */
+  readonly functions: ReadonlyMap<string, HouseFunction>;
+
+  constructor(scope: Construct, id: string, props: CityStackProps) {
+    const { city, manifest = defaultManifest, ...stackProps } = props;
+    super(scope, id, { description: `Mutua time bank for ${city.name}`, ...stackProps });
+    Tags.of(this).add("mutua:city", city.id);
+
+    this.table = this.buildTable(tableDefinition);
+    this.userPool = this.buildUserPool();
+    this.userPoolClient = this.userPool.addClient("WebClient", {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      // No hosted UI yet: the web app signs in with SRP, so no callback URL exists to register.
+      disableOAuth: true,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
+
+    const bundle = lambdaBundle(city);
+    const timeoutOf = (handler: string) => {
+      if (manifest.consumers.some((c) => c.handler === handler)) return TIMEOUTS.stream;
+      if (manifest.schedules.some((s) => s.handler === handler)) return TIMEOUTS.schedule;
+      return TIMEOUTS.http;
+    };
+    const functions = new Map<string, HouseFunction>();
+    for (const handler of handlerModules(manifest)) {
+      functions.set(handler, this.buildFunction(handler, bundle, timeoutOf(handler)));
+    }
+    this.functions = functions;
+    const fn = (handler: string): HouseFunction => {
+      const found = functions.get(handler);
+      if (!found) throw new Error(`No function was built for ${handler}`);
+      return found;
+    };
+
+    this.api = new HttpApi(this, "Api", {
+      apiName: `mutua-${city.id}`,
+      description: `Mutua API for ${city.name}`,
+      createDefaultStage: false,
+    });
+    this.stage = this.buildStage();
+    this.buildRoutes(manifest, fn);
+    for (const consumer of manifest.consumers) {
+      const failed = new Queue(this, `${consumer.name}-failed`, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      Validations.of(failed).acknowledge({
+        id: "AwsSolutions-SQS3",
+        reason: `This queue is itself the on-failure destination of the ${consumer.name} stream consumer; nothing reads from it but operators, so a queue behind it would only ever be empty.`,
+      });
+      fn(consumer.handler).function.addEventSource(
+        new DynamoEventSource(this.table, {
+          // From the oldest retained record: a consumer (re)created by a deploy misses nothing.
+          startingPosition: StartingPosition.TRIM_HORIZON,
+          batchSize: consumer.batchSize,
+          reportBatchItemFailures: true,
+          bisectBatchOnError: true,
+          retryAttempts: consumer.maxRetries,
+          onFailure: new SqsDlq(failed),
+        }),
+      );
+    }
+    for (const schedule of manifest.schedules) {
+      new Rule(this, `${schedule.name}-schedule`, {
+        description: `Mutua ${schedule.name}, every ${schedule.everyMinutes} minutes`,
+        schedule: Schedule.rate(Duration.minutes(schedule.everyMinutes)),
+        targets: [new LambdaFunction(fn(schedule.handler).function, { retryAttempts: 2 })],
+      });
+    }
+
+    new CfnOutput(this, "ApiUrl", { value: this.stage.url, description: "Base URL of the HTTP API" });
+    new CfnOutput(this, "UserPoolId", { value: this.userPool.userPoolId });
+    new CfnOutput(this, "UserPoolClientId", { value: this.userPoolClient.userPoolClientId });
+    new CfnOutput(this, "TableName", { value: this.table.tableName });
+  }
+
+  private buildTable(definition: TableDefinition): TableV2 {
+    const key = (name: string) => ({ name, type: AttributeType.STRING });
+    return new TableV2(this, "Table", {
+      partitionKey: key(definition.partitionKey),
+      sortKey: key(definition.sortKey),
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      dynamoStream: StreamViewType[definition.streamView],
+      timeToLiveAttribute: definition.ttlAttribute,
+      globalSecondaryIndexes: definition.indexes.map((index) => ({
+        indexName: index.name,
+        partitionKey: key(index.partitionKey),
+        sortKey: key(index.sortKey),
+        ...projectionOf(index),
+      })),
+    });
+  }
+
+  private buildUserPool(): UserPool {
+    const pool = new UserPool(this, "Users", {
+      selfSignUpEnabled: true,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      keepOriginal: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      mfa: Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      // Plus tier: compromised-credential checks and adaptive authentication, enforced.
+      featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(pool).acknowledge({
+      id: "AwsSolutions-COG2",
+      reason:
+        "MFA is optional (TOTP) rather than required: many time-bank members are older or digitally " +
+        "excluded residents for whom a second factor would bar sign-up; Plus-tier threat protection " +
+        "(compromised credentials, adaptive authentication) is enforced instead.",
+    });
+    return pool;
+  }
+
+  private buildFunction(handler: string, bundle: LambdaBundle, timeout: Duration): HouseFunction {
+    const access: TableAccess = READ_ONLY_HANDLERS.has(handler) ? "read" : "readWrite";
+    return new HouseFunction(this, functionName(handler), {
+      handler,
+      bundle,
+      table: this.table,
+      access,
+      timeout,
+    });
+  }
+
+  private buildStage(): HttpStage {
+    const accessLogs = new LogGroup(this, "ApiAccessLogs", { retention: RetentionDays.ONE_MONTH });
+    return this.api.addStage("DefaultStage", {
+      stageName: "$default",
+      autoDeploy: true,
+      throttle: API_THROTTLE,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: "$context.requestId",
+            time: "$context.requestTime",
+            ip: "$context.identity.sourceIp",
+            method: "$context.httpMethod",
+            path: "$context.path",
+            routeKey: "$context.routeKey",
+            status: "$context.status",
+            latencyMs: "$context.responseLatency",
+            responseBytes: "$context.responseLength",
+            authorizerError: "$context.authorizer.error",
+            integrationError: "$context.integrationErrorMessage",
+          }),
+        ),
+      },
+    });
+  }
+
+  private buildRoutes(manifest: Manifest, fn: (handler: string) => HouseFunction): void {
+    const jwt = new HttpJwtAuthorizer("CognitoJwt", this.userPool.userPoolProviderUrl, {
+      jwtAudience: [this.userPoolClient.userPoolClientId],
+      identitySource: ["$request.header.Authorization"],
+    });
+    const integrations = new Map<string, HttpLambdaIntegration>();
+    const integrationFor = (handler: string) => {
+      let integration = integrations.get(handler);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${functionName(handler)}-integration`, fn(handler).function);
+        integrations.set(handler, integration);
+      }
+      return integration;
+    };
+
+    for (const route of manifest.routes) {
+      const authorizer: IHttpRouteAuthorizer | undefined = route.auth ? jwt : undefined;
+      const [created] = this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: integrationFor(route.handler),
+        authorizer,
+      });
+      if (created && !route.auth) {
+        Validations.of(created).acknowledge({
+          id: "AwsSolutions-APIG4",
+          reason: `${route.method} ${route.path} is public by design (manifest auth: false).`,
+        });
+      }
+    }
+    const notFound = new HttpRoute(this, "NotFoundRoute", {
+      httpApi: this.api,
+      routeKey: HttpRouteKey.DEFAULT,
+      integration: integrationFor(manifest.notFound),
+    });
+    Validations.of(notFound).acknowledge({
+      id: "AwsSolutions-APIG4",
+      reason:
+        "The $default catch-all only answers 404 in Mutua's error shape; it reads nothing, so there is nothing to authorise.",
+    });
+  }
+}
