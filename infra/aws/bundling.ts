@@ -1,6 +1,6 @@
+import { fileURLToPath } from "node:url";
 import { type BundlingOptions, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import type { BuildOptions } from "esbuild";
-import { fileURLToPath } from "node:url";
 import type { City } from "../../shared/config/city.ts";
 
 /**
@@ -82,7 +82,9 @@ export function nodejsBundling(bundle: LambdaBundle): BundlingOptions {
     mainFields: bundle.mainFields,
     banner: bundle.banner,
     define: bundle.define,
-    esbuildArgs: Object.fromEntries(Object.entries(bundle.alias).map(([name, file]) => [`--alias:${name}`, file])),
+    esbuildArgs: Object.fromEntries(
+      Object.entries(bundle.alias).map(([name, file]) => [`--alias:${name}`, file]),
+    ),
     bundleAwsSDK: true,
     externalModules: bundle.external,
     forceDockerBundling: false,
