@@ -17,7 +17,7 @@ import {
 import { isActive, type Member } from "../../shared/domain/member.ts";
 import type { Deps } from "../../shared/domain/ports.ts";
 import { describeError, log } from "../../shared/logger.ts";
-import { z } from "../../shared/zod.ts";
+import * as z from "../../shared/zod.ts";
 import { errorResponse, internalErrorResponse, jsonResponse, textResponse } from "./errors.ts";
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;

@@ -1,4 +1,4 @@
-import { z } from "../zod.ts";
+import * as z from "../zod.ts";
 
 export const languageCodes = ["en", "nl", "fr", "de", "es"] as const;
 export const languageSchema = z.enum(languageCodes);
@@ -79,6 +79,18 @@ export const citySchema = z
     notifications: z.strictObject({
       quietHours: z.strictObject({ start: hhmm, end: hhmm }),
     }),
+    privacy: z._default(
+      z.strictObject({
+        /**
+         * Geohash precision of the cell shown instead of a home location: 5 is about 5 km,
+         * 6 about 1 km, 7 about 150 m. The exact point is never shown to anyone.
+         */
+        locationCellPrecision: z.int().check(z.gte(4), z.lte(7)),
+      }),
+      { locationCellPrecision: 6 },
+    ),
+    /** Where the city publishes its membership terms; joining requires consenting to them. */
+    termsUrl: z.optional(z.url()),
   })
   .check(
     z.refine((c) => c.languages.offered.length === new Set(c.languages.offered).size, {

@@ -10,7 +10,7 @@ import { ConflictError } from "../domain/errors.ts";
 import { type Member, type MemberStatus, memberSchema } from "../domain/member.ts";
 import type { Page, PageRequest } from "../domain/paging.ts";
 import type { MemberRepository } from "../domain/ports.ts";
-import { z } from "../zod.ts";
+import * as z from "../zod.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { keys } from "./keys.ts";
 

@@ -1,4 +1,4 @@
-import { z } from "../zod.ts";
+import * as z from "../zod.ts";
 
 /** An entry in the audit trail: who changed what about whom. Built from stream records. */
 export const auditEntrySchema = z.object({
@@ -24,6 +24,8 @@ const ignoredFields = new Set(["updatedAt", "updatedBy", "statusPk", "statusSk"]
 /** Which entity types are audited, and whose trail an item belongs to. */
 const subjectOf: Record<string, (item: Image) => string | undefined> = {
   Member: (item) => (typeof item.memberId === "string" ? item.memberId : undefined),
+  // A post's changes belong to its owner's trail (a coordinator editing it shows as the actor).
+  Post: (item) => (typeof item.ownerId === "string" ? item.ownerId : undefined),
 };
 
 /** Turns one change (old and new image) into an audit entry, or undefined if it is not audited. */

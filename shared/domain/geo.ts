@@ -1,4 +1,4 @@
-import { z } from "../zod.ts";
+import * as z from "../zod.ts";
 
 export const pointSchema = z.strictObject({
   lat: z.number().check(z.gte(-90), z.lte(90)),

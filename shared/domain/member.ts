@@ -1,5 +1,5 @@
 import { languageSchema } from "../config/city.ts";
-import { z } from "../zod.ts";
+import * as z from "../zod.ts";
 import { pointSchema } from "./geo.ts";
 
 export const memberKinds = ["person", "organisation"] as const;

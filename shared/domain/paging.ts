@@ -1,4 +1,4 @@
-import { z } from "../zod.ts";
+import * as z from "../zod.ts";
 
 /** One page of results; `nextCursor` is opaque to clients and absent on the last page. */
 export interface Page<T> {

@@ -11,7 +11,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from "../../../../shared/domain/errors.ts";
-import { z } from "../../../../shared/zod.ts";
+import * as z from "../../../../shared/zod.ts";
 
 beforeAll(() => {
   process.env.TABLE_NAME = "unit";

@@ -1,0 +1,18 @@
+import { notificationSchema } from "../../../shared/domain/inbox.ts";
+import { pageQueryFields } from "../../../shared/domain/paging.ts";
+import * as z from "../../../shared/zod.ts";
+import { httpRoute } from "../stack.ts";
+
+/** My notifications, newest first. */
+export const handler = httpRoute(
+  {
+    summary: "My notification inbox, newest first",
+    auth: "member",
+    actFor: true,
+    query: z.strictObject(pageQueryFields),
+    response: z.object({ items: z.array(notificationSchema), nextCursor: z.optional(z.string()) }),
+  },
+  async ({ deps, subject, query }) => ({
+    body: await deps.inbox.list(subject.memberId, { limit: query.limit ?? 20, cursor: query.cursor }),
+  }),
+);

@@ -1,0 +1,19 @@
+import { idSchema } from "../../../shared/domain/ids.ts";
+import { lookUpMember } from "../../../shared/domain/membership.ts";
+import { privateMemberSchema, publicMemberSchema, viewMember } from "../../../shared/domain/profile.ts";
+import * as z from "../../../shared/zod.ts";
+import { httpRoute } from "../stack.ts";
+
+/** A member's profile as the caller may see it: contact details only for the member and their coordinators. */
+export const handler = httpRoute(
+  {
+    summary: "See a member's profile",
+    auth: "member",
+    path: z.object({ memberId: idSchema }),
+    response: z.union([privateMemberSchema, publicMemberSchema]),
+  },
+  async ({ deps, actor, path }) => {
+    const member = await lookUpMember(deps, actor, path.memberId);
+    return { body: viewMember(actor, member, deps.city) };
+  },
+);

@@ -1,0 +1,18 @@
+import { newResidentSchema, registerResident } from "../../../shared/domain/membership.ts";
+import { privateMemberSchema, viewMember } from "../../../shared/domain/profile.ts";
+import { httpRoute } from "../stack.ts";
+
+/** A coordinator registers a resident who has no email or phone; they act for them afterwards. */
+export const handler = httpRoute(
+  {
+    summary: "Register a resident without email or phone (coordinators)",
+    auth: "member",
+    body: newResidentSchema,
+    response: privateMemberSchema,
+    status: 201,
+  },
+  async ({ deps, actor, body }) => {
+    const member = await registerResident(deps, actor, body);
+    return { body: viewMember(actor, member, deps.city) };
+  },
+);

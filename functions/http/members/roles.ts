@@ -1,0 +1,20 @@
+import { idSchema } from "../../../shared/domain/ids.ts";
+import { rolesSchema, setRoles } from "../../../shared/domain/membership.ts";
+import { privateMemberSchema, viewMember } from "../../../shared/domain/profile.ts";
+import * as z from "../../../shared/zod.ts";
+import { httpRoute } from "../stack.ts";
+
+/** An admin makes a member a coordinator (for the whole city or listed areas) or an admin. */
+export const handler = httpRoute(
+  {
+    summary: "Set a member's roles and coordinator areas (admins)",
+    auth: "member",
+    path: z.object({ memberId: idSchema }),
+    body: rolesSchema,
+    response: privateMemberSchema,
+  },
+  async ({ deps, actor, path, body }) => {
+    const member = await setRoles(deps, actor, path.memberId, body);
+    return { body: viewMember(actor, member, deps.city) };
+  },
+);

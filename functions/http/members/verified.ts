@@ -1,0 +1,20 @@
+import { idSchema } from "../../../shared/domain/ids.ts";
+import { setVerified, verifySchema } from "../../../shared/domain/membership.ts";
+import { privateMemberSchema, viewMember } from "../../../shared/domain/profile.ts";
+import * as z from "../../../shared/zod.ts";
+import { httpRoute } from "../stack.ts";
+
+/** A coordinator marks a member verified (checked in person), which opens sensitive posts to them. */
+export const handler = httpRoute(
+  {
+    summary: "Mark a member verified or not (coordinators in scope)",
+    auth: "member",
+    path: z.object({ memberId: idSchema }),
+    body: verifySchema,
+    response: privateMemberSchema,
+  },
+  async ({ deps, actor, path, body }) => {
+    const member = await setVerified(deps, actor, path.memberId, body.verified);
+    return { body: viewMember(actor, member, deps.city) };
+  },
+);

@@ -1,0 +1,22 @@
+import { resolveActing } from "../../../shared/domain/acting.ts";
+import { idSchema } from "../../../shared/domain/ids.ts";
+import { adminsSchema, setOrganisationAdmins } from "../../../shared/domain/membership.ts";
+import { privateMemberSchema, viewMember } from "../../../shared/domain/profile.ts";
+import * as z from "../../../shared/zod.ts";
+import { httpRoute } from "../stack.ts";
+
+/** An organisation's admins (or a coordinator in scope) change who acts for it. */
+export const handler = httpRoute(
+  {
+    summary: "Replace an organisation's admins (its admins, coordinators in scope)",
+    auth: "member",
+    path: z.object({ memberId: idSchema }),
+    body: adminsSchema,
+    response: privateMemberSchema,
+  },
+  async ({ deps, actor, path, body }) => {
+    const acting = await resolveActing(deps, actor, path.memberId);
+    const organisation = await setOrganisationAdmins(deps, acting, body.admins);
+    return { body: viewMember(actor, organisation, deps.city) };
+  },
+);

@@ -1,0 +1,18 @@
+import { newOrganisationSchema, registerOrganisation } from "../../../shared/domain/membership.ts";
+import { privateMemberSchema, viewMember } from "../../../shared/domain/profile.ts";
+import { httpRoute } from "../stack.ts";
+
+/** A coordinator registers a charity, council service or venue with the residents who act for it. */
+export const handler = httpRoute(
+  {
+    summary: "Register an organisation with its admins (coordinators)",
+    auth: "member",
+    body: newOrganisationSchema,
+    response: privateMemberSchema,
+    status: 201,
+  },
+  async ({ deps, actor, body }) => {
+    const organisation = await registerOrganisation(deps, actor, body);
+    return { body: viewMember(actor, organisation, deps.city) };
+  },
+);

@@ -1,0 +1,18 @@
+/** One CSV field, quoted when it holds a comma, quote or line break (RFC 4180). */
+function field(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  const text = Array.isArray(value) ? value.join(" ") : String(value);
+  // A leading =, +, - or @ makes spreadsheets run the cell as a formula; a quote mark defuses it.
+  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** A CSV document with a header row, CRLF line ends as RFC 4180 asks. */
+export function toCsv<T>(
+  columns: readonly { header: string; value: (row: T) => unknown }[],
+  rows: Iterable<T>,
+): string {
+  const lines = [columns.map((c) => field(c.header)).join(",")];
+  for (const row of rows) lines.push(columns.map((c) => field(c.value(row))).join(","));
+  return `${lines.join("\r\n")}\r\n`;
+}
