@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { functionName, type Manifest } from "../manifest.ts";
+import { functionName, type HttpRouteEntry, type Manifest } from "../manifest.ts";
 import { loadHandler } from "./handlers.ts";
 import type { DevIssuer } from "./identity.ts";
 import { lambdaContext } from "./lambda-context.ts";
@@ -9,16 +9,12 @@ import { lambdaContext } from "./lambda-context.ts";
 /** API Gateway HTTP APIs refuse request bodies over 10 MB; so does the adapter. */
 const MAX_GATEWAY_BODY_BYTES = 10 * 1024 * 1024;
 
-interface CompiledRoute {
-  method: string;
-  path: string;
+export interface CompiledRoute extends HttpRouteEntry {
   pattern: RegExp;
   params: string[];
-  handler: string;
-  auth: boolean;
 }
 
-function compile(manifest: Manifest): CompiledRoute[] {
+export function compileRoutes(manifest: Manifest): CompiledRoute[] {
   return manifest.routes.map((route) => {
     const params: string[] = [];
     const source = route.path
@@ -60,9 +56,34 @@ function gatewayClaims(payload: Record<string, unknown>): Record<string, string>
   return claims;
 }
 
+/** The manifest route serving a request, as API Gateway picks it, with its path parameters. */
+export function findRoute(
+  routes: readonly CompiledRoute[],
+  method: string,
+  pathname: string,
+): { route: CompiledRoute | undefined; pathParameters: Record<string, string> | undefined } {
+  // Literal segments win over parameters, as in API Gateway (/members/join before /members/{id}).
+  const ordered = [...routes].sort((a, b) => a.params.length - b.params.length);
+  for (const candidate of ordered) {
+    if (candidate.method !== method) continue;
+    const match = candidate.pattern.exec(pathname);
+    if (!match) continue;
+    const pathParameters =
+      candidate.params.length > 0
+        ? Object.fromEntries(
+            candidate.params.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? "")]),
+          )
+        : undefined;
+    return { route: candidate, pathParameters };
+  }
+  return { route: undefined, pathParameters: undefined };
+}
+
 export interface HttpAdapterOptions {
   manifest: Manifest;
   issuer: DevIssuer;
+  /** Routes only the local runtime serves (e.g. the generated OpenAPI document): "GET /path" -> body. */
+  localRoutes?: Record<string, () => Promise<unknown>>;
   /** Called after each request, for the console log. */
   onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
 }
@@ -72,7 +93,7 @@ export interface HttpAdapterOptions {
  * verification on routes that need it (claims passed through, 401 otherwise), `$default` for the rest.
  */
 export function createHttpAdapter(options: HttpAdapterOptions): Server {
-  const routes = compile(options.manifest);
+  const routes = compileRoutes(options.manifest);
   return createServer((req, res) => {
     const started = performance.now();
     handle(req, res)
@@ -99,20 +120,12 @@ export function createHttpAdapter(options: HttpAdapterOptions): Server {
       send(res, 413, { error: { code: "PAYLOAD_TOO_LARGE", message: "Request body is larger than 10 MB" } });
       return;
     }
-    let route: CompiledRoute | undefined;
-    let pathParameters: Record<string, string> | undefined;
-    for (const candidate of routes) {
-      if (candidate.method !== method) continue;
-      const match = candidate.pattern.exec(url.pathname);
-      if (!match) continue;
-      route = candidate;
-      if (candidate.params.length > 0) {
-        pathParameters = Object.fromEntries(
-          candidate.params.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? "")]),
-        );
-      }
-      break;
+    const local = options.localRoutes?.[`${method} ${url.pathname}`];
+    if (local) {
+      send(res, 200, await local());
+      return;
     }
+    const { route, pathParameters } = findRoute(routes, method, url.pathname);
 
     let claims: Record<string, string> | undefined;
     if (route?.auth) {

@@ -6,6 +6,7 @@ import type { City } from "../../shared/config/city.ts";
 import { productionDeps, resetProductionDeps } from "../../shared/data/deps.ts";
 import type { Deps } from "../../shared/domain/ports.ts";
 import { manifest as defaultManifest, type Manifest } from "../manifest.ts";
+import { buildOpenApi } from "../openapi.ts";
 import { type BootstrapResult, ensureTable } from "./bootstrap.ts";
 import { seedDemoCity } from "./demo.ts";
 import { createHttpAdapter } from "./http-adapter.ts";
@@ -90,9 +91,11 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
     if (options.pollStreams !== false) poller.start();
     const scheduler = options.schedules === false ? undefined : startScheduler(manifest.schedules);
 
+    let openApi: Promise<unknown> | undefined;
     const server = createHttpAdapter({
       manifest,
       issuer: options.issuer,
+      localRoutes: { "GET /openapi.json": () => (openApi ??= buildOpenApi(options.city, manifest)) },
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     });
     await new Promise<void>((resolve, reject) => {

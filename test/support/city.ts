@@ -2,10 +2,14 @@ import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import { resolve } from "node:path";
 import { demoSubject } from "../../infra/local/demo.ts";
+import { compileRoutes, findRoute } from "../../infra/local/http-adapter.ts";
 import { DevIssuer } from "../../infra/local/identity.ts";
 import { repoRoot } from "../../infra/local/paths.ts";
 import { type CityRuntime, type CityRuntimeOptions, startCityRuntime } from "../../infra/local/runtime.ts";
+import { manifest } from "../../infra/manifest.ts";
+import { contractOf } from "../../infra/openapi.ts";
 import { type City, parseCityJson } from "../../shared/config/city.ts";
+import * as z from "../../shared/zod.ts";
 
 export function exampleCity(): City {
   return parseCityJson(readFileSync(resolve(repoRoot, "cities/example.json"), "utf8"), "cities/example.json");
@@ -24,6 +28,22 @@ export interface TestCity {
     options?: { as?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> },
   ): Promise<{ status: number; body: unknown; text: string }>;
   stop(): Promise<void>;
+}
+
+const routes = compileRoutes(manifest);
+
+/** Every success body must match its route's response schema: the OpenAPI document cannot lie. */
+async function checkContract(method: string, path: string, body: unknown): Promise<void> {
+  const { route } = findRoute(routes, method.toUpperCase(), new URL(path, "http://x").pathname);
+  if (!route) return;
+  const contract = await contractOf(route);
+  if (!contract.response || contract.csv) return;
+  const result = z.safeParse(contract.response, body);
+  if (!result.success) {
+    throw new Error(
+      `${method} ${path} answered outside its contract: ${JSON.stringify(result.error.issues)}`,
+    );
+  }
 }
 
 /**
@@ -78,6 +98,7 @@ export async function startTestCity(overrides: Partial<CityRuntimeOptions> = {})
       } catch {
         parsed = undefined;
       }
+      if (status >= 200 && status < 300) await checkContract(method, path, parsed);
       return { status, body: parsed, text };
     },
     stop: () => runtime.stop(),

@@ -1,0 +1,144 @@
+import type { RouteContract } from "../functions/http/stack.ts";
+import { ACT_FOR_HEADER } from "../functions/http/stack.ts";
+import type { City } from "../shared/config/city.ts";
+import * as z from "../shared/zod.ts";
+import { loadHandler } from "./local/handlers.ts";
+import { manifest as defaultManifest, type HttpRouteEntry, type Manifest } from "./manifest.ts";
+
+type JsonSchema = Record<string, unknown>;
+
+/** The contract a route module attached to its handler (see `httpRoute`). */
+export async function contractOf(route: HttpRouteEntry): Promise<RouteContract> {
+  const handler: unknown = await loadHandler(route.handler);
+  const contract = typeof handler === "function" && "contract" in handler ? handler.contract : undefined;
+  if (!contract || typeof contract !== "object") throw new Error(`${route.handler} has no route contract`);
+  return contract as RouteContract;
+}
+
+function jsonSchema(schema: z.ZodMiniType, io: "input" | "output"): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as JsonSchema;
+  return rest;
+}
+
+/** Query and path parameters from an object schema's properties. */
+function parameters(schema: z.ZodMiniType | undefined, where: "query" | "path"): JsonSchema[] {
+  if (!schema) return [];
+  const object = jsonSchema(schema, "input");
+  const properties = (object.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((object.required ?? []) as string[]);
+  return Object.entries(properties).map(([name, property]) => ({
+    name,
+    in: where,
+    required: where === "path" || required.has(name),
+    schema: property,
+  }));
+}
+
+const errorStatuses: Record<string, string> = {
+  "400": "Invalid input; `details` names each field",
+  "401": "Missing or invalid bearer token",
+  "403": "Not allowed for this member",
+  "404": "No such item (also when it exists but is not yours to see)",
+  "409": "Conflicts with the current state",
+  "413": "Request body too large",
+  "422": "Breaks a rule of the time bank",
+};
+
+/**
+ * Builds the OpenAPI 3.1 document from the manifest and each route's zod contract, so the
+ * published API cannot drift from what the handlers validate.
+ */
+export async function buildOpenApi(city: City, manifest: Manifest = defaultManifest): Promise<JsonSchema> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of manifest.routes) {
+    const contract = await contractOf(route);
+    const success = String(contract.status ?? 200);
+    const operation: Record<string, unknown> = {
+      operationId: `${route.method.toLowerCase()}${route.path.replace(/[{}]/g, "").replace(/[/.](\w)/g, (_, c: string) => c.toUpperCase())}`,
+      summary: contract.summary,
+      parameters: [
+        ...parameters(contract.path, "path"),
+        ...parameters(contract.query, "query"),
+        ...(contract.actFor
+          ? [
+              {
+                name: ACT_FOR_HEADER,
+                in: "header",
+                required: false,
+                description: "Act for this member (coordinators in scope, organisation admins)",
+                schema: { type: "string" },
+              },
+            ]
+          : []),
+      ],
+      ...(contract.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { "application/json": { schema: jsonSchema(contract.body, "input") } },
+            },
+          }
+        : {}),
+      responses: {
+        [success]: {
+          description: "Success",
+          content: contract.csv
+            ? { "text/csv": { schema: { type: "string" } } }
+            : {
+                "application/json": {
+                  schema: contract.response ? jsonSchema(contract.response, "output") : {},
+                },
+              },
+        },
+        ...Object.fromEntries(
+          Object.entries(errorStatuses)
+            .filter(([status]) => route.auth || status !== "401")
+            .map(([status, description]) => [
+              status,
+              {
+                description,
+                content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+              },
+            ]),
+        ),
+      },
+      ...(route.auth ? { security: [{ bearer: [] }] } : {}),
+    };
+    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation };
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: `Mutua — ${city.name} time bank API`,
+      version: "1",
+      description: "Residents post offers and requests, coordinators help, exchanges settle hour for hour.",
+    },
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+      schemas: {
+        Error: {
+          type: "object",
+          required: ["error"],
+          properties: {
+            error: {
+              type: "object",
+              required: ["code", "message"],
+              properties: {
+                code: { type: "string", description: "Stable: clients may switch on it" },
+                message: { type: "string" },
+                details: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    properties: { path: { type: "string" }, message: { type: "string" } },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  };
+}
