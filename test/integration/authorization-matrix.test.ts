@@ -99,7 +99,7 @@ const actFor = (owner: Owner) => ({
   missingHeaders: { "x-act-for": MISSING },
 });
 
-export const scenarios: Record<string, Scenario> = {
+const scenarios: Record<string, Scenario> = {
   "GET /health": {
     setup: async () => ({ path: "/health" }),
     expect: {
