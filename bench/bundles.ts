@@ -3,8 +3,8 @@ import { gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
 import { loadCity } from "../infra/aws/app.ts";
 import { esbuildOptions, lambdaBundle } from "../infra/aws/bundling.ts";
-import { repoRoot } from "../infra/aws/house-function.ts";
 import { functionName, handlerModules } from "../infra/manifest.ts";
+import { repoRoot } from "../infra/repo-root.ts";
 
 const CITY_FILE = "cities/example.json";
 /** Per function, minified: past this a cold start pays noticeably for parsing code it never runs. */

@@ -12,6 +12,11 @@ export interface HttpRouteEntry {
   handler: string;
   /** true: the gateway demands a valid JWT and passes its claims to the handler. */
   auth: boolean;
+  /**
+   * "read" when the handler never writes, so its function gets read-only table access. Default
+   * read and write: a missing write grant would only show up in AWS, where IAM applies.
+   */
+  access?: "read";
 }
 
 export interface StreamConsumerEntry {
@@ -40,13 +45,25 @@ export interface Manifest {
 
 export const manifest: Manifest = {
   routes: [
-    { method: "GET", path: "/health", handler: "functions/http/health.ts", auth: false },
-    { method: "GET", path: "/me", handler: "functions/http/me.ts", auth: true },
+    { method: "GET", path: "/health", handler: "functions/http/health.ts", auth: false, access: "read" },
+    { method: "GET", path: "/me", handler: "functions/http/me.ts", auth: true, access: "read" },
     // -- membership, profiles, organisations, inbox, coordinators --
     { method: "POST", path: "/members/join", handler: "functions/http/members/join.ts", auth: true },
-    { method: "GET", path: "/members", handler: "functions/http/members/list.ts", auth: true },
+    {
+      method: "GET",
+      path: "/members",
+      handler: "functions/http/members/list.ts",
+      auth: true,
+      access: "read",
+    },
     { method: "POST", path: "/members", handler: "functions/http/members/register.ts", auth: true },
-    { method: "GET", path: "/members/{memberId}", handler: "functions/http/members/get.ts", auth: true },
+    {
+      method: "GET",
+      path: "/members/{memberId}",
+      handler: "functions/http/members/get.ts",
+      auth: true,
+      access: "read",
+    },
     {
       method: "POST",
       path: "/members/{memberId}/status",
@@ -70,6 +87,7 @@ export const manifest: Manifest = {
       path: "/members/{memberId}/audit",
       handler: "functions/http/members/audit.ts",
       auth: true,
+      access: "read",
     },
     { method: "POST", path: "/organisations", handler: "functions/http/organisations/create.ts", auth: true },
     {
@@ -79,9 +97,9 @@ export const manifest: Manifest = {
       auth: true,
     },
     { method: "PATCH", path: "/me/profile", handler: "functions/http/me/profile.ts", auth: true },
-    { method: "GET", path: "/me/export", handler: "functions/http/me/export.ts", auth: true },
+    { method: "GET", path: "/me/export", handler: "functions/http/me/export.ts", auth: true, access: "read" },
     { method: "POST", path: "/me/close", handler: "functions/http/me/close.ts", auth: true },
-    { method: "GET", path: "/me/inbox", handler: "functions/http/me/inbox.ts", auth: true },
+    { method: "GET", path: "/me/inbox", handler: "functions/http/me/inbox.ts", auth: true, access: "read" },
     {
       method: "POST",
       path: "/me/inbox/{notificationId}/read",
@@ -93,6 +111,7 @@ export const manifest: Manifest = {
       path: "/exports/members.csv",
       handler: "functions/http/exports/members-csv.ts",
       auth: true,
+      access: "read",
     },
     // -- posts and search --
   ],
@@ -112,6 +131,17 @@ export function functionName(handler: string): string {
     .replace(/^functions\//, "")
     .replace(/\.ts$/, "")
     .replace(/[^a-zA-Z0-9]+/g, "-");
+}
+
+/**
+ * The table access a handler module's function needs: "read" only if every entry naming it is
+ * marked read-only (the 404 route reads nothing).
+ */
+export function tableAccessOf(handler: string, m: Manifest = manifest): "read" | "readWrite" {
+  if (handler === m.notFound) return "read";
+  const entries = m.routes.filter((r) => r.handler === handler);
+  if (entries.length > 0 && entries.every((r) => r.access === "read")) return "read";
+  return "readWrite";
 }
 
 /** Every distinct handler module in the manifest. */

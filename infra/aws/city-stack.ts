@@ -40,7 +40,13 @@ import {
   type TableDefinition,
   table as tableDefinition,
 } from "../../shared/data/table.ts";
-import { manifest as defaultManifest, functionName, handlerModules, type Manifest } from "../manifest.ts";
+import {
+  manifest as defaultManifest,
+  functionName,
+  handlerModules,
+  type Manifest,
+  tableAccessOf,
+} from "../manifest.ts";
 import { type LambdaBundle, lambdaBundle } from "./bundling.ts";
 import { HouseFunction, type TableAccess } from "./house-function.ts";
 
@@ -50,16 +56,6 @@ export interface CityStackProps extends StackProps {
   /** @default the project manifest */
   manifest?: Manifest;
 }
-
-/**
- * Handlers that only read the table. Everything else gets read and write: a missing write
- * permission would first show up as AccessDenied in the cloud, since the local runtime has no IAM.
- */
-const READ_ONLY_HANDLERS: ReadonlySet<string> = new Set([
-  "functions/http/health.ts", // reads nothing; the narrowest access there is
-  "functions/http/not-found.ts", // reads nothing
-  "functions/http/me.ts", // one GetItem by subject
-]);
 
 /** Steady and burst requests per second for the whole API: a ceiling on cost and abuse, far above a city's use. */
 const API_THROTTLE = { rateLimit: 50, burstLimit: 100 };
@@ -116,7 +112,10 @@ export class CityStack extends Stack {
     };
     const functions = new Map<string, HouseFunction>();
     for (const handler of handlerModules(manifest)) {
-      functions.set(handler, this.buildFunction(handler, bundle, timeoutOf(handler)));
+      functions.set(
+        handler,
+        this.buildFunction(handler, bundle, timeoutOf(handler), tableAccessOf(handler, manifest)),
+      );
     }
     this.functions = functions;
     const fn = (handler: string): HouseFunction => {
@@ -223,8 +222,12 @@ export class CityStack extends Stack {
     return pool;
   }
 
-  private buildFunction(handler: string, bundle: LambdaBundle, timeout: Duration): HouseFunction {
-    const access: TableAccess = READ_ONLY_HANDLERS.has(handler) ? "read" : "readWrite";
+  private buildFunction(
+    handler: string,
+    bundle: LambdaBundle,
+    timeout: Duration,
+    access: TableAccess,
+  ): HouseFunction {
     return new HouseFunction(this, functionName(handler), {
       handler,
       bundle,

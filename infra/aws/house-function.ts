@@ -9,10 +9,10 @@ import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { table as tableDefinition } from "../../shared/data/table.ts";
 import { functionName } from "../manifest.ts";
+import { repoRoot } from "../repo-root.ts";
 import { type LambdaBundle, nodejsBundling } from "./bundling.ts";
 
 /** Handler paths in the manifest are relative to the repository root, never to the cwd. */
-export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
 export type TableAccess = "read" | "readWrite";
 

@@ -1,8 +1,7 @@
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Context } from "aws-lambda";
-
-const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+import { repoRoot } from "../repo-root.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: a Lambda handler's event and result vary by trigger
 export type LambdaHandler = (event: any, context: Context) => Promise<any>;
@@ -13,10 +12,12 @@ const cache = new Map<string, Promise<LambdaHandler>>();
 export function loadHandler(modulePath: string): Promise<LambdaHandler> {
   let loaded = cache.get(modulePath);
   if (!loaded) {
-    loaded = import(pathToFileURL(resolve(root, modulePath)).href).then((module: { handler?: unknown }) => {
-      if (typeof module.handler !== "function") throw new Error(`${modulePath} does not export a handler`);
-      return module.handler as LambdaHandler;
-    });
+    loaded = import(pathToFileURL(resolve(repoRoot, modulePath)).href).then(
+      (module: { handler?: unknown }) => {
+        if (typeof module.handler !== "function") throw new Error(`${modulePath} does not export a handler`);
+        return module.handler as LambdaHandler;
+      },
+    );
     cache.set(modulePath, loaded);
   }
   return loaded;

@@ -14,8 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addCity, loadCity } from "../../infra/aws/app.ts";
 import { esbuildOptions, lambdaBundle } from "../../infra/aws/bundling.ts";
 import type { CityStack } from "../../infra/aws/city-stack.ts";
-import { repoRoot } from "../../infra/aws/house-function.ts";
-import { handlerModules, manifest } from "../../infra/manifest.ts";
+import { handlerModules, manifest, tableAccessOf } from "../../infra/manifest.ts";
+import { repoRoot } from "../../infra/repo-root.ts";
 import { CityConfigError } from "../../shared/config/city.ts";
 import { keyAttributes, table as tableDefinition } from "../../shared/data/table.ts";
 
@@ -199,7 +199,12 @@ describe("CityStack functions", () => {
     expect(actionsOf("functions/http/health.ts")).toContain("dynamodb:GetItem");
     expect(actionsOf("functions/http/health.ts")).not.toContain("dynamodb:PutItem");
     expect(actionsOf("functions/streams/audit-trail.ts")).toContain("dynamodb:PutItem");
-    for (const handler of handlerModules()) expect(actionsOf(handler)).not.toContain("dynamodb:Scan");
+    for (const handler of handlerModules()) {
+      expect(actionsOf(handler)).not.toContain("dynamodb:Scan");
+      // The manifest's read-only marks decide: read-only handlers get no write action at all.
+      const writes = actionsOf(handler).some((a) => /PutItem|UpdateItem|DeleteItem|BatchWriteItem/.test(a));
+      expect(writes, handler).toBe(tableAccessOf(handler) === "readWrite");
+    }
   });
 
   it("gives every function its own log group with a retention", () => {
