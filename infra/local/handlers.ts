@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import type { Context } from "aws-lambda";
 import { repoRoot } from "../repo-root.ts";
 
