@@ -114,13 +114,16 @@ export const manifest: Manifest = {
       access: "read",
     },
     // -- posts and search --
+    // -- exchanges and ledger --
   ],
   notFound: "functions/http/not-found.ts",
   consumers: [
+    // -- exchanges and ledger --
     { name: "audit-trail", handler: "functions/streams/audit-trail.ts", batchSize: 50, maxRetries: 3 },
   ],
   schedules: [
     { name: "city-stats", handler: "functions/schedules/city-stats.ts", everyMinutes: 24 * 60 },
+    // -- exchanges and ledger --
     // -- posts and search --
   ],
 };

@@ -25,6 +25,7 @@ export function productionDeps(): Deps {
     stats: new DynamoStatsRepository(db, config.tableName),
     inbox: new DynamoInboxRepository(db, config.tableName),
     // -- posts --
+    // -- exchanges and ledger --
   };
   return cached;
 }

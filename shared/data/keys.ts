@@ -23,4 +23,5 @@ export const keys = {
     sk: `GUARD#${dedupeKey}`,
   }),
   // -- posts (issue: residents, organisations, offers and requests) --
+  // -- exchanges and ledger --
 } as const;

@@ -28,6 +28,7 @@ export const table = {
     // Members waiting for a coordinator, by status and area, oldest first.
     { name: "membersByStatus", partitionKey: "statusPk", sortKey: "statusSk", projection: "ALL" },
     // -- posts and search --
+    // -- exchanges and ledger --
   ],
   // Old and new images let consumers see what changed (audit trail, matching, projections).
   streamView: "NEW_AND_OLD_IMAGES",

@@ -63,4 +63,5 @@ export interface Deps {
   stats: StatsRepository;
   inbox: InboxRepository;
   // -- posts (issue: residents, organisations, offers and requests) --
+  // -- exchanges and ledger --
 }

@@ -11,6 +11,8 @@ import { memberScenarios } from "./authorization/members.scenarios.ts";
  */
 const scenarios: Record<string, Scenario> = {
   ...memberScenarios,
+  // -- posts and search --
+  // -- exchanges and ledger --
 };
 
 let city: TestCity;
