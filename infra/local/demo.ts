@@ -12,6 +12,12 @@ export interface DemoMember {
   languages: Member["languages"];
   /** What a newcomer would use this member for. */
   about: string;
+  skills?: { categories: string[]; tags: string[] };
+  home?: { lat: number; lon: number };
+  availability?: { day: number; from: string; to: string }[];
+  /** Organisations: the handles of the residents who act for it. */
+  adminHandles?: string[];
+  organisationType?: Member["organisationType"];
 }
 
 /** The small demo city a first `npm start` loads, so a newcomer has people to see and act as. */
@@ -26,6 +32,12 @@ export const demoMembers: readonly DemoMember[] = [
     area: "old-town",
     languages: ["en", "fr"],
     about: "resident in Old Town; gardens, cooks",
+    skills: { categories: ["gardening", "cooking"], tags: ["vegetables", "soup", "french"] },
+    home: { lat: 50.8467, lon: 4.3525 },
+    availability: [
+      { day: 2, from: "14:00", to: "18:00" },
+      { day: 5, from: "09:00", to: "12:00" },
+    ],
   },
   {
     handle: "ben",
@@ -37,6 +49,9 @@ export const demoMembers: readonly DemoMember[] = [
     area: "canal-side",
     languages: ["en", "nl"],
     about: "resident in Canal Side; fixes bikes and shelves",
+    skills: { categories: ["diy-repairs", "transport"], tags: ["bicycles", "shelves", "dutch"] },
+    home: { lat: 50.8589, lon: 4.3379 },
+    availability: [{ day: 5, from: "10:00", to: "16:00" }],
   },
   {
     handle: "chen",
@@ -48,6 +63,12 @@ export const demoMembers: readonly DemoMember[] = [
     area: "north-park",
     languages: ["en"],
     about: "resident in North Park; helps with phones and forms",
+    skills: { categories: ["digital-help", "admin-forms"], tags: ["smartphones", "email", "taxes"] },
+    home: { lat: 50.8712, lon: 4.3601 },
+    availability: [
+      { day: 0, from: "18:00", to: "21:00" },
+      { day: 3, from: "18:00", to: "21:00" },
+    ],
   },
   {
     handle: "dora",
@@ -91,7 +112,9 @@ export const demoMembers: readonly DemoMember[] = [
     coordinatorAreas: [],
     area: "old-town",
     languages: ["en", "nl"],
-    about: "organisation: a charity kitchen that awards credits to volunteers",
+    about: "organisation: a charity kitchen that awards credits to volunteers (amira acts for it)",
+    adminHandles: ["amira"],
+    organisationType: "charity",
   },
   {
     handle: "fatou",
@@ -117,12 +140,23 @@ export async function seedDemoCity(
 ): Promise<Record<string, string>> {
   const ids: Record<string, string> = {};
   const now = deps.clock.now().toISOString();
-  for (const demo of demoMembers) {
+  // People first, so organisations can name their admins.
+  const ordered = [...demoMembers].sort(
+    (a, b) => Number(a.kind === "organisation") - Number(b.kind === "organisation"),
+  );
+  for (const demo of ordered) {
     const memberId = deps.ids.next();
     ids[demo.handle] = memberId;
-    const { handle, about: _about, ...fields } = demo;
+    const { handle, about: _about, adminHandles = [], ...fields } = demo;
     await deps.members.create(
-      newMember({ memberId, ...fields, createdAt: now, updatedAt: now, verified: demo.status === "active" }),
+      newMember({
+        memberId,
+        ...fields,
+        admins: adminHandles.map((h) => ids[h] ?? ""),
+        createdAt: now,
+        updatedAt: now,
+        verified: demo.status === "active",
+      }),
       // Organisations act through their admins and have no login of their own.
       demo.kind === "person" ? demoSubject(handle) : undefined,
     );
