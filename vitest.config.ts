@@ -9,7 +9,9 @@ export default defineConfig({
     isolate: true,
     testTimeout: 30_000,
     // In CI a JSON report is kept too, so the CI script can print a plain "N passed, N failed" line.
-    reporters: process.env.CI ? ["default", ["json", { outputFile: "test-results/vitest.json" }]] : ["default"],
+    reporters: process.env.CI
+      ? ["default", ["json", { outputFile: "test-results/vitest.json" }]]
+      : ["default"],
     hookTimeout: 60_000,
   },
 });
