@@ -26,6 +26,13 @@ export interface StreamConsumerEntry {
   batchSize: number;
   /** Attempts per record before it is parked (locally) or sent to the on-failure queue (AWS). */
   maxRetries: number;
+  /**
+   * Only records whose new image has one of these `entity` values (and, if given, one of these
+   * event names) reach the consumer: a Lambda event filter in AWS, the same test locally.
+   */
+  filter?: { entities: readonly string[]; eventNames?: readonly ("INSERT" | "MODIFY")[] };
+  /** Outside channels the consumer sends on; the stack grants SES (email) and SNS (sms) for them. */
+  sends?: readonly ("email" | "sms")[];
 }
 
 export interface ScheduleEntry {
@@ -120,6 +127,14 @@ export const manifest: Manifest = {
   consumers: [
     // -- exchanges and ledger --
     { name: "audit-trail", handler: "functions/streams/audit-trail.ts", batchSize: 50, maxRetries: 3 },
+    {
+      name: "notification-channels",
+      handler: "functions/streams/notification-channels.ts",
+      batchSize: 25,
+      maxRetries: 5,
+      filter: { entities: ["Notification"], eventNames: ["INSERT"] },
+      sends: ["email", "sms"],
+    },
   ],
   schedules: [
     { name: "city-stats", handler: "functions/schedules/city-stats.ts", everyMinutes: 24 * 60 },
@@ -134,6 +149,17 @@ export function functionName(handler: string): string {
     .replace(/^functions\//, "")
     .replace(/\.ts$/, "")
     .replace(/[^a-zA-Z0-9]+/g, "-");
+}
+
+/** Whether a stream record passes a consumer's filter (the local twin of Lambda's event filter). */
+export function passesFilter(
+  entry: StreamConsumerEntry,
+  record: { eventName?: string; newEntity?: unknown },
+): boolean {
+  if (!entry.filter) return true;
+  const { entities, eventNames } = entry.filter;
+  if (eventNames && !eventNames.some((name) => name === record.eventName)) return false;
+  return typeof record.newEntity === "string" && entities.includes(record.newEntity);
 }
 
 /**

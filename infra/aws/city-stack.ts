@@ -29,7 +29,8 @@ import {
 } from "aws-cdk-lib/aws-dynamodb";
 import { Rule, Schedule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
-import { StartingPosition } from "aws-cdk-lib/aws-lambda";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { FilterCriteria, FilterRule, StartingPosition } from "aws-cdk-lib/aws-lambda";
 import { DynamoEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
@@ -150,8 +151,22 @@ export class CityStack extends Stack {
           bisectBatchOnError: true,
           retryAttempts: consumer.maxRetries,
           onFailure: new SqsDlq(failed),
+          // The manifest's filter, as a Lambda event filter: other records never invoke (or bill) it.
+          ...(consumer.filter
+            ? {
+                filters: [
+                  FilterCriteria.filter({
+                    ...(consumer.filter.eventNames
+                      ? { eventName: FilterRule.or(...consumer.filter.eventNames) }
+                      : {}),
+                    dynamodb: { NewImage: { entity: { S: FilterRule.or(...consumer.filter.entities) } } },
+                  }),
+                ],
+              }
+            : {}),
         }),
       );
+      this.grantSending(fn(consumer.handler), consumer.sends ?? [], city);
     }
     for (const schedule of manifest.schedules) {
       new Rule(this, `${schedule.name}-schedule`, {
@@ -220,6 +235,34 @@ export class CityStack extends Stack {
         "(compromised credentials, adaptive authentication) is enforced instead.",
     });
     return pool;
+  }
+
+  /**
+   * Email through SES from the city's sender identity only; SMS through SNS only when the city
+   * turned SMS on (SNS has no per-phone-number resource, hence the wildcard there).
+   */
+  private grantSending(target: HouseFunction, channels: readonly ("email" | "sms")[], city: City): void {
+    const emailFrom = city.notifications.emailFrom;
+    if (channels.includes("email") && emailFrom) {
+      const domain = emailFrom.split("@")[1] ?? emailFrom;
+      target.function.addToRolePolicy(
+        new PolicyStatement({
+          actions: ["ses:SendEmail"],
+          resources: [
+            Stack.of(this).formatArn({ service: "ses", resource: "identity", resourceName: emailFrom }),
+            Stack.of(this).formatArn({ service: "ses", resource: "identity", resourceName: domain }),
+          ],
+        }),
+      );
+    }
+    if (channels.includes("sms") && city.notifications.smsEnabled) {
+      target.function.addToRolePolicy(new PolicyStatement({ actions: ["sns:Publish"], resources: ["*"] }));
+      Validations.of(target.role).acknowledge({
+        id: "AwsSolutions-IAM5[Resource::*]",
+        reason:
+          "SMS to a phone number is an SNS Publish with no topic, which IAM can only express with Resource '*'; the statement allows sns:Publish alone and exists only when the city enables SMS.",
+      });
+    }
   }
 
   private buildFunction(

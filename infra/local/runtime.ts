@@ -1,9 +1,12 @@
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBClient as Client } from "@aws-sdk/client-dynamodb";
 import type { City } from "../../shared/config/city.ts";
 import { productionDeps, resetProductionDeps } from "../../shared/data/deps.ts";
+import type { OutboundMessage } from "../../shared/domain/channels.ts";
 import type { Deps } from "../../shared/domain/ports.ts";
 import { manifest as defaultManifest, type Manifest } from "../manifest.ts";
 import { buildOpenApi } from "../openapi.ts";
@@ -14,6 +17,14 @@ import type { DevIssuer } from "./identity.ts";
 import { startScheduler } from "./scheduler.ts";
 import { type Store, startStore } from "./store.ts";
 import { StreamPoller, streamsClient } from "./stream-poller.ts";
+
+function readOutbox(file: string): OutboundMessage[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as OutboundMessage);
+}
 
 export interface CityRuntimeOptions {
   city: City;
@@ -39,6 +50,8 @@ export interface CityRuntimeOptions {
 
 export interface CityRuntime {
   url: string;
+  /** Emails and SMS the city would have sent, oldest first. */
+  outbox(): OutboundMessage[];
   store: Store;
   table: BootstrapResult;
   poller: StreamPoller;
@@ -64,6 +77,9 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
     process.env.DYNAMODB_ENDPOINT = store.endpoint;
     process.env.CITY_CONFIG = JSON.stringify(options.city);
     process.env.AWS_REGION ??= "local";
+    // Email and SMS are not sent from one machine: they land in the outbox file (GET /outbox).
+    const outboxFile = join(options.dataDir ?? mkdtempSync(join(tmpdir(), "mutua-outbox-")), "outbox.jsonl");
+    process.env.OUTBOX_FILE = outboxFile;
     resetProductionDeps();
 
     const client: DynamoDBClient = new Client({
@@ -95,7 +111,10 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
     const server = createHttpAdapter({
       manifest,
       issuer: options.issuer,
-      localRoutes: { "GET /openapi.json": () => (openApi ??= buildOpenApi(options.city, manifest)) },
+      localRoutes: {
+        "GET /openapi.json": () => (openApi ??= buildOpenApi(options.city, manifest)),
+        "GET /outbox": async () => ({ messages: readOutbox(outboxFile).slice(-50).reverse() }),
+      },
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     });
     await new Promise<void>((resolve, reject) => {
@@ -106,6 +125,7 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
 
     return {
       url: `http://localhost:${port}`,
+      outbox: () => readOutbox(outboxFile),
       store,
       table: tableResult,
       poller,

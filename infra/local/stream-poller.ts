@@ -10,7 +10,7 @@ import {
   type _Record as StreamRecord,
 } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
-import { functionName, type StreamConsumerEntry } from "../manifest.ts";
+import { functionName, passesFilter, type StreamConsumerEntry } from "../manifest.ts";
 import { loadHandler } from "./handlers.ts";
 import { lambdaContext } from "./lambda-context.ts";
 
@@ -167,7 +167,15 @@ export class StreamPoller {
       new GetRecordsCommand({ ShardIterator, Limit: state.entry.batchSize }),
     );
     if (Records.length === 0) return 0;
-    const batch = Records.map((r) => toLambdaRecord(r, arn));
+    const batch = Records.map((r) => toLambdaRecord(r, arn)).filter((r) =>
+      passesFilter(state.entry, { eventName: r.eventName, newEntity: r.dynamodb?.NewImage?.entity?.S }),
+    );
+    if (batch.length === 0) {
+      // Nothing for this consumer: move past the records, as Lambda's filter drops them.
+      const last = Records.at(-1)?.dynamodb?.SequenceNumber;
+      if (last) state.positions[shardId] = last;
+      return Records.length;
+    }
     const failedFrom = await this.invoke(state.entry, batch);
     const succeeded = failedFrom === undefined ? batch : batch.slice(0, failedFrom);
     const last = succeeded.at(-1)?.dynamodb?.SequenceNumber;

@@ -77,7 +77,14 @@ export const citySchema = z
       defaultMaxBalanceMinutes: minutes,
     }),
     notifications: z.strictObject({
+      /** No email or SMS is sent in these hours (city time); notices wait in the inbox and digest. */
       quietHours: z.strictObject({ start: hhmm, end: hhmm }),
+      /** Sender address of email notices (an SES-verified identity in the cloud). */
+      emailFrom: z.optional(z.email()),
+      /** SMS costs money per message, so it is off unless the city turns it on. */
+      smsEnabled: z._default(z.boolean(), false),
+      /** Where links in email notices point (the city's web app). */
+      appUrl: z.optional(z.url()),
     }),
     privacy: z._default(
       z.strictObject({

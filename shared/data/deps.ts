@@ -4,6 +4,7 @@ import { systemClock } from "../domain/clock.ts";
 import type { Deps } from "../domain/ports.ts";
 import { DynamoAuditRepository } from "./audit-repository.ts";
 import { createDocumentClient } from "./client.ts";
+import { DynamoDeliveryRepository } from "./delivery-repository.ts";
 import { DynamoInboxRepository } from "./inbox-repository.ts";
 import { DynamoMemberRepository } from "./member-repository.ts";
 import { DynamoStatsRepository } from "./stats-repository.ts";
@@ -24,6 +25,7 @@ export function productionDeps(): Deps {
     audit: new DynamoAuditRepository(db, config.tableName),
     stats: new DynamoStatsRepository(db, config.tableName),
     inbox: new DynamoInboxRepository(db, config.tableName),
+    deliveries: new DynamoDeliveryRepository(db, config.tableName),
     // -- posts --
     // -- exchanges and ledger --
   };

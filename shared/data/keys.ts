@@ -17,6 +17,8 @@ export const keys = {
     pk: `INBOX#${memberId}`,
     sk: `NOTE#${notificationId}`,
   }),
+  /** A notice sent on an outside channel (email, SMS). */
+  delivery: (notificationId: string, channel: string) => ({ pk: `DELIVERY#${notificationId}`, sk: channel }),
   /** Marks that a notification with this dedupe key was delivered (exactly-once delivery). */
   inboxGuard: (memberId: string, dedupeKey: string) => ({
     pk: `INBOX#${memberId}`,

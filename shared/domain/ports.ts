@@ -1,5 +1,6 @@
 import type { City } from "../config/city.ts";
 import type { AuditEntry } from "./audit.ts";
+import type { ChannelName, OutboundMessage } from "./channels.ts";
 import type { Clock, IdGenerator } from "./clock.ts";
 import type { Notification } from "./inbox.ts";
 import type { Member, MemberStatus } from "./member.ts";
@@ -35,6 +36,17 @@ export interface InboxRepository {
   markRead(memberId: string, notificationId: string, at: string): Promise<void>;
 }
 
+/** Sends email (SES) or SMS (SNS) in the cloud; writes a local outbox file on one machine. */
+export interface MessageSender {
+  send(message: OutboundMessage): Promise<void>;
+}
+
+/** Which notifications went out on which channel. */
+export interface DeliveryRepository {
+  wasSent(notificationId: string, channel: ChannelName): Promise<boolean>;
+  recordSent(notificationId: string, channel: ChannelName, at: string): Promise<void>;
+}
+
 export interface AuditRepository {
   /** Stores an entry once; a second delivery of the same event is reported as a duplicate. */
   record(entry: AuditEntry): Promise<"recorded" | "duplicate">;
@@ -62,6 +74,7 @@ export interface Deps {
   audit: AuditRepository;
   stats: StatsRepository;
   inbox: InboxRepository;
+  deliveries: DeliveryRepository;
   // -- posts (issue: residents, organisations, offers and requests) --
   // -- exchanges and ledger --
 }

@@ -453,3 +453,47 @@ describe("broken city files", () => {
     expect(existsSync(path.join(outdir, "manifest.json"))).toBe(false);
   });
 });
+
+describe("stream consumers' filters and outside channels", () => {
+  it("filters each consumer's records as the manifest says", () => {
+    for (const consumer of manifest.consumers) {
+      const mapping = ofType("AWS::Lambda::EventSourceMapping").find(
+        ([, m]) => (m.Properties.FunctionName as { Ref: string }).Ref === functionIdFor(consumer.handler),
+      );
+      const filters = (
+        mapping?.[1].Properties.FilterCriteria as { Filters: { Pattern: string }[] } | undefined
+      )?.Filters;
+      if (!consumer.filter) {
+        expect(filters).toBeUndefined();
+        continue;
+      }
+      const pattern = JSON.parse(filters?.[0]?.Pattern ?? "{}");
+      expect(pattern.dynamodb.NewImage.entity.S).toEqual([...consumer.filter.entities]);
+      if (consumer.filter.eventNames) expect(pattern.eventName).toEqual([...consumer.filter.eventNames]);
+    }
+  });
+
+  it("lets only the sending consumer email, from the city's sender identity", () => {
+    const sesStatements = (handler: string) =>
+      statementsOf(handler).filter((s) => [s.Action].flat().includes("ses:SendEmail"));
+    expect(sesStatements("functions/streams/notification-channels.ts")).toHaveLength(1);
+    expect(
+      JSON.stringify(sesStatements("functions/streams/notification-channels.ts")[0]?.Resource),
+    ).toContain("identity/timebank@riverside.example");
+    expect(sesStatements("functions/streams/audit-trail.ts")).toEqual([]);
+    // The example city keeps SMS off: nobody may publish.
+    for (const handler of handlerModules()) {
+      expect(statementsOf(handler).flatMap((s) => [s.Action].flat())).not.toContain("sns:Publish");
+    }
+  });
+
+  it("grants SNS publishing when a city turns SMS on, still cdk-nag clean", () => {
+    const smsApp = new App({ context: { ...cdkContext, "aws:cdk:bundling-stacks": [] } });
+    const smsCity = { ...city, id: "smsville", notifications: { ...city.notifications, smsEnabled: true } };
+    const smsStack = addCity(smsApp, smsCity);
+    const policies = Template.fromStack(smsStack).findResources("AWS::IAM::Policy");
+    expect(JSON.stringify(policies)).toContain("sns:Publish");
+    const report = new AwsSolutionsChecks().validateScope(smsApp);
+    expect(report.violations.map((v) => v.ruleName)).toEqual([]);
+  });
+});

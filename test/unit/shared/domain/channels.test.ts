@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { channelsFor, inQuietHours, render } from "../../../../shared/domain/channels.ts";
+import { newMember } from "../../../../shared/domain/member.ts";
+import { exampleCity } from "../../../support/city.ts";
+
+const city = exampleCity(); // Europe/Brussels, quiet 21:00-08:00, email on, SMS off
+const base = newMember({
+  memberId: "m",
+  kind: "person",
+  displayName: "M",
+  status: "active",
+  roles: ["resident"],
+  coordinatorAreas: [],
+  area: "old-town",
+  languages: ["en"],
+  createdAt: "2026-01-01T00:00:00.000Z",
+  updatedAt: "2026-01-01T00:00:00.000Z",
+});
+
+describe("channels a member is reached on", () => {
+  it("follows the contact preference", () => {
+    expect(channelsFor({ ...base, contact: { preference: "email", email: "a@b.org" } }, city)).toEqual([
+      { channel: "email", to: "a@b.org" },
+    ]);
+    expect(channelsFor({ ...base, contact: { preference: "in-app", email: "a@b.org" } }, city)).toEqual([]);
+    expect(channelsFor({ ...base, contact: { preference: "via-coordinator" } }, city)).toEqual([]);
+  });
+
+  it("sends SMS only where the city enabled it", () => {
+    const member = { ...base, contact: { preference: "sms" as const, phone: "+32470123456" } };
+    expect(channelsFor(member, city)).toEqual([]);
+    const smsCity = { ...city, notifications: { ...city.notifications, smsEnabled: true } };
+    expect(channelsFor(member, smsCity)).toEqual([{ channel: "sms", to: "+32470123456" }]);
+  });
+
+  it("reaches nobody who is not active", () => {
+    expect(
+      channelsFor({ ...base, status: "suspended", contact: { preference: "email", email: "a@b.org" } }, city),
+    ).toEqual([]);
+  });
+});
+
+describe("quiet hours in the city's time zone", () => {
+  it.each([
+    ["2026-06-01T18:59:00Z", false], // 20:59 in Brussels (summer time)
+    ["2026-06-01T19:00:00Z", true], // 21:00
+    ["2026-06-02T05:59:00Z", true], // 07:59
+    ["2026-06-02T06:00:00Z", false], // 08:00
+    ["2026-01-15T06:30:00Z", true], // 07:30 in winter time (UTC+1)
+    ["2026-01-15T07:30:00Z", false], // 08:30 in winter time
+  ] as const)("%s quiet: %s", (instant, quiet) => {
+    expect(inQuietHours(new Date(instant), city)).toBe(quiet);
+  });
+
+  it("handles a window that does not wrap midnight", () => {
+    const lunch = {
+      ...city,
+      notifications: { ...city.notifications, quietHours: { start: "12:00", end: "14:00" } },
+    };
+    expect(inQuietHours(new Date("2026-06-01T11:00:00Z"), lunch)).toBe(true);
+    expect(inQuietHours(new Date("2026-06-01T13:00:00Z"), lunch)).toBe(false);
+  });
+});
+
+it("renders a short SMS and an email with the app link", () => {
+  const note = {
+    notificationId: "n1",
+    memberId: "m",
+    kind: "membership-approved" as const,
+    title: "Welcome",
+    body: "You are in.",
+    link: "/members/m",
+    createdAt: "2026-01-01T00:00:00.000Z",
+  };
+  expect(render(note, "email", "a@b.org", city).text).toContain(
+    "https://timebank.riverside.example/members/m",
+  );
+  expect(render(note, "sms", "+32", city).text.length).toBeLessThanOrEqual(300);
+});
