@@ -9,6 +9,7 @@ const hhmm = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a 24
 const latitude = z.number().check(z.gte(-90), z.lte(90));
 const longitude = z.number().check(z.gte(-180), z.lte(180));
 const minutes = z.int().check(z.gte(0), z.lte(1_000_000));
+const weight = z.number().check(z.gte(0), z.lte(10));
 
 function isTimeZone(value: string): boolean {
   try {
@@ -95,6 +96,45 @@ export const citySchema = z
         locationCellPrecision: z.int().check(z.gte(4), z.lte(7)),
       }),
       { locationCellPrecision: 6 },
+    ),
+    matching: z._default(
+      z.strictObject({
+        /** Relative weight of each part of a match score; they need not sum to 1. */
+        weights: z.strictObject({
+          skill: weight,
+          distance: weight,
+          availability: weight,
+          language: weight,
+          reciprocity: weight,
+          trust: weight,
+          responsiveness: weight,
+          freshness: weight,
+        }),
+        /** How many of the best candidates are told at once. */
+        notifyTopK: z.int().check(z.gte(1), z.lte(20)),
+        /** At most this many match notices a member gets a day; the rest wait for the digest. */
+        dailyMatchNotifications: z.int().check(z.gte(0), z.lte(20)),
+        /** If nobody answers within this many hours, the next candidates are told. */
+        responseWindowHours: z.int().check(z.gte(1), z.lte(24 * 14)),
+        /** Matching never reaches further than this. */
+        maxRadiusKm: z.number().check(z.gt(0), z.lte(100)),
+      }),
+      {
+        weights: {
+          skill: 0.35,
+          distance: 0.2,
+          availability: 0.1,
+          language: 0.1,
+          reciprocity: 0.08,
+          trust: 0.1,
+          responsiveness: 0.04,
+          freshness: 0.03,
+        },
+        notifyTopK: 5,
+        dailyMatchNotifications: 3,
+        responseWindowHours: 24,
+        maxRadiusKm: 10,
+      },
     ),
     /** Where the city publishes its membership terms; joining requires consenting to them. */
     termsUrl: z.optional(z.url()),
