@@ -7,6 +7,9 @@ import { repoRoot } from "../infra/local/paths.ts";
 const benchmarks: Record<string, () => Promise<{ run: () => Promise<Record<string, unknown>> }>> = {
   startup: () => import("./startup.ts"),
   bundles: () => import("./bundles.ts"),
+  posts: () => import("./posts.ts"),
+  ledger: () => import("./ledger.ts"),
+  matching: () => import("./matching.ts"),
 };
 
 function commit(): string {

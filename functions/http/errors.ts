@@ -10,6 +10,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from "../../shared/domain/errors.ts";
+import { IdempotencyKeyReusedError, LimitExceededError } from "../../shared/domain/ledger-errors.ts";
 
 // The one table from error class to HTTP status; first match by instanceof wins.
 const statusTable: [new (...args: never[]) => DomainError, number][] = [
@@ -21,6 +22,8 @@ const statusTable: [new (...args: never[]) => DomainError, number][] = [
   [ConflictError, 409],
   [PayloadTooLargeError, 413],
   [RuleViolationError, 422],
+  [IdempotencyKeyReusedError, 409],
+  [LimitExceededError, 422],
 ];
 
 export function statusFor(error: DomainError): number {

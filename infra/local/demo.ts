@@ -15,6 +15,7 @@ export interface DemoMember {
   skills?: { categories: string[]; tags: string[] };
   home?: { lat: number; lon: number };
   availability?: { day: number; from: string; to: string }[];
+  contact?: Member["contact"];
   /** Organisations: the handles of the residents who act for it. */
   adminHandles?: string[];
   organisationType?: Member["organisationType"];
@@ -33,6 +34,7 @@ export const demoMembers: readonly DemoMember[] = [
     languages: ["en", "fr"],
     about: "resident in Old Town; gardens, cooks",
     skills: { categories: ["gardening", "cooking"], tags: ["vegetables", "soup", "french"] },
+    contact: { preference: "email", email: "amira@example.org" },
     home: { lat: 50.8467, lon: 4.3525 },
     availability: [
       { day: 2, from: "14:00", to: "18:00" },

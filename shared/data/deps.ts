@@ -6,7 +6,14 @@ import { DynamoAuditRepository } from "./audit-repository.ts";
 import { createDocumentClient } from "./client.ts";
 import { DynamoDeliveryRepository } from "./delivery-repository.ts";
 import { DynamoInboxRepository } from "./inbox-repository.ts";
+import { ledgerRepositories } from "./ledger-deps.ts";
+import {
+  DynamoMatchIndexRepository,
+  DynamoMatchRepository,
+  DynamoMatchSignalsRepository,
+} from "./match-repository.ts";
 import { DynamoMemberRepository } from "./member-repository.ts";
+import { DynamoPostRepository } from "./post-repository.ts";
 import { DynamoStatsRepository } from "./stats-repository.ts";
 
 let cached: Deps | undefined;
@@ -26,8 +33,14 @@ export function productionDeps(): Deps {
     stats: new DynamoStatsRepository(db, config.tableName),
     inbox: new DynamoInboxRepository(db, config.tableName),
     deliveries: new DynamoDeliveryRepository(db, config.tableName),
+    // -- matching --
+    matchIndex: new DynamoMatchIndexRepository(db, config.tableName),
+    signals: new DynamoMatchSignalsRepository(db, config.tableName),
+    matches: new DynamoMatchRepository(db, config.tableName),
     // -- posts --
+    posts: new DynamoPostRepository(db, config.tableName),
     // -- exchanges and ledger --
+    ...ledgerRepositories(db, config.tableName),
   };
   return cached;
 }

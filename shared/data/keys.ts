@@ -24,6 +24,74 @@ export const keys = {
     pk: `INBOX#${memberId}`,
     sk: `GUARD#${dedupeKey}`,
   }),
+  // -- matching --
+  /** A candidate-index entry: who could give or who asks, per skill category and geographic cell. */
+  matchIndex: (side: string, category: string, cell: string, memberId: string, source: string) => ({
+    pk: `MATCHIX#${side}#${category}#${cell}`,
+    sk: `${memberId}#${source}`,
+  }),
+  match: (matchId: string) => ({ pk: `MATCH#${matchId}`, sk: "MATCH" }),
+  matchesByCandidate: (memberId: string) => `MATCHES#${memberId}`,
+  matchesByPost: (postId: string) => `POSTMATCHES#${postId}`,
+  /** Match notices a member got on one local day (the fatigue budget). */
+  matchBudget: (memberId: string, day: string) => ({ pk: `MATCHBUDGET#${memberId}`, sk: day }),
+  /** Matches waiting for a member's daily digest. */
+  digestEntry: (memberId: string, matchId: string) => ({ pk: `DIGEST#${memberId}`, sk: matchId }),
+  /** Members with a digest waiting: one small partition the digest schedule reads. */
+  digestDue: (memberId: string) => ({ pk: "DIGESTS", sk: memberId }),
+  /** A post whose next candidates are due to be told if nobody answered. */
+  followUp: (dueAt: string, postId: string) => ({ pk: "MATCHFOLLOWUPS", sk: `${dueAt}#${postId}` }),
+  /** Per member: exchange partners and answer rates, kept up to date from the stream. */
+  matchSignals: (memberId: string) => ({ pk: `SIGNALS#${memberId}`, sk: "SIGNALS" }),
   // -- posts (issue: residents, organisations, offers and requests) --
+  post: (postId: string) => ({ pk: `POST#${postId}`, sk: "POST" }),
+  /** An open post under one of its search words and kind, newest first; it carries the post's card. */
+  postWord: (word: string, kind: string, createdAt: string, postId: string) => ({
+    pk: `POSTWORD#${word}#${kind}`,
+    sk: `${createdAt}#${postId}`,
+  }),
+  postsByOwner: (ownerId: string) => `POSTS#OWNER#${ownerId}`,
+  postsByArea: (area: string) => `POSTS#AREA#${area}`,
+  /** Live posts by the UTC day their reminder or expiry falls due. */
+  postsByDueDay: (day: string) => `POSTS#DUE#${day}`,
+  /** Open posts of a kind in a 5-character geohash cell, or in the cell "online". */
+  openPostsByCell: (kind: string, cell: string) => `OPENCELL#${kind}#${cell}`,
+  openPostsByCategoryCell: (category: string, kind: string, cell: string) =>
+    `OPENCATCELL#${category}#${kind}#${cell}`,
+  openPostsByCategory: (category: string, kind: string) => `OPENCAT#${category}#${kind}`,
+  openPostsRecent: (kind: string) => `OPENRECENT#${kind}`,
+  /** Sort keys: newest-first lists and word entries use `at`; place indexes use a 9-character geohash. */
+  postAtSk: (at: string, postId: string) => `${at}#${postId}`,
+  postPlaceSk: (geohash: string, postId: string) => `${geohash}#${postId}`,
   // -- exchanges and ledger --
+  /** An account's header (kind, limits, number of books); its books share the partition. */
+  account: (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: "ACCOUNT" }),
+  /** One balance shard of an account; zero-padded so the books sort in order after the header. */
+  accountBook: (accountId: string, shard: number) => ({
+    pk: `ACCOUNT#${accountId}`,
+    sk: `BOOK#${String(shard).padStart(2, "0")}`,
+  }),
+  /** Every account ever opened, in one partition: where the ledger audit starts. */
+  accountRegistry: (accountId: string) => ({ pk: "LEDGER#ACCOUNTS", sk: accountId }),
+  /** A book's journal, a partition per book; lines sort by zero-padded sequence number. */
+  journalLine: (accountId: string, shard: number, seq: number) => ({
+    pk: `JOURNAL#${accountId}#${shard}`,
+    sk: String(seq).padStart(12, "0"),
+  }),
+  transfer: (transferId: string) => ({ pk: `TRANSFER#${transferId}`, sk: "TRANSFER" }),
+  /** The stored response of a keyed request, per calling member. */
+  idempotency: (scope: string, key: string) => ({ pk: `IDEMPOTENCY#${scope}#${key}`, sk: "IDEMPOTENCY" }),
+  exchange: (exchangeId: string) => ({ pk: `EXCHANGE#${exchangeId}`, sk: "EXCHANGE" }),
+  /** Points a party's partition at one of their exchanges, in order of creation. */
+  exchangeParty: (memberId: string, createdAt: string, exchangeId: string) => ({
+    pk: `PARTY#${memberId}`,
+    sk: `EXCHANGE#${createdAt}#${exchangeId}`,
+  }),
+  exchangesByStatus: (status: string) => `EXCHANGES#${status}`,
+  /** Activities that accept credits: one small partition per city, newest last by ULID. */
+  activity: (activityId: string) => ({ pk: "ACTIVITIES", sk: `ACTIVITY#${activityId}` }),
+  /** A monthly report aggregate (`AREA#..`, `CAT#..`, `ORG#..`, `POT`); month "ALLTIME" for totals. */
+  ledgerReport: (month: string, item: string) => ({ pk: `REPORT#${month}`, sk: item }),
+  /** Makes each report increment exactly-once (`TRANSFER#..`, `ACTIVE#..`, `EVER#..`). */
+  ledgerReportMarker: (month: string, marker: string) => ({ pk: `REPORTMARK#${month}`, sk: marker }),
 } as const;

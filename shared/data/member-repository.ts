@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -38,6 +39,30 @@ export class DynamoMemberRepository implements MemberRepository {
       new GetCommand({ TableName: this.tableName, Key: keys.member(memberId), ConsistentRead: true }),
     );
     return Item ? memberSchema.parse(Item) : undefined;
+  }
+
+  async getMany(memberIds: readonly string[]): Promise<Map<string, Member>> {
+    const unique = [...new Set(memberIds)];
+    const found = new Map<string, Member>();
+    // BatchGetItem takes 100 keys; chunks are read in parallel, unprocessed keys retried.
+    await Promise.all(
+      Array.from({ length: Math.ceil(unique.length / 100) }, (_, i) =>
+        unique.slice(i * 100, i * 100 + 100),
+      ).map(async (chunk) => {
+        let keysLeft: Record<string, unknown>[] = chunk.map((id) => keys.member(id));
+        for (let attempt = 0; keysLeft.length > 0 && attempt < 5; attempt++) {
+          const result = await this.db.send(
+            new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keysLeft } } }),
+          );
+          for (const item of result.Responses?.[this.tableName] ?? []) {
+            const member = memberSchema.parse(item);
+            found.set(member.memberId, member);
+          }
+          keysLeft = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+        }
+      }),
+    );
+    return found;
   }
 
   async getBySubject(subject: string): Promise<Member | undefined> {

@@ -59,6 +59,8 @@ export const memberSchema = z.object({
   contact: z._default(contactSchema, { preference: "in-app" }),
   accessibilityNeeds: z.optional(z.string().check(z.maxLength(500))),
   bio: z.optional(z.string().check(z.maxLength(1000))),
+  /** Members this member never wants to be matched with (either way). */
+  blocked: z._default(z.array(z.string().check(z.maxLength(40))).check(z.maxLength(200)), []),
   /** Organisations only: the residents who act for it. */
   admins: z._default(z.array(z.string()), []),
   organisationType: z.optional(z.enum(organisationTypes)),

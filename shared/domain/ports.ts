@@ -3,12 +3,22 @@ import type { AuditEntry } from "./audit.ts";
 import type { ChannelName, OutboundMessage } from "./channels.ts";
 import type { Clock, IdGenerator } from "./clock.ts";
 import type { Notification } from "./inbox.ts";
+import type {
+  ActivityRepository,
+  ExchangeRepository,
+  LedgerReportRepository,
+  LedgerRepository,
+} from "./ledger-ports.ts";
+import type { MatchIndexRepository, MatchRepository, MatchSignalsRepository } from "./matching/ports.ts";
 import type { Member, MemberStatus } from "./member.ts";
 import type { Page, PageRequest } from "./paging.ts";
+import type { PostRepository } from "./post-ports.ts";
 
 /** Storage port for members; the DynamoDB adapter lives in shared/data. */
 export interface MemberRepository {
   get(memberId: string): Promise<Member | undefined>;
+  /** Several members at once (missing ids are absent from the map). */
+  getMany(memberIds: readonly string[]): Promise<Map<string, Member>>;
   /** The member an identity-provider subject is linked to, if any. */
   getBySubject(subject: string): Promise<Member | undefined>;
   /**
@@ -75,6 +85,15 @@ export interface Deps {
   stats: StatsRepository;
   inbox: InboxRepository;
   deliveries: DeliveryRepository;
+  // -- matching --
+  matchIndex: MatchIndexRepository;
+  signals: MatchSignalsRepository;
+  matches: MatchRepository;
   // -- posts (issue: residents, organisations, offers and requests) --
+  posts: PostRepository;
   // -- exchanges and ledger --
+  ledger: LedgerRepository;
+  exchanges: ExchangeRepository;
+  activities: ActivityRepository;
+  ledgerReports: LedgerReportRepository;
 }

@@ -27,6 +27,10 @@ export const profileUpdateSchema = z.strictObject({
   contact: z.optional(contactSchema),
   accessibilityNeeds: z.optional(z.nullable(z.string().check(z.maxLength(500)))),
   bio: z.optional(z.nullable(z.string().check(z.maxLength(1000)))),
+  /** Members never to be matched with. */
+  blocked: z.optional(
+    z.array(z.string().check(z.regex(/^[0-9A-Za-z-]{1,40}$/, "must be a member id"))).check(z.maxLength(200)),
+  ),
 });
 export type ProfileUpdate = z.infer<typeof profileUpdateSchema>;
 

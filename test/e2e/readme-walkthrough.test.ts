@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { repoRoot } from "../../infra/local/paths.ts";
 
 /**
- * Runs the README's curl walkthrough, as written, against `npm start`: the README cannot promise
+ * Runs every `bash` block of the README, as written and in order, against `npm start`: the README cannot promise
  * what the product does not do. Every request must succeed except the ones the README shows failing.
  */
 const run = promisify(execFile);
@@ -55,8 +55,8 @@ afterAll(async () => {
 
 function walkthrough(): string {
   const readme = readFileSync(resolve(repoRoot, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("### Try it with curl"), readme.indexOf("## Architecture"));
-  const blocks = [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
+  // Every `bash` block is part of the walkthrough and runs in order; `sh` blocks are not run here.
+  const blocks = [...readme.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
   expect(blocks.length).toBeGreaterThan(3);
   return blocks.join("\n").replaceAll("localhost:3000", `localhost:${port}`);
 }
@@ -80,4 +80,7 @@ ${walkthrough()}`;
   // Only the README's deliberate bad-input example fails, with the field named.
   expect(failures).toEqual([{ status: 400, url: `http://localhost:${port}/me/profile` }]);
   expect(stdout).toContain('"path":"home.lat"');
+  // The matching example: Amira is told about Ben's request, with the reasons, and by email.
+  expect(stdout).toContain("offers gardening (vegetables)");
+  expect(stdout).toContain('"to":"amira@example.org"');
 }, 60_000);

@@ -11,6 +11,21 @@ import { exampleCity } from "../support/city.ts";
 const outDir = mkdtempSync(join(tmpdir(), "mutua-bundle-"));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
+it("ships real ESM bundles with the AWS SDK inside and the require shim on top", async () => {
+  const result = await build({
+    ...esbuildOptions(lambdaBundle(exampleCity())),
+    entryPoints: [resolve(repoRoot, "functions/http/me.ts")],
+    write: false,
+    outfile: join(outDir, "me.mjs"),
+  });
+  const code = result.outputFiles[0]?.text ?? "";
+  expect(code.startsWith('import { createRequire as __mutuaCreateRequire } from "node:module";')).toBe(true);
+  expect(code).not.toMatch(/from\s*"@aws-sdk\//);
+  expect(code).toContain("DynamoDBClient");
+  // The env-only credential provider replaced the SDK's default chain (SSO, STS, IMDS, profiles).
+  expect(code).not.toContain("fromSSO");
+});
+
 it("a deployed bundle runs on Node with the city inlined and no CITY_CONFIG variable", async () => {
   const city = exampleCity();
   const result = await build({

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manifest } from "../../infra/manifest.ts";
 import { startTestCity, type TestCity } from "../support/city.ts";
+import { ledgerScenarios } from "./authorization/ledger.scenarios.ts";
+import { matchingScenarios } from "./authorization/matching.scenarios.ts";
 import { freshOwner, type Owner, type Persona, personas, type Scenario } from "./authorization/matrix.ts";
 import { memberScenarios } from "./authorization/members.scenarios.ts";
 
@@ -11,8 +13,11 @@ import { memberScenarios } from "./authorization/members.scenarios.ts";
  */
 const scenarios: Record<string, Scenario> = {
   ...memberScenarios,
+  ...matchingScenarios,
   // -- posts and search --
+  ...(await import("./authorization/posts.scenarios.ts")).postScenarios,
   // -- exchanges and ledger --
+  ...ledgerScenarios,
 };
 
 let city: TestCity;

@@ -1,0 +1,1098 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { DynamoDBClient, UpdateTableCommand } from "@aws-sdk/client-dynamodb";
+import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import geohash from "ngeohash";
+import { ulid } from "ulid";
+import { ensureTable } from "../infra/local/bootstrap.ts";
+import { repoRoot } from "../infra/local/paths.ts";
+import { startStore } from "../infra/local/store.ts";
+import { type City, parseCityJson } from "../shared/config/city.ts";
+import { DynamoInboxRepository } from "../shared/data/inbox-repository.ts";
+import { keys } from "../shared/data/keys.ts";
+import {
+  DynamoMatchIndexRepository,
+  DynamoMatchRepository,
+  DynamoMatchSignalsRepository,
+} from "../shared/data/match-repository.ts";
+import { DynamoMemberRepository } from "../shared/data/member-repository.ts";
+import { postItemsForBulkLoad } from "../shared/data/post-repository.ts";
+import { distanceMetres, type Point } from "../shared/domain/geo.ts";
+import {
+  answeringSide,
+  ENOUGH_CANDIDATES,
+  eligible,
+  findMatches,
+  retrieveCandidates,
+  scoreCandidate,
+} from "../shared/domain/matching/find.ts";
+import {
+  COARSE_CELL,
+  entriesForMember,
+  entriesForPost,
+  type IndexEntry,
+  NOWHERE,
+  ONLINE,
+  widening,
+} from "../shared/domain/matching/index-entries.ts";
+import type { MatchIndexRepository, MemberSignals } from "../shared/domain/matching/ports.ts";
+import { KEPT_PER_POST, type MatchDeps, matchPost } from "../shared/domain/matching/run.ts";
+import { type AvailabilityWindow, type Member, newMember } from "../shared/domain/member.ts";
+import { buildPost, type NewPost, type Post } from "../shared/domain/post.ts";
+
+/**
+ * Matching on a synthetic city: the indexed retrieval (widening rings of geohash cells) against an
+ * exhaustive pass that scores every eligible person in the city with the same functions, side by
+ * side in one run. Figures: recall@10, items read, DynamoDB calls, sequential depth and capacity
+ * units per match, and the writes one matched post costs. Only the seconds depend on this machine.
+ */
+
+const SEED = 20_251_130;
+const MEMBERS = 20_000;
+const POSTS = 50_000;
+const SAMPLES = 200;
+const NOTIFIED_SAMPLES = 50;
+const TOP_K = 10;
+const TABLE = "mutua-bench-matching";
+/** A fixed "now" so post ages, freshness and every figure are the same on every run. */
+const NOW = Date.parse("2026-06-03T10:00:00.000Z");
+const DAY = 24 * 60 * 60 * 1000;
+const GOALS = { recallAt10: 0.95, notificationWritesPerPost: 20 } as const;
+
+/** mulberry32: small, fast and seedable, so every run builds the same city. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+const random = prng(SEED);
+const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+const started = performance.now();
+const log = (message: string) =>
+  console.error(`[bench] matching: ${message} (${Math.round((performance.now() - started) / 1000)} s)`);
+
+const exampleCity = parseCityJson(
+  readFileSync(resolve(repoRoot, "cities/example.json"), "utf8"),
+  "cities/example.json",
+);
+/** The example city with no quiet hours, so a match is told at once rather than only digested. */
+const city: City = {
+  ...exampleCity,
+  notifications: { ...exampleCity.notifications, quietHours: { start: "00:00", end: "00:00" } },
+};
+const { bounds, centre } = city.map;
+
+/** The city's skills, by popularity in the order the city lists them; weights fall as 1/rank (Zipf). */
+const categories = city.skills.map((s) => s.id);
+const zipfTotal = categories.reduce((sum, _c, i) => sum + 1 / (i + 1), 0);
+function zipfCategory(): string {
+  let r = random() * zipfTotal;
+  for (let i = 0; i < categories.length; i++) {
+    r -= 1 / (i + 1);
+    if (r <= 0) return categories[i] as string;
+  }
+  return categories[0] as string;
+}
+
+/** A small tag vocabulary per category: enough overlap that shared tags matter to the score. */
+const vocabulary: Record<string, string[]> = {
+  gardening: ["garden", "weeding", "lawn", "hedge", "pruning", "compost", "herbs", "allotment"],
+  cooking: ["soup", "baking", "bread", "meals", "vegetarian", "cakes", "lunch", "preserves"],
+  "diy-repairs": ["shelves", "bicycle", "painting", "drill", "plumbing", "furniture", "lamp", "tiles"],
+  languages: ["dutch", "french", "english", "conversation", "grammar", "homework", "reading", "tandem"],
+  "digital-help": ["smartphone", "laptop", "email", "printer", "tablet", "banking", "wifi", "apps"],
+  transport: ["lift", "hospital", "shopping", "errands", "station", "groceries", "market", "pharmacy"],
+  childcare: ["babysitting", "homework", "toddlers", "school", "pickup", "crafts", "stories", "park"],
+  "home-visits": ["company", "chat", "visits", "reading", "coffee", "cards", "tea", "games"],
+  "admin-forms": ["letters", "taxes", "forms", "benefits", "insurance", "council", "housing", "bills"],
+  "music-arts": ["guitar", "piano", "singing", "drawing", "choir", "pottery", "photography", "knitting"],
+  "sport-wellbeing": ["running", "yoga", "swimming", "walks", "football", "cycling", "dance", "tennis"],
+  pets: ["dog", "walking", "cat", "feeding", "rabbit", "sitting", "grooming", "vet"],
+};
+const tagsOf = (category: string) => vocabulary[category] ?? ["help"];
+function someTags(from: readonly string[], min: number, max: number): string[] {
+  const count = min + Math.floor(random() * (max - min + 1));
+  return [...new Set(Array.from({ length: count }, () => pick(from)))];
+}
+
+/** Homes cluster: most near the centre, the rest around a few neighbourhood centres. */
+const neighbourhoods: Point[] = Array.from({ length: 6 }, () => ({
+  lat: bounds.south + 0.15 * (bounds.north - bounds.south) + random() * 0.7 * (bounds.north - bounds.south),
+  lon: bounds.west + 0.15 * (bounds.east - bounds.west) + random() * 0.7 * (bounds.east - bounds.west),
+}));
+function offsetMetres(from: Point, sigmaMetres: number): Point {
+  for (;;) {
+    const lat = from.lat + (gaussian() * sigmaMetres) / 111_320;
+    const lon = from.lon + (gaussian() * sigmaMetres) / (111_320 * Math.cos((from.lat * Math.PI) / 180));
+    if (lat > bounds.south && lat < bounds.north && lon > bounds.west && lon < bounds.east) {
+      return { lat: Math.round(lat * 1e6) / 1e6, lon: Math.round(lon * 1e6) / 1e6 };
+    }
+  }
+}
+function homePoint(): Point {
+  return random() < 0.7 ? offsetMetres(centre, 2500) : offsetMetres(pick(neighbourhoods), 1000);
+}
+function areaOf(point: Point): string {
+  if (Math.abs(point.lat - centre.lat) < 0.012 && Math.abs(point.lon - centre.lon) < 0.02) return "old-town";
+  return point.lat >= centre.lat ? "north-park" : point.lon >= centre.lon ? "hillcrest" : "canal-side";
+}
+
+type Language = Member["languages"][number];
+function languages(): Language[] {
+  const first: Language = random() < 0.45 ? "nl" : random() < 0.75 ? "fr" : "en";
+  const second: Language = pick(["nl", "fr", "en"] as const);
+  return random() < 0.4 && second !== first ? [first, second] : [first];
+}
+
+function windows(max: number): AvailabilityWindow[] {
+  const count = 1 + Math.floor(random() * max);
+  return Array.from({ length: count }, () => {
+    const from = pick([8, 9, 10, 13, 14, 17, 18]);
+    return {
+      day: Math.floor(random() * 7),
+      from: `${String(from).padStart(2, "0")}:00`,
+      to: `${String(from + pick([2, 3, 4])).padStart(2, "0")}:00`,
+    };
+  });
+}
+
+function seededMember(i: number): Member {
+  const home = random() < 0.92 ? homePoint() : undefined;
+  const skilled = random() < 0.85;
+  const skillCategories = skilled
+    ? [...new Set(Array.from({ length: 3 }, zipfCategory))].slice(0, 1 + Math.floor(random() * 3))
+    : [];
+  const at = new Date(NOW - (30 + Math.floor(random() * 600)) * DAY).toISOString();
+  return newMember({
+    memberId: `M${String(i).padStart(6, "0")}`,
+    kind: random() < 0.01 ? "organisation" : "person",
+    displayName: `Member ${i}`,
+    // A few suspended members: entriesForMember leaves them out of the index.
+    status: random() < 0.004 ? "suspended" : "active",
+    roles: ["resident"],
+    coordinatorAreas: [],
+    area: home ? areaOf(home) : pick(city.areas).id,
+    languages: languages(),
+    verified: random() >= 0.03,
+    skills: {
+      categories: skillCategories,
+      tags: skillCategories.flatMap((c) => someTags(tagsOf(c), 1, 3)),
+    },
+    ...(home ? { home } : {}),
+    availability: random() < 0.7 ? windows(4) : [],
+    createdAt: at,
+    updatedAt: at,
+  });
+}
+
+function seededPost(owner: Member): Post {
+  const category = zipfCategory();
+  const words = tagsOf(category);
+  const r = random();
+  const where: NewPost["where"] =
+    r < 0.1
+      ? { type: "online" }
+      : owner.home && r < 0.55
+        ? { type: "point", point: offsetMetres(owner.home, 400) }
+        : owner.home
+          ? { type: random() < 0.8 ? "my-place" : "your-place" }
+          : { type: "point", point: offsetMetres(pick(neighbourhoods), 600) };
+  const createdAt = Math.floor(NOW - random() * 14 * DAY);
+  const title = `${pick(words)} ${pick(["help", "weekly", "evening", "weekend", "quick"])}`;
+  return buildPost(
+    {
+      kind: random() < 0.5 ? "offer" : "request",
+      title: title.charAt(0).toUpperCase() + title.slice(1),
+      category,
+      tags: someTags(words, 1, 3),
+      where,
+      ...(random() < 0.45 ? { availability: { type: "weekly", windows: windows(2) } } : {}),
+      estimatedMinutes: pick([30, 60, 60, 90, 120]),
+    },
+    { postId: ulid(createdAt, random), owner, actorId: owner.memberId },
+    { city, now: new Date(createdAt), ownerHome: owner.home },
+  );
+}
+
+/** What the stream would have gathered: settled exchanges with nearby partners, notices answered. */
+function seededSignals(people: readonly Member[]): MemberSignals[] {
+  const out: MemberSignals[] = [];
+  for (const member of people) {
+    if (random() >= 0.35) continue;
+    const partners: Record<string, number> = {};
+    const settled = Math.floor(random() * 6);
+    for (let i = 0; i < settled; i++) {
+      // Partners are mostly people with nearby ids (a proxy for a local circle), some anywhere.
+      const j =
+        random() < 0.7
+          ? Math.min(
+              people.length - 1,
+              Math.max(0, Number(member.memberId.slice(1)) + Math.floor(gaussian() * 50)),
+            )
+          : Math.floor(random() * people.length);
+      const partner = people[j]?.memberId;
+      if (partner && partner !== member.memberId) partners[partner] = (partners[partner] ?? 0) + 1;
+    }
+    const told = Math.floor(random() * 9);
+    const account = random() < 0.8;
+    out.push({
+      memberId: member.memberId,
+      partners,
+      settled,
+      cancelled: random() < 0.2 ? 1 : 0,
+      told,
+      answered: Math.floor(random() * (told + 1)),
+      balance: account ? Math.round(-600 + random() * 2100) : undefined,
+      givenMinutes: account ? Math.round(random() * 3000) : undefined,
+    });
+  }
+  return out;
+}
+
+// -- the instrumented client ------------------------------------------------------------------
+
+interface Call {
+  command: string;
+  depth: number;
+  readCapacity: number;
+  writeCapacity: number;
+  itemsRead: number;
+  itemsWritten: number;
+  failed: boolean;
+}
+const READ_COMMANDS = new Set([
+  "QueryCommand",
+  "ScanCommand",
+  "GetItemCommand",
+  "BatchGetItemCommand",
+  "TransactGetItemsCommand",
+]);
+const WRITE_COMMANDS = new Set([
+  "PutItemCommand",
+  "UpdateItemCommand",
+  "DeleteItemCommand",
+  "TransactWriteItemsCommand",
+  "BatchWriteItemCommand",
+]);
+
+class Recorder {
+  calls: Call[] = [];
+  private finishedDepths: number[] = [];
+  on = false;
+  reset(): void {
+    this.calls = [];
+    this.finishedDepths = [];
+  }
+  /** A call's depth: one more than the deepest call that had finished when it started. */
+  start(): number {
+    return 1 + Math.max(0, ...this.finishedDepths);
+  }
+  finish(call: Call): void {
+    this.finishedDepths.push(call.depth);
+    this.calls.push(call);
+  }
+}
+
+function capacityOf(output: unknown): number {
+  const consumed = (output as { ConsumedCapacity?: unknown } | undefined)?.ConsumedCapacity;
+  const list = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
+  return list.reduce((sum: number, c: { CapacityUnits?: number }) => sum + (c.CapacityUnits ?? 0), 0);
+}
+
+function itemsReadOf(command: string, output: unknown): number {
+  const o = (output ?? {}) as { ScannedCount?: number; Item?: unknown; Responses?: unknown };
+  if (command === "QueryCommand" || command === "ScanCommand") return o.ScannedCount ?? 0;
+  if (command === "GetItemCommand") return o.Item ? 1 : 0;
+  if (command === "BatchGetItemCommand" && o.Responses && typeof o.Responses === "object") {
+    return Object.values(o.Responses).reduce(
+      (n: number, list: unknown) => n + (Array.isArray(list) ? list.length : 0),
+      0,
+    );
+  }
+  if (command === "TransactGetItemsCommand" && Array.isArray(o.Responses)) return o.Responses.length;
+  return 0;
+}
+
+function itemsWrittenOf(command: string, input: unknown): number {
+  const i = input as { TransactItems?: unknown[]; RequestItems?: Record<string, unknown[]> };
+  if (command === "TransactWriteItemsCommand") return i.TransactItems?.length ?? 0;
+  if (command === "BatchWriteItemCommand") {
+    return Object.values(i.RequestItems ?? {}).reduce((n, list) => n + list.length, 0);
+  }
+  return WRITE_COMMANDS.has(command) ? 1 : 0;
+}
+
+function instrumentedClient(endpoint: string, recorder: Recorder) {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: "local",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const command = context.commandName ?? "unknown";
+      if (!recorder.on || !(READ_COMMANDS.has(command) || WRITE_COMMANDS.has(command))) return next(args);
+      const input = args.input as { ReturnConsumedCapacity?: string };
+      input.ReturnConsumedCapacity ??= "TOTAL";
+      const depth = recorder.start();
+      const write = WRITE_COMMANDS.has(command);
+      // A refused conditional write still counts as a call (and a write the store attempted).
+      let output: unknown;
+      let failed = false;
+      try {
+        const result = await next(args);
+        output = result.output;
+        return result;
+      } catch (error) {
+        failed = true;
+        throw error;
+      } finally {
+        const capacity = capacityOf(output);
+        recorder.finish({
+          command,
+          depth,
+          readCapacity: write ? 0 : capacity,
+          writeCapacity: write ? capacity : 0,
+          itemsRead: itemsReadOf(command, output),
+          itemsWritten: write ? itemsWrittenOf(command, args.input) : 0,
+          failed,
+        });
+      }
+    },
+    { step: "initialize", name: "benchRecorder" },
+  );
+  return {
+    client,
+    db: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+  };
+}
+
+// -- seeding -----------------------------------------------------------------------------------
+
+/** Runs `task(0..total-1)` on a few workers, reporting progress every tenth. */
+async function inParallel(label: string, total: number, task: (i: number) => Promise<void>, workers = 8) {
+  let next = 0;
+  let done = 0;
+  let reported = 0;
+  const worker = async () => {
+    for (let i = next++; i < total; i = next++) {
+      await task(i);
+      done += 1;
+      const tenth = Math.floor((done * 10) / total);
+      if (tenth > reported) {
+        reported = tenth;
+        log(`${label} ${tenth * 10}%`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, worker));
+}
+
+function chunked<T>(items: readonly T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
+    items.slice(i * size, i * size + size),
+  );
+}
+
+async function batchWrite(db: DynamoDBDocumentClient, items: Record<string, unknown>[], label: string) {
+  const chunks = chunked(items, 25);
+  await inParallel(label, chunks.length, async (i) => {
+    let pending = (chunks[i] ?? []).map((Item) => ({ PutRequest: { Item } }));
+    while (pending.length > 0) {
+      const result = await db.send(new BatchWriteCommand({ RequestItems: { [TABLE]: pending } }));
+      pending = (result.UnprocessedItems?.[TABLE] ?? []).flatMap((r) =>
+        r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [],
+      );
+    }
+  });
+}
+
+/**
+ * A member as DynamoMemberRepository stores it (its `itemOf`, not exported), for a bulk load:
+ * 20,000 single-item transactions through `create` take longer than the rest of the seed.
+ */
+function memberItem(member: Member): Record<string, unknown> {
+  return {
+    ...keys.member(member.memberId),
+    entity: "Member",
+    ...member,
+    statusPk: keys.membersByStatus(member.status, member.area),
+    statusSk: `${member.createdAt}#${member.memberId}`,
+  };
+}
+
+/**
+ * The stored shape DynamoMatchSignalsRepository.apply builds up (partners, ledger balance and
+ * minutes given as top-level "partner#<id>", "balance#<shard>", "given#<shard>"), written in bulk:
+ * replaying thousands of single events would dominate the seed. The run reads them back through
+ * the repository, so scoring sees exactly what production sees.
+ */
+function signalsItem(s: MemberSignals): Record<string, unknown> {
+  return {
+    ...keys.matchSignals(s.memberId),
+    entity: "MatchSignals",
+    memberId: s.memberId,
+    settled: s.settled,
+    cancelled: s.cancelled,
+    told: s.told,
+    answered: s.answered,
+    ...Object.fromEntries(Object.entries(s.partners).map(([id, n]) => [`partner#${id}`, n])),
+    // One ledger book (shard 0), as a "ledger" change sets it.
+    ...(s.balance !== undefined ? { "balance#0": s.balance } : {}),
+    ...(s.givenMinutes !== undefined ? { "given#0": s.givenMinutes } : {}),
+  };
+}
+
+// -- ranking, as findMatches does it after retrieval ----------------------------------------------
+
+interface Ranked {
+  memberId: string;
+  score: number;
+}
+
+function distanceOf(post: Post, entry: IndexEntry): number | undefined {
+  return post.location && entry.location ? distanceMetres(post.location, entry.location) : undefined;
+}
+
+/** retrieveCandidates' per-person rule: within the radius, the nearest entry, a post over a skill. */
+function onePerPerson(post: Post, entries: Iterable<IndexEntry>): Map<string, IndexEntry> {
+  const maxMetres = city.matching.maxRadiusKm * 1000;
+  const best = new Map<string, IndexEntry>();
+  for (const entry of entries) {
+    if (entry.memberId === post.ownerId) continue;
+    const distance = distanceOf(post, entry);
+    if (distance !== undefined && distance > maxMetres) continue;
+    const kept = best.get(entry.memberId);
+    const keptDistance = kept
+      ? (distanceOf(post, kept) ?? Number.POSITIVE_INFINITY)
+      : Number.POSITIVE_INFINITY;
+    const here = distance ?? Number.POSITIVE_INFINITY;
+    if (!kept || here < keptDistance || (here === keptDistance && kept.source === "SKILL")) {
+      best.set(entry.memberId, entry);
+    }
+  }
+  return best;
+}
+
+/** Metres from a point to the nearest edge of the box its read cells cover: anything unread lies beyond. */
+function metresToUnread(point: Point, cells: readonly string[]): number {
+  const boxes = cells.filter((c) => c !== ONLINE && c !== NOWHERE).map((c) => geohash.decode_bbox(c));
+  const south = Math.min(...boxes.map((b) => b[0]));
+  const west = Math.min(...boxes.map((b) => b[1]));
+  const north = Math.max(...boxes.map((b) => b[2]));
+  const east = Math.max(...boxes.map((b) => b[3]));
+  const perLat = 111_320;
+  const perLon = 111_320 * Math.cos((point.lat * Math.PI) / 180);
+  return Math.max(
+    0,
+    Math.min(
+      (point.lat - south) * perLat,
+      (north - point.lat) * perLat,
+      (point.lon - west) * perLon,
+      (east - point.lon) * perLon,
+    ),
+  );
+}
+
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+const mean = (values: readonly number[]) => values.reduce((s, v) => s + v, 0) / Math.max(1, values.length);
+const median = (values: readonly number[]) => quantile(values, 0.5);
+const p95 = (values: readonly number[]) => quantile(values, 0.95);
+
+function recallAt(indexed: readonly Ranked[], exhaustive: readonly Ranked[], k: number): number {
+  const truth = exhaustive.slice(0, k).map((r) => r.memberId);
+  if (truth.length === 0) return 1;
+  const found = new Set(indexed.slice(0, k).map((r) => r.memberId));
+  return truth.filter((id) => found.has(id)).length / Math.min(k, truth.length);
+}
+
+function recallFigures(recalls: readonly number[]) {
+  return {
+    recallAt10Mean: round3(mean(recalls)),
+    recallAt10P05: round3(quantile(recalls, 0.05)),
+    recallAt10Min: round3(Math.min(...recalls)),
+  };
+}
+
+/** One point of the trade-off curve, gathered over the samples. */
+class Curve {
+  recalls: number[] = [];
+  indexItems: number[] = [];
+  items: number[] = [];
+  calls: number[] = [];
+  rings: number[] = [];
+  constructor(readonly params: Record<string, unknown>) {}
+  figures(): Record<string, unknown> {
+    return {
+      ...this.params,
+      ...recallFigures(this.recalls),
+      indexItemsReadMedian: median(this.indexItems),
+      indexItemsReadP95: p95(this.indexItems),
+      ...(this.items.length > 0
+        ? { itemsReadMedian: median(this.items), itemsReadP95: p95(this.items) }
+        : {}),
+      ...(this.calls.length > 0 ? { indexCallsMedian: median(this.calls) } : {}),
+      ...(this.rings.length > 0
+        ? { ringsMedian: median(this.rings), ringsMax: Math.max(...this.rings) }
+        : {}),
+    };
+  }
+}
+
+/** The sample: mostly placed requests, some offers, some online, some sensitive (a few by unverified owners). */
+function choose(open: readonly Post[], memberById: Map<string, Member>): Post[] {
+  const choice = prng(SEED + 1);
+  const taken = new Set<string>();
+  const out: Post[] = [];
+  const draw = (count: number, fits: (p: Post, owner: Member) => boolean) => {
+    const pool = open.filter((p) => {
+      const owner = memberById.get(p.ownerId);
+      return owner?.status === "active" && !taken.has(p.postId) && fits(p, owner);
+    });
+    for (let i = 0; i < count && pool.length > 0; i++) {
+      const [post] = pool.splice(Math.floor(choice() * pool.length), 1);
+      if (!post) continue;
+      taken.add(post.postId);
+      out.push(post);
+    }
+  };
+  const online = (p: Post) => p.where.type === "online";
+  draw(5, (p, owner) => p.kind === "request" && p.sensitive && !owner.verified);
+  draw(15, (p, owner) => p.kind === "request" && p.sensitive && owner.verified);
+  draw(20, (p) => p.kind === "request" && online(p) && !p.sensitive);
+  draw(110, (p) => p.kind === "request" && !online(p) && !p.sensitive);
+  draw(10, (p) => p.kind === "offer" && online(p));
+  draw(SAMPLES - out.length, (p) => p.kind === "offer" && !online(p));
+  // Shuffled, so the first NOTIFIED_SAMPLES are a fair slice of the mix too.
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(choice() * (i + 1));
+    [out[i], out[j]] = [out[j] as Post, out[i] as Post];
+  }
+  return out;
+}
+
+/** The oldest tenth of members (lowest ids): a per-cell Limit in sort-key order favours them. */
+const oldest = (memberId: string) => Number(memberId.slice(1)) < MEMBERS / 10;
+
+export async function run(): Promise<Record<string, unknown>> {
+  const store = await startStore({ useEnvironment: false });
+  const recorder = new Recorder();
+  const { client, db } = instrumentedClient(store.endpoint, recorder);
+  // Seeding has its own client, so a load still running never counts against a measurement.
+  const seedClient = new DynamoDBClient({
+    endpoint: store.endpoint,
+    region: "local",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  const seedDb = DynamoDBDocumentClient.from(seedClient, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  let postsLoading: Promise<number> | undefined;
+  try {
+    await ensureTable(client, TABLE);
+    // Nothing consumes the stream here, and the embedded store's stream makes every write slower
+    // as it grows (see bench/posts.ts). Capacity figures are the same without it.
+    await client.send(
+      new UpdateTableCommand({ TableName: TABLE, StreamSpecification: { StreamEnabled: false } }),
+    );
+
+    const members = new DynamoMemberRepository(db, TABLE);
+    const matchIndex = new DynamoMatchIndexRepository(db, TABLE);
+    const signals = new DynamoMatchSignalsRepository(db, TABLE);
+    let clockNow = NOW;
+    const idRandom = prng(SEED + 2);
+    let idCounter = 0;
+    const deps: MatchDeps = {
+      city,
+      clock: { now: () => new Date(clockNow) },
+      ids: { next: () => ulid(clockNow + idCounter++, idRandom) },
+      members,
+      matchIndex,
+      signals,
+      matches: new DynamoMatchRepository(db, TABLE),
+      inbox: new DynamoInboxRepository(db, TABLE),
+    };
+
+    // -- seed ---------------------------------------------------------------------------------
+    const seedStarted = performance.now();
+    const people = Array.from({ length: MEMBERS }, (_, i) => seededMember(i));
+    const memberById = new Map(people.map((m) => [m.memberId, m]));
+    const posts: Post[] = [];
+    while (posts.length < POSTS) {
+      // Active members post more: a few heavy posters, a long tail.
+      const owner = people[Math.floor(MEMBERS * random() ** 2)];
+      if (owner?.status === "active") posts.push(seededPost(owner));
+    }
+    const seededSignalList = seededSignals(people);
+    const entries = [...people.flatMap((m) => entriesForMember(m, city)), ...posts.flatMap(entriesForPost)];
+    // Matching never reads a post's search-word entries (three in four of its items): only the
+    // post items themselves are loaded.
+    const postItems = posts.flatMap(postItemsForBulkLoad).filter((item) => item.entity === "Post");
+
+    await batchWrite(seedDb, people.map(memberItem), "members");
+    await batchWrite(seedDb, seededSignalList.map(signalsItem), "signals");
+    // The index through its own repository, in parallel chunks: the keys and attributes the stream writes.
+    const seedIndex = new DynamoMatchIndexRepository(seedDb, TABLE);
+    const entryChunks = chunked(entries, 250);
+    await inParallel("index entries", entryChunks.length, async (i) => {
+      await seedIndex.replace([], entryChunks[i] ?? []);
+    });
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
+    log(`members, signals and index seeded in ${seedSeconds.toFixed(1)} s; posts load meanwhile`);
+    // Matching never reads post items, so they load alongside the measurements, on their own
+    // client: calls, items and capacity measured are the same; only the seconds are not.
+    postsLoading = batchWrite(seedDb, postItems, "posts").then(
+      () => (performance.now() - seedStarted) / 1000,
+    );
+    postsLoading.catch(() => undefined);
+
+    // Every person's signals, read back once through the repository: the exhaustive pass and the
+    // trade-off runs score with exactly what findMatches reads.
+    const signalsById = await signals.getMany(people.map((m) => m.memberId));
+
+    // The index held in memory: partitions as the table holds them, each in sort-key order.
+    const sortKey = (e: IndexEntry) => `${e.memberId}#${e.source}`;
+    const partitions = new Map<string, IndexEntry[]>();
+    for (const entry of entries) {
+      const partition = `${entry.side}|${entry.category}|${entry.cell}`;
+      const list = partitions.get(partition);
+      if (list) list.push(entry);
+      else partitions.set(partition, [entry]);
+    }
+    for (const list of partitions.values()) {
+      list.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+    }
+    /** Per side and category, every entry once: coarse cells, online and "anywhere" hold each once. */
+    const pools = new Map<string, IndexEntry[]>();
+    for (const [name, list] of partitions) {
+      const [side, category, cell = ""] = name.split("|");
+      if (cell.length !== COARSE_CELL && cell !== ONLINE && cell !== NOWHERE) continue;
+      pools.set(`${side}|${category}`, [...(pools.get(`${side}|${category}`) ?? []), ...list]);
+    }
+    const read = (post: Post, cells: readonly string[]) =>
+      cells.flatMap((cell) => partitions.get(`${answeringSide(post)}|${post.category}|${cell}`) ?? []);
+    const ownerOf = (post: Post): Member => {
+      const owner = memberById.get(post.ownerId);
+      if (!owner) throw new Error(`no owner for ${post.postId}`);
+      return owner;
+    };
+    const withSignals = (post: Post, ids: Iterable<string>) =>
+      [post.ownerId, ...ids].filter((id) => signalsById.has(id)).length;
+
+    // -- the baseline, measured: every partition of the category, every page ----------------------
+    // Select COUNT reads (and is charged for) the same items without shipping them here. Count, not
+    // ScannedCount: the embedded store counts one item too many per page boundary.
+    const wholeCategory = new Map<
+      string,
+      { items: number; calls: number; capacity: number; depth: number }
+    >();
+    const coarseCells = [...new Set(entries.map((e) => e.cell))].filter((c) => c.length === COARSE_CELL);
+    const readWholeCategory = async (post: Post) => {
+      const side = answeringSide(post);
+      const name = `${side}|${post.category}`;
+      const known = wholeCategory.get(name);
+      if (known) return known;
+      recorder.reset();
+      recorder.on = true;
+      let items = 0;
+      await Promise.all(
+        [...coarseCells, ONLINE, NOWHERE].map(async (cell) => {
+          let start: Record<string, unknown> | undefined;
+          do {
+            const page = await db.send(
+              new QueryCommand({
+                TableName: TABLE,
+                KeyConditionExpression: "pk = :pk",
+                ExpressionAttributeValues: { ":pk": keys.matchIndex(side, post.category, cell, "", "").pk },
+                Select: "COUNT",
+                ExclusiveStartKey: start,
+              }),
+            );
+            items += page.Count ?? 0;
+            start = page.LastEvaluatedKey;
+          } while (start);
+        }),
+      );
+      recorder.on = false;
+      const whole = {
+        items,
+        calls: recorder.calls.length,
+        capacity: recorder.calls.reduce((n, c) => n + c.readCapacity, 0),
+        depth: Math.max(0, ...recorder.calls.map((c) => c.depth)),
+      };
+      wholeCategory.set(name, whole);
+      return whole;
+    };
+
+    // -- the curves: retrieveCandidates at other settings, and sketches of a fix ---------------------
+    /** The index in memory, answering as the table does: sort-key order, at most `limit` per cell. */
+    const memoryIndex = (limit: number): MatchIndexRepository => ({
+      replace: async () => {},
+      query: async (side, category, cells) => {
+        const found = cells.map((cell) =>
+          (partitions.get(`${side}|${category}|${cell}`) ?? []).slice(0, limit),
+        );
+        return { entries: found.flat(), read: found.reduce((n, l) => n + l.length, 0), calls: cells.length };
+      },
+    });
+    const variants = [
+      ...[20, 40, 80, 160, 320].map((enough) => ({
+        enough,
+        limitPerCell: 100 as number | "all",
+        via: "memory",
+      })),
+      // The store answers one setting too: a check that the in-memory index answers as it does.
+      { enough: 160, limitPerCell: 100, via: "store" },
+      ...[40, 160].map((enough) => ({ enough, limitPerCell: 1000, via: "memory" })),
+      ...[40, 160].map((enough) => ({ enough, limitPerCell: "all" as const, via: "memory" })),
+    ].map((params) => ({
+      params,
+      index:
+        params.via === "store"
+          ? matchIndex
+          : memoryIndex(params.limitPerCell === "all" ? Number.POSITIVE_INFINITY : params.limitPerCell),
+      curve: new Curve(params),
+    }));
+    // Sketches read whole rings (every page) and keep one entry per person as retrieveCandidates does.
+    // "boundStop" stops after a ring only when the unread cells all lie farther than the current 10th
+    // best; "shortlist" scores from the entry alone first and reads members and signals only for the
+    // best few ("languagesInEntry": if entries also carried the member's languages).
+    const sketch = {
+      ringsOneAndTwo: new Curve({ sketch: "rings 1-2 read whole" }),
+      boundStop: new Curve({ sketch: "rings read whole; stop when unread cells are beyond the 10th best" }),
+      shortlists: (
+        [
+          { read: "rings 1-2", size: 200, languagesInEntry: false },
+          { read: "rings 1-2", size: 400, languagesInEntry: false },
+          { read: "rings 1-2", size: 200, languagesInEntry: true },
+          { read: "whole category", size: 200, languagesInEntry: false },
+          { read: "whole category", size: 200, languagesInEntry: true },
+          { read: "whole category", size: 400, languagesInEntry: true },
+        ] as const
+      ).map((params) => ({
+        ...params,
+        curve: new Curve({ sketch: "read whole, then a shortlist by entry-only score", ...params }),
+      })),
+    };
+
+    // -- the measured path, side by side with the exhaustive pass, per sample ----------------------
+    interface Sample {
+      post: Post;
+      recall: number;
+      indexedTop: Ranked[];
+      exhaustiveTop: Ranked[];
+      exhaustiveCandidates: number;
+      calls: number;
+      depth: number;
+      busiestWave: number;
+      itemsRead: number;
+      readCapacity: number;
+      statsCalls: number;
+      statsDepth: number;
+      statsItemsRead: number;
+      rings: number;
+      returned: number;
+      unverifiedInKept: number;
+      baselineIndexItems: number;
+      baselineItems: number;
+      baselineCalls: number;
+      baselineDepth: number;
+      baselineCapacity: number;
+      baselineCountsMatch: boolean;
+    }
+    const samples = choose(posts, memberById);
+    const measured: Sample[] = [];
+    let reproducesFindMatches = true;
+    for (const [i, post] of samples.entries()) {
+      const owner = ownerOf(post);
+      const now = new Date(clockNow);
+      recorder.reset();
+      recorder.on = true;
+      const { ranked, stats } = await findMatches(deps, post, owner, now);
+      recorder.on = false;
+      const calls = recorder.calls;
+      const waves = new Map<number, number>();
+      for (const c of calls) waves.set(c.depth, (waves.get(c.depth) ?? 0) + 1);
+
+      // Scores per (person, entry), computed once per sample and shared by every curve.
+      const scores = new Map<string, number | undefined>();
+      const rank = (candidates: Map<string, IndexEntry>): Ranked[] => {
+        const out: Ranked[] = [];
+        for (const [memberId, entry] of candidates) {
+          const key = `${memberId}#${entry.source}`;
+          if (!scores.has(key)) {
+            const member = memberById.get(memberId);
+            const ok = member && eligible(member, owner, post, entry);
+            const signalsOf = {
+              owner: signalsById.get(owner.memberId),
+              candidate: signalsById.get(memberId),
+            };
+            scores.set(
+              key,
+              ok ? scoreCandidate(city, post, owner, member, entry, signalsOf, now).score : undefined,
+            );
+          }
+          const score = scores.get(key);
+          if (score !== undefined) out.push({ memberId, score });
+        }
+        return out.sort((a, b) => b.score - a.score || a.memberId.localeCompare(b.memberId));
+      };
+
+      // The exhaustive pass: every entry the index holds for this side and category, in the order
+      // the rings would read them (that order settles ties between one person's entries).
+      const rings = widening(post.location, post.where.type === "online", city);
+      const everyone = onePerPerson(post, [
+        ...read(post, rings.flat()),
+        ...(pools.get(`${answeringSide(post)}|${post.category}`) ?? []),
+      ]);
+      const truth = rank(everyone);
+      const exhaustiveTop = truth.slice(0, TOP_K);
+      const indexedTop = ranked
+        .slice(0, TOP_K)
+        .map((r) => ({ memberId: r.member.memberId, score: r.scored.score }));
+      const whole = await readWholeCategory(post);
+      measured.push({
+        post,
+        recall: recallAt(indexedTop, exhaustiveTop, TOP_K),
+        indexedTop,
+        exhaustiveTop,
+        exhaustiveCandidates: truth.length,
+        calls: calls.length,
+        depth: Math.max(0, ...calls.map((c) => c.depth)),
+        busiestWave: Math.max(0, ...waves.values()),
+        itemsRead: calls.reduce((n, c) => n + c.itemsRead, 0),
+        readCapacity: calls.reduce((n, c) => n + c.readCapacity, 0),
+        statsCalls: stats.calls,
+        statsDepth: stats.depth,
+        statsItemsRead: stats.itemsRead,
+        rings: stats.rings,
+        returned: ranked.length,
+        // Sensitive posts should pair verified people only, both ways; counted among the kept matches.
+        unverifiedInKept: post.sensitive
+          ? ranked.slice(0, KEPT_PER_POST).filter((r) => !r.member.verified || !owner.verified).length
+          : 0,
+        baselineIndexItems: whole.items,
+        // To score them it must also read each candidate's member item and signals (where they exist).
+        baselineItems: whole.items + everyone.size + withSignals(post, everyone.keys()),
+        baselineCalls: whole.calls + Math.ceil(everyone.size / 100) + Math.ceil((everyone.size + 1) / 100),
+        baselineDepth: whole.depth + 1,
+        baselineCapacity: whole.capacity,
+        baselineCountsMatch:
+          whole.items === (pools.get(`${answeringSide(post)}|${post.category}`) ?? []).length,
+      });
+
+      for (const { params, index, curve } of variants) {
+        const found = await retrieveCandidates({ matchIndex: index, city }, post, params.enough);
+        const top = rank(found.entries).slice(0, TOP_K);
+        if (params.enough === ENOUGH_CANDIDATES && params.limitPerCell === 100) {
+          // The production setting must reproduce findMatches exactly, or the curve means nothing.
+          reproducesFindMatches &&=
+            top.map((r) => r.memberId).join() === indexedTop.map((r) => r.memberId).join();
+        }
+        curve.recalls.push(recallAt(top, exhaustiveTop, TOP_K));
+        curve.indexItems.push(found.stats.itemsRead);
+        curve.calls.push(found.stats.calls);
+        curve.rings.push(found.stats.rings);
+      }
+
+      const firstTwo = read(post, rings.slice(0, 2).flat());
+      const nearby = onePerPerson(post, firstTwo);
+      sketch.ringsOneAndTwo.recalls.push(recallAt(rank(nearby), exhaustiveTop, TOP_K));
+      sketch.ringsOneAndTwo.indexItems.push(firstTwo.length);
+      sketch.ringsOneAndTwo.items.push(firstTwo.length + nearby.size + withSignals(post, nearby.keys()));
+
+      let boundRead: IndexEntry[] = [];
+      let boundRings = 0;
+      for (const [r, ring] of rings.entries()) {
+        boundRead = [...boundRead, ...read(post, ring)];
+        boundRings = r + 1;
+        if (!post.location || r === rings.length - 1) continue;
+        const top = rank(onePerPerson(post, boundRead)).slice(0, TOP_K);
+        const tenth = top.length === TOP_K ? top[TOP_K - 1] : undefined;
+        const tenthEntry = tenth && onePerPerson(post, boundRead).get(tenth.memberId);
+        const tenthMetres = tenthEntry ? (distanceOf(post, tenthEntry) ?? 0) : Number.POSITIVE_INFINITY;
+        if (metresToUnread(post.location, rings.slice(0, r + 1).flat()) > tenthMetres) break;
+      }
+      const bound = onePerPerson(post, boundRead);
+      sketch.boundStop.recalls.push(recallAt(rank(bound), exhaustiveTop, TOP_K));
+      sketch.boundStop.indexItems.push(boundRead.length);
+      sketch.boundStop.items.push(boundRead.length + bound.size + withSignals(post, bound.keys()));
+      sketch.boundStop.rings.push(boundRings);
+
+      // What scoring can know from an entry alone: its tags, place and windows; no signals.
+      const firstScores = new Map<string, number>();
+      const firstPass = (candidates: Map<string, IndexEntry>, languagesInEntry: boolean) =>
+        [...candidates]
+          .map(([memberId, entry]) => {
+            const key = `${languagesInEntry}#${memberId}#${entry.source}`;
+            let score = firstScores.get(key);
+            const member = memberById.get(memberId);
+            if (score === undefined && member) {
+              const known = {
+                ...member,
+                languages: languagesInEntry ? member.languages : [],
+                availability: [],
+              };
+              const none = { owner: undefined, candidate: undefined };
+              score = scoreCandidate(city, post, owner, known, entry, none, now).score;
+              firstScores.set(key, score);
+            }
+            return { memberId, entry, score: score ?? 0 };
+          })
+          .sort((a, b) => b.score - a.score || a.memberId.localeCompare(b.memberId));
+      // The whole category is read once per partition: coarse cells, online and "anywhere".
+      const wholeItems = pools.get(`${answeringSide(post)}|${post.category}`)?.length ?? 0;
+      for (const shortlist of sketch.shortlists) {
+        const near = shortlist.read === "rings 1-2";
+        const chosen = firstPass(near ? nearby : everyone, shortlist.languagesInEntry).slice(
+          0,
+          shortlist.size,
+        );
+        const candidates = new Map(chosen.map((c) => [c.memberId, c.entry]));
+        const indexItems = near ? firstTwo.length : wholeItems;
+        shortlist.curve.recalls.push(recallAt(rank(candidates), exhaustiveTop, TOP_K));
+        shortlist.curve.indexItems.push(indexItems);
+        shortlist.curve.items.push(indexItems + candidates.size + withSignals(post, candidates.keys()));
+      }
+      if ((i + 1) % (SAMPLES / 10) === 0) log(`samples ${Math.round(((i + 1) / SAMPLES) * 100)}%`);
+    }
+
+    // -- notification writes: the real matchPost for a slice of the samples -----------------------
+    const writes: {
+      calls: number;
+      items: number;
+      refused: number;
+      capacity: number;
+      byCommand: Record<string, number>;
+    }[] = [];
+    let told = 0;
+    for (const s of measured.slice(0, NOTIFIED_SAMPLES)) {
+      clockNow += 60_000;
+      recorder.reset();
+      recorder.on = true;
+      const result = await matchPost(deps, s.post);
+      recorder.on = false;
+      const written = recorder.calls.filter((c) => WRITE_COMMANDS.has(c.command));
+      const byCommand: Record<string, number> = {};
+      for (const c of written) byCommand[c.command] = (byCommand[c.command] ?? 0) + 1;
+      writes.push({
+        calls: written.length,
+        items: written.reduce((n, c) => n + c.itemsWritten, 0),
+        refused: written.filter((c) => c.failed).length,
+        capacity: written.reduce((n, c) => n + c.writeCapacity, 0),
+        byCommand,
+      });
+      told += result.told.now.length + result.told.digest.length;
+    }
+    const writeCommands = [...new Set(writes.flatMap((w) => Object.keys(w.byCommand)))].sort();
+    const postsLoadedSeconds = await postsLoading;
+
+    const of = (key: keyof Sample) => measured.map((s) => Number(s[key]));
+    const recalls = of("recall");
+    const recallMean = mean(recalls);
+    const writeCalls = writes.map((w) => w.calls);
+    const recallWhere = (fits: (p: Post) => boolean) => {
+      const list = measured.filter((s) => fits(s.post)).map((s) => s.recall);
+      return list.length > 0 ? round3(mean(list)) : null;
+    };
+    const oldestShare = (tops: Ranked[][]) =>
+      round3(mean(tops.flat().map((r) => (oldest(r.memberId) ? 1 : 0))));
+    return {
+      seed: SEED,
+      members: MEMBERS,
+      posts: POSTS,
+      indexEntries: entries.length,
+      signalsItems: seededSignalList.length,
+      itemsWritten: people.length + seededSignalList.length + entries.length + postItems.length,
+      samplePosts: measured.length,
+      notifiedSamplePosts: writes.length,
+      topK: TOP_K,
+      enoughCandidates: ENOUGH_CANDIDATES,
+      seedSeconds: Math.round(seedSeconds * 10) / 10,
+      postsLoadedSeconds: Math.round(postsLoadedSeconds * 10) / 10,
+      ...recallFigures(recalls),
+      recallAt10PlacedRequests: recallWhere((p) => p.kind === "request" && p.where.type !== "online"),
+      recallAt10OnlineRequests: recallWhere((p) => p.kind === "request" && p.where.type === "online"),
+      recallAt10Offers: recallWhere((p) => p.kind === "offer"),
+      recallAt10Sensitive: recallWhere((p) => p.sensitive),
+      samplesWithFullRecall: recalls.filter((r) => r === 1).length,
+      samplesWithZeroRecall: recalls.filter((r) => r === 0).length,
+      oldestTenthShareOfIndexedTop10: oldestShare(measured.map((s) => s.indexedTop)),
+      oldestTenthShareOfExhaustiveTop10: oldestShare(measured.map((s) => s.exhaustiveTop)),
+      rankedPerMatchMedian: median(of("returned")),
+      exhaustiveCandidatesPerMatchMedian: median(of("exhaustiveCandidates")),
+      exhaustiveCandidatesPerMatchP95: p95(of("exhaustiveCandidates")),
+      ringsReadMedian: median(of("rings")),
+      ringsReadMax: Math.max(...of("rings")),
+      itemsReadPerMatchMedian: median(of("itemsRead")),
+      itemsReadPerMatchP95: p95(of("itemsRead")),
+      indexItemsReadPerMatchMedian: median(of("statsItemsRead")),
+      indexItemsReadPerMatchP95: p95(of("statsItemsRead")),
+      baselineItemsReadPerMatchMedian: median(of("baselineItems")),
+      baselineItemsReadPerMatchP95: p95(of("baselineItems")),
+      baselineIndexItemsReadPerMatchMedian: median(of("baselineIndexItems")),
+      baselineIndexItemsReadPerMatchP95: p95(of("baselineIndexItems")),
+      baselineCallsPerMatchMedian: median(of("baselineCalls")),
+      baselineSequentialDepthPerMatchMax: Math.max(...of("baselineDepth")),
+      baselineIndexCapacityUnitsPerMatchMedian: round3(median(of("baselineCapacity"))),
+      baselineIndexCapacityUnitsPerMatchP95: round3(p95(of("baselineCapacity"))),
+      baselineStoreCountsMatchMemory: measured.every((s) => s.baselineCountsMatch),
+      baselineToIndexedItemsReadMedian: round3(
+        median(measured.map((s) => s.baselineItems / Math.max(1, s.itemsRead))),
+      ),
+      dynamoCallsPerMatchMedian: median(of("calls")),
+      dynamoCallsPerMatchP95: p95(of("calls")),
+      sequentialDepthPerMatchMedian: median(of("depth")),
+      sequentialDepthPerMatchMax: Math.max(...of("depth")),
+      callsInBusiestWaveMax: Math.max(...of("busiestWave")),
+      capacityUnitsPerMatchMedian: round3(median(of("readCapacity"))),
+      capacityUnitsPerMatchP95: round3(p95(of("readCapacity"))),
+      findStatsCallsMedian: median(of("statsCalls")),
+      findStatsDepthMax: Math.max(...of("statsDepth")),
+      findStatsCallsDifferFromMeasured: measured.filter((s) => s.statsCalls !== s.calls).length,
+      findStatsDepthDiffersFromMeasured: measured.filter((s) => s.statsDepth !== s.depth).length,
+      sensitiveSamplePosts: measured.filter((s) => s.post.sensitive).length,
+      sensitiveSamplePostsByUnverifiedOwners: measured.filter(
+        (s) => s.post.sensitive && !ownerOf(s.post).verified,
+      ).length,
+      sensitiveKeptMatchesWithAnUnverifiedSide: measured.reduce((n, s) => n + s.unverifiedInKept, 0),
+      notificationWritesPerPostMedian: median(writeCalls),
+      notificationWritesPerPostP95: p95(writeCalls),
+      notificationWritesPerPostMax: Math.max(...writeCalls),
+      notificationWriteItemsPerPostMedian: median(writes.map((w) => w.items)),
+      refusedConditionalWritesPerPostMax: Math.max(...writes.map((w) => w.refused)),
+      writeCapacityPerPostMedian: round3(median(writes.map((w) => w.capacity))),
+      toldPerPostMean: round3(told / Math.max(1, writes.length)),
+      ...Object.fromEntries(
+        writeCommands.map((c) => [
+          `writesPerPostMedian.${c}`,
+          median(writes.map((w) => w.byCommand[c] ?? 0)),
+        ]),
+      ),
+      tradeoffReproducesFindMatches: reproducesFindMatches,
+      tradeoff: variants.map((v) => v.curve.figures()),
+      sketches: [sketch.ringsOneAndTwo, sketch.boundStop, ...sketch.shortlists.map((s) => s.curve)].map((c) =>
+        c.figures(),
+      ),
+      goals: GOALS,
+      recallGoalMet: recallMean >= GOALS.recallAt10,
+      writesGoalMet: Math.max(...writeCalls) <= GOALS.notificationWritesPerPost,
+    };
+  } finally {
+    // A load still running must finish (or fail) before the store goes away.
+    await postsLoading?.catch(() => undefined);
+    client.destroy();
+    seedClient.destroy();
+    await store.stop();
+  }
+}

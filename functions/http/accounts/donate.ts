@@ -1,0 +1,20 @@
+import { transferSchema } from "../../../shared/domain/ledger.ts";
+import { donateToPot, donationSchema } from "../../../shared/domain/ledger-credits.ts";
+import { requiredIdempotency } from "../../../shared/domain/ledger-idempotency.ts";
+import { httpRoute } from "../stack.ts";
+
+/** Give credits to the community pot (Idempotency-Key required). */
+export const handler = httpRoute(
+  {
+    summary: "Donate credits to the community pot (Idempotency-Key)",
+    auth: "member",
+    actFor: true,
+    body: donationSchema,
+    response: transferSchema,
+    status: 201,
+  },
+  async ({ deps, actor, subject, body, event }) => {
+    const request = { scope: actor.memberId, route: "donation", path: {}, subjectId: subject.memberId, body };
+    return donateToPot(deps, { actor, subject }, body, requiredIdempotency(event.headers, request));
+  },
+);

@@ -1,0 +1,26 @@
+import {
+  accountViewSchema,
+  changeAccountLimits,
+  limitsRequestSchema,
+} from "../../../shared/domain/account.ts";
+import { idSchema } from "../../../shared/domain/ids.ts";
+import * as z from "../../../shared/zod.ts";
+import { httpRoute } from "../stack.ts";
+
+/**
+ * Set an account's credit limit and maximum balance: a resident's by a coordinator in scope; an
+ * organisation's (its issuance quota) and the community pot's (`city-pot`) by an admin.
+ */
+export const handler = httpRoute(
+  {
+    summary:
+      "Set an account's credit limit and maximum balance (coordinators; admins for organisations and the pot)",
+    auth: "member",
+    path: z.object({ accountId: idSchema }),
+    body: limitsRequestSchema,
+    response: accountViewSchema,
+  },
+  async ({ deps, actor, path, body }) => ({
+    body: await changeAccountLimits(deps, actor, path.accountId, body),
+  }),
+);

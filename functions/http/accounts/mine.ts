@@ -1,0 +1,13 @@
+import { accountViewSchema, viewAccount } from "../../../shared/domain/account.ts";
+import { httpRoute } from "../stack.ts";
+
+/** My account: balance, limits, what I can still spend and receive, totals received and given. */
+export const handler = httpRoute(
+  {
+    summary: "My time account: balance, limits, totals received and given",
+    auth: "member",
+    actFor: true,
+    response: accountViewSchema,
+  },
+  async ({ deps, subject }) => ({ body: await viewAccount(deps, subject.memberId, subject.kind) }),
+);

@@ -1,0 +1,13 @@
+import { accountViewSchema, viewAccount } from "../../../shared/domain/account.ts";
+import { POT_ACCOUNT_ID } from "../../../shared/domain/ledger.ts";
+import { httpRoute } from "../stack.ts";
+
+/** The city's community pot, open for every member to see. */
+export const handler = httpRoute(
+  {
+    summary: "The community pot's account (donations in, welcome credits out)",
+    auth: "member",
+    response: accountViewSchema,
+  },
+  async ({ deps }) => ({ body: await viewAccount(deps, POT_ACCOUNT_ID, "pot") }),
+);

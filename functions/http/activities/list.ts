@@ -1,0 +1,17 @@
+import { activityPageSchema, listActivities } from "../../../shared/domain/activity.ts";
+import { pageQueryFields } from "../../../shared/domain/paging.ts";
+import * as z from "../../../shared/zod.ts";
+import { httpRoute } from "../stack.ts";
+
+/** Activities that accept credits, newest first. */
+export const handler = httpRoute(
+  {
+    summary: "Activities that accept time credits, newest first",
+    auth: "member",
+    query: z.strictObject(pageQueryFields),
+    response: activityPageSchema,
+  },
+  async ({ deps, query }) => ({
+    body: await listActivities(deps, { limit: query.limit ?? 20, cursor: query.cursor }),
+  }),
+);

@@ -1,0 +1,20 @@
+import { resolveActing } from "../../../shared/domain/acting.ts";
+import { activitySchema, publishActivity, publishActivitySchema } from "../../../shared/domain/activity.ts";
+import { idSchema } from "../../../shared/domain/ids.ts";
+import * as z from "../../../shared/zod.ts";
+import { httpRoute } from "../stack.ts";
+
+/** A venue (any organisation, through its admin) publishes an activity that accepts credits. */
+export const handler = httpRoute(
+  {
+    summary: "Publish an activity that accepts time credits (organisation admins)",
+    auth: "member",
+    path: z.object({ memberId: idSchema }),
+    body: publishActivitySchema,
+    response: activitySchema,
+    status: 201,
+  },
+  async ({ deps, actor, path, body }) => ({
+    body: await publishActivity(deps, await resolveActing(deps, actor, path.memberId), body),
+  }),
+);

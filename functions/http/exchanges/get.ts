@@ -1,0 +1,18 @@
+import { exchangeSchema, getExchange } from "../../../shared/domain/exchange.ts";
+import { idSchema } from "../../../shared/domain/ids.ts";
+import * as z from "../../../shared/zod.ts";
+import { httpRoute } from "../stack.ts";
+
+/** One exchange, for its parties (or those acting for them) and coordinators in scope. */
+export const handler = httpRoute(
+  {
+    summary: "An exchange (its parties and coordinators in scope)",
+    auth: "member",
+    actFor: true,
+    path: z.object({ exchangeId: idSchema }),
+    response: exchangeSchema,
+  },
+  async ({ deps, actor, subject, path }) => ({
+    body: await getExchange(deps, { actor, subject }, path.exchangeId),
+  }),
+);

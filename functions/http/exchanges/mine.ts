@@ -1,0 +1,18 @@
+import { exchangePageSchema, listMyExchanges } from "../../../shared/domain/exchange.ts";
+import { pageQueryFields } from "../../../shared/domain/paging.ts";
+import * as z from "../../../shared/zod.ts";
+import { httpRoute } from "../stack.ts";
+
+/** My exchanges, newest first. */
+export const handler = httpRoute(
+  {
+    summary: "My exchanges, newest first",
+    auth: "member",
+    actFor: true,
+    query: z.strictObject(pageQueryFields),
+    response: exchangePageSchema,
+  },
+  async ({ deps, actor, subject, query }) => ({
+    body: await listMyExchanges(deps, { actor, subject }, { limit: query.limit ?? 20, cursor: query.cursor }),
+  }),
+);

@@ -1,0 +1,19 @@
+import { exchangeSchema, proposeExchange, proposeExchangeSchema } from "../../../shared/domain/exchange.ts";
+import { httpRoute } from "../stack.ts";
+
+/**
+ * Propose an exchange directly (provider, receiver, minutes, category), or from an accepted match
+ * by naming `matchId`. Coordinators and organisation admins propose for others with x-act-for.
+ */
+export const handler = httpRoute(
+  {
+    summary:
+      "Propose an exchange: provider(s), receiver(s), agreed minutes, category (optional post or match)",
+    auth: "member",
+    actFor: true,
+    body: proposeExchangeSchema,
+    response: exchangeSchema,
+    status: 201,
+  },
+  async ({ deps, actor, subject, body }) => ({ body: await proposeExchange(deps, { actor, subject }, body) }),
+);

@@ -1,0 +1,24 @@
+import { exchangeSchema, resolutionSchema, resolveExchange } from "../../../shared/domain/exchange.ts";
+import { idSchema } from "../../../shared/domain/ids.ts";
+import { requiredIdempotency, runIdempotent } from "../../../shared/domain/ledger-idempotency.ts";
+import * as z from "../../../shared/zod.ts";
+import { httpRoute } from "../stack.ts";
+
+/** A coordinator in scope settles, adjusts or cancels a disputed (or completed) exchange. */
+export const handler = httpRoute(
+  {
+    summary:
+      "Resolve a disputed or completed exchange: settle, adjust or cancel (coordinators; Idempotency-Key)",
+    auth: "member",
+    path: z.object({ exchangeId: idSchema }),
+    body: resolutionSchema,
+    response: exchangeSchema,
+  },
+  async ({ deps, actor, path, body, event }) => {
+    const request = { scope: actor.memberId, route: "resolution", path, subjectId: actor.memberId, body };
+    return runIdempotent(deps, requiredIdempotency(event.headers, request), async (record) => ({
+      status: 200,
+      body: await resolveExchange(deps, actor, path.exchangeId, body, record),
+    }));
+  },
+);

@@ -1,0 +1,29 @@
+import { exchangeSchema, transitionExchange, transitionSchema } from "../../../shared/domain/exchange.ts";
+import { idSchema } from "../../../shared/domain/ids.ts";
+import { optionalIdempotency, runIdempotent } from "../../../shared/domain/ledger-idempotency.ts";
+import * as z from "../../../shared/zod.ts";
+import { httpRoute } from "../stack.ts";
+
+/**
+ * accept, decline, cancel, complete (the provider logs minutes), confirm (the receiver; settles
+ * the exchange on the ledger, so it needs an Idempotency-Key) or dispute.
+ */
+export const handler = httpRoute(
+  {
+    summary:
+      "Move an exchange along: accept, decline, cancel, complete, confirm (settles; Idempotency-Key) or dispute",
+    auth: "member",
+    actFor: true,
+    path: z.object({ exchangeId: idSchema }),
+    body: transitionSchema,
+    response: exchangeSchema,
+  },
+  async ({ deps, actor, subject, path, body, event }) => {
+    const request = { scope: actor.memberId, route: "transition", path, subjectId: subject.memberId, body };
+    const context = optionalIdempotency(event.headers, request, body.action === "confirm");
+    return runIdempotent(deps, context, async (record) => ({
+      status: 200,
+      body: await transitionExchange(deps, { actor, subject }, path.exchangeId, body, record),
+    }));
+  },
+);

@@ -1,0 +1,19 @@
+import { matchViewSchema } from "../../../shared/domain/matching/match.ts";
+import { myMatches } from "../../../shared/domain/matching/respond.ts";
+import { pageQueryFields } from "../../../shared/domain/paging.ts";
+import * as z from "../../../shared/zod.ts";
+import { httpRoute } from "../stack.ts";
+
+/** Posts I was matched with, each with its score and the reasons. */
+export const handler = httpRoute(
+  {
+    summary: "My matches: posts I could answer, with why",
+    auth: "member",
+    actFor: true,
+    query: z.strictObject(pageQueryFields),
+    response: z.object({ items: z.array(matchViewSchema), nextCursor: z.optional(z.string()) }),
+  },
+  async ({ deps, subject, query }) => ({
+    body: await myMatches(deps, subject, { limit: query.limit ?? 20, cursor: query.cursor }),
+  }),
+);

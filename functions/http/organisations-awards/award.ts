@@ -1,0 +1,24 @@
+import { resolveActing } from "../../../shared/domain/acting.ts";
+import { idSchema } from "../../../shared/domain/ids.ts";
+import { transferSchema } from "../../../shared/domain/ledger.ts";
+import { awardCredits, awardSchema } from "../../../shared/domain/ledger-credits.ts";
+import { requiredIdempotency } from "../../../shared/domain/ledger-idempotency.ts";
+import * as z from "../../../shared/zod.ts";
+import { httpRoute } from "../stack.ts";
+
+/** An organisation's admin awards credits to volunteers, within the quota an admin set. */
+export const handler = httpRoute(
+  {
+    summary: "Award credits to volunteers from an organisation, all at once (its admins; Idempotency-Key)",
+    auth: "member",
+    path: z.object({ memberId: idSchema }),
+    body: awardSchema,
+    response: transferSchema,
+    status: 201,
+  },
+  async ({ deps, actor, path, body, event }) => {
+    const acting = await resolveActing(deps, actor, path.memberId);
+    const request = { scope: actor.memberId, route: "award", path, subjectId: acting.subject.memberId, body };
+    return awardCredits(deps, acting, body, requiredIdempotency(event.headers, request));
+  },
+);

@@ -1,0 +1,20 @@
+import { newPostSchema, postRules, postViewSchema, viewPost } from "../../../shared/domain/post.ts";
+import { createPost } from "../../../shared/domain/post-lifecycle.ts";
+import { httpRoute } from "../stack.ts";
+
+/** Post an offer or request; with x-act-for, for an organisation I run or a member I help. */
+export const handler = httpRoute(
+  {
+    summary: "Post an offer or a request",
+    auth: "member",
+    actFor: true,
+    body: newPostSchema,
+    response: postViewSchema,
+    status: 201,
+    maxBodyBytes: postRules.maxBodyBytes,
+  },
+  async ({ deps, actor, subject, body }) => {
+    const post = await createPost(deps, { actor, subject }, body);
+    return { body: viewPost(post, { actor, subject }, deps.city) };
+  },
+);

@@ -1,0 +1,20 @@
+import { idSchema } from "../../../shared/domain/ids.ts";
+import { postViewSchema, viewPost } from "../../../shared/domain/post.ts";
+import { getPost } from "../../../shared/domain/post-lifecycle.ts";
+import * as z from "../../../shared/zod.ts";
+import { httpRoute } from "../stack.ts";
+
+/** One post; sensitive posts read as not found unless the caller may see them. */
+export const handler = httpRoute(
+  {
+    summary: "See a post",
+    auth: "member",
+    actFor: true,
+    path: z.object({ postId: idSchema }),
+    response: postViewSchema,
+  },
+  async ({ deps, actor, subject, path }) => {
+    const post = await getPost(deps, { actor, subject }, path.postId);
+    return { body: viewPost(post, { actor, subject }, deps.city) };
+  },
+);

@@ -1,0 +1,17 @@
+import { searchPosts, searchQuerySchema, searchResultSchema } from "../../../shared/domain/search.ts";
+import { httpRoute } from "../stack.ts";
+
+/** Browse and search open posts: by kind, category, words, distance, area and availability. */
+export const handler = httpRoute(
+  {
+    summary: "Search open offers and requests, nearest or newest first",
+    auth: "member",
+    actFor: true,
+    query: searchQuerySchema,
+    response: searchResultSchema,
+  },
+  async ({ deps, actor, subject, query }) => {
+    const { items, nextCursor } = await searchPosts(deps, { actor, subject }, query);
+    return { body: { items, ...(nextCursor ? { nextCursor } : {}) } };
+  },
+);

@@ -1,0 +1,22 @@
+import { idSchema } from "../../../shared/domain/ids.ts";
+import { postPatchSchema, postRules, postViewSchema, viewPost } from "../../../shared/domain/post.ts";
+import { updatePost } from "../../../shared/domain/post-lifecycle.ts";
+import * as z from "../../../shared/zod.ts";
+import { httpRoute } from "../stack.ts";
+
+/** Edit an open or paused post (its owner's side, or a coordinator for its area). */
+export const handler = httpRoute(
+  {
+    summary: "Edit a post, or extend it with a new expiresAt",
+    auth: "member",
+    actFor: true,
+    path: z.object({ postId: idSchema }),
+    body: postPatchSchema,
+    response: postViewSchema,
+    maxBodyBytes: postRules.maxBodyBytes,
+  },
+  async ({ deps, actor, subject, path, body }) => {
+    const post = await updatePost(deps, { actor, subject }, path.postId, body);
+    return { body: viewPost(post, { actor, subject }, deps.city) };
+  },
+);

@@ -1,0 +1,8 @@
+import { ledgerReport, ledgerReportCsv, reportQuerySchema } from "../../../shared/domain/ledger-reports.ts";
+import { httpRoute } from "../stack.ts";
+
+/** The ledger report as CSV, one figure per row. */
+export const handler = httpRoute(
+  { summary: "Ledger report for my areas as CSV", auth: "member", query: reportQuerySchema, csv: true },
+  async ({ deps, actor, query }) => ({ body: ledgerReportCsv(await ledgerReport(deps, actor, query)) }),
+);

@@ -1,0 +1,18 @@
+import {
+  ledgerReport,
+  ledgerReportSchema,
+  reportQuerySchema,
+} from "../../../shared/domain/ledger-reports.ts";
+import { httpRoute } from "../stack.ts";
+
+/** Minutes exchanged by month, category and area; active members; awards and redemptions. */
+export const handler = httpRoute(
+  {
+    summary:
+      "Ledger report for my areas: exchanges by month, category and area, members, awards, redemptions",
+    auth: "member",
+    query: reportQuerySchema,
+    response: ledgerReportSchema,
+  },
+  async ({ deps, actor, query }) => ({ body: await ledgerReport(deps, actor, query) }),
+);

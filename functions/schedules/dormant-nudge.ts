@@ -1,0 +1,9 @@
+import type { ScheduledEvent } from "aws-lambda";
+import { productionDeps } from "../../shared/data/deps.ts";
+import { nudgeDormantMembers } from "../../shared/domain/matching/dormant.ts";
+import { log } from "../../shared/logger.ts";
+
+/** Weekly: one concrete, nearby suggestion for each member who has never exchanged. */
+export async function handler(_event: ScheduledEvent): Promise<void> {
+  log.info("dormant members nudged", await nudgeDormantMembers(productionDeps()));
+}

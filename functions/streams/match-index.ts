@@ -1,0 +1,22 @@
+import type { City } from "../../shared/config/city.ts";
+import { type Image, imagesOf } from "../../shared/data/stream.ts";
+import {
+  entriesForMember,
+  entriesForPost,
+  type IndexEntry,
+} from "../../shared/domain/matching/index-entries.ts";
+import { memberSchema } from "../../shared/domain/member.ts";
+import { postSchema } from "../../shared/domain/post.ts";
+import { streamConsumer } from "./stack.ts";
+
+function entriesOf(image: Image | undefined, city: City): IndexEntry[] {
+  if (image?.entity === "Member") return entriesForMember(memberSchema.parse(image), city);
+  if (image?.entity === "Post") return entriesForPost(postSchema.parse(image));
+  return [];
+}
+
+/** Keeps the matching index in step with members' skills and open posts: who gives or asks what, where. */
+export const handler = streamConsumer("match-index", async (record, deps) => {
+  const { oldImage, newImage } = imagesOf(record);
+  await deps.matchIndex.replace(entriesOf(oldImage, deps.city), entriesOf(newImage, deps.city));
+});

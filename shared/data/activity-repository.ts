@@ -1,0 +1,50 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { type Activity, activitySchema } from "../domain/activity.ts";
+import type { ActivityRepository } from "../domain/ledger-ports.ts";
+import type { Page, PageRequest } from "../domain/paging.ts";
+import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { keys } from "./keys.ts";
+
+export class DynamoActivityRepository implements ActivityRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(activity: Activity): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.activity(activity.activityId), entity: "Activity", ...activity },
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
+  }
+
+  async get(activityId: string): Promise<Activity | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.activity(activityId), ConsistentRead: true }),
+    );
+    return Item ? activitySchema.parse(Item) : undefined;
+  }
+
+  async list(page: PageRequest): Promise<Page<Activity>> {
+    const first = keys.activity("");
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: { ":pk": first.pk, ":prefix": first.sk },
+        // ULIDs sort by time: descending is newest first.
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor),
+      }),
+    );
+    const nextCursor = encodeCursor(result.LastEvaluatedKey);
+    return {
+      items: (result.Items ?? []).map((item) => activitySchema.parse(item)),
+      ...(nextCursor ? { nextCursor } : {}),
+    };
+  }
+}

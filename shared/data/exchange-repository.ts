@@ -1,0 +1,192 @@
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { ConflictError } from "../domain/errors.ts";
+import { type Exchange, type ExchangeStatus, exchangeSchema } from "../domain/exchange.ts";
+import type { IdempotencyRecord } from "../domain/ledger-idempotency.ts";
+import type { ExchangeRepository } from "../domain/ledger-ports.ts";
+import type { Page, PageRequest } from "../domain/paging.ts";
+import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { keys } from "./keys.ts";
+
+/** The stored exchange: the exchange, its keys and the attributes of the exchangesByStatus index. */
+export function exchangeItem(exchange: Exchange): Record<string, unknown> {
+  return {
+    ...keys.exchange(exchange.exchangeId),
+    entity: "Exchange",
+    ...exchange,
+    exchangeStatusPk: keys.exchangesByStatus(exchange.status),
+    exchangeStatusSk: `${exchange.statusAt}#${exchange.exchangeId}`,
+  };
+}
+
+export function idempotencyItem(record: IdempotencyRecord): Record<string, unknown> {
+  // expiresAt is the table's TTL attribute: DynamoDB removes the record after the retention period.
+  return { ...keys.idempotency(record.scope, record.key), entity: "IdempotencyRecord", ...record };
+}
+
+/** The codes of a cancelled transaction, one per item ("None" where that item was fine). */
+export function cancellationCodes(error: TransactionCanceledException): string[] {
+  return (error.CancellationReasons ?? []).map((r) => r.Code ?? "None");
+}
+
+export class DynamoExchangeRepository implements ExchangeRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(exchange: Exchange): Promise<void> {
+    // The exchange and a pointer in each party's partition, all or nothing, never overwriting.
+    const items = [
+      exchangeItem(exchange),
+      ...exchange.parties.map((party) => ({
+        ...keys.exchangeParty(party.memberId, exchange.createdAt, exchange.exchangeId),
+        entity: "ExchangeParty",
+        exchangeId: exchange.exchangeId,
+        role: party.role,
+      })),
+    ];
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: items.map((Item) => ({
+            Put: { TableName: this.tableName, Item, ConditionExpression: "attribute_not_exists(pk)" },
+          })),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException)
+        throw new ConflictError("That exchange already exists");
+      throw error;
+    }
+  }
+
+  async get(exchangeId: string): Promise<Exchange | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.exchange(exchangeId), ConsistentRead: true }),
+    );
+    return Item ? exchangeSchema.parse(Item) : undefined;
+  }
+
+  async getMany(exchangeIds: readonly string[]): Promise<Map<string, Exchange>> {
+    const found = new Map<string, Exchange>();
+    const unique = [...new Set(exchangeIds)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let pending: Record<string, unknown>[] | undefined = unique
+        .slice(i, i + 100)
+        .map((id) => keys.exchange(id));
+      while (pending && pending.length > 0) {
+        const result: BatchGetCommandOutput = await this.db.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+        for (const item of result.Responses?.[this.tableName] ?? []) {
+          const exchange = exchangeSchema.parse(item);
+          found.set(exchange.exchangeId, exchange);
+        }
+        pending = result.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return found;
+  }
+
+  async update(
+    next: Exchange,
+    expectedVersion: number,
+    idempotency: IdempotencyRecord | undefined,
+  ): Promise<"updated" | "stale" | "idempotency-exists"> {
+    // Optimistic lock on the version: a transition applies to the state it was decided on, and a
+    // settled, declined or cancelled exchange (whose version nobody holds any more) never changes.
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: exchangeItem(next),
+                ConditionExpression: "version = :expected",
+                ExpressionAttributeValues: { ":expected": expectedVersion },
+              },
+            },
+            ...(idempotency
+              ? [
+                  {
+                    Put: {
+                      TableName: this.tableName,
+                      Item: idempotencyItem(idempotency),
+                      ConditionExpression: "attribute_not_exists(pk)",
+                    },
+                  },
+                ]
+              : []),
+          ],
+        }),
+      );
+      return "updated";
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const codes = cancellationCodes(error);
+      if (codes[1] === "ConditionalCheckFailed") return "idempotency-exists";
+      return "stale";
+    }
+  }
+
+  async listForParty(memberId: string, page: PageRequest): Promise<Page<Exchange>> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": keys.exchangeParty(memberId, "", "").pk },
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor),
+      }),
+    );
+    const ids = (result.Items ?? []).map((item) => String(item.exchangeId));
+    const exchanges = await this.getMany(ids);
+    const nextCursor = encodeCursor(result.LastEvaluatedKey);
+    return {
+      items: ids.flatMap((id) => {
+        const exchange = exchanges.get(id);
+        return exchange ? [exchange] : [];
+      }),
+      ...(nextCursor ? { nextCursor } : {}),
+    };
+  }
+
+  async listIdsByStatus(
+    status: ExchangeStatus,
+    before: string | undefined,
+    page: PageRequest,
+  ): Promise<Page<string>> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: "exchangesByStatus",
+        KeyConditionExpression: before
+          ? "exchangeStatusPk = :pk AND exchangeStatusSk < :before"
+          : "exchangeStatusPk = :pk",
+        ExpressionAttributeValues: {
+          ":pk": keys.exchangesByStatus(status),
+          ...(before ? { ":before": before } : {}),
+        },
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor),
+      }),
+    );
+    const nextCursor = encodeCursor(result.LastEvaluatedKey);
+    return {
+      items: (result.Items ?? []).map((item) => String(item.exchangeId)),
+      ...(nextCursor ? { nextCursor } : {}),
+    };
+  }
+}

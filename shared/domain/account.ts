@@ -1,0 +1,301 @@
+import * as z from "../zod.ts";
+import { ValidationError } from "./errors.ts";
+import {
+  type AccountKind,
+  defaultLimits,
+  type JournalLine,
+  limitMinutesSchema,
+  POT_ACCOUNT_ID,
+  splitLimits,
+  summarise,
+  transferKinds,
+} from "./ledger.ts";
+import { LimitExceededError } from "./ledger-errors.ts";
+import { openAccounts } from "./ledger-posting.ts";
+import type { Member } from "./member.ts";
+import { memberInScope, requireAdmin, requireCoordinator } from "./membership.ts";
+import { MAX_PAGE_SIZE, type PageRequest } from "./paging.ts";
+import type { Deps } from "./ports.ts";
+
+/** Accounts as members see them: balance, limits, totals, and the statement with running balance. */
+export const accountViewSchema = z.object({
+  accountId: z.string(),
+  kind: z.enum(["person", "organisation", "pot"]),
+  balanceMinutes: z.int(),
+  /** How far below zero the account may go (an organisation's issuance quota). */
+  creditLimitMinutes: z.int(),
+  maxBalanceMinutes: z.int(),
+  /** What can still be spent: balance plus credit limit. */
+  availableMinutes: z.int(),
+  /** What can still be received before the maximum balance. */
+  roomMinutes: z.int(),
+  /** Credits ever received into the account, and ever given out of it (received - given = balance). */
+  totalReceivedMinutes: z.int(),
+  totalGivenMinutes: z.int(),
+  /** False until the first transfer or limit change opens it; the figures are then the defaults. */
+  opened: z.boolean(),
+});
+export type AccountView = z.infer<typeof accountViewSchema>;
+
+export const limitsRequestSchema = z.strictObject({
+  creditLimitMinutes: limitMinutesSchema,
+  maxBalanceMinutes: limitMinutesSchema,
+});
+export type LimitsRequest = z.infer<typeof limitsRequestSchema>;
+
+export const statementLineSchema = z.object({
+  postedAt: z.iso.datetime(),
+  transferId: z.string(),
+  kind: z.enum(transferKinds),
+  /** Positive: received; negative: given. */
+  amountMinutes: z.int(),
+  /** The account's balance right after this line. */
+  balanceAfterMinutes: z.int(),
+  counterpartyId: z.string(),
+  counterpartyName: z.string(),
+  memo: z.optional(z.string()),
+});
+export type StatementLine = z.infer<typeof statementLineSchema>;
+
+export const statementSchema = z.object({
+  accountId: z.string(),
+  /** Oldest first, like a bank statement. */
+  items: z.array(statementLineSchema),
+  nextCursor: z.optional(z.string()),
+});
+export type Statement = z.infer<typeof statementSchema>;
+
+/**
+ * The account of a member (or the pot) as its owner and helpers see it. Never writes: an account
+ * not opened yet shows its default limits and zero.
+ */
+export async function viewAccount(
+  deps: Pick<Deps, "ledger" | "city">,
+  accountId: string,
+  kind: AccountKind,
+): Promise<AccountView> {
+  const state = await deps.ledger.readAccount(accountId);
+  if (!state) {
+    const limits = defaultLimits(deps.city, kind);
+    return {
+      accountId,
+      kind,
+      balanceMinutes: 0,
+      creditLimitMinutes: limits.creditLimit,
+      maxBalanceMinutes: limits.maxBalance,
+      availableMinutes: limits.creditLimit,
+      roomMinutes: limits.maxBalance,
+      totalReceivedMinutes: 0,
+      totalGivenMinutes: 0,
+      opened: false,
+    };
+  }
+  const { balance, totalIn, totalOut } = summarise(state.books);
+  const { account } = state;
+  return {
+    accountId,
+    kind: account.kind,
+    balanceMinutes: balance,
+    creditLimitMinutes: account.creditLimitMinutes,
+    maxBalanceMinutes: account.maxBalanceMinutes,
+    availableMinutes: balance + account.creditLimitMinutes,
+    roomMinutes: account.maxBalanceMinutes - balance,
+    totalReceivedMinutes: totalIn,
+    totalGivenMinutes: totalOut,
+    opened: true,
+  };
+}
+
+/**
+ * Changes an account's credit limit and maximum balance: a person's by a coordinator in scope, an
+ * organisation's (its issuance quota) or the pot's by an admin. Guarded against racing postings:
+ * every book's new share is written only if its balance still lies within it.
+ * @throws ForbiddenError for the wrong role; NotFoundError out of scope; LimitExceededError when
+ * the balance already lies beyond the new limits.
+ */
+export async function changeAccountLimits(
+  deps: Pick<Deps, "ledger" | "members" | "clock" | "city">,
+  actor: Member,
+  accountId: string,
+  request: LimitsRequest,
+): Promise<AccountView> {
+  let kind: AccountKind = "pot";
+  if (accountId === POT_ACCOUNT_ID) {
+    requireAdmin(actor);
+  } else {
+    requireCoordinator(actor);
+    const member = await deps.members.get(accountId);
+    if (member?.kind === "organisation") {
+      requireAdmin(actor);
+    } else {
+      await memberInScope(deps, actor, accountId);
+    }
+    kind = member?.kind ?? "person";
+  }
+  for (let attempt = 0; attempt < 20; attempt++) {
+    let state = await deps.ledger.readAccount(accountId);
+    if (!state) {
+      await openAccounts(deps, [{ accountId, kind }]);
+      state = await deps.ledger.readAccount(accountId);
+      if (!state) throw new Error(`account ${accountId} did not open`);
+    }
+    const shares = splitLimits(
+      request.creditLimitMinutes,
+      request.maxBalanceMinutes,
+      state.books.map((b) => b.balance),
+    );
+    if (!shares) {
+      const { balance } = summarise(state.books);
+      throw new LimitExceededError(
+        `The account's balance (${balance} minutes) lies beyond the new limits`,
+        {
+          accountId,
+          limit: balance < 0 ? "credit-limit" : "max-balance",
+        },
+        [
+          {
+            path: balance < 0 ? "creditLimitMinutes" : "maxBalanceMinutes",
+            message: `Must allow the current balance of ${balance} minutes`,
+          },
+        ],
+      );
+    }
+    const now = deps.clock.now().toISOString();
+    const result = await deps.ledger.changeLimits({
+      account: {
+        ...state.account,
+        creditLimitMinutes: request.creditLimitMinutes,
+        maxBalanceMinutes: request.maxBalanceMinutes,
+        version: state.account.version + 1,
+        updatedAt: now,
+        updatedBy: actor.memberId,
+      },
+      expectedVersion: state.account.version,
+      books: state.books.map((before, i) => ({
+        before,
+        creditLimit: shares[i]?.creditLimit ?? 0,
+        maxBalance: shares[i]?.maxBalance ?? 0,
+      })),
+    });
+    if (result === "changed") return viewAccount(deps, accountId, kind);
+  }
+  throw new LimitExceededError("The account is too busy to change its limits now; try again", {
+    accountId,
+    limit: "credit-limit",
+  });
+}
+
+/** The display name of a statement's counterparty. */
+async function namesOf(deps: Pick<Deps, "members">, ids: readonly string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>([[POT_ACCOUNT_ID, "Community pot"]]);
+  const wanted = [...new Set(ids)].filter((id) => !names.has(id));
+  const members = await Promise.all(wanted.map((id) => deps.members.get(id)));
+  members.forEach((m, i) => {
+    names.set(wanted[i] ?? "", m?.displayName ?? "Former member");
+  });
+  return names;
+}
+
+const cursorShape = z.object({
+  /** Per book: the last sequence number shown and the book's balance after it. */
+  b: z.array(z.tuple([z.int(), z.int(), z.int()])),
+});
+
+function decodeStatementCursor(cursor: string | undefined): Map<number, { seq: number; balance: number }> {
+  const position = new Map<number, { seq: number; balance: number }>();
+  if (!cursor) return position;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    parsed = undefined;
+  }
+  const result = z.safeParse(cursorShape, parsed);
+  if (!result.success) {
+    throw new ValidationError("The cursor is not valid", [
+      { path: "query.cursor", message: "Not a cursor from this API" },
+    ]);
+  }
+  for (const [shard, seq, balance] of result.data.b) position.set(shard, { seq, balance });
+  return position;
+}
+
+function encodeStatementCursor(position: Map<number, { seq: number; balance: number }>): string {
+  const b = [...position].map(([shard, p]) => [shard, p.seq, p.balance]);
+  return Buffer.from(JSON.stringify({ b }), "utf8").toString("base64url");
+}
+
+/**
+ * A page of the account's statement, oldest first, with the running balance after each line. An
+ * organisation's books are merged by time; the running balance is the sum of each book's balance
+ * after its latest line shown, carried from page to page in the cursor.
+ * @throws ValidationError for a forged cursor.
+ */
+export async function readStatement(
+  deps: Pick<Deps, "ledger" | "members">,
+  accountId: string,
+  page: PageRequest,
+): Promise<Statement> {
+  const position = decodeStatementCursor(page.cursor);
+  const state = await deps.ledger.readAccount(accountId);
+  if (!state) return { accountId, items: [] };
+  const limit = Math.min(page.limit, MAX_PAGE_SIZE * 4);
+  const fetched = await Promise.all(
+    state.books.map(async (book) => {
+      const after = position.get(book.shard)?.seq ?? 0;
+      const result = await deps.ledger.listLines(book, after, limit);
+      return { shard: book.shard, ...result };
+    }),
+  );
+  const heads = fetched.map((f) => ({ ...f, index: 0 }));
+  const taken: JournalLine[] = [];
+  while (taken.length < limit) {
+    let best: (typeof heads)[number] | undefined;
+    for (const head of heads) {
+      const line = head.lines[head.index];
+      const current = best?.lines[best.index];
+      if (line && (!current || line.postedAt < current.postedAt)) best = head;
+    }
+    const line = best?.lines[best.index];
+    if (!best || !line) break;
+    best.index += 1;
+    taken.push(line);
+  }
+  const names = await namesOf(
+    deps,
+    taken.map((l) => l.counterpartyId),
+  );
+  const balances = new Map<number, { seq: number; balance: number }>(position);
+  const items = taken.map((line) => {
+    balances.set(line.shard, { seq: line.seq, balance: line.balanceAfter });
+    const running = [...balances.values()].reduce((sum, p) => sum + p.balance, 0);
+    return {
+      postedAt: line.postedAt,
+      transferId: line.transferId,
+      kind: line.kind,
+      amountMinutes: line.amount,
+      balanceAfterMinutes: running,
+      counterpartyId: line.counterpartyId,
+      counterpartyName: names.get(line.counterpartyId) ?? line.counterpartyId,
+      ...(line.memo ? { memo: line.memo } : {}),
+    };
+  });
+  const more = heads.some((h) => h.index < h.lines.length || h.more);
+  return { accountId, items, ...(more ? { nextCursor: encodeStatementCursor(balances) } : {}) };
+}
+
+/** The whole statement (up to `maxLines`), for CSV export. */
+export async function fullStatement(
+  deps: Pick<Deps, "ledger" | "members">,
+  accountId: string,
+  maxLines = 10_000,
+): Promise<StatementLine[]> {
+  const lines: StatementLine[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await readStatement(deps, accountId, { limit: 200, cursor });
+    lines.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor && lines.length < maxLines);
+  return lines.slice(0, maxLines);
+}

@@ -1,0 +1,103 @@
+import type { Acting } from "../acting.ts";
+import { NotFoundError, RuleViolationError } from "../errors.ts";
+import type { Member } from "../member.ts";
+import { notify } from "../notify.ts";
+import type { Page, PageRequest } from "../paging.ts";
+import type { Deps } from "../ports.ts";
+import { isVisible, type Match, type MatchView } from "./match.ts";
+
+type RespondDeps = Pick<Deps, "matches" | "members" | "posts" | "inbox" | "clock" | "ids">;
+
+async function withOther(
+  deps: Pick<Deps, "members">,
+  viewerId: string,
+  matches: readonly Match[],
+): Promise<MatchView[]> {
+  const others = await deps.members.getMany(
+    matches.map((m) => (m.candidateId === viewerId ? m.postOwnerId : m.candidateId)),
+  );
+  return matches.map((m) => {
+    const otherId = m.candidateId === viewerId ? m.postOwnerId : m.candidateId;
+    return {
+      ...m,
+      other: { memberId: otherId, displayName: others.get(otherId)?.displayName ?? "A former member" },
+    };
+  });
+}
+
+/** The matches a member was found for (as the candidate), newest first, hidden ones left out. */
+export async function myMatches(
+  deps: Pick<Deps, "matches" | "members">,
+  subject: Member,
+  page: PageRequest,
+): Promise<Page<MatchView>> {
+  const result = await deps.matches.listForCandidate(subject.memberId, page);
+  const visible = result.items.filter(isVisible);
+  return {
+    items: await withOther(deps, subject.memberId, visible),
+    ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}),
+  };
+}
+
+/**
+ * A post's matches, best first, for its owner (or someone acting for them).
+ * @throws NotFoundError when the post is not the subject's (the same as a missing post).
+ */
+export async function postMatches(
+  deps: Pick<Deps, "matches" | "members" | "posts">,
+  acting: Acting,
+  postId: string,
+): Promise<MatchView[]> {
+  const post = await deps.posts.get(postId);
+  if (!post || post.ownerId !== acting.subject.memberId) throw new NotFoundError("No such post");
+  const matches = (await deps.matches.listForPost(postId, 50)).filter(
+    (m) => isVisible(m) || (m.status === "declined" && m.respondedBy !== post.ownerId),
+  );
+  return withOther(deps, post.ownerId, matches);
+}
+
+/**
+ * The candidate or the post's owner accepts or declines a match. Accepting opens the conversation
+ * the exchange starts from and tells the other side; declining hides the match for good (and
+ * counts as an answer for the candidate's responsiveness). Answering twice the same way is harmless.
+ * @throws NotFoundError when the subject is not a side of the match; RuleViolationError when it was
+ * already answered the other way or its post closed.
+ */
+export async function respondToMatch(
+  deps: RespondDeps,
+  acting: Acting,
+  matchId: string,
+  answer: "accept" | "decline",
+): Promise<Match> {
+  const match = await deps.matches.get(matchId);
+  const me = acting.subject.memberId;
+  if (!match || (match.candidateId !== me && match.postOwnerId !== me))
+    throw new NotFoundError("No such match");
+  const target = answer === "accept" ? "accepted" : "declined";
+  if (match.status === target) return match;
+  if (match.status === "accepted" || match.status === "declined" || match.status === "closed") {
+    throw new RuleViolationError(`This match is already ${match.status}`);
+  }
+  const at = deps.clock.now().toISOString();
+  const next: Match = {
+    ...match,
+    status: target,
+    respondedBy: me,
+    respondedAt: at,
+    updatedAt: at,
+    ...(answer === "accept" ? { conversationId: match.matchId } : {}),
+  };
+  await deps.matches.update(next, match.updatedAt);
+  if (answer === "accept") {
+    const otherId = me === match.candidateId ? match.postOwnerId : match.candidateId;
+    await notify(deps, {
+      memberId: otherId,
+      kind: "match",
+      title: `${acting.subject.displayName} would like to go ahead: ${match.postTitle}`,
+      body: "Agree the details and propose an exchange from the match.",
+      link: `/me/matches`,
+      dedupeKey: `match-accepted#${match.matchId}`,
+    });
+  }
+  return next;
+}

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exampleCity, startTestCity, type TestCity } from "../../support/city.ts";
+
+let city: TestCity;
+let postId = "";
+
+beforeAll(async () => {
+  const base = exampleCity();
+  // An empty quiet window, so the test does not depend on the hour it runs.
+  city = await startTestCity({
+    city: { ...base, notifications: { ...base.notifications, quietHours: { start: "00:00", end: "00:00" } } },
+  });
+  await city.runtime.poller.drain();
+});
+afterAll(async () => {
+  await city?.stop();
+});
+
+type Items<T> = { items: T[] };
+type MatchView = {
+  matchId: string;
+  candidateId: string;
+  postId: string;
+  status: string;
+  why: string[];
+  score: number;
+  other: { displayName: string };
+};
+
+describe("a request finds its helpers", () => {
+  it("tells the best-fitting neighbour, in the inbox and by email, with the reasons", async () => {
+    const created = await city.call("POST", "/posts", {
+      as: "ben",
+      body: {
+        kind: "request",
+        title: "Help planting a vegetable patch",
+        category: "gardening",
+        tags: ["vegetables"],
+        where: { type: "my-place" },
+        estimatedMinutes: 90,
+        availability: { type: "weekly", windows: [{ day: 5, from: "09:00", to: "12:00" }] },
+      },
+    });
+    expect(created.status, created.text).toBe(201);
+    postId = (created.body as { postId: string }).postId;
+    await city.runtime.poller.drain();
+
+    const inbox = await city.call("GET", "/me/inbox", { as: "amira" });
+    expect((inbox.body as Items<{ kind: string; title: string }>).items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: "match", title: expect.stringContaining("vegetable patch") }),
+      ]),
+    );
+    expect(city.runtime.outbox()).toEqual(
+      expect.arrayContaining([expect.objectContaining({ channel: "email", to: "amira@example.org" })]),
+    );
+    const mine = await city.call("GET", "/me/matches", { as: "amira" });
+    const match = (mine.body as Items<MatchView>).items.find((m) => m.postId === postId);
+    expect(match?.why).toEqual(
+      expect.arrayContaining(["offers gardening (vegetables)", "free at the same times (3 h a week)"]),
+    );
+    expect(match?.other.displayName).toBe("Ben Jacobs");
+    // The owner sees the same match on the post; other residents see nothing of it.
+    const forPost = await city.call("GET", `/posts/${postId}/matches`, { as: "ben" });
+    expect((forPost.body as Items<MatchView>).items.map((m) => m.candidateId)).toContain(match?.candidateId);
+    expect((await city.call("GET", `/posts/${postId}/matches`, { as: "chen" })).status).toBe(404);
+  });
+
+  it("a redelivered stream creates no second match, notice or email", async () => {
+    const inboxBefore = await city.call("GET", "/me/inbox", { as: "amira" });
+    const outboxBefore = city.runtime.outbox().length;
+    const matchesBefore = await city.call("GET", `/posts/${postId}/matches`, { as: "ben" });
+    city.runtime.poller.rewind();
+    await city.runtime.poller.drain();
+    expect((await city.call("GET", "/me/inbox", { as: "amira" })).body).toEqual(inboxBefore.body);
+    expect(city.runtime.outbox()).toHaveLength(outboxBefore);
+    expect((await city.call("GET", `/posts/${postId}/matches`, { as: "ben" })).body).toEqual(
+      matchesBefore.body,
+    );
+  });
+
+  it("accepting opens a conversation and tells the owner; declining hides the match", async () => {
+    const mine = await city.call("GET", "/me/matches", { as: "amira" });
+    const match = (mine.body as Items<MatchView>).items.find((m) => m.postId === postId);
+    const accepted = await city.call("POST", `/matches/${match?.matchId}/answer`, {
+      as: "amira",
+      body: { answer: "accept" },
+    });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({ status: "accepted", conversationId: match?.matchId });
+    const benInbox = await city.call("GET", "/me/inbox", { as: "ben" });
+    expect(JSON.stringify(benInbox.body)).toContain("would like to go ahead");
+    const again = await city.call("POST", `/matches/${match?.matchId}/answer`, {
+      as: "amira",
+      body: { answer: "decline" },
+    });
+    expect(again.status).toBe(422);
+    const stranger = await city.call("POST", `/matches/${match?.matchId}/answer`, {
+      as: "chen",
+      body: { answer: "accept" },
+    });
+    expect(stranger.status).toBe(404);
+  });
+
+  it("a withdrawn post drops out of everyone's matches", async () => {
+    const other = await city.call("POST", "/posts", {
+      as: "chen",
+      body: {
+        kind: "request",
+        title: "Prune my apple tree",
+        category: "gardening",
+        where: { type: "my-place" },
+        estimatedMinutes: 60,
+      },
+    });
+    const otherId = (other.body as { postId: string }).postId;
+    await city.runtime.poller.drain();
+    const before = await city.call("GET", "/me/matches", { as: "amira" });
+    expect((before.body as Items<MatchView>).items.map((m) => m.postId)).toContain(otherId);
+    await city.call("POST", `/posts/${otherId}/status`, { as: "chen", body: { status: "withdrawn" } });
+    await city.runtime.poller.drain();
+    const after = await city.call("GET", "/me/matches", { as: "amira" });
+    expect((after.body as Items<MatchView>).items.map((m) => m.postId)).not.toContain(otherId);
+  });
+});

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoSubject } from "../../../infra/local/demo.ts";
+import { runSchedule } from "../../../infra/local/scheduler.ts";
+import { manifest } from "../../../infra/manifest.ts";
+import { followUpMatches } from "../../../shared/domain/matching/run.ts";
+import { newMember } from "../../../shared/domain/member.ts";
+import { exampleCity, startTestCity, type TestCity } from "../../support/city.ts";
+
+let city: TestCity;
+
+beforeAll(async () => {
+  const base = exampleCity();
+  city = await startTestCity({
+    city: {
+      ...base,
+      notifications: { ...base.notifications, quietHours: { start: "00:00", end: "00:00" } },
+      // One notice a day and one person per round make fatigue and follow-up visible.
+      matching: { ...base.matching, notifyTopK: 2, dailyMatchNotifications: 1 },
+    },
+  });
+  const now = new Date().toISOString();
+  // Two more gardeners: Gus near Ben, Hana a few kilometres away.
+  for (const [id, name, home] of [
+    ["gus", "Gus Gardener", { lat: 50.8655, lon: 4.3302 }],
+    ["hana", "Hana Far", { lat: 50.83, lon: 4.39 }],
+  ] as const) {
+    await city.runtime.deps.members.create(
+      newMember({
+        memberId: id,
+        kind: "person",
+        displayName: name,
+        status: "active",
+        roles: ["resident"],
+        coordinatorAreas: [],
+        area: "canal-side",
+        languages: ["en"],
+        skills: { categories: ["gardening"], tags: [] },
+        home,
+        createdAt: now,
+        updatedAt: now,
+      }),
+      demoSubject(id),
+    );
+  }
+  await city.runtime.poller.drain();
+});
+afterAll(async () => {
+  await city?.stop();
+});
+
+async function request(title: string): Promise<string> {
+  const res = await city.call("POST", "/posts", {
+    as: "ben",
+    body: {
+      kind: "request",
+      title,
+      category: "gardening",
+      tags: ["vegetables"],
+      where: { type: "my-place" },
+      estimatedMinutes: 60,
+    },
+  });
+  expect(res.status, res.text).toBe(201);
+  await city.runtime.poller.drain();
+  return (res.body as { postId: string }).postId;
+}
+
+async function inboxOf(handle: string): Promise<{ kind: string; title: string; body: string }[]> {
+  const res = await city.call("GET", "/me/inbox?limit=50", { as: handle });
+  return (res.body as { items: { kind: string; title: string; body: string }[] }).items;
+}
+
+describe("match notices respect people's attention", () => {
+  it("keeps matches past a member's daily budget for the digest (fatigue)", async () => {
+    await request("Weeding the front garden");
+    await request("Harvesting beans");
+    // Both gardeners are in the top 2 of both posts, but one notice a day is their budget.
+    for (const handle of ["amira", "gus"]) {
+      const notices = (await inboxOf(handle)).filter((n) => n.kind === "match");
+      expect(notices.map((n) => n.title)).toEqual(["Could you help? Weeding the front garden"]);
+    }
+    // Hana is further away and not in the top 2: she has heard nothing.
+    expect((await inboxOf("hana")).filter((n) => n.kind === "match")).toHaveLength(0);
+  });
+
+  it("sends one daily digest with what waited, once", async () => {
+    const schedule = manifest.schedules.find((s) => s.name === "match-follow-up");
+    if (!schedule) throw new Error("match-follow-up schedule missing");
+    await runSchedule(schedule);
+    for (const handle of ["amira", "gus"]) {
+      const digests = (await inboxOf(handle)).filter((n) => n.kind === "digest");
+      expect(digests).toHaveLength(1);
+      expect(digests[0]?.body).toContain("Harvesting beans");
+    }
+    await runSchedule(schedule);
+    expect((await inboxOf("amira")).filter((n) => n.kind === "digest")).toHaveLength(1);
+  });
+
+  it("tells the next candidates when nobody answered within the window", async () => {
+    const mulching = await request("Mulching the beds");
+    const statusOfHana = async () => {
+      const res = await city.call("GET", `/posts/${mulching}/matches`, { as: "ben" });
+      return (res.body as { items: { candidateId: string; status: string }[] }).items.find(
+        (m) => m.candidateId === "hana",
+      )?.status;
+    };
+    expect(await statusOfHana()).toBe("candidate");
+    const later = new Date(
+      Date.now() + (city.runtime.deps.city.matching.responseWindowHours + 1) * 3_600_000,
+    );
+    const result = await followUpMatches({ ...city.runtime.deps, clock: { now: () => later } });
+    // Nobody answered any of Ben's three posts: each gets a second round, and Hana is next in each.
+    expect(result).toEqual({ due: 3, rounds: 3 });
+    expect(["notified", "digest"]).toContain(await statusOfHana());
+    // Still within her budget: one notice now, the rest wait for her digest.
+    expect((await inboxOf("hana")).filter((n) => n.kind === "match")).toHaveLength(1);
+    // A second pass finds nothing due: rounds are scheduled a window apart.
+    expect(await followUpMatches({ ...city.runtime.deps, clock: { now: () => later } })).toEqual({
+      due: 0,
+      rounds: 0,
+    });
+  });
+});
