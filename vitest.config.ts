@@ -7,7 +7,7 @@ export default defineConfig({
     // without sharing tables or environment variables.
     pool: "forks",
     isolate: true,
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     // In CI a JSON report is kept too, so the CI script can print a plain "N passed, N failed" line.
     reporters: process.env.CI
       ? ["default", ["json", { outputFile: "test-results/vitest.json" }]]

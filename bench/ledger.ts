@@ -34,11 +34,11 @@ import type { Deps } from "../shared/domain/ports.ts";
 const TABLE = "mutua-bench-ledger";
 const SETTLEMENTS = 50;
 const AWARDS = 400;
-/** Awards run in this many interleaved rounds per design. */
-const ROUNDS = 2;
-const CONCURRENCY = Number(process.env.CONC ?? 32);
+/** Awards per design run in this many rounds, interleaved across the designs (1: one run each). */
+const ROUNDS = 1;
+const CONCURRENCY = Number(process.env.LEDGER_BENCH_CONCURRENCY ?? 32);
 /** A DynamoDB call's typical in-region round trip; the embedded store answers in well under 1 ms. */
-const SIMULATED_LATENCY_MS = Number(process.env.LAT ?? 5);
+const SIMULATED_LATENCY_MS = Number(process.env.LEDGER_BENCH_LATENCY_MS ?? 5);
 
 interface Meter {
   calls: Map<string, number>;

@@ -526,25 +526,39 @@ function recallFigures(recalls: readonly number[]) {
 
 /** One point of the trade-off curve, gathered over the samples. */
 class Curve {
-  recalls: number[] = [];
-  indexItems: number[] = [];
-  items: number[] = [];
-  calls: number[] = [];
-  rings: number[] = [];
+  private readonly samples: {
+    recall: number;
+    online: boolean;
+    indexItems: number;
+    items?: number;
+    calls?: number;
+    rings?: number;
+  }[] = [];
   constructor(readonly params: Record<string, unknown>) {}
+  add(
+    post: Post,
+    sample: { recall: number; indexItems: number; items?: number; calls?: number; rings?: number },
+  ) {
+    this.samples.push({ ...sample, online: post.where.type === "online" });
+  }
   figures(): Record<string, unknown> {
+    const list = (key: "indexItems" | "items" | "calls" | "rings") =>
+      this.samples.flatMap((s) => (s[key] === undefined ? [] : [s[key]]));
+    const recallOf = (online: boolean) =>
+      round3(mean(this.samples.filter((s) => s.online === online).map((s) => s.recall)));
+    const items = list("items");
+    const calls = list("calls");
+    const rings = list("rings");
     return {
       ...this.params,
-      ...recallFigures(this.recalls),
-      indexItemsReadMedian: median(this.indexItems),
-      indexItemsReadP95: p95(this.indexItems),
-      ...(this.items.length > 0
-        ? { itemsReadMedian: median(this.items), itemsReadP95: p95(this.items) }
-        : {}),
-      ...(this.calls.length > 0 ? { indexCallsMedian: median(this.calls) } : {}),
-      ...(this.rings.length > 0
-        ? { ringsMedian: median(this.rings), ringsMax: Math.max(...this.rings) }
-        : {}),
+      ...recallFigures(this.samples.map((s) => s.recall)),
+      recallAt10MeanPlaced: recallOf(false),
+      recallAt10MeanOnline: recallOf(true),
+      indexItemsReadMedian: median(list("indexItems")),
+      indexItemsReadP95: p95(list("indexItems")),
+      ...(items.length > 0 ? { itemsReadMedian: median(items), itemsReadP95: p95(items) } : {}),
+      ...(calls.length > 0 ? { indexCallsMedian: median(calls) } : {}),
+      ...(rings.length > 0 ? { ringsMedian: median(rings), ringsMax: Math.max(...rings) } : {}),
     };
   }
 }
@@ -580,6 +594,14 @@ function choose(open: readonly Post[], memberById: Map<string, Member>): Post[] 
   }
   return out;
 }
+
+/**
+ * findMatches' order: best score first, then member id. Plain code-unit order equals its
+ * localeCompare for these ids (and for ULIDs), and is far cheaper over thousands of candidates;
+ * `tradeoffReproducesFindMatches` checks the two agree.
+ */
+const byScore = (a: Ranked, b: Ranked) =>
+  b.score - a.score || (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0);
 
 /** The oldest tenth of members (lowest ids): a per-cell Limit in sort-key order favours them. */
 const oldest = (memberId: string) => Number(memberId.slice(1)) < MEMBERS / 10;
@@ -845,7 +867,7 @@ export async function run(): Promise<Record<string, unknown>> {
           const score = scores.get(key);
           if (score !== undefined) out.push({ memberId, score });
         }
-        return out.sort((a, b) => b.score - a.score || a.memberId.localeCompare(b.memberId));
+        return out.sort(byScore);
       };
 
       // The exhaustive pass: every entry the index holds for this side and category, in the order
@@ -899,17 +921,21 @@ export async function run(): Promise<Record<string, unknown>> {
           reproducesFindMatches &&=
             top.map((r) => r.memberId).join() === indexedTop.map((r) => r.memberId).join();
         }
-        curve.recalls.push(recallAt(top, exhaustiveTop, TOP_K));
-        curve.indexItems.push(found.stats.itemsRead);
-        curve.calls.push(found.stats.calls);
-        curve.rings.push(found.stats.rings);
+        curve.add(post, {
+          recall: recallAt(top, exhaustiveTop, TOP_K),
+          indexItems: found.stats.itemsRead,
+          calls: found.stats.calls,
+          rings: found.stats.rings,
+        });
       }
 
       const firstTwo = read(post, rings.slice(0, 2).flat());
       const nearby = onePerPerson(post, firstTwo);
-      sketch.ringsOneAndTwo.recalls.push(recallAt(rank(nearby), exhaustiveTop, TOP_K));
-      sketch.ringsOneAndTwo.indexItems.push(firstTwo.length);
-      sketch.ringsOneAndTwo.items.push(firstTwo.length + nearby.size + withSignals(post, nearby.keys()));
+      sketch.ringsOneAndTwo.add(post, {
+        recall: recallAt(rank(nearby), exhaustiveTop, TOP_K),
+        indexItems: firstTwo.length,
+        items: firstTwo.length + nearby.size + withSignals(post, nearby.keys()),
+      });
 
       let boundRead: IndexEntry[] = [];
       let boundRings = 0;
@@ -917,17 +943,20 @@ export async function run(): Promise<Record<string, unknown>> {
         boundRead = [...boundRead, ...read(post, ring)];
         boundRings = r + 1;
         if (!post.location || r === rings.length - 1) continue;
-        const top = rank(onePerPerson(post, boundRead)).slice(0, TOP_K);
+        const soFar = onePerPerson(post, boundRead);
+        const top = rank(soFar).slice(0, TOP_K);
         const tenth = top.length === TOP_K ? top[TOP_K - 1] : undefined;
-        const tenthEntry = tenth && onePerPerson(post, boundRead).get(tenth.memberId);
+        const tenthEntry = tenth && soFar.get(tenth.memberId);
         const tenthMetres = tenthEntry ? (distanceOf(post, tenthEntry) ?? 0) : Number.POSITIVE_INFINITY;
         if (metresToUnread(post.location, rings.slice(0, r + 1).flat()) > tenthMetres) break;
       }
       const bound = onePerPerson(post, boundRead);
-      sketch.boundStop.recalls.push(recallAt(rank(bound), exhaustiveTop, TOP_K));
-      sketch.boundStop.indexItems.push(boundRead.length);
-      sketch.boundStop.items.push(boundRead.length + bound.size + withSignals(post, bound.keys()));
-      sketch.boundStop.rings.push(boundRings);
+      sketch.boundStop.add(post, {
+        recall: recallAt(rank(bound), exhaustiveTop, TOP_K),
+        indexItems: boundRead.length,
+        items: boundRead.length + bound.size + withSignals(post, bound.keys()),
+        rings: boundRings,
+      });
 
       // What scoring can know from an entry alone: its tags, place and windows; no signals.
       const firstScores = new Map<string, number>();
@@ -949,20 +978,24 @@ export async function run(): Promise<Record<string, unknown>> {
             }
             return { memberId, entry, score: score ?? 0 };
           })
-          .sort((a, b) => b.score - a.score || a.memberId.localeCompare(b.memberId));
+          .sort(byScore);
+      const firstPasses = new Map<string, ReturnType<typeof firstPass>>();
       // The whole category is read once per partition: coarse cells, online and "anywhere".
       const wholeItems = pools.get(`${answeringSide(post)}|${post.category}`)?.length ?? 0;
       for (const shortlist of sketch.shortlists) {
         const near = shortlist.read === "rings 1-2";
-        const chosen = firstPass(near ? nearby : everyone, shortlist.languagesInEntry).slice(
-          0,
-          shortlist.size,
-        );
+        const passKey = `${near}#${shortlist.languagesInEntry}`;
+        const pass =
+          firstPasses.get(passKey) ?? firstPass(near ? nearby : everyone, shortlist.languagesInEntry);
+        firstPasses.set(passKey, pass);
+        const chosen = pass.slice(0, shortlist.size);
         const candidates = new Map(chosen.map((c) => [c.memberId, c.entry]));
         const indexItems = near ? firstTwo.length : wholeItems;
-        shortlist.curve.recalls.push(recallAt(rank(candidates), exhaustiveTop, TOP_K));
-        shortlist.curve.indexItems.push(indexItems);
-        shortlist.curve.items.push(indexItems + candidates.size + withSignals(post, candidates.keys()));
+        shortlist.curve.add(post, {
+          recall: recallAt(rank(candidates), exhaustiveTop, TOP_K),
+          indexItems,
+          items: indexItems + candidates.size + withSignals(post, candidates.keys()),
+        });
       }
       if ((i + 1) % (SAMPLES / 10) === 0) log(`samples ${Math.round(((i + 1) / SAMPLES) * 100)}%`);
     }

@@ -103,4 +103,4 @@ it("a limit change racing debits: the new limit is never crossed, whichever land
     expect(state?.account.creditLimitMinutes).toBe(600);
   }
   await expectLedgerSound(deps);
-});
+}, 120_000);
