@@ -12,6 +12,33 @@ import type { InboxRepository } from "../domain/ports.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { keys } from "./keys.ts";
 
+/**
+ * The two writes that deliver a notice exactly once per (member, dedupeKey): a guard item and the
+ * notification, both create-only. Other transactions include them to notify atomically.
+ */
+export function inboxDeliveryItems(tableName: string, notification: Notification, dedupeKey: string) {
+  return [
+    {
+      Put: {
+        TableName: tableName,
+        Item: { ...keys.inboxGuard(notification.memberId, dedupeKey), entity: "InboxGuard" },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    },
+    {
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...keys.notification(notification.memberId, notification.notificationId),
+          entity: "Notification",
+          ...notification,
+        },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    },
+  ];
+}
+
 export class DynamoInboxRepository implements InboxRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -19,30 +46,10 @@ export class DynamoInboxRepository implements InboxRepository {
   ) {}
 
   async deliver(notification: Notification, dedupeKey: string): Promise<"delivered" | "duplicate"> {
-    // The guard item makes delivery exactly-once per (member, dedupeKey), whatever the retries.
     try {
       await this.db.send(
         new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...keys.inboxGuard(notification.memberId, dedupeKey), entity: "InboxGuard" },
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...keys.notification(notification.memberId, notification.notificationId),
-                  entity: "Notification",
-                  ...notification,
-                },
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            },
-          ],
+          TransactItems: inboxDeliveryItems(this.tableName, notification, dedupeKey),
         }),
       );
       return "delivered";

@@ -8,12 +8,14 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { ConflictError, ValidationError } from "../domain/errors.ts";
+import type { Notification } from "../domain/inbox.ts";
 import type { Page, PageRequest } from "../domain/paging.ts";
 import { cardOf, nextDueAt, type Post, type PostCard, postCardSchema, postSchema } from "../domain/post.ts";
 import type { DuePost, PostRepository, SearchSource, SourceRead } from "../domain/post-ports.ts";
 import { PARTITION_PRECISION, positionHash } from "../domain/search-geo.ts";
 import * as z from "../zod.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
 
 /** Index attributes a post has only while it is open: removing them takes it out of search. */
@@ -143,7 +145,11 @@ export class DynamoPostRepository implements PostRepository {
     return Item ? postSchema.parse(Item) : undefined;
   }
 
-  async replace(next: Post, previous: Post): Promise<void> {
+  async replace(
+    next: Post,
+    previous: Post,
+    notice?: { notification: Notification; dedupeKey: string },
+  ): Promise<void> {
     const before = searchWords(previous);
     const after = new Set(searchWords(next));
     try {
@@ -164,6 +170,8 @@ export class DynamoPostRepository implements PostRepository {
             ...before.filter((w) => !after.has(w)).map((w) => wordDelete(this.tableName, previous, w)),
             // Every remaining word is rewritten: each entry carries the card, which may have changed.
             ...[...after].map((word) => wordPut(this.tableName, next, word)),
+            // The owner's notice lands with the change or not at all.
+            ...(notice ? inboxDeliveryItems(this.tableName, notice.notification, notice.dedupeKey) : []),
           ],
         }),
       );

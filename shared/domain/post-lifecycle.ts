@@ -3,7 +3,6 @@ import type { Acting } from "./acting.ts";
 import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from "./errors.ts";
 import { coordinatesArea } from "./member.ts";
 import { requireArea, requireCoordinator } from "./membership.ts";
-import { notify } from "./notify.ts";
 import type { Page, PageRequest } from "./paging.ts";
 import type { Deps } from "./ports.ts";
 import {
@@ -72,17 +71,24 @@ const changeNotice = {
   withdrawn: "withdrew your post",
 } as const;
 
-/** A coordinator changed someone else's post: the owner hears about it in their inbox. */
-async function tellOwner(deps: PostDeps, acting: Acting, post: Post, what: keyof typeof changeNotice) {
-  await notify(deps, {
-    memberId: post.ownerId,
-    kind: "post-changed-by-coordinator",
-    title: `A coordinator ${changeNotice[what]}`,
-    body: `${acting.actor.displayName} ${changeNotice[what]} "${post.title}".`,
-    link: `/posts/${post.postId}`,
-    // One notice per change: the new updatedAt identifies it, so a retried request is not told twice.
+/**
+ * A coordinator changed someone else's post: the owner hears about it in their inbox. The notice
+ * is written in the same transaction as the change (one round trip, and never one without the other).
+ */
+function ownerNotice(deps: PostDeps, acting: Acting, post: Post, what: keyof typeof changeNotice) {
+  return {
+    notification: {
+      notificationId: deps.ids.next(),
+      memberId: post.ownerId,
+      kind: "post-changed-by-coordinator" as const,
+      title: `A coordinator ${changeNotice[what]}`,
+      body: `${acting.actor.displayName} ${changeNotice[what]} "${post.title}".`,
+      link: `/posts/${post.postId}`,
+      createdAt: deps.clock.now().toISOString(),
+    },
+    // One notice per change: the new updatedAt identifies it.
     dedupeKey: `post-changed#${post.postId}#${post.updatedAt}`,
-  });
+  };
 }
 
 /**
@@ -113,8 +119,11 @@ export async function updatePost(
     now: deps.clock.now(),
     ownerHome,
   });
-  await deps.posts.replace(next, post);
-  if (role === "coordinator") await tellOwner(deps, acting, next, "edited");
+  await deps.posts.replace(
+    next,
+    post,
+    role === "coordinator" ? ownerNotice(deps, acting, next, "edited") : undefined,
+  );
   return next;
 }
 
@@ -143,8 +152,11 @@ export async function changePostStatus(
   const next: Post = { ...post, status, updatedAt: now.toISOString(), updatedBy: acting.actor.memberId };
   // Closed posts have nothing left to remind anyone about.
   if (!isLive(status)) delete next.reminderAt;
-  await deps.posts.replace(next, post);
-  if (role === "coordinator") await tellOwner(deps, acting, next, status);
+  await deps.posts.replace(
+    next,
+    post,
+    role === "coordinator" ? ownerNotice(deps, acting, next, status) : undefined,
+  );
   return next;
 }
 

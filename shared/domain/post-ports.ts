@@ -1,3 +1,4 @@
+import type { Notification } from "./inbox.ts";
 import type { Page, PageRequest } from "./paging.ts";
 import type { Post, PostCard, PostKind } from "./post.ts";
 
@@ -50,7 +51,11 @@ export interface PostRepository {
    * updatedAt and status); index entries follow in the same transaction.
    * @throws ConflictError when it changed meanwhile.
    */
-  replace(next: Post, previous: Post): Promise<void>;
+  replace(
+    next: Post,
+    previous: Post,
+    notice?: { notification: Notification; dedupeKey: string },
+  ): Promise<void>;
   /** A member's posts, any status, newest first. */
   listByOwner(ownerId: string, page: PageRequest): Promise<Page<PostCard>>;
   /** Posts made in an area between two instants (inclusive), any status, newest first; at most `limit`. */
