@@ -32,8 +32,24 @@ const OPEN_INDEX_ATTRIBUTES = [
 
 const ONLINE_CELL = "online";
 
-const indexedCardSchema = z.object({ card: postCardSchema });
-const dueEntrySchema = z.object({ dueSk: z.string(), card: postCardSchema });
+/**
+ * The card is stored as JSON text: it is a read-only copy that no key, filter or update reaches
+ * into (search filters run in code), and text is cheaper to write than a nested map, seven index
+ * copies of it per open post included (measured on the embedded store: about a third faster).
+ */
+const cardText = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((text): unknown => JSON.parse(text)),
+  ),
+  postCardSchema,
+);
+const indexedCardSchema = z.object({ card: cardText });
+const dueEntrySchema = z.object({ dueSk: z.string(), card: cardText });
+
+function cardTextOf(card: PostCard): string {
+  return JSON.stringify(card);
+}
 
 /** The index attributes derived from a post; absent ones keep it out of that (sparse) index. */
 function indexAttributes(post: Post): Record<string, string> {
@@ -73,7 +89,13 @@ function indexAttributes(post: Post): Record<string, string> {
 
 /** The stored item: the post, its card (what indexes copy) and its index attributes. */
 function itemOf(post: Post): Record<string, unknown> {
-  return { ...keys.post(post.postId), entity: "Post", ...post, card: cardOf(post), ...indexAttributes(post) };
+  return {
+    ...keys.post(post.postId),
+    entity: "Post",
+    ...post,
+    card: cardTextOf(cardOf(post)),
+    ...indexAttributes(post),
+  };
 }
 
 /** The words an open post is found by; a paused or closed post is found by none. */
@@ -86,7 +108,7 @@ function wordItem(post: Post, word: string): Record<string, unknown> {
     ...keys.postWord(word, post.kind, post.createdAt, post.postId),
     entity: "PostWord",
     postId: post.postId,
-    card: cardOf(post),
+    card: cardTextOf(cardOf(post)),
   };
 }
 
@@ -267,12 +289,13 @@ export class DynamoPostRepository implements PostRepository {
               Update: {
                 TableName: this.tableName,
                 Key: keys.post(card.postId),
-                UpdateExpression: `SET #status = :expired, #card.#status = :expired, updatedAt = :at, updatedBy = :system REMOVE reminderAt, duePk, dueSk, ${OPEN_INDEX_ATTRIBUTES.join(", ")}`,
+                UpdateExpression: `SET #status = :expired, card = :card, updatedAt = :at, updatedBy = :system REMOVE reminderAt, duePk, dueSk, ${OPEN_INDEX_ATTRIBUTES.join(", ")}`,
                 // Only a live post with the expiry we saw: an owner who extended it meanwhile wins.
                 ConditionExpression: "#status IN (:open, :paused) AND expiresAt = :expiresAt",
-                ExpressionAttributeNames: { "#status": "status", "#card": "card" },
+                ExpressionAttributeNames: { "#status": "status" },
                 ExpressionAttributeValues: {
                   ":expired": "expired",
+                  ":card": cardTextOf({ ...card, status: "expired" }),
                   ":at": at,
                   ":system": "system",
                   ":open": "open",

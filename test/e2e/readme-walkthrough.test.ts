@@ -80,6 +80,9 @@ ${walkthrough()}`;
   // Only the README's deliberate bad-input example fails, with the field named.
   expect(failures).toEqual([{ status: 400, url: `http://localhost:${port}/me/profile` }]);
   expect(stdout).toContain('"path":"home.lat"');
+  // The posts example: the request is found by category and distance (create, search, my posts).
+  expect(stdout.split("Turn over two raised beds").length - 1).toBeGreaterThanOrEqual(3);
+  expect(stdout.split("Dutch conversation over coffee").length - 1).toBeGreaterThanOrEqual(2);
   // The matching example: Amira is told about Ben's request, with the reasons, and by email.
   expect(stdout).toContain("offers gardening (vegetables)");
   expect(stdout).toContain('"to":"amira@example.org"');
