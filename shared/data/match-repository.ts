@@ -307,6 +307,7 @@ export class DynamoMatchRepository implements MatchRepository {
             ":matchId": matchId,
             ":limit": limit,
             ":entity": "MatchBudget",
+            // The day key already scopes the count; the TTL only tidies up, so wall-clock time is fine.
             ":ttl": Math.floor(Date.now() / 1000) + 2 * 86_400,
           },
         }),

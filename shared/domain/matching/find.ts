@@ -93,7 +93,7 @@ export function eligible(candidate: Member, owner: Member, post: Post, entry: In
   if (candidate.status !== "active" || candidate.memberId === owner.memberId) return false;
   if (candidate.blocked.includes(owner.memberId) || owner.blocked.includes(candidate.memberId)) return false;
   // Sensitive posts (e.g. home visits) only ever pair verified people, in both directions.
-  if (post.sensitive && !candidate.verified) return false;
+  if (post.sensitive && (!candidate.verified || !owner.verified)) return false;
   if (entry.sensitive && !owner.verified) return false;
   return true;
 }

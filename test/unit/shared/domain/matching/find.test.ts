@@ -119,7 +119,7 @@ describe("the widening candidate search", () => {
 });
 
 describe("who may be matched", () => {
-  const owner = person("owner");
+  const owner = person("owner", { verified: true });
   const entry = helperAt("c", 50.85, 4.35)[0] as IndexEntry;
 
   it("never the owner, suspended or blocked members", () => {
@@ -134,6 +134,10 @@ describe("who may be matched", () => {
     const sensitive = { ...request, sensitive: true } as Post;
     expect(eligible(person("c", { verified: false }), owner, sensitive, entry)).toBe(false);
     expect(eligible(person("c", { verified: true }), owner, sensitive, entry)).toBe(true);
+    // An unverified owner's sensitive post pairs nobody, however verified they are.
+    expect(
+      eligible(person("c", { verified: true }), person("owner", { verified: false }), sensitive, entry),
+    ).toBe(false);
     expect(
       eligible(person("c"), person("owner", { verified: false }), request, { ...entry, sensitive: true }),
     ).toBe(false);
