@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { DynamoDBClient, UpdateTableCommand } from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -527,6 +528,7 @@ export async function run(): Promise<Record<string, unknown>> {
 
     // Seed: members (through the repository, as the routes create them), then posts in bulk.
     const seedStarted = performance.now();
+    const seedCpu = process.cpuUsage();
     const now = clockNow;
     const people: Member[] = [];
     for (let i = 0; i < MEMBERS; i++) {
@@ -578,6 +580,13 @@ export async function run(): Promise<Record<string, unknown>> {
     await batchWrite(db, wordItems, "word entries");
     const wordsSeconds = (performance.now() - wordsStarted) / 1000;
     const seedSeconds = (performance.now() - seedStarted) / 1000;
+    const seedCpuUsed = process.cpuUsage(seedCpu);
+    // Wall time depends on what else shares the machine: keep the context next to the figure.
+    const seedContext = {
+      seedNodeCpuSeconds: round2((seedCpuUsed.user + seedCpuUsed.system) / 1e6),
+      seedLoadAverage1m: round2(loadavg()[0] ?? Number.NaN),
+      cpus: cpus().length,
+    };
     const open = seeded.filter((p) => p.status === "open");
 
     const memberById = new Map(people.map((m) => [m.memberId, m]));
@@ -757,6 +766,7 @@ export async function run(): Promise<Record<string, unknown>> {
       seedMembersSeconds: round2(membersSeconds),
       seedPostsSeconds: round2(postsSeconds),
       seedWordEntriesSeconds: round2(wordsSeconds),
+      ...seedContext,
       wordEntries: wordItems.length,
       pageSize: PAGE,
       runsPerUseCase: RUNS,

@@ -1,17 +1,18 @@
-import { closeAccount } from "../../../shared/domain/membership.ts";
+import { closeAccountAndPosts } from "../../../shared/domain/closing.ts";
 import { privateMemberSchema, viewMember } from "../../../shared/domain/profile.ts";
 import { httpRoute } from "../stack.ts";
 
 /** Close my account: personal details are erased and my open posts withdrawn. */
 export const handler = httpRoute(
   {
-    summary: "Close my account (erases contact details, home location, needs and bio)",
+    summary:
+      "Close my account (withdraws my open posts; erases contact details, home location, needs and bio)",
     auth: "member",
     actFor: true,
     response: privateMemberSchema,
   },
   async ({ deps, actor, subject }) => {
-    const member = await closeAccount(deps, { actor, subject });
+    const { member } = await closeAccountAndPosts(deps, { actor, subject });
     return { body: viewMember(actor, member, deps.city) };
   },
 );

@@ -267,12 +267,26 @@ describe("members without email, organisations and profiles", () => {
     const exported = await city.call("GET", "/me/export", { as: "chen" });
     expect(exported.status).toBe(200);
     expect(exported.body).toMatchObject({ member: { home: { lat: 50.87 } } });
+    const post = await city.call("POST", "/posts", {
+      as: "chen",
+      body: {
+        kind: "offer",
+        title: "Phone help",
+        category: "digital-help",
+        where: { type: "online" },
+        estimatedMinutes: 30,
+      },
+    });
+    const postId = (post.body as { postId: string }).postId;
     const closed = await city.call("POST", "/me/close", { as: "chen" });
     expect(closed.status).toBe(200);
     expect(closed.body).toMatchObject({ status: "closed", contact: { preference: "in-app" } });
     const after = await city.call("GET", "/me", { as: "chen" });
     expect(after.body).toMatchObject({ member: { status: "closed" }, roles: [] });
     expect(after.body).not.toHaveProperty("member.home");
+    // Nobody can answer a post whose owner has left.
+    const left = await city.call("GET", `/posts/${postId}`, { as: "dora" });
+    expect(left.body).toMatchObject({ status: "withdrawn" });
   });
 
   it("exports members as CSV for coordinators only", async () => {
