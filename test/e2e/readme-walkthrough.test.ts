@@ -86,4 +86,7 @@ ${walkthrough()}`;
   // The matching example: Amira is told about Ben's request, with the reasons, and by email.
   expect(stdout).toContain("offers gardening (vegetables)");
   expect(stdout).toContain('"to":"amira@example.org"');
+  // The ledger example: the exchange settled once (the retried confirmation answers the same).
+  expect(stdout.match(/"status":"settled"/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
+  expect(stdout).toContain("Repair café");
 }, 60_000);
