@@ -1,9 +1,10 @@
+import { productionDeps } from "../../shared/data/deps.ts";
 import { imagesOf } from "../../shared/data/stream.ts";
 import { auditEntryFor } from "../../shared/domain/audit.ts";
 import { streamConsumer } from "./stack.ts";
 
 /** Writes an audit entry for every change to an audited item: who did what to whom. */
-export const handler = streamConsumer("audit-trail", async (record, deps) => {
+export const handler = streamConsumer("audit-trail", productionDeps, async (record, deps) => {
   const { oldImage, newImage } = imagesOf(record);
   const seconds = record.dynamodb?.ApproximateCreationDateTime;
   const at = new Date(seconds ? seconds * 1000 : deps.clock.now().getTime()).toISOString();

@@ -1,3 +1,4 @@
+import { productionDeps } from "../../shared/data/deps.ts";
 import { imagesOf } from "../../shared/data/stream.ts";
 import { reportLedgerViolations } from "../../shared/ledger-metric.ts";
 import { streamConsumer } from "./stack.ts";
@@ -9,7 +10,7 @@ const IMMUTABLE = new Set(["JournalLine", "Transfer"]);
  * stream raises the ledger alarm at once, without waiting for the next audit (which also catches
  * it, and deletions, through the hash chains).
  */
-export const handler = streamConsumer("ledger-guard", async (record, deps) => {
+export const handler = streamConsumer("ledger-guard", productionDeps, async (record, deps) => {
   const { oldImage, newImage } = imagesOf(record);
   const entity = oldImage?.entity ?? newImage?.entity;
   if (record.eventName === "INSERT" || typeof entity !== "string" || !IMMUTABLE.has(entity)) return;

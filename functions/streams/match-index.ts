@@ -1,4 +1,5 @@
 import type { City } from "../../shared/config/city.ts";
+import { productionDeps } from "../../shared/data/deps.ts";
 import { type Image, imagesOf } from "../../shared/data/stream.ts";
 import {
   entriesForMember,
@@ -16,7 +17,7 @@ function entriesOf(image: Image | undefined, city: City): IndexEntry[] {
 }
 
 /** Keeps the matching index in step with members' skills and open posts: who gives or asks what, where. */
-export const handler = streamConsumer("match-index", async (record, deps) => {
+export const handler = streamConsumer("match-index", productionDeps, async (record, deps) => {
   const { oldImage, newImage } = imagesOf(record);
   await deps.matchIndex.replace(entriesOf(oldImage, deps.city), entriesOf(newImage, deps.city));
 });

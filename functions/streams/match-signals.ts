@@ -1,3 +1,4 @@
+import { productionDeps } from "../../shared/data/deps.ts";
 import { imagesOf } from "../../shared/data/stream.ts";
 import { exchangeSchema } from "../../shared/domain/exchange.ts";
 import { bookSchema } from "../../shared/domain/ledger.ts";
@@ -8,7 +9,7 @@ import { streamConsumer } from "./stack.ts";
  * Keeps what matching scores reciprocity, trust and responsiveness with: ledger balances, who has
  * exchanged with whom (settled or cancelled exchanges) and how often members answer matches.
  */
-export const handler = streamConsumer("match-signals", async (record, deps) => {
+export const handler = streamConsumer("match-signals", productionDeps, async (record, deps) => {
   const { oldImage, newImage } = imagesOf(record);
   if (newImage?.entity === "AccountBook") {
     const book = bookSchema.parse(newImage);

@@ -1,3 +1,4 @@
+import { productionDeps } from "../../shared/data/deps.ts";
 import { imagesOf } from "../../shared/data/stream.ts";
 import { matchPost } from "../../shared/domain/matching/run.ts";
 import { postSchema } from "../../shared/domain/post.ts";
@@ -8,7 +9,7 @@ import { streamConsumer } from "./stack.ts";
 const matchedOn = ["status", "category", "tags", "where", "location", "availability", "kind"] as const;
 
 /** Matches each new or changed post with the people most likely to answer it, and tells the best few. */
-export const handler = streamConsumer("matching", async (record, deps) => {
+export const handler = streamConsumer("matching", productionDeps, async (record, deps) => {
   const { oldImage, newImage } = imagesOf(record);
   if (!newImage) return;
   if (oldImage && matchedOn.every((f) => JSON.stringify(oldImage[f]) === JSON.stringify(newImage[f]))) return;

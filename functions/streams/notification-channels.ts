@@ -1,18 +1,46 @@
+import { type RuntimeConfig, runtimeConfig } from "../../shared/config/runtime.ts";
+import { createDocumentClient } from "../../shared/data/client.ts";
+import { DynamoDeliveryRepository } from "../../shared/data/delivery-repository.ts";
+import { DynamoMemberRepository } from "../../shared/data/member-repository.ts";
 import { productionSender } from "../../shared/data/message-sender.ts";
 import { imagesOf } from "../../shared/data/stream.ts";
 import { fanOutNotification } from "../../shared/domain/channels.ts";
+import { systemClock } from "../../shared/domain/clock.ts";
 import { notificationSchema } from "../../shared/domain/inbox.ts";
 import type { MessageSender } from "../../shared/domain/ports.ts";
 import { streamConsumer } from "./stack.ts";
 
-// Built once per container, on first use; only this function's bundle carries SES and SNS.
-let sender: MessageSender | undefined;
+// Built once per container, on first use; only this function's bundle carries SES and SNS, and
+// it builds only the two repositories it reads, to stay well inside the bundle budget.
+let built: { config: RuntimeConfig; deps: ReturnType<typeof buildDeps>; sender: MessageSender } | undefined;
+
+function buildDeps(config: RuntimeConfig) {
+  const db = createDocumentClient(config.endpoint);
+  return {
+    city: config.city,
+    clock: systemClock,
+    members: new DynamoMemberRepository(db, config.tableName),
+    deliveries: new DynamoDeliveryRepository(db, config.tableName),
+  };
+}
+
+/** Rebuilt only when the configuration changes (the local runtime pointing at a new store). */
+function channelDeps() {
+  const config = runtimeConfig();
+  if (built?.config !== config) {
+    built = {
+      config,
+      deps: buildDeps(config),
+      sender: productionSender(config.city.notifications.emailFrom),
+    };
+  }
+  return { ...built.deps, sender: built.sender };
+}
 
 /** Sends each new inbox notification by email or SMS, as the member prefers. */
-export const handler = streamConsumer("notification-channels", async (record, deps) => {
+export const handler = streamConsumer("notification-channels", channelDeps, async (record, deps) => {
   if (record.eventName !== "INSERT") return;
   const { newImage } = imagesOf(record);
   if (newImage?.entity !== "Notification") return;
-  sender ??= productionSender(deps.city.notifications.emailFrom);
-  await fanOutNotification(deps, sender, notificationSchema.parse(newImage));
+  await fanOutNotification(deps, deps.sender, notificationSchema.parse(newImage));
 });

@@ -1,6 +1,4 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
-import { productionDeps } from "../../shared/data/deps.ts";
-import type { Deps } from "../../shared/domain/ports.ts";
 import { describeError, log } from "../../shared/logger.ts";
 
 /**
@@ -9,12 +7,15 @@ import { describeError, log } from "../../shared/logger.ts";
  * retry resumes from there and per-item order is kept. Effects must be idempotent: delivery is
  * at-least-once.
  */
-export function streamConsumer(
+export function streamConsumer<D>(
   name: string,
-  handleRecord: (record: DynamoDBRecord, deps: Deps) => Promise<void>,
+  // The consumer names the dependencies it builds (usually productionDeps), so a small consumer
+  // does not bundle every repository of the city.
+  makeDeps: () => D,
+  handleRecord: (record: DynamoDBRecord, deps: D) => Promise<void>,
 ) {
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-    const deps = productionDeps();
+    const deps = makeDeps();
     for (const [index, record] of event.Records.entries()) {
       try {
         await handleRecord(record, deps);
