@@ -1,7 +1,5 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -12,6 +10,7 @@ import { type Exchange, type ExchangeStatus, exchangeSchema } from "../domain/ex
 import type { IdempotencyRecord } from "../domain/ledger-idempotency.ts";
 import type { ExchangeRepository } from "../domain/ledger-ports.ts";
 import type { Page, PageRequest } from "../domain/paging.ts";
+import { batchGetItems } from "./batch-get.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { keys } from "./keys.ts";
 
@@ -76,26 +75,13 @@ export class DynamoExchangeRepository implements ExchangeRepository {
   }
 
   async getMany(exchangeIds: readonly string[]): Promise<Map<string, Exchange>> {
-    const found = new Map<string, Exchange>();
-    const unique = [...new Set(exchangeIds)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let pending: Record<string, unknown>[] | undefined = unique
-        .slice(i, i + 100)
-        .map((id) => keys.exchange(id));
-      while (pending && pending.length > 0) {
-        const result: BatchGetCommandOutput = await this.db.send(
-          new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
-          }),
-        );
-        for (const item of result.Responses?.[this.tableName] ?? []) {
-          const exchange = exchangeSchema.parse(item);
-          found.set(exchange.exchangeId, exchange);
-        }
-        pending = result.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
-    }
-    return found;
+    const items = await batchGetItems(
+      this.db,
+      this.tableName,
+      exchangeIds.map((id) => keys.exchange(id)),
+      { consistent: true },
+    );
+    return new Map(items.map((item) => exchangeSchema.parse(item)).map((e) => [e.exchangeId, e]));
   }
 
   async update(

@@ -1,7 +1,5 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -25,6 +23,7 @@ import {
 import { type IdempotencyRecord, idempotencyRecordSchema } from "../domain/ledger-idempotency.ts";
 import type { CommitOutcome, LedgerRepository, LimitChange, PostingEffects } from "../domain/ledger-ports.ts";
 import type { Page, PageRequest } from "../domain/paging.ts";
+import { batchGetItems } from "./batch-get.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { cancellationCodes, exchangeItem, idempotencyItem } from "./exchange-repository.ts";
 import { keys } from "./keys.ts";
@@ -299,15 +298,8 @@ export class DynamoLedgerRepository implements LedgerRepository {
   }
 
   async getTransfers(transferIds: readonly string[]): Promise<Map<string, Transfer>> {
-    const found = new Map<string, Transfer>();
-    const unique = [...new Set(transferIds)];
-    for (let i = 0; i < unique.length; i += 100) {
-      for (const item of await this.batchGet(unique.slice(i, i + 100).map((id) => keys.transfer(id)))) {
-        const transfer = transferSchema.parse(item);
-        found.set(transfer.transferId, transfer);
-      }
-    }
-    return found;
+    const items = await this.batchGet(transferIds.map((id) => keys.transfer(id)));
+    return new Map(items.map((item) => transferSchema.parse(item)).map((t) => [t.transferId, t]));
   }
 
   async getIdempotencyRecord(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
@@ -356,16 +348,7 @@ export class DynamoLedgerRepository implements LedgerRepository {
     };
   }
 
-  private async batchGet(wanted: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let pending: Record<string, unknown>[] | undefined = wanted;
-    while (pending && pending.length > 0) {
-      const result: BatchGetCommandOutput = await this.db.send(
-        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
-      );
-      items.push(...(result.Responses?.[this.tableName] ?? []));
-      pending = result.UnprocessedKeys?.[this.tableName]?.Keys;
-    }
-    return items;
+  private batchGet(wanted: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+    return batchGetItems(this.db, this.tableName, wanted, { consistent: true });
   }
 }

@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
-  BatchGetCommand,
   BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -22,6 +21,7 @@ import type {
 } from "../domain/matching/ports.ts";
 import type { Page, PageRequest } from "../domain/paging.ts";
 import * as z from "../zod.ts";
+import { batchGetItems } from "./batch-get.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { keys } from "./keys.ts";
 
@@ -110,31 +110,25 @@ export class DynamoMatchSignalsRepository implements MatchSignalsRepository {
   ) {}
 
   async getMany(memberIds: readonly string[]): Promise<Map<string, MemberSignals>> {
-    const found = new Map<string, MemberSignals>();
-    await Promise.all(
-      chunks([...new Set(memberIds)], 100).map(async (chunk) => {
-        let left: Record<string, unknown>[] = chunk.map((id) => keys.matchSignals(id));
-        for (let attempt = 0; left.length > 0 && attempt < 5; attempt++) {
-          const result = await this.db.send(
-            new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: left } } }),
-          );
-          for (const item of result.Responses?.[this.tableName] ?? []) {
-            const partners: Record<string, number> = {};
-            let balance: number | undefined;
-            let givenMinutes: number | undefined;
-            for (const [name, value] of Object.entries(item)) {
-              if (typeof value !== "number") continue;
-              if (name.startsWith("partner#")) partners[name.slice(8)] = value;
-              if (name.startsWith("balance#")) balance = (balance ?? 0) + value;
-              if (name.startsWith("given#")) givenMinutes = (givenMinutes ?? 0) + value;
-            }
-            const signals = { ...signalsSchema.parse({ ...item, partners }), balance, givenMinutes };
-            found.set(signals.memberId, signals);
-          }
-          left = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-        }
-      }),
+    const items = await batchGetItems(
+      this.db,
+      this.tableName,
+      memberIds.map((id) => keys.matchSignals(id)),
     );
+    const found = new Map<string, MemberSignals>();
+    for (const item of items) {
+      const partners: Record<string, number> = {};
+      let balance: number | undefined;
+      let givenMinutes: number | undefined;
+      for (const [name, value] of Object.entries(item)) {
+        if (typeof value !== "number") continue;
+        if (name.startsWith("partner#")) partners[name.slice(8)] = value;
+        if (name.startsWith("balance#")) balance = (balance ?? 0) + value;
+        if (name.startsWith("given#")) givenMinutes = (givenMinutes ?? 0) + value;
+      }
+      const signals = { ...signalsSchema.parse({ ...item, partners }), balance, givenMinutes };
+      found.set(signals.memberId, signals);
+    }
     return found;
   }
 

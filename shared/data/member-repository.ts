@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -12,6 +11,7 @@ import { type Member, type MemberStatus, memberSchema } from "../domain/member.t
 import type { Page, PageRequest } from "../domain/paging.ts";
 import type { MemberRepository } from "../domain/ports.ts";
 import * as z from "../zod.ts";
+import { batchGetItems } from "./batch-get.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { keys } from "./keys.ts";
 
@@ -42,27 +42,12 @@ export class DynamoMemberRepository implements MemberRepository {
   }
 
   async getMany(memberIds: readonly string[]): Promise<Map<string, Member>> {
-    const unique = [...new Set(memberIds)];
-    const found = new Map<string, Member>();
-    // BatchGetItem takes 100 keys; chunks are read in parallel, unprocessed keys retried.
-    await Promise.all(
-      Array.from({ length: Math.ceil(unique.length / 100) }, (_, i) =>
-        unique.slice(i * 100, i * 100 + 100),
-      ).map(async (chunk) => {
-        let keysLeft: Record<string, unknown>[] = chunk.map((id) => keys.member(id));
-        for (let attempt = 0; keysLeft.length > 0 && attempt < 5; attempt++) {
-          const result = await this.db.send(
-            new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keysLeft } } }),
-          );
-          for (const item of result.Responses?.[this.tableName] ?? []) {
-            const member = memberSchema.parse(item);
-            found.set(member.memberId, member);
-          }
-          keysLeft = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-        }
-      }),
+    const items = await batchGetItems(
+      this.db,
+      this.tableName,
+      memberIds.map((id) => keys.member(id)),
     );
-    return found;
+    return new Map(items.map((item) => memberSchema.parse(item)).map((m) => [m.memberId, m]));
   }
 
   async getBySubject(subject: string): Promise<Member | undefined> {
