@@ -1,6 +1,8 @@
 /** One CSV field, quoted when it holds a comma, quote or line break (RFC 4180). */
 function field(value: unknown): string {
   if (value === undefined || value === null) return "";
+  // A finite number cannot carry a formula: negative amounts stay numbers.
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
   const text = Array.isArray(value) ? value.join(" ") : String(value);
   // A leading =, +, - or @ makes spreadsheets run the cell as a formula; a quote mark defuses it.
   const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;

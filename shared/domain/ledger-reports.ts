@@ -1,7 +1,7 @@
 import * as z from "../zod.ts";
+import { toCsv } from "./csv.ts";
 import { ValidationError } from "./errors.ts";
 import { monthOf, POT_ACCOUNT_ID, type Transfer, type TransferKind } from "./ledger.ts";
-import { ledgerCsv } from "./ledger-csv.ts";
 import { coordinatesArea, type Member } from "./member.ts";
 import { requireCoordinator } from "./membership.ts";
 import type { Deps } from "./ports.ts";
@@ -323,7 +323,7 @@ export function ledgerReportCsv(report: LedgerReport): string {
   }
   row({ metric: "pot_donated_minutes", value: report.pot.donatedMinutes });
   row({ metric: "pot_granted_minutes", value: report.pot.grantedMinutes });
-  return ledgerCsv<CsvRow>(
+  return toCsv<CsvRow>(
     [
       { header: "month", value: (r) => r.month },
       { header: "area", value: (r) => r.area },

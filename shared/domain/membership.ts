@@ -9,6 +9,7 @@ import {
   RuleViolationError,
   ValidationError,
 } from "./errors.ts";
+import type { Notification } from "./inbox.ts";
 import {
   contactSchema,
   coordinatesArea,
@@ -499,4 +500,33 @@ export async function closeAccount(deps: Pick<Deps, "members" | "clock">, acting
   };
   await deps.members.update(next, member.updatedAt);
   return next;
+}
+
+/**
+ * A member's audit trail, newest first: for the member themself, their coordinators and admins.
+ * @throws NotFoundError for anyone else (the same answer as for a member who does not exist).
+ */
+export async function auditTrailOf(deps: Pick<Deps, "members" | "audit">, viewer: Member, memberId: string) {
+  const member = memberId === viewer.memberId ? viewer : await deps.members.get(memberId);
+  if (!member || (member.memberId !== viewer.memberId && !coordinatesArea(viewer, member.area))) {
+    throw new NotFoundError("No such member");
+  }
+  return deps.audit.listForSubject(member.memberId, 50);
+}
+
+/** Everything Mutua holds about a member, as one document (the right of access). */
+export async function exportMemberData(deps: Pick<Deps, "inbox" | "audit" | "clock">, member: Member) {
+  const inbox: Notification[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.inbox.list(member.memberId, { limit: 50, cursor });
+    inbox.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return {
+    exportedAt: deps.clock.now().toISOString(),
+    member,
+    inbox,
+    auditTrail: await deps.audit.listForSubject(member.memberId, 1000),
+  };
 }

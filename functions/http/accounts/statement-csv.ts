@@ -1,12 +1,12 @@
 import { fullStatement, type StatementLine } from "../../../shared/domain/account.ts";
-import { ledgerCsv } from "../../../shared/domain/ledger-csv.ts";
+import { toCsv } from "../../../shared/domain/csv.ts";
 import { httpRoute } from "../stack.ts";
 
 /** My whole statement as CSV, with the running balance. */
 export const handler = httpRoute(
   { summary: "My account statement as CSV", auth: "member", actFor: true, csv: true },
   async ({ deps, subject }) => ({
-    body: ledgerCsv<StatementLine>(
+    body: toCsv<StatementLine>(
       [
         { header: "posted_at", value: (l) => l.postedAt },
         { header: "transfer_id", value: (l) => l.transferId },

@@ -1,6 +1,7 @@
 import { auditEntrySchema } from "../../../shared/domain/audit.ts";
-import { type Notification, notificationSchema } from "../../../shared/domain/inbox.ts";
+import { notificationSchema } from "../../../shared/domain/inbox.ts";
 import { memberSchema } from "../../../shared/domain/member.ts";
+import { exportMemberData } from "../../../shared/domain/membership.ts";
 import * as z from "../../../shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
@@ -17,21 +18,5 @@ export const handler = httpRoute(
       auditTrail: z.array(auditEntrySchema),
     }),
   },
-  async ({ deps, subject }) => {
-    const inbox: Notification[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await deps.inbox.list(subject.memberId, { limit: 50, cursor });
-      inbox.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return {
-      body: {
-        exportedAt: deps.clock.now().toISOString(),
-        member: subject,
-        inbox,
-        auditTrail: await deps.audit.listForSubject(subject.memberId, 1000),
-      },
-    };
-  },
+  async ({ deps, subject }) => ({ body: await exportMemberData(deps, subject) }),
 );

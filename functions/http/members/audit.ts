@@ -1,7 +1,6 @@
 import { auditEntrySchema } from "../../../shared/domain/audit.ts";
-import { NotFoundError } from "../../../shared/domain/errors.ts";
 import { idSchema } from "../../../shared/domain/ids.ts";
-import { coordinatesArea } from "../../../shared/domain/member.ts";
+import { auditTrailOf } from "../../../shared/domain/membership.ts";
 import * as z from "../../../shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
@@ -13,11 +12,5 @@ export const handler = httpRoute(
     path: z.object({ memberId: idSchema }),
     response: z.object({ items: z.array(auditEntrySchema) }),
   },
-  async ({ deps, actor, path }) => {
-    const member = path.memberId === actor.memberId ? actor : await deps.members.get(path.memberId);
-    if (!member || (member.memberId !== actor.memberId && !coordinatesArea(actor, member.area))) {
-      throw new NotFoundError("No such member");
-    }
-    return { body: { items: await deps.audit.listForSubject(member.memberId, 50) } };
-  },
+  async ({ deps, actor, path }) => ({ body: { items: await auditTrailOf(deps, actor, path.memberId) } }),
 );

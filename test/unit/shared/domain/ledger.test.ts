@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { toCsv } from "../../../../shared/domain/csv.ts";
 import { ValidationError } from "../../../../shared/domain/errors.ts";
 import {
   type Book,
@@ -13,7 +14,6 @@ import {
   splitLimits,
   type TransferDraft,
 } from "../../../../shared/domain/ledger.ts";
-import { ledgerCsv } from "../../../../shared/domain/ledger-csv.ts";
 import { LimitExceededError } from "../../../../shared/domain/ledger-errors.ts";
 import {
   clientRequestToken,
@@ -212,7 +212,7 @@ describe("reports", () => {
 
 describe("ledger CSV", () => {
   it("writes negative figures as numbers, and still defuses text that looks like a formula", () => {
-    const csv = ledgerCsv<{ amount: number; memo: string }>(
+    const csv = toCsv<{ amount: number; memo: string }>(
       [
         { header: "amount", value: (r) => r.amount },
         { header: "memo", value: (r) => r.memo },
