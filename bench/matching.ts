@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { DynamoDBClient, UpdateTableCommand } from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import geohash from "ngeohash";
 import { ulid } from "ulid";
 import { ensureTable } from "../infra/local/bootstrap.ts";
 import { repoRoot } from "../infra/local/paths.ts";
@@ -17,25 +16,21 @@ import {
 } from "../shared/data/match-repository.ts";
 import { DynamoMemberRepository } from "../shared/data/member-repository.ts";
 import { postItemsForBulkLoad } from "../shared/data/post-repository.ts";
-import { distanceMetres, type Point } from "../shared/domain/geo.ts";
+import type { Point } from "../shared/domain/geo.ts";
 import {
   answeringSide,
-  ENOUGH_CANDIDATES,
   eligible,
   findMatches,
-  retrieveCandidates,
+  keepNearest,
   scoreCandidate,
 } from "../shared/domain/matching/find.ts";
 import {
-  COARSE_CELL,
   entriesForMember,
   entriesForPost,
   type IndexEntry,
-  NOWHERE,
-  ONLINE,
-  widening,
+  partitionOf,
 } from "../shared/domain/matching/index-entries.ts";
-import type { MatchIndexRepository, MemberSignals } from "../shared/domain/matching/ports.ts";
+import type { MemberSignals } from "../shared/domain/matching/ports.ts";
 import { KEPT_PER_POST, type MatchDeps, matchPost } from "../shared/domain/matching/run.ts";
 import { type AvailabilityWindow, type Member, newMember } from "../shared/domain/member.ts";
 import { buildPost, type NewPost, type Post } from "../shared/domain/post.ts";
@@ -306,8 +301,10 @@ function capacityOf(output: unknown): number {
 }
 
 function itemsReadOf(command: string, output: unknown): number {
-  const o = (output ?? {}) as { ScannedCount?: number; Item?: unknown; Responses?: unknown };
-  if (command === "QueryCommand" || command === "ScanCommand") return o.ScannedCount ?? 0;
+  const o = (output ?? {}) as { Count?: number; Item?: unknown; Responses?: unknown };
+  // Count, not ScannedCount: the embedded store counts one item too many per page boundary, and
+  // no read here filters, so the two are equal in DynamoDB.
+  if (command === "QueryCommand" || command === "ScanCommand") return o.Count ?? 0;
   if (command === "GetItemCommand") return o.Item ? 1 : 0;
   if (command === "BatchGetItemCommand" && o.Responses && typeof o.Responses === "object") {
     return Object.values(o.Responses).reduce(
@@ -456,48 +453,12 @@ interface Ranked {
   score: number;
 }
 
-function distanceOf(post: Post, entry: IndexEntry): number | undefined {
-  return post.location && entry.location ? distanceMetres(post.location, entry.location) : undefined;
-}
-
-/** retrieveCandidates' per-person rule: within the radius, the nearest entry, a post over a skill. */
-function onePerPerson(post: Post, entries: Iterable<IndexEntry>): Map<string, IndexEntry> {
+/** findMatches' per-person rule (keepNearest) over every entry given. */
+function onePerPerson(post: Post, owner: Member, entries: Iterable<IndexEntry>): Map<string, IndexEntry> {
   const maxMetres = city.matching.maxRadiusKm * 1000;
   const best = new Map<string, IndexEntry>();
-  for (const entry of entries) {
-    if (entry.memberId === post.ownerId) continue;
-    const distance = distanceOf(post, entry);
-    if (distance !== undefined && distance > maxMetres) continue;
-    const kept = best.get(entry.memberId);
-    const keptDistance = kept
-      ? (distanceOf(post, kept) ?? Number.POSITIVE_INFINITY)
-      : Number.POSITIVE_INFINITY;
-    const here = distance ?? Number.POSITIVE_INFINITY;
-    if (!kept || here < keptDistance || (here === keptDistance && kept.source === "SKILL")) {
-      best.set(entry.memberId, entry);
-    }
-  }
+  for (const entry of entries) keepNearest(post, owner, best, entry, maxMetres);
   return best;
-}
-
-/** Metres from a point to the nearest edge of the box its read cells cover: anything unread lies beyond. */
-function metresToUnread(point: Point, cells: readonly string[]): number {
-  const boxes = cells.filter((c) => c !== ONLINE && c !== NOWHERE).map((c) => geohash.decode_bbox(c));
-  const south = Math.min(...boxes.map((b) => b[0]));
-  const west = Math.min(...boxes.map((b) => b[1]));
-  const north = Math.max(...boxes.map((b) => b[2]));
-  const east = Math.max(...boxes.map((b) => b[3]));
-  const perLat = 111_320;
-  const perLon = 111_320 * Math.cos((point.lat * Math.PI) / 180);
-  return Math.max(
-    0,
-    Math.min(
-      (point.lat - south) * perLat,
-      (north - point.lat) * perLat,
-      (point.lon - west) * perLon,
-      (east - point.lon) * perLon,
-    ),
-  );
 }
 
 function quantile(values: readonly number[], q: number): number {
@@ -522,45 +483,6 @@ function recallFigures(recalls: readonly number[]) {
     recallAt10P05: round3(quantile(recalls, 0.05)),
     recallAt10Min: round3(Math.min(...recalls)),
   };
-}
-
-/** One point of the trade-off curve, gathered over the samples. */
-class Curve {
-  private readonly samples: {
-    recall: number;
-    online: boolean;
-    indexItems: number;
-    items?: number;
-    calls?: number;
-    rings?: number;
-  }[] = [];
-  constructor(readonly params: Record<string, unknown>) {}
-  add(
-    post: Post,
-    sample: { recall: number; indexItems: number; items?: number; calls?: number; rings?: number },
-  ) {
-    this.samples.push({ ...sample, online: post.where.type === "online" });
-  }
-  figures(): Record<string, unknown> {
-    const list = (key: "indexItems" | "items" | "calls" | "rings") =>
-      this.samples.flatMap((s) => (s[key] === undefined ? [] : [s[key]]));
-    const recallOf = (online: boolean) =>
-      round3(mean(this.samples.filter((s) => s.online === online).map((s) => s.recall)));
-    const items = list("items");
-    const calls = list("calls");
-    const rings = list("rings");
-    return {
-      ...this.params,
-      ...recallFigures(this.samples.map((s) => s.recall)),
-      recallAt10MeanPlaced: recallOf(false),
-      recallAt10MeanOnline: recallOf(true),
-      indexItemsReadMedian: median(list("indexItems")),
-      indexItemsReadP95: p95(list("indexItems")),
-      ...(items.length > 0 ? { itemsReadMedian: median(items), itemsReadP95: p95(items) } : {}),
-      ...(calls.length > 0 ? { indexCallsMedian: median(calls) } : {}),
-      ...(rings.length > 0 ? { ringsMedian: median(rings), ringsMax: Math.max(...rings) } : {}),
-    };
-  }
 }
 
 /** The sample: mostly placed requests, some offers, some online, some sensitive (a few by unverified owners). */
@@ -597,13 +519,12 @@ function choose(open: readonly Post[], memberById: Map<string, Member>): Post[] 
 
 /**
  * findMatches' order: best score first, then member id. Plain code-unit order equals its
- * localeCompare for these ids (and for ULIDs), and is far cheaper over thousands of candidates;
- * `tradeoffReproducesFindMatches` checks the two agree.
+ * localeCompare for these ids (and for ULIDs), and is far cheaper over thousands of candidates.
  */
 const byScore = (a: Ranked, b: Ranked) =>
   b.score - a.score || (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0);
 
-/** The oldest tenth of members (lowest ids): a per-cell Limit in sort-key order favours them. */
+/** The oldest tenth of members (lowest ids): a read cut short in sort-key order would favour them. */
 const oldest = (memberId: string) => Number(memberId.slice(1)) < MEMBERS / 10;
 
 export async function run(): Promise<Record<string, unknown>> {
@@ -682,27 +603,15 @@ export async function run(): Promise<Record<string, unknown>> {
     // trade-off runs score with exactly what findMatches reads.
     const signalsById = await signals.getMany(people.map((m) => m.memberId));
 
-    // The index held in memory: partitions as the table holds them, each in sort-key order.
-    const sortKey = (e: IndexEntry) => `${e.memberId}#${e.source}`;
-    const partitions = new Map<string, IndexEntry[]>();
-    for (const entry of entries) {
-      const partition = `${entry.side}|${entry.category}|${entry.cell}`;
-      const list = partitions.get(partition);
-      if (list) list.push(entry);
-      else partitions.set(partition, [entry]);
-    }
-    for (const list of partitions.values()) {
-      list.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
-    }
-    /** Per side and category, every entry once: coarse cells, online and "anywhere" hold each once. */
+    /** Per side and category, every entry the index holds (each entry is stored once). */
     const pools = new Map<string, IndexEntry[]>();
-    for (const [name, list] of partitions) {
-      const [side, category, cell = ""] = name.split("|");
-      if (cell.length !== COARSE_CELL && cell !== ONLINE && cell !== NOWHERE) continue;
-      pools.set(`${side}|${category}`, [...(pools.get(`${side}|${category}`) ?? []), ...list]);
+    for (const entry of entries) {
+      const pool = `${entry.side}|${entry.category}`;
+      const list = pools.get(pool);
+      if (list) list.push(entry);
+      else pools.set(pool, [entry]);
     }
-    const read = (post: Post, cells: readonly string[]) =>
-      cells.flatMap((cell) => partitions.get(`${answeringSide(post)}|${post.category}|${cell}`) ?? []);
+    const poolOf = (post: Post) => pools.get(`${answeringSide(post)}|${post.category}`) ?? [];
     const ownerOf = (post: Post): Member => {
       const owner = memberById.get(post.ownerId);
       if (!owner) throw new Error(`no owner for ${post.postId}`);
@@ -712,13 +621,12 @@ export async function run(): Promise<Record<string, unknown>> {
       [post.ownerId, ...ids].filter((id) => signalsById.has(id)).length;
 
     // -- the baseline, measured: every partition of the category, every page ----------------------
-    // Select COUNT reads (and is charged for) the same items without shipping them here. Count, not
-    // ScannedCount: the embedded store counts one item too many per page boundary.
+    // Select COUNT reads (and is charged for) the same items without shipping them here.
     const wholeCategory = new Map<
       string,
       { items: number; calls: number; capacity: number; depth: number }
     >();
-    const coarseCells = [...new Set(entries.map((e) => e.cell))].filter((c) => c.length === COARSE_CELL);
+    const partitions = [...new Set(entries.map((e) => partitionOf(e.cell)))];
     const readWholeCategory = async (post: Post) => {
       const side = answeringSide(post);
       const name = `${side}|${post.category}`;
@@ -728,14 +636,16 @@ export async function run(): Promise<Record<string, unknown>> {
       recorder.on = true;
       let items = 0;
       await Promise.all(
-        [...coarseCells, ONLINE, NOWHERE].map(async (cell) => {
+        partitions.map(async (partition) => {
           let start: Record<string, unknown> | undefined;
           do {
             const page = await db.send(
               new QueryCommand({
                 TableName: TABLE,
                 KeyConditionExpression: "pk = :pk",
-                ExpressionAttributeValues: { ":pk": keys.matchIndex(side, post.category, cell, "", "").pk },
+                ExpressionAttributeValues: {
+                  ":pk": keys.matchIndex(side, post.category, partition, "", "", "").pk,
+                },
                 Select: "COUNT",
                 ExclusiveStartKey: start,
               }),
@@ -756,57 +666,6 @@ export async function run(): Promise<Record<string, unknown>> {
       return whole;
     };
 
-    // -- the curves: retrieveCandidates at other settings, and sketches of a fix ---------------------
-    /** The index in memory, answering as the table does: sort-key order, at most `limit` per cell. */
-    const memoryIndex = (limit: number): MatchIndexRepository => ({
-      replace: async () => {},
-      query: async (side, category, cells) => {
-        const found = cells.map((cell) =>
-          (partitions.get(`${side}|${category}|${cell}`) ?? []).slice(0, limit),
-        );
-        return { entries: found.flat(), read: found.reduce((n, l) => n + l.length, 0), calls: cells.length };
-      },
-    });
-    const variants = [
-      ...[20, 40, 80, 160, 320].map((enough) => ({
-        enough,
-        limitPerCell: 100 as number | "all",
-        via: "memory",
-      })),
-      // The store answers one setting too: a check that the in-memory index answers as it does.
-      { enough: 160, limitPerCell: 100, via: "store" },
-      ...[40, 160].map((enough) => ({ enough, limitPerCell: 1000, via: "memory" })),
-      ...[40, 160].map((enough) => ({ enough, limitPerCell: "all" as const, via: "memory" })),
-    ].map((params) => ({
-      params,
-      index:
-        params.via === "store"
-          ? matchIndex
-          : memoryIndex(params.limitPerCell === "all" ? Number.POSITIVE_INFINITY : params.limitPerCell),
-      curve: new Curve(params),
-    }));
-    // Sketches read whole rings (every page) and keep one entry per person as retrieveCandidates does.
-    // "boundStop" stops after a ring only when the unread cells all lie farther than the current 10th
-    // best; "shortlist" scores from the entry alone first and reads members and signals only for the
-    // best few ("languagesInEntry": if entries also carried the member's languages).
-    const sketch = {
-      ringsOneAndTwo: new Curve({ sketch: "rings 1-2 read whole" }),
-      boundStop: new Curve({ sketch: "rings read whole; stop when unread cells are beyond the 10th best" }),
-      shortlists: (
-        [
-          { read: "rings 1-2", size: 200, languagesInEntry: false },
-          { read: "rings 1-2", size: 400, languagesInEntry: false },
-          { read: "rings 1-2", size: 200, languagesInEntry: true },
-          { read: "whole category", size: 200, languagesInEntry: false },
-          { read: "whole category", size: 200, languagesInEntry: true },
-          { read: "whole category", size: 400, languagesInEntry: true },
-        ] as const
-      ).map((params) => ({
-        ...params,
-        curve: new Curve({ sketch: "read whole, then a shortlist by entry-only score", ...params }),
-      })),
-    };
-
     // -- the measured path, side by side with the exhaustive pass, per sample ----------------------
     interface Sample {
       post: Post;
@@ -823,6 +682,7 @@ export async function run(): Promise<Record<string, unknown>> {
       statsDepth: number;
       statsItemsRead: number;
       rings: number;
+      loaded: number;
       returned: number;
       unverifiedInKept: number;
       baselineIndexItems: number;
@@ -834,7 +694,6 @@ export async function run(): Promise<Record<string, unknown>> {
     }
     const samples = choose(posts, memberById);
     const measured: Sample[] = [];
-    let reproducesFindMatches = true;
     for (const [i, post] of samples.entries()) {
       const owner = ownerOf(post);
       const now = new Date(clockNow);
@@ -846,38 +705,20 @@ export async function run(): Promise<Record<string, unknown>> {
       const waves = new Map<number, number>();
       for (const c of calls) waves.set(c.depth, (waves.get(c.depth) ?? 0) + 1);
 
-      // Scores per (person, entry), computed once per sample and shared by every curve.
-      const scores = new Map<string, number | undefined>();
-      const rank = (candidates: Map<string, IndexEntry>): Ranked[] => {
-        const out: Ranked[] = [];
-        for (const [memberId, entry] of candidates) {
-          const key = `${memberId}#${entry.source}`;
-          if (!scores.has(key)) {
-            const member = memberById.get(memberId);
-            const ok = member && eligible(member, owner, post, entry);
-            const signalsOf = {
-              owner: signalsById.get(owner.memberId),
-              candidate: signalsById.get(memberId),
-            };
-            scores.set(
-              key,
-              ok ? scoreCandidate(city, post, owner, member, entry, signalsOf, now).score : undefined,
-            );
-          }
-          const score = scores.get(key);
-          if (score !== undefined) out.push({ memberId, score });
-        }
-        return out.sort(byScore);
-      };
-
-      // The exhaustive pass: every entry the index holds for this side and category, in the order
-      // the rings would read them (that order settles ties between one person's entries).
-      const rings = widening(post.location, post.where.type === "online", city);
-      const everyone = onePerPerson(post, [
-        ...read(post, rings.flat()),
-        ...(pools.get(`${answeringSide(post)}|${post.category}`) ?? []),
-      ]);
-      const truth = rank(everyone);
+      // The exhaustive pass: every entry the index holds for this side and category, every person
+      // in the radius scored with the same function, from memory.
+      const everyone = onePerPerson(post, owner, poolOf(post));
+      const truth: Ranked[] = [];
+      for (const [memberId, entry] of everyone) {
+        const member = memberById.get(memberId);
+        if (!member || !eligible(member, owner, post, entry)) continue;
+        const signalsOf = { owner: signalsById.get(owner.memberId), candidate: signalsById.get(memberId) };
+        truth.push({
+          memberId,
+          score: scoreCandidate(city, post, owner, member, entry, signalsOf, now).score,
+        });
+      }
+      truth.sort(byScore);
       const exhaustiveTop = truth.slice(0, TOP_K);
       const indexedTop = ranked
         .slice(0, TOP_K)
@@ -898,6 +739,7 @@ export async function run(): Promise<Record<string, unknown>> {
         statsDepth: stats.depth,
         statsItemsRead: stats.itemsRead,
         rings: stats.rings,
+        loaded: stats.loaded,
         returned: ranked.length,
         // Sensitive posts should pair verified people only, both ways; counted among the kept matches.
         unverifiedInKept: post.sensitive
@@ -909,94 +751,8 @@ export async function run(): Promise<Record<string, unknown>> {
         baselineCalls: whole.calls + Math.ceil(everyone.size / 100) + Math.ceil((everyone.size + 1) / 100),
         baselineDepth: whole.depth + 1,
         baselineCapacity: whole.capacity,
-        baselineCountsMatch:
-          whole.items === (pools.get(`${answeringSide(post)}|${post.category}`) ?? []).length,
+        baselineCountsMatch: whole.items === poolOf(post).length,
       });
-
-      for (const { params, index, curve } of variants) {
-        const found = await retrieveCandidates({ matchIndex: index, city }, post, params.enough);
-        const top = rank(found.entries).slice(0, TOP_K);
-        if (params.enough === ENOUGH_CANDIDATES && params.limitPerCell === 100) {
-          // The production setting must reproduce findMatches exactly, or the curve means nothing.
-          reproducesFindMatches &&=
-            top.map((r) => r.memberId).join() === indexedTop.map((r) => r.memberId).join();
-        }
-        curve.add(post, {
-          recall: recallAt(top, exhaustiveTop, TOP_K),
-          indexItems: found.stats.itemsRead,
-          calls: found.stats.calls,
-          rings: found.stats.rings,
-        });
-      }
-
-      const firstTwo = read(post, rings.slice(0, 2).flat());
-      const nearby = onePerPerson(post, firstTwo);
-      sketch.ringsOneAndTwo.add(post, {
-        recall: recallAt(rank(nearby), exhaustiveTop, TOP_K),
-        indexItems: firstTwo.length,
-        items: firstTwo.length + nearby.size + withSignals(post, nearby.keys()),
-      });
-
-      let boundRead: IndexEntry[] = [];
-      let boundRings = 0;
-      for (const [r, ring] of rings.entries()) {
-        boundRead = [...boundRead, ...read(post, ring)];
-        boundRings = r + 1;
-        if (!post.location || r === rings.length - 1) continue;
-        const soFar = onePerPerson(post, boundRead);
-        const top = rank(soFar).slice(0, TOP_K);
-        const tenth = top.length === TOP_K ? top[TOP_K - 1] : undefined;
-        const tenthEntry = tenth && soFar.get(tenth.memberId);
-        const tenthMetres = tenthEntry ? (distanceOf(post, tenthEntry) ?? 0) : Number.POSITIVE_INFINITY;
-        if (metresToUnread(post.location, rings.slice(0, r + 1).flat()) > tenthMetres) break;
-      }
-      const bound = onePerPerson(post, boundRead);
-      sketch.boundStop.add(post, {
-        recall: recallAt(rank(bound), exhaustiveTop, TOP_K),
-        indexItems: boundRead.length,
-        items: boundRead.length + bound.size + withSignals(post, bound.keys()),
-        rings: boundRings,
-      });
-
-      // What scoring can know from an entry alone: its tags, place and windows; no signals.
-      const firstScores = new Map<string, number>();
-      const firstPass = (candidates: Map<string, IndexEntry>, languagesInEntry: boolean) =>
-        [...candidates]
-          .map(([memberId, entry]) => {
-            const key = `${languagesInEntry}#${memberId}#${entry.source}`;
-            let score = firstScores.get(key);
-            const member = memberById.get(memberId);
-            if (score === undefined && member) {
-              const known = {
-                ...member,
-                languages: languagesInEntry ? member.languages : [],
-                availability: [],
-              };
-              const none = { owner: undefined, candidate: undefined };
-              score = scoreCandidate(city, post, owner, known, entry, none, now).score;
-              firstScores.set(key, score);
-            }
-            return { memberId, entry, score: score ?? 0 };
-          })
-          .sort(byScore);
-      const firstPasses = new Map<string, ReturnType<typeof firstPass>>();
-      // The whole category is read once per partition: coarse cells, online and "anywhere".
-      const wholeItems = pools.get(`${answeringSide(post)}|${post.category}`)?.length ?? 0;
-      for (const shortlist of sketch.shortlists) {
-        const near = shortlist.read === "rings 1-2";
-        const passKey = `${near}#${shortlist.languagesInEntry}`;
-        const pass =
-          firstPasses.get(passKey) ?? firstPass(near ? nearby : everyone, shortlist.languagesInEntry);
-        firstPasses.set(passKey, pass);
-        const chosen = pass.slice(0, shortlist.size);
-        const candidates = new Map(chosen.map((c) => [c.memberId, c.entry]));
-        const indexItems = near ? firstTwo.length : wholeItems;
-        shortlist.curve.add(post, {
-          recall: recallAt(rank(candidates), exhaustiveTop, TOP_K),
-          indexItems,
-          items: indexItems + candidates.size + withSignals(post, candidates.keys()),
-        });
-      }
       if ((i + 1) % (SAMPLES / 10) === 0) log(`samples ${Math.round(((i + 1) / SAMPLES) * 100)}%`);
     }
 
@@ -1050,7 +806,7 @@ export async function run(): Promise<Record<string, unknown>> {
       samplePosts: measured.length,
       notifiedSamplePosts: writes.length,
       topK: TOP_K,
-      enoughCandidates: ENOUGH_CANDIDATES,
+      keptPerPost: KEPT_PER_POST,
       seedSeconds: Math.round(seedSeconds * 10) / 10,
       postsLoadedSeconds: Math.round(postsLoadedSeconds * 10) / 10,
       ...recallFigures(recalls),
@@ -1067,6 +823,8 @@ export async function run(): Promise<Record<string, unknown>> {
       exhaustiveCandidatesPerMatchP95: p95(of("exhaustiveCandidates")),
       ringsReadMedian: median(of("rings")),
       ringsReadMax: Math.max(...of("rings")),
+      peopleLoadedPerMatchMedian: median(of("loaded")),
+      peopleLoadedPerMatchP95: p95(of("loaded")),
       itemsReadPerMatchMedian: median(of("itemsRead")),
       itemsReadPerMatchP95: p95(of("itemsRead")),
       indexItemsReadPerMatchMedian: median(of("statsItemsRead")),
@@ -1111,11 +869,6 @@ export async function run(): Promise<Record<string, unknown>> {
           `writesPerPostMedian.${c}`,
           median(writes.map((w) => w.byCommand[c] ?? 0)),
         ]),
-      ),
-      tradeoffReproducesFindMatches: reproducesFindMatches,
-      tradeoff: variants.map((v) => v.curve.figures()),
-      sketches: [sketch.ringsOneAndTwo, sketch.boundStop, ...sketch.shortlists.map((s) => s.curve)].map((c) =>
-        c.figures(),
       ),
       goals: GOALS,
       recallGoalMet: recallMean >= GOALS.recallAt10,

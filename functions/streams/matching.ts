@@ -17,7 +17,7 @@ export const handler = streamConsumer("matching", productionDeps, async (record,
   if (result.stats) {
     log.info("post matched", {
       postId: newImage.postId,
-      created: result.created,
+      kept: result.kept,
       toldNow: result.told.now.length,
       digest: result.told.digest.length,
       ...result.stats,

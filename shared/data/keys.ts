@@ -25,12 +25,24 @@ export const keys = {
     sk: `GUARD#${dedupeKey}`,
   }),
   // -- matching --
-  /** A candidate-index entry: who could give or who asks, per skill category and geographic cell. */
-  matchIndex: (side: string, category: string, cell: string, memberId: string, source: string) => ({
-    pk: `MATCHIX#${side}#${category}#${cell}`,
-    sk: `${memberId}#${source}`,
+  /**
+   * A candidate-index entry: who could give or who asks, per skill category, stored in the partition
+   * of a coarse cell (or `online` / `anywhere`) and sorted by fine cell.
+   */
+  matchIndex: (
+    side: string,
+    category: string,
+    partition: string,
+    cell: string,
+    memberId: string,
+    source: string,
+  ) => ({
+    pk: `MATCHIDX#${side}#${category}#${partition}`,
+    sk: `${cell}#${memberId}#${source}`,
   }),
   match: (matchId: string) => ({ pk: `MATCH#${matchId}`, sk: "MATCH" }),
+  /** A post's ranked candidates, one item: the rounds of notices draw from it. */
+  shortlist: (postId: string) => ({ pk: `SHORTLIST#${postId}`, sk: "SHORTLIST" }),
   matchesByCandidate: (memberId: string) => `MATCHES#${memberId}`,
   matchesByPost: (postId: string) => `POSTMATCHES#${postId}`,
   /** Match notices a member got on one local day (the fatigue budget). */

@@ -7,10 +7,13 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { languageSchema } from "../config/city.ts";
 import { ConflictError } from "../domain/errors.ts";
-import type { IndexEntry, Side } from "../domain/matching/index-entries.ts";
+import type { Notification } from "../domain/inbox.ts";
+import { type Area, type IndexEntry, partitionOf, type Side } from "../domain/matching/index-entries.ts";
 import { type Match, matchSchema } from "../domain/matching/match.ts";
 import type {
   MatchIndexRepository,
@@ -34,6 +37,7 @@ const indexEntrySchema = z.object({
   location: z.optional(z.object({ lat: z.number(), lon: z.number() })),
   tags: z.array(z.string()),
   availability: z.array(z.object({ day: z.int(), from: z.string(), to: z.string() })),
+  languages: z.optional(z.array(languageSchema)),
   sensitive: z.boolean(),
   createdAt: z.string(),
 });
@@ -44,6 +48,34 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   );
 }
 
+/** The sort-key conditions that read an area: a cell's key range, or a partition between skipped cells. */
+function conditionsOf(area: Area): { partition: string; range?: string; values: Record<string, string> }[] {
+  if ("cell" in area) {
+    const partition = partitionOf(area.cell);
+    return area.cell === partition
+      ? [{ partition, values: {} }]
+      : [{ partition, range: "begins_with(sk, :from)", values: { ":from": `${area.cell}#` } }];
+  }
+  // Keys of a skipped cell run from "<cell>#" up to (not including) "<cell>$": read the gaps between.
+  const skipped = [...area.except].sort();
+  if (skipped.length === 0) return [{ partition: area.coarse, values: {} }];
+  const gaps: { partition: string; range?: string; values: Record<string, string> }[] = [];
+  gaps.push({ partition: area.coarse, range: "sk < :to", values: { ":to": `${skipped[0]}#` } });
+  skipped.forEach((cell, i) => {
+    const next = skipped[i + 1];
+    gaps.push(
+      next
+        ? {
+            partition: area.coarse,
+            range: "sk BETWEEN :from AND :to",
+            values: { ":from": `${cell}$`, ":to": next },
+          }
+        : { partition: area.coarse, range: "sk >= :from", values: { ":from": `${cell}$` } },
+    );
+  });
+  return gaps;
+}
+
 export class DynamoMatchIndexRepository implements MatchIndexRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -51,7 +83,7 @@ export class DynamoMatchIndexRepository implements MatchIndexRepository {
   ) {}
 
   private keyOf(e: IndexEntry) {
-    return keys.matchIndex(e.side, e.category, e.cell, e.memberId, e.source);
+    return keys.matchIndex(e.side, e.category, partitionOf(e.cell), e.cell, e.memberId, e.source);
   }
 
   async replace(previous: readonly IndexEntry[], next: readonly IndexEntry[]): Promise<void> {
@@ -76,21 +108,40 @@ export class DynamoMatchIndexRepository implements MatchIndexRepository {
     }
   }
 
-  async query(side: Side, category: string, cells: readonly string[], limitPerCell: number) {
-    const results = await Promise.all(
-      cells.map((cell) =>
-        this.db.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: "pk = :pk",
-            ExpressionAttributeValues: { ":pk": keys.matchIndex(side, category, cell, "", "").pk },
-            Limit: limitPerCell,
-          }),
-        ),
-      ),
+  async read(side: Side, category: string, areas: readonly Area[]) {
+    const pages = await Promise.all(
+      areas.flatMap(conditionsOf).map(async ({ partition, range, values }) => {
+        const found: IndexEntry[] = [];
+        let read = 0;
+        let calls = 0;
+        let start: Record<string, unknown> | undefined;
+        do {
+          const page = await this.db.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              KeyConditionExpression: range ? `pk = :pk AND ${range}` : "pk = :pk",
+              ExpressionAttributeValues: {
+                ":pk": keys.matchIndex(side, category, partition, "", "", "").pk,
+                ...values,
+              },
+              ExclusiveStartKey: start,
+            }),
+          );
+          calls += 1;
+          // Count, not ScannedCount: the embedded store counts one item too many per page boundary.
+          read += page.Count ?? 0;
+          for (const item of page.Items ?? []) found.push(indexEntrySchema.parse(item));
+          start = page.LastEvaluatedKey;
+        } while (start);
+        return { found, read, calls };
+      }),
     );
-    const entries = results.flatMap((r) => (r.Items ?? []).map((item) => indexEntrySchema.parse(item)));
-    return { entries, read: results.reduce((n, r) => n + (r.ScannedCount ?? 0), 0), calls: cells.length };
+    return {
+      entries: pages.flatMap((p) => p.found),
+      read: pages.reduce((n, p) => n + p.read, 0),
+      calls: pages.reduce((n, p) => n + p.calls, 0),
+      depth: Math.max(0, ...pages.map((p) => p.calls)),
+    };
   }
 }
 
@@ -188,6 +239,8 @@ export class DynamoMatchSignalsRepository implements MatchSignalsRepository {
   }
 }
 
+type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+
 function matchItem(match: Match): Record<string, unknown> {
   return {
     ...keys.match(match.matchId),
@@ -284,72 +337,108 @@ export class DynamoMatchRepository implements MatchRepository {
     return (result.Items ?? []).map((i) => matchSchema.parse(i));
   }
 
-  async takeBudget(memberId: string, day: string, limit: number, matchId: string): Promise<boolean> {
-    const key = keys.matchBudget(memberId, day);
+  async saveShortlist(postId: string, candidates: readonly Match[]): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.shortlist(postId), entity: "MatchShortlist", postId, candidates },
+      }),
+    );
+  }
+
+  async shortlist(postId: string): Promise<Match[]> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.shortlist(postId), ConsistentRead: true }),
+    );
+    return Array.isArray(Item?.candidates) ? Item.candidates.map((m) => matchSchema.parse(m)) : [];
+  }
+
+  async dropShortlist(postId: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: keys.shortlist(postId) }));
+  }
+
+  /** The match item, create-only: it is what makes telling someone happen once. */
+  private createOnce(match: Match) {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: matchItem(match),
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    };
+  }
+
+  /**
+   * Runs a transaction that creates `match`; a cancellation means either the match exists (told
+   * before: "already") or another condition failed ("refused"). A conflict with a concurrent
+   * transaction is thrown, so the stream retries.
+   */
+  private async createWith(match: Match, others: TransactItem[]): Promise<"done" | "already" | "refused"> {
     try {
-      await this.db.send(
-        new UpdateCommand({
+      await this.db.send(new TransactWriteCommand({ TransactItems: [...others, this.createOnce(match)] }));
+      return "done";
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      if (error.CancellationReasons?.some((r) => r.Code === "TransactionConflict")) throw error;
+      return (await this.get(match.matchId)) ? "already" : "refused";
+    }
+  }
+
+  async tell(
+    match: Match,
+    notification: Notification,
+    budget: { day: string; limit: number },
+  ): Promise<"told" | "already" | "budget-spent"> {
+    const result = await this.createWith(match, [
+      {
+        // Counts each match once and never past the limit; the item expires after two days.
+        Update: {
           TableName: this.tableName,
-          Key: key,
-          // Counts each match once and never past the limit; the item expires after two days.
+          Key: keys.matchBudget(match.candidateId, budget.day),
           UpdateExpression: "ADD used :one, matchIds :match SET entity = :entity, expiresAt = :ttl",
-          ConditionExpression:
-            "attribute_not_exists(used) OR (used < :limit AND NOT contains(matchIds, :matchId))",
+          ConditionExpression: "attribute_not_exists(used) OR used < :limit",
           ExpressionAttributeValues: {
             ":one": 1,
-            ":match": new Set([matchId]),
-            ":matchId": matchId,
-            ":limit": limit,
+            ":match": new Set([match.matchId]),
+            ":limit": budget.limit,
             ":entity": "MatchBudget",
             // The day key already scopes the count; the TTL only tidies up, so wall-clock time is fine.
             ":ttl": Math.floor(Date.now() / 1000) + 2 * 86_400,
           },
-        }),
-      );
-      return limit > 0;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      // Either the budget is spent, or this very match was already counted (a redelivery).
-      const { Item } = await this.db.send(
-        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
-      );
-      const counted = Item?.matchIds instanceof Set && Item.matchIds.has(matchId);
-      return counted;
-    }
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.notification(notification.memberId, notification.notificationId),
+            entity: "Notification",
+            ...notification,
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      },
+    ]);
+    return result === "done" ? "told" : result === "already" ? "already" : "budget-spent";
   }
 
-  async addToDigest(match: Match): Promise<void> {
-    await this.db
-      .send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...keys.digestEntry(match.candidateId, match.matchId),
-                  entity: "DigestEntry",
-                  ...match,
-                },
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...keys.digestDue(match.candidateId),
-                  entity: "DigestDue",
-                  memberId: match.candidateId,
-                },
-              },
-            },
-          ],
-        }),
-      )
-      .catch((error: unknown) => {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        throw new ConflictError("digest entry write was cancelled");
-      });
+  async digest(match: Match): Promise<"digested" | "already"> {
+    const result = await this.createWith(match, [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.digestEntry(match.candidateId, match.matchId), entity: "DigestEntry", ...match },
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.digestDue(match.candidateId), entity: "DigestDue", memberId: match.candidateId },
+        },
+      },
+    ]);
+    if (result === "refused") throw new ConflictError("digest entry write was cancelled");
+    return result === "done" ? "digested" : "already";
   }
 
   async pendingDigests(limit: number): Promise<Map<string, Match[]>> {

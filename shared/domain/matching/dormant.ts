@@ -35,11 +35,11 @@ export async function suggestionFor(deps: DormantDeps, member: Member) {
   if (!member.home || member.skills.categories.length === 0) return undefined;
   const home = coarsePoint(member.home, deps.city.privacy.locationCellPrecision);
   // The member's own cell and its neighbours: a first exchange should be close by.
-  const [near = [], around = []] = widening(home, false, deps.city);
-  const cells = [...near, ...around];
+  const [near, around] = widening(home, false, deps.city);
+  const areas = [...(near?.areas ?? []), ...(around?.areas ?? [])];
   let best: { postId: string; distance: number } | undefined;
   for (const category of member.skills.categories) {
-    const { entries } = await deps.matchIndex.query("asks", category, cells, 50);
+    const { entries } = await deps.matchIndex.read("asks", category, areas);
     for (const entry of entries) {
       if (entry.memberId === member.memberId || !entry.location || entry.sensitive) continue;
       const distance = distanceMetres(home, entry.location);

@@ -25,13 +25,16 @@ export interface FindStats {
   depth: number;
   /** Index items the store read. */
   itemsRead: number;
-  /** How many rings of cells were read before enough candidates were found. */
+  /** How many rings of cells were read before no unread entry could make the top. */
   rings: number;
+  /** People whose member item and signals were read to score them exactly. */
+  loaded: number;
 }
 
-/** How many distinct people are enough to stop widening. */
-export const ENOUGH_CANDIDATES = 40;
-const LIMIT_PER_CELL = 100;
+/** How many of the best a search must get exactly right (the matches a post keeps). */
+export const KEPT_PER_POST = 20;
+/** People loaded to be scored exactly per wave: one BatchGet of members and one of signals each per 100. */
+const LOAD_WAVE = 200;
 
 /** Which side of the index answers a post: a request wants givers, an offer wants askers. */
 export function answeringSide(post: Post): Side {
@@ -43,49 +46,28 @@ function distanceOf(post: Post, entry: IndexEntry): number | undefined {
 }
 
 /**
- * Candidate entries for a post, widening ring by ring (the fine cell, its neighbours, the coarse
- * cells) until enough distinct people within the city's radius are found. Never a scan.
+ * One entry per person, as a search gathers them: within the city's radius, never the owner nor a
+ * sensitive entry an unverified owner may not see, the nearest of their entries, a post over a bare
+ * skill at equal distance. Returns whether `entry` became the person's.
  */
-export async function retrieveCandidates(
-  deps: Pick<FindDeps, "matchIndex" | "city">,
+export function keepNearest(
   post: Post,
-  enough = ENOUGH_CANDIDATES,
-): Promise<{ entries: Map<string, IndexEntry>; stats: FindStats }> {
-  const maxMetres = deps.city.matching.maxRadiusKm * 1000;
-  const best = new Map<string, IndexEntry>();
-  const stats: FindStats = { calls: 0, depth: 0, itemsRead: 0, rings: 0 };
-  for (const ring of widening(post.location, post.where.type === "online", deps.city)) {
-    const { entries, read, calls } = await deps.matchIndex.query(
-      answeringSide(post),
-      post.category,
-      ring,
-      LIMIT_PER_CELL,
-    );
-    stats.calls += calls;
-    stats.depth += 1;
-    stats.itemsRead += read;
-    stats.rings += 1;
-    for (const entry of entries) {
-      if (entry.memberId === post.ownerId) continue;
-      const distance = distanceOf(post, entry);
-      if (distance !== undefined && distance > maxMetres) continue;
-      const kept = best.get(entry.memberId);
-      // One entry per person: the nearest, and a post over a bare skill at equal distance.
-      const keptDistance = kept
-        ? (distanceOf(post, kept) ?? Number.POSITIVE_INFINITY)
-        : Number.POSITIVE_INFINITY;
-      const distanceHere = distance ?? Number.POSITIVE_INFINITY;
-      if (
-        !kept ||
-        distanceHere < keptDistance ||
-        (distanceHere === keptDistance && kept.source === "SKILL")
-      ) {
-        best.set(entry.memberId, entry);
-      }
-    }
-    if (best.size >= enough) break;
+  owner: Member,
+  people: Map<string, IndexEntry>,
+  entry: IndexEntry,
+  maxMetres: number,
+): boolean {
+  if (entry.memberId === post.ownerId || (entry.sensitive && !owner.verified)) return false;
+  const distance = distanceOf(post, entry);
+  if (distance !== undefined && distance > maxMetres) return false;
+  const kept = people.get(entry.memberId);
+  const keptDistance = kept ? (distanceOf(post, kept) ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
+  const here = distance ?? Number.POSITIVE_INFINITY;
+  if (!kept || here < keptDistance || (here === keptDistance && kept.source === "SKILL")) {
+    people.set(entry.memberId, entry);
+    return true;
   }
-  return { entries: best, stats };
+  return false;
 }
 
 /** Whether a person may be matched with a post at all (never a reason to score lower: a gate). */
@@ -152,41 +134,145 @@ export function scoreCandidate(
 }
 
 /**
- * The people most likely to answer a post, best first, each with a score and its reasons.
- * Calls: the widening index reads (one ring at a time), then members and signals in parallel.
+ * The highest score anyone could reach from what an index entry says (or, with no entry, anyone
+ * at least `beyondMetres` away): what the entry tells is scored as it is, everything else as well
+ * as it could possibly be. Never below the exact score, so it can rule people out unread.
+ */
+export function scoreBound(
+  city: City,
+  post: Post,
+  owner: Member,
+  entry: IndexEntry | undefined,
+  beyondMetres: number,
+  now: Date,
+): number {
+  const postWindows = post.availability?.type === "weekly" ? post.availability.windows : [];
+  const postTags = new Set(post.tags);
+  const best = 1_000_000;
+  // A skill entry carries the member's own windows; a post without windows falls back to the member's.
+  let overlap: number | undefined = best;
+  if (postWindows.length === 0) overlap = undefined;
+  else if (entry && entry.availability.length > 0)
+    overlap = weeklyOverlapMinutes(postWindows, entry.availability);
+  else if (entry?.source === "SKILL") overlap = undefined;
+  return scoreMatch(
+    {
+      skill: {
+        category: post.category,
+        sharedTags: entry ? entry.tags.filter((t) => postTags.has(t)) : post.tags,
+      },
+      distanceMetres: entry ? distanceOf(post, entry) : beyondMetres,
+      online: post.where.type === "online",
+      availabilityOverlapMinutes: overlap,
+      sharedLanguages: entry?.languages
+        ? entry.languages.filter((l) => owner.languages.includes(l))
+        : ["any"],
+      candidateGives: post.kind === "request",
+      balance: -best,
+      givenMinutes: best,
+      trust: { pastExchanges: 1, twoHopConnections: 0, completionRate: undefined },
+      responseRate: 1,
+      postAgeHours: hoursBetween(post.createdAt, now),
+    },
+    city.matching.weights,
+    city.matching.maxRadiusKm,
+  ).score;
+}
+
+const byRank = (a: RankedMatch, b: RankedMatch) =>
+  b.scored.score - a.scored.score || a.member.memberId.localeCompare(b.member.memberId);
+
+/**
+ * The people most likely to answer a post, best first, each with a score and its reasons; the
+ * best `want` are exactly those an exhaustive scoring of everyone in the city's radius would pick.
+ *
+ * The index is read ring by ring (every page), widening from the post's cell. Each person's entry
+ * bounds their score from above (`scoreBound`); people are loaded (member and signals, in waves)
+ * and scored exactly in the order of their bound, while a bound still reaches the `want`-th best
+ * score. Widening stops once nobody farther out could reach it either. Never a scan.
  */
 export async function findMatches(
   deps: FindDeps,
   post: Post,
   owner: Member,
   now: Date,
+  want = KEPT_PER_POST,
 ): Promise<{ ranked: RankedMatch[]; stats: FindStats }> {
-  const { entries, stats } = await retrieveCandidates(deps, post);
-  const ids = [...entries.keys()];
-  if (ids.length === 0) return { ranked: [], stats };
-  const [members, signals] = await Promise.all([
-    deps.members.getMany(ids),
-    deps.signals.getMany([owner.memberId, ...ids]),
-  ]);
-  stats.calls += Math.ceil(ids.length / 100) + Math.ceil((ids.length + 1) / 100);
-  stats.depth += 1;
-  const ranked: RankedMatch[] = [];
-  for (const [memberId, entry] of entries) {
+  const stats: FindStats = { calls: 0, depth: 0, itemsRead: 0, rings: 0, loaded: 0 };
+  const maxMetres = deps.city.matching.maxRadiusKm * 1000;
+  const people = new Map<string, IndexEntry>();
+  const bounds = new Map<string, number>();
+  const members = new Map<string, Member | undefined>();
+  const signals = new Map<string, MemberSignals | undefined>();
+  let ownerSignals: MemberSignals | undefined;
+  const exact = new Map<string, RankedMatch>();
+
+  const score = (memberId: string) => {
     const member = members.get(memberId);
-    if (!member || !eligible(member, owner, post, entry)) continue;
+    const entry = people.get(memberId);
+    exact.delete(memberId);
+    if (!member || !entry || !eligible(member, owner, post, entry)) return;
     const scored = scoreCandidate(
       deps.city,
       post,
       owner,
       member,
       entry,
-      { owner: signals.get(owner.memberId), candidate: signals.get(memberId) },
+      { owner: ownerSignals, candidate: signals.get(memberId) },
       now,
     );
-    ranked.push({ member, entry, scored });
+    exact.set(memberId, { member, entry, scored });
+  };
+  const wantedScore = () => {
+    if (exact.size < want) return Number.NEGATIVE_INFINITY;
+    return [...exact.values()].sort(byRank)[want - 1]?.scored.score ?? Number.NEGATIVE_INFINITY;
+  };
+
+  for (const [r, ring] of widening(post.location, post.where.type === "online", deps.city).entries()) {
+    const found = await deps.matchIndex.read(answeringSide(post), post.category, ring.areas);
+    stats.calls += found.calls;
+    stats.depth += found.depth;
+    stats.itemsRead += found.read;
+    stats.rings = r + 1;
+    for (const entry of found.entries) {
+      if (!keepNearest(post, owner, people, entry, maxMetres)) continue;
+      bounds.set(entry.memberId, scoreBound(deps.city, post, owner, entry, 0, now));
+      // A nearer entry of someone already loaded: scored again from what was read.
+      if (members.has(entry.memberId)) score(entry.memberId);
+    }
+    const farthest = Number.isFinite(ring.unreadBeyondMetres)
+      ? scoreBound(deps.city, post, owner, undefined, Math.max(ring.unreadBeyondMetres, 0), now)
+      : Number.NEGATIVE_INFINITY;
+    const beyondReach = ring.unreadBeyondMetres > maxMetres;
+    const floor = beyondReach ? Number.NEGATIVE_INFINITY : farthest;
+    // Load, best bound first, everyone whose bound reaches both the current `want`-th score and
+    // what anyone unread could score (they would be loaded after a wider ring anyway).
+    for (;;) {
+      const threshold = Math.max(wantedScore(), floor);
+      const wave = [...bounds]
+        .filter(([id, bound]) => !members.has(id) && bound >= threshold)
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        // Short of `want` scored, a small wave first: its scores set the bar for the rest.
+        .slice(0, exact.size < want ? Math.min(LOAD_WAVE, 2 * (want - exact.size)) : LOAD_WAVE)
+        .map(([id]) => id);
+      if (wave.length === 0) break;
+      const first = stats.loaded === 0;
+      const [loadedMembers, loadedSignals] = await Promise.all([
+        deps.members.getMany(wave),
+        deps.signals.getMany(first ? [owner.memberId, ...wave] : wave),
+      ]);
+      stats.calls += Math.ceil(wave.length / 100) + Math.ceil((wave.length + (first ? 1 : 0)) / 100);
+      stats.depth += 1;
+      stats.loaded += wave.length;
+      if (first) ownerSignals = loadedSignals.get(owner.memberId);
+      for (const id of wave) {
+        members.set(id, loadedMembers.get(id));
+        signals.set(id, loadedSignals.get(id));
+        score(id);
+      }
+    }
+    // Nobody beyond this ring could make the best `want`: the search need not widen.
+    if (beyondReach || wantedScore() > farthest) break;
   }
-  ranked.sort(
-    (a, b) => b.scored.score - a.scored.score || a.member.memberId.localeCompare(b.member.memberId),
-  );
-  return { ranked, stats };
+  return { ranked: [...exact.values()].sort(byRank), stats };
 }

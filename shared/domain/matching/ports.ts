@@ -1,17 +1,20 @@
+import type { Notification } from "../inbox.ts";
 import type { Page, PageRequest } from "../paging.ts";
-import type { IndexEntry, Side } from "./index-entries.ts";
+import type { Area, IndexEntry, Side } from "./index-entries.ts";
 import type { Match } from "./match.ts";
 
 export interface MatchIndexRepository {
   /** Replaces one owner's entries: removes what is gone, writes what is new (idempotent). */
   replace(previous: readonly IndexEntry[], next: readonly IndexEntry[]): Promise<void>;
-  /** Entries in these cells, read in parallel; `read` counts the items the store read. */
-  query(
+  /**
+   * Every entry in these areas (all pages), the areas read in parallel. `read` counts the items the
+   * store read, `calls` the requests, `depth` the longest chain of pages.
+   */
+  read(
     side: Side,
     category: string,
-    cells: readonly string[],
-    limitPerCell: number,
-  ): Promise<{ entries: IndexEntry[]; read: number; calls: number }>;
+    areas: readonly Area[],
+  ): Promise<{ entries: IndexEntry[]; read: number; calls: number; depth: number }>;
 }
 
 /** What the stream keeps per member for scoring: exchange partners and how they answer. */
@@ -53,9 +56,22 @@ export interface MatchRepository {
   listForCandidate(memberId: string, page: PageRequest): Promise<Page<Match>>;
   /** Best score first. */
   listForPost(postId: string, limit: number): Promise<Match[]>;
-  /** A member's notices today, counted against the daily budget; false when the budget is spent. */
-  takeBudget(memberId: string, day: string, limit: number, matchId: string): Promise<boolean>;
-  addToDigest(match: Match): Promise<void>;
+  /** Replaces a post's ranked candidates (status "candidate"; not yet matches anyone sees but the owner). */
+  saveShortlist(postId: string, candidates: readonly Match[]): Promise<void>;
+  shortlist(postId: string): Promise<Match[]>;
+  dropShortlist(postId: string): Promise<void>;
+  /**
+   * Tells a candidate, atomically: creates the match (status "notified"), puts the notice in their
+   * inbox and counts it against their budget for the day. "already" if the match existed (a
+   * redelivery), "budget-spent" (nothing written) if the day's budget was used up.
+   */
+  tell(
+    match: Match,
+    notification: Notification,
+    budget: { day: string; limit: number },
+  ): Promise<"told" | "already" | "budget-spent">;
+  /** Creates the match (status "digest") and queues it for the candidate's digest, atomically. */
+  digest(match: Match): Promise<"digested" | "already">;
   /** Members with matches waiting for their digest, and those matches. */
   pendingDigests(limit: number): Promise<Map<string, Match[]>>;
   clearDigest(memberId: string, matchIds: readonly string[]): Promise<void>;

@@ -50,10 +50,32 @@ export async function postMatches(
 ): Promise<MatchView[]> {
   const post = await deps.posts.get(postId);
   if (!post || post.ownerId !== acting.subject.memberId) throw new NotFoundError("No such post");
-  const matches = (await deps.matches.listForPost(postId, 50)).filter(
-    (m) => isVisible(m) || (m.status === "declined" && m.respondedBy !== post.ownerId),
-  );
+  const [made, shortlist] = await Promise.all([
+    deps.matches.listForPost(postId, 50),
+    deps.matches.shortlist(postId),
+  ]);
+  // Matches made (told, digested or answered), then the shortlist's people not told yet.
+  const madeWith = new Set(made.map((m) => m.candidateId));
+  const matches = [...made, ...shortlist.filter((m) => !madeWith.has(m.candidateId))]
+    .filter((m) => isVisible(m) || (m.status === "declined" && m.respondedBy !== post.ownerId))
+    .sort((a, b) => b.score - a.score || a.candidateId.localeCompare(b.candidateId));
   return withOther(deps, post.ownerId, matches);
+}
+
+/**
+ * A candidate on the shortlist of the subject's own post, not told yet: answering it (the owner
+ * reaching out first) makes it a match.
+ */
+async function fromShortlist(
+  deps: RespondDeps,
+  matchId: string,
+  ownerId: string,
+): Promise<Match | undefined> {
+  const postId = matchId.slice(0, matchId.indexOf("_"));
+  const candidate = (await deps.matches.shortlist(postId)).find((m) => m.matchId === matchId);
+  if (candidate?.postOwnerId !== ownerId) return undefined;
+  await deps.matches.createMissing([candidate]);
+  return deps.matches.get(matchId);
 }
 
 /**
@@ -69,8 +91,8 @@ export async function respondToMatch(
   matchId: string,
   answer: "accept" | "decline",
 ): Promise<Match> {
-  const match = await deps.matches.get(matchId);
   const me = acting.subject.memberId;
+  const match = (await deps.matches.get(matchId)) ?? (await fromShortlist(deps, matchId, me));
   if (!match || (match.candidateId !== me && match.postOwnerId !== me))
     throw new NotFoundError("No such match");
   const target = answer === "accept" ? "accepted" : "declined";

@@ -5,7 +5,7 @@ import { notify } from "../notify.ts";
 import type { Deps } from "../ports.ts";
 import type { Post } from "../post.ts";
 import { localDate } from "../time.ts";
-import { type FindDeps, type FindStats, findMatches, type RankedMatch } from "./find.ts";
+import { type FindDeps, type FindStats, findMatches, KEPT_PER_POST, type RankedMatch } from "./find.ts";
 import { isVisible, type Match, matchIdOf } from "./match.ts";
 import { planNotices } from "./plan.ts";
 import type { MatchRepository } from "./ports.ts";
@@ -15,11 +15,9 @@ export interface MatchDeps extends FindDeps, Pick<Deps, "clock" | "ids" | "inbox
 }
 
 /** How many ranked candidates are kept as matches per post (the next rounds draw from them). */
-export const KEPT_PER_POST = 20;
+export { KEPT_PER_POST };
 /** A post's candidates are told in at most this many rounds. */
 export const MAX_ROUNDS = 3;
-
-const told = (m: Match) => m.status !== "candidate";
 
 function matchOf(post: Post, ranked: RankedMatch, now: string): Match {
   return {
@@ -54,98 +52,102 @@ function noticeText(match: Match, owner: Member | undefined): { title: string; b
 }
 
 /**
- * Tells chosen candidates: each now if their daily budget allows (and it is not quiet time),
- * otherwise their match waits for the daily digest. Every step is keyed by the match, so a
- * redelivered record neither tells anyone twice nor spends their budget twice.
+ * Tells the best of `shortlist` not told before (at most the city's k): each now if their daily
+ * budget allows (and it is not quiet time), otherwise their match waits for the daily digest.
+ * Telling creates the match, so a redelivered record neither tells anyone twice nor spends their
+ * budget twice: one transaction per person (match, notice and budget together).
  */
 export async function tellCandidates(
   deps: MatchDeps,
   post: Post,
-  matches: readonly Match[],
+  shortlist: readonly Match[],
+  alreadyTold: ReadonlySet<string>,
 ): Promise<{ now: string[]; digest: string[] }> {
   const now = deps.clock.now();
-  const quiet = inQuietHours(now, deps.city);
+  const at = now.toISOString();
   const day = localDate(now, deps.city.timezone);
-  const ranked = matches.filter((m) => m.status === "candidate").sort((a, b) => b.score - a.score);
+  const limit = deps.city.matching.dailyMatchNotifications;
+  const ranked = [...shortlist].sort((a, b) => b.score - a.score);
   const plan = planNotices(
     ranked.map((m) => ({ memberId: m.candidateId, score: m.score })),
     {
       topK: deps.city.matching.notifyTopK,
-      alreadyTold: new Set(matches.filter(told).map((m) => m.candidateId)),
-      budgetLeft: () => 1,
-      quiet,
+      alreadyTold,
+      budgetLeft: () => limit,
+      quiet: inQuietHours(now, deps.city),
     },
   );
   const byCandidate = new Map(ranked.map((m) => [m.candidateId, m]));
-  const owner = await deps.members.get(post.ownerId);
+  const owner = plan.now.length > 0 ? await deps.members.get(post.ownerId) : undefined;
   const result = { now: [] as string[], digest: [] as string[] };
   for (const memberId of [...plan.now, ...plan.digest]) {
-    const match = byCandidate.get(memberId);
-    if (!match) continue;
-    const immediate =
-      plan.now.includes(memberId) &&
-      (await deps.matches.takeBudget(
-        memberId,
-        day,
-        deps.city.matching.dailyMatchNotifications,
-        match.matchId,
-      ));
-    const at = now.toISOString();
-    if (immediate) {
-      await notify(deps, {
-        memberId,
-        kind: "match",
-        ...noticeText(match, owner),
-        link: `/me/matches`,
-        dedupeKey: `match#${match.matchId}`,
-      });
-      result.now.push(memberId);
-    } else {
-      await deps.matches.addToDigest(match);
-      result.digest.push(memberId);
+    const candidate = byCandidate.get(memberId);
+    if (!candidate) continue;
+    let outcome: "told" | "already" | "budget-spent" = "budget-spent";
+    if (plan.now.includes(memberId)) {
+      outcome = await deps.matches.tell(
+        { ...candidate, status: "notified", notifiedAt: at, createdAt: at, updatedAt: at },
+        {
+          notificationId: deps.ids.next(),
+          memberId,
+          kind: "match",
+          ...noticeText(candidate, owner),
+          link: "/me/matches",
+          createdAt: at,
+        },
+        { day, limit },
+      );
     }
-    const next: Match = {
-      ...match,
-      status: immediate ? "notified" : "digest",
+    if (outcome === "told") result.now.push(memberId);
+    if (outcome !== "budget-spent") continue;
+    const queued = await deps.matches.digest({
+      ...candidate,
+      status: "digest",
       notifiedAt: at,
+      createdAt: at,
       updatedAt: at,
-    };
-    try {
-      await deps.matches.update(next, match.updatedAt);
-    } catch (error) {
-      // A concurrent delivery already moved this match on; its notice is keyed and not repeated.
-      if (!(error instanceof ConflictError)) throw error;
-    }
+    });
+    if (queued === "digested") result.digest.push(memberId);
   }
   return result;
 }
 
+/** The members a post's matches were already made with (told, digested or answered). */
+async function toldFor(deps: Pick<MatchDeps, "matches">, postId: string): Promise<Set<string>> {
+  return new Set((await deps.matches.listForPost(postId, 100)).map((m) => m.candidateId));
+}
+
 /**
- * Matches a new or changed open post: finds and scores candidates, stores the best as matches
- * (deterministic ids), tells the top k, and schedules the next round if nobody answers.
- * A post that is no longer open closes its matches instead.
+ * Matches a new or changed open post: finds and scores candidates, keeps the best as the post's
+ * shortlist, tells those of the top k not told before, and schedules the next round if nobody
+ * answers. A redelivered record finds the same top k already told. A post that is no longer open
+ * closes its matches instead.
  */
 export async function matchPost(
   deps: MatchDeps,
   post: Post,
-): Promise<{ created: number; told: { now: string[]; digest: string[] }; stats: FindStats | undefined }> {
+): Promise<{ kept: number; told: { now: string[]; digest: string[] }; stats: FindStats | undefined }> {
+  const nothing = { kept: 0, told: { now: [], digest: [] }, stats: undefined };
   if (post.status !== "open") {
     await closeMatches(deps, post.postId);
-    return { created: 0, told: { now: [], digest: [] }, stats: undefined };
+    return nothing;
   }
   const owner = await deps.members.get(post.ownerId);
-  if (owner?.status !== "active") return { created: 0, told: { now: [], digest: [] }, stats: undefined };
+  if (owner?.status !== "active") return nothing;
   const now = deps.clock.now();
-  const { ranked, stats } = await findMatches(deps, post, owner, now);
-  const fresh = ranked.slice(0, KEPT_PER_POST).map((r) => matchOf(post, r, now.toISOString()));
-  const created = await deps.matches.createMissing(fresh);
-  const all = await deps.matches.listForPost(post.postId, 100);
-  const toldNow = await tellCandidates(deps, post, all);
-  if (toldNow.now.length + toldNow.digest.length > 0) {
+  const [{ ranked, stats }, told] = await Promise.all([
+    findMatches(deps, post, owner, now),
+    toldFor(deps, post.postId),
+  ]);
+  const shortlist = ranked.slice(0, KEPT_PER_POST).map((r) => matchOf(post, r, now.toISOString()));
+  await deps.matches.saveShortlist(post.postId, shortlist);
+  // This round is the top k of the ranking: whoever of them was not told yet.
+  const round = await tellCandidates(deps, post, shortlist.slice(0, deps.city.matching.notifyTopK), told);
+  if (round.now.length + round.digest.length > 0) {
     const due = new Date(now.getTime() + deps.city.matching.responseWindowHours * 3_600_000).toISOString();
     await deps.matches.scheduleFollowUp(post.postId, due);
   }
-  return { created: created.length, told: toldNow, stats };
+  return { kept: shortlist.length, told: round, stats };
 }
 
 /** A post left "open": its matches are closed and drop out of everyone's lists. */
@@ -154,6 +156,7 @@ export async function closeMatches(
   postId: string,
 ): Promise<number> {
   let closed = 0;
+  await deps.matches.dropShortlist(postId);
   for (const match of await deps.matches.listForPost(postId, 100)) {
     if (!isVisible(match) || match.status === "accepted") continue;
     const at = deps.clock.now().toISOString();
@@ -178,12 +181,16 @@ export async function followUpMatches(
   const due = await deps.matches.dueFollowUps(now.toISOString(), 100);
   let rounds = 0;
   for (const { postId, dueAt } of due) {
-    const post = await deps.posts.get(postId);
-    const matches = await deps.matches.listForPost(postId, 100);
+    const [post, matches, shortlist] = await Promise.all([
+      deps.posts.get(postId),
+      deps.matches.listForPost(postId, 100),
+      deps.matches.shortlist(postId),
+    ]);
     const accepted = matches.some((m) => m.status === "accepted");
-    const roundsSoFar = Math.ceil(matches.filter(told).length / deps.city.matching.notifyTopK);
+    const roundsSoFar = Math.ceil(matches.length / deps.city.matching.notifyTopK);
     if (post?.status === "open" && !accepted && roundsSoFar < MAX_ROUNDS) {
-      const result = await tellCandidates(deps, post, matches);
+      const told = new Set(matches.map((m) => m.candidateId));
+      const result = await tellCandidates(deps, post, shortlist, told);
       if (result.now.length + result.digest.length > 0) {
         rounds++;
         const next = new Date(

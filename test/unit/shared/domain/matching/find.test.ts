@@ -1,18 +1,28 @@
 import geohash from "ngeohash";
 import { describe, expect, it } from "vitest";
+import type { City } from "../../../../../shared/config/city.ts";
 import { distanceMetres } from "../../../../../shared/domain/geo.ts";
-import { eligible, retrieveCandidates } from "../../../../../shared/domain/matching/find.ts";
 import {
+  eligible,
+  type FindDeps,
+  findMatches,
+  keepNearest,
+  scoreBound,
+  scoreCandidate,
+} from "../../../../../shared/domain/matching/find.ts";
+import {
+  type Area,
   COARSE_CELL,
   entriesForMember,
   FINE_CELL,
   type IndexEntry,
   NOWHERE,
   ONLINE,
+  partitionOf,
   widening,
 } from "../../../../../shared/domain/matching/index-entries.ts";
-import type { MatchIndexRepository } from "../../../../../shared/domain/matching/ports.ts";
-import { newMember } from "../../../../../shared/domain/member.ts";
+import type { MatchIndexRepository, MemberSignals } from "../../../../../shared/domain/matching/ports.ts";
+import { type Member, newMember } from "../../../../../shared/domain/member.ts";
 import type { Post } from "../../../../../shared/domain/post.ts";
 import { exampleCity } from "../../../../support/city.ts";
 
@@ -48,78 +58,225 @@ const request = {
   createdAt: "2026-01-01T00:00:00.000Z",
 } as unknown as Post;
 
-/** A fake index holding entries per cell, recording which rings were read. */
-function fakeIndex(entries: IndexEntry[]): MatchIndexRepository & { rings: string[][] } {
-  const rings: string[][] = [];
+/** A fake index holding entries as the table does, recording the areas each ring read. */
+function fakeIndex(entries: IndexEntry[]): MatchIndexRepository & { rings: Area[][] } {
+  const rings: Area[][] = [];
+  const inArea = (e: IndexEntry, area: Area) =>
+    "cell" in area
+      ? e.cell === area.cell
+      : partitionOf(e.cell) === area.coarse && !area.except.includes(e.cell);
   return {
     rings,
     replace: async () => {},
-    query: async (side, category, cells) => {
-      rings.push([...cells]);
+    read: async (side, category, areas) => {
+      rings.push([...areas]);
       const found = entries.filter(
-        (e) => e.side === side && e.category === category && cells.includes(e.cell),
+        (e) => e.side === side && e.category === category && areas.some((a) => inArea(e, a)),
       );
-      return { entries: found, read: found.length, calls: cells.length };
+      return { entries: found, read: found.length, calls: areas.length, depth: 1 };
     },
   };
 }
 
-function helperAt(id: string, lat: number, lon: number) {
-  return entriesForMember(
-    person(id, { home: { lat, lon }, skills: { categories: ["gardening"], tags: [] } }),
-    city,
-  );
+/** Members and signals held in memory, counting the people read. */
+function fakeDeps(people: Member[], signals: MemberSignals[], entries: IndexEntry[], of: City = city) {
+  const byId = new Map(people.map((m) => [m.memberId, m]));
+  const signalsById = new Map(signals.map((s) => [s.memberId, s]));
+  const index = fakeIndex(entries);
+  return {
+    index,
+    deps: {
+      city: of,
+      matchIndex: index,
+      members: {
+        getMany: async (ids: readonly string[]) =>
+          new Map(ids.flatMap((id) => (byId.has(id) ? [[id, byId.get(id) as Member] as const] : []))),
+      },
+      signals: {
+        getMany: async (ids: readonly string[]) =>
+          new Map(
+            ids.flatMap((id) =>
+              signalsById.has(id) ? [[id, signalsById.get(id) as MemberSignals] as const] : [],
+            ),
+          ),
+        apply: async () => {},
+      },
+    } as unknown as FindDeps,
+  };
 }
 
+function helper(
+  id: string,
+  lat: number,
+  lon: number,
+  changes: Partial<Parameters<typeof newMember>[0]> = {},
+) {
+  return person(id, { home: { lat, lon }, skills: { categories: ["gardening"], tags: [] }, ...changes });
+}
+function helperAt(id: string, lat: number, lon: number) {
+  return entriesForMember(helper(id, lat, lon), city);
+}
+
+/** A city that weighs only skill and distance, so scores are easy to reason about. */
+const plainCity: City = {
+  ...city,
+  matching: {
+    ...city.matching,
+    weights: {
+      skill: 0.5,
+      distance: 0.5,
+      availability: 0,
+      language: 0,
+      reciprocity: 0,
+      trust: 0,
+      responsiveness: 0,
+      freshness: 0,
+    },
+  },
+};
+const owner = person("owner", { verified: true });
+const now = new Date("2026-01-02T00:00:00.000Z");
+
 describe("the widening candidate search", () => {
-  it("indexes a skilled member at a fine and a coarse cell, and one without a home as 'anywhere'", () => {
+  it("indexes a skilled member once per skill, at a fine cell, and one without a home as 'anywhere'", () => {
     const entries = helperAt("a", 50.85, 4.35);
-    expect(entries.map((e) => e.cell.length)).toEqual([FINE_CELL, COARSE_CELL]);
+    expect(entries.map((e) => e.cell.length)).toEqual([FINE_CELL]);
+    expect(partitionOf(entries[0]?.cell ?? "")).toHaveLength(COARSE_CELL);
     const homeless = entriesForMember(person("b", { skills: { categories: ["gardening"], tags: [] } }), city);
     expect(homeless.map((e) => e.cell)).toEqual([NOWHERE]);
   });
 
-  it("stops at the first ring when it already holds enough people", async () => {
-    const index = fakeIndex(Array.from({ length: 5 }, (_, i) => helperAt(`m${i}`, 50.8503, 4.3517)).flat());
-    const { entries, stats } = await retrieveCandidates({ matchIndex: index, city }, request, 5);
-    expect(entries.size).toBe(5);
+  it("stops at the first ring when nobody farther out could make the top", async () => {
+    // The middle of the centre's fine cell: everything unread is at least half a cell away.
+    const middle = geohash.decode(geohash.encode(centre.lat, centre.lon, FINE_CELL));
+    const at = { lat: middle.latitude, lon: middle.longitude };
+    const people = Array.from({ length: 5 }, (_, i) =>
+      helper(`m${i}`, at.lat, at.lon, { skills: { categories: ["gardening"], tags: ["roses"] } }),
+    );
+    const tagged = { ...request, tags: ["roses"], location: at, where: { type: "point", point: at } } as Post;
+    const { deps, index } = fakeDeps(
+      people,
+      [],
+      people.flatMap((m) => entriesForMember(m, plainCity)),
+      plainCity,
+    );
+    const { ranked, stats } = await findMatches(deps, tagged, owner, now, 5);
+    expect(ranked).toHaveLength(5);
     expect(stats.rings).toBe(1);
-    expect(index.rings[0]).toEqual(expect.arrayContaining([ONLINE, NOWHERE]));
+    expect(index.rings[0]).toEqual(expect.arrayContaining([{ cell: ONLINE }, { cell: NOWHERE }]));
   });
 
-  it("widens to neighbouring cells, then coarser cells, until enough are found", async () => {
+  it("widens to neighbouring cells, then coarser cells, reading no cell twice", async () => {
     const rings = widening(centre, false, city);
     expect(rings).toHaveLength(3);
-    expect(rings[1]).toHaveLength(8);
+    expect(rings[1]?.areas).toHaveLength(8);
+    const near = new Set(rings.slice(0, 2).flatMap((r) => r.areas.map((a) => ("cell" in a ? a.cell : ""))));
+    // The coarse ring skips exactly the fine cells already read.
+    const skipped = (rings[2]?.areas ?? []).flatMap((a) => ("except" in a ? a.except : []));
+    expect(new Set(skipped)).toEqual(new Set([...near].filter((c) => c.length === FINE_CELL)));
     // Someone within the radius but outside the fine cell and its neighbours.
-    const near = new Set([...(rings[0] ?? []), ...(rings[1] ?? [])]);
     const spot = Array.from({ length: 40 }, (_, i) => ({
       lat: centre.lat,
       lon: centre.lon + 0.06 + i * 0.002,
     })).find((p) => !near.has(geohash.encode(p.lat, p.lon, FINE_CELL)) && distanceMetres(centre, p) < 9_900);
     if (!spot) throw new Error("no spot outside the first two rings within the radius");
-    const far = helperAt("far", spot.lat, spot.lon);
-    const index = fakeIndex(far);
-    const { entries, stats } = await retrieveCandidates({ matchIndex: index, city }, request, 1);
+    const far = helper("far", spot.lat, spot.lon);
+    const { deps } = fakeDeps([far], [], entriesForMember(far, city));
+    const { ranked, stats } = await findMatches(deps, request, owner, now);
     expect(stats.rings).toBe(3);
-    expect([...entries.keys()]).toEqual(["far"]);
+    expect(ranked.map((r) => r.member.memberId)).toEqual(["far"]);
   });
 
   it("never reaches past the city's radius, and never matches the owner", async () => {
-    const index = fakeIndex([...helperAt("owner", 50.8503, 4.3517), ...helperAt("toofar", 50.99, 4.2)]);
-    const { entries } = await retrieveCandidates({ matchIndex: index, city }, request, 10);
-    expect([...entries.keys()]).toEqual([]);
+    const people = [helper("owner", 50.8503, 4.3517), helper("toofar", 50.99, 4.2)];
+    const { deps } = fakeDeps(
+      people,
+      [],
+      people.flatMap((m) => entriesForMember(m, city)),
+    );
+    const { ranked } = await findMatches(deps, request, owner, now);
+    expect(ranked).toEqual([]);
   });
 
   it("searches online posts across every coarse cell of the city", () => {
     const rings = widening(undefined, true, city);
-    expect(rings[0]).toEqual([ONLINE, NOWHERE]);
-    expect(rings[1]?.every((cell) => cell.length === COARSE_CELL)).toBe(true);
+    expect(rings[0]?.areas).toEqual([{ cell: ONLINE }, { cell: NOWHERE }]);
+    expect(rings[1]?.areas.every((a) => "coarse" in a && a.coarse.length === COARSE_CELL)).toBe(true);
+  });
+
+  it("finds exactly the top an exhaustive scoring picks, reading only some of the people", async () => {
+    // A seeded city of helpers: tags, windows, languages, balances, partners and answers all vary.
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 16_807) % 2_147_483_647;
+      return seed / 2_147_483_647;
+    };
+    const tags = ["roses", "hedge", "lawn", "compost", "herbs"];
+    const pickSome = () => tags.filter(() => random() < 0.35);
+    for (let trial = 0; trial < 12; trial++) {
+      const people = Array.from({ length: 600 }, (_, i) =>
+        helper(
+          `h${trial}-${String(i).padStart(3, "0")}`,
+          centre.lat + (random() - 0.5) * 0.2,
+          centre.lon + (random() - 0.5) * 0.3,
+          {
+            skills: { categories: ["gardening"], tags: pickSome() },
+            languages: random() < 0.5 ? ["en"] : ["fr"],
+            availability:
+              random() < 0.6 ? [{ day: Math.floor(random() * 7), from: "09:00", to: "12:00" }] : [],
+            verified: random() < 0.9,
+            ...(random() < 0.05 ? { status: "suspended" as const } : {}),
+          },
+        ),
+      );
+      const signals = people
+        .filter(() => random() < 0.5)
+        .map((m) => ({
+          memberId: m.memberId,
+          partners: random() < 0.2 ? { owner: 1 } : {},
+          settled: Math.floor(random() * 4),
+          cancelled: random() < 0.3 ? 1 : 0,
+          told: 4,
+          answered: Math.floor(random() * 5),
+          balance: Math.round(-600 + random() * 1200),
+          givenMinutes: Math.round(random() * 900),
+        })) as MemberSignals[];
+      const post = {
+        ...request,
+        tags: pickSome(),
+        sensitive: trial % 4 === 0,
+        availability: { type: "weekly", windows: [{ day: 2, from: "08:00", to: "13:00" }] },
+      } as unknown as Post;
+      const entries = people.flatMap((m) => entriesForMember(m, city));
+      // Every other trial weighs only skill and distance: there, far people are ruled out unread.
+      const weighed = trial % 2 === 1 ? plainCity : city;
+      const { deps } = fakeDeps(people, signals, entries, weighed);
+      const { ranked, stats } = await findMatches(deps, post, owner, now, 10);
+
+      // Exhaustive: every person in the radius scored with the same function.
+      const signalsOf = new Map(signals.map((s) => [s.memberId, s]));
+      const everyone = new Map<string, IndexEntry>();
+      for (const e of entries) keepNearest(post, owner, everyone, e, city.matching.maxRadiusKm * 1000);
+      const truth = [...everyone]
+        .flatMap(([id, entry]) => {
+          const member = people.find((m) => m.memberId === id) as Member;
+          if (!eligible(member, owner, post, entry)) return [];
+          const signals = { owner: undefined, candidate: signalsOf.get(id) };
+          return [{ id, score: scoreCandidate(weighed, post, owner, member, entry, signals, now).score }];
+        })
+        .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+      expect(ranked.slice(0, 10).map((r) => r.member.memberId)).toEqual(truth.slice(0, 10).map((t) => t.id));
+      // The bound never falls below the exact score.
+      for (const r of ranked) {
+        expect(scoreBound(weighed, post, owner, r.entry, 0, now)).toBeGreaterThanOrEqual(r.scored.score);
+      }
+      expect(stats.loaded).toBeLessThanOrEqual(everyone.size);
+      if (weighed === plainCity) expect(stats.loaded).toBeLessThan(everyone.size / 2);
+    }
   });
 });
 
 describe("who may be matched", () => {
-  const owner = person("owner", { verified: true });
   const entry = helperAt("c", 50.85, 4.35)[0] as IndexEntry;
 
   it("never the owner, suspended or blocked members", () => {
