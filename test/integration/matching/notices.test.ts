@@ -83,6 +83,23 @@ describe("match notices respect people's attention", () => {
     expect((await inboxOf("hana")).filter((n) => n.kind === "match")).toHaveLength(0);
   });
 
+  it("a redelivered post tells nobody beyond its top k, however many candidates wait", async () => {
+    const post = await request("Clearing the shed");
+    const shown = async () =>
+      (
+        (await city.call("GET", `/posts/${post}/matches`, { as: "ben" })).body as {
+          items: { candidateId: string; status: string }[];
+        }
+      ).items.map((m) => `${m.candidateId}:${m.status}`);
+    const before = await shown();
+    // More candidates than the top 2: the rest wait on the shortlist, untold.
+    expect(before.filter((m) => m.endsWith(":candidate")).length).toBeGreaterThan(0);
+    city.runtime.poller.rewind();
+    await city.runtime.poller.drain();
+    expect(await shown()).toEqual(before);
+    expect((await inboxOf("hana")).filter((n) => n.title.includes("Clearing the shed"))).toHaveLength(0);
+  });
+
   it("sends one daily digest with what waited, once", async () => {
     const schedule = manifest.schedules.find((s) => s.name === "match-follow-up");
     if (!schedule) throw new Error("match-follow-up schedule missing");
@@ -109,8 +126,8 @@ describe("match notices respect people's attention", () => {
       Date.now() + (city.runtime.deps.city.matching.responseWindowHours + 1) * 3_600_000,
     );
     const result = await followUpMatches({ ...city.runtime.deps, clock: { now: () => later } });
-    // Nobody answered any of Ben's three posts: each gets a second round, and Hana is next in each.
-    expect(result).toEqual({ due: 3, rounds: 3 });
+    // Nobody answered any of Ben's four posts: each gets a second round, and Hana is next in each.
+    expect(result).toEqual({ due: 4, rounds: 4 });
     expect(["notified", "digest"]).toContain(await statusOfHana());
     // Still within her budget: one notice now, the rest wait for her digest.
     expect((await inboxOf("hana")).filter((n) => n.kind === "match")).toHaveLength(1);
@@ -119,5 +136,31 @@ describe("match notices respect people's attention", () => {
       due: 0,
       rounds: 0,
     });
+  });
+
+  it("the owner may reach out first to someone on the shortlist who was not told yet", async () => {
+    const post = await request("Raking leaves");
+    const list = await city.call("GET", `/posts/${post}/matches`, { as: "ben" });
+    const untold = (
+      list.body as { items: { matchId: string; candidateId: string; status: string }[] }
+    ).items.find((m) => m.candidateId === "hana");
+    expect(untold?.status).toBe("candidate");
+    // Nobody but the owner can answer a match that was never made.
+    const stranger = await city.call("POST", `/matches/${untold?.matchId}/answer`, {
+      as: "hana",
+      body: { answer: "accept" },
+    });
+    expect(stranger.status).toBe(404);
+    const accepted = await city.call("POST", `/matches/${untold?.matchId}/answer`, {
+      as: "ben",
+      body: { answer: "accept" },
+    });
+    expect(accepted.status, accepted.text).toBe(200);
+    expect(accepted.body).toMatchObject({ status: "accepted", candidateId: "hana" });
+    expect(
+      (await inboxOf("hana")).some((n) => n.title.includes("would like to go ahead: Raking leaves")),
+    ).toBe(true);
+    const mine = await city.call("GET", "/me/matches", { as: "hana" });
+    expect(JSON.stringify(mine.body)).toContain("Raking leaves");
   });
 });
