@@ -33,8 +33,8 @@ export interface FindStats {
 
 /** How many of the best a search must get exactly right (the matches a post keeps). */
 export const KEPT_PER_POST = 20;
-/** People loaded to be scored exactly per wave: one BatchGet of members and one of signals each per 100. */
-const LOAD_WAVE = 200;
+/** People loaded to be scored exactly per wave: one BatchGet of members and one of signals per 100, in parallel. */
+const LOAD_WAVE = 500;
 
 /** Which side of the index answers a post: a request wants givers, an offer wants askers. */
 export function answeringSide(post: Post): Side {
@@ -47,8 +47,8 @@ function distanceOf(post: Post, entry: IndexEntry): number | undefined {
 
 /**
  * One entry per person, as a search gathers them: within the city's radius, never the owner nor a
- * sensitive entry an unverified owner may not see, the nearest of their entries, a post over a bare
- * skill at equal distance. Returns whether `entry` became the person's.
+ * sensitive entry an unverified owner may not see, the nearest of their entries (`nearerThan`).
+ * Returns whether `entry` became the person's.
  */
 export function keepNearest(
   post: Post,
@@ -61,13 +61,21 @@ export function keepNearest(
   const distance = distanceOf(post, entry);
   if (distance !== undefined && distance > maxMetres) return false;
   const kept = people.get(entry.memberId);
-  const keptDistance = kept ? (distanceOf(post, kept) ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
-  const here = distance ?? Number.POSITIVE_INFINITY;
-  if (!kept || here < keptDistance || (here === keptDistance && kept.source === "SKILL")) {
-    people.set(entry.memberId, entry);
-    return true;
-  }
-  return false;
+  if (kept && !nearerThan(post, entry, kept)) return false;
+  people.set(entry.memberId, entry);
+  return true;
+}
+
+/**
+ * Whether `a` is a person's better entry than `b`, whatever order they were read in: the nearer
+ * (unplaced last), then a post over a bare skill, then the lower post id.
+ */
+function nearerThan(post: Post, a: IndexEntry, b: IndexEntry): boolean {
+  const da = distanceOf(post, a) ?? Number.POSITIVE_INFINITY;
+  const db = distanceOf(post, b) ?? Number.POSITIVE_INFINITY;
+  if (da !== db) return da < db;
+  if ((a.source === "SKILL") !== (b.source === "SKILL")) return b.source === "SKILL";
+  return a.source < b.source;
 }
 
 /** Whether a person may be matched with a post at all (never a reason to score lower: a gate). */
@@ -134,14 +142,16 @@ export function scoreCandidate(
 }
 
 /**
- * The highest score anyone could reach from what an index entry says (or, with no entry, anyone
- * at least `beyondMetres` away): what the entry tells is scored as it is, everything else as well
- * as it could possibly be. Never below the exact score, so it can rule people out unread.
+ * The highest score anyone could reach from what an index entry and the owner's own signals say
+ * (or, with no entry, anyone at least `beyondMetres` away): what is known is scored as it is,
+ * everything else as well as it could possibly be. Never below the exact score, so it can rule
+ * people out unread.
  */
 export function scoreBound(
   city: City,
   post: Post,
   owner: Member,
+  ownerPartners: Readonly<Record<string, number>>,
   entry: IndexEntry | undefined,
   beyondMetres: number,
   now: Date,
@@ -170,7 +180,12 @@ export function scoreBound(
       candidateGives: post.kind === "request",
       balance: -best,
       givenMinutes: best,
-      trust: { pastExchanges: 1, twoHopConnections: 0, completionRate: undefined },
+      // Past exchanges with the owner are known from the owner's signals; partners in common are not.
+      trust: {
+        pastExchanges: entry ? (ownerPartners[entry.memberId] ?? 0) : 1,
+        twoHopConnections: 1,
+        completionRate: undefined,
+      },
       responseRate: 1,
       postAgeHours: hoursBetween(post.createdAt, now),
     },
@@ -229,19 +244,36 @@ export async function findMatches(
   };
 
   for (const [r, ring] of widening(post.location, post.where.type === "online", deps.city).entries()) {
-    const found = await deps.matchIndex.read(answeringSide(post), post.category, ring.areas);
+    // The owner's signals come with the first ring: they tell who exchanged with the owner before.
+    const [found, ownerRead] = await Promise.all([
+      deps.matchIndex.read(answeringSide(post), post.category, ring.areas),
+      r === 0 ? deps.signals.getMany([owner.memberId]) : undefined,
+    ]);
+    if (ownerRead) {
+      ownerSignals = ownerRead.get(owner.memberId);
+      stats.calls += 1;
+    }
+    const ownerPartners = ownerSignals?.partners ?? {};
     stats.calls += found.calls;
     stats.depth += found.depth;
     stats.itemsRead += found.read;
     stats.rings = r + 1;
     for (const entry of found.entries) {
       if (!keepNearest(post, owner, people, entry, maxMetres)) continue;
-      bounds.set(entry.memberId, scoreBound(deps.city, post, owner, entry, 0, now));
+      bounds.set(entry.memberId, scoreBound(deps.city, post, owner, ownerPartners, entry, 0, now));
       // A nearer entry of someone already loaded: scored again from what was read.
       if (members.has(entry.memberId)) score(entry.memberId);
     }
     const farthest = Number.isFinite(ring.unreadBeyondMetres)
-      ? scoreBound(deps.city, post, owner, undefined, Math.max(ring.unreadBeyondMetres, 0), now)
+      ? scoreBound(
+          deps.city,
+          post,
+          owner,
+          ownerPartners,
+          undefined,
+          Math.max(ring.unreadBeyondMetres, 0),
+          now,
+        )
       : Number.NEGATIVE_INFINITY;
     const beyondReach = ring.unreadBeyondMetres > maxMetres;
     const floor = beyondReach ? Number.NEGATIVE_INFINITY : farthest;
@@ -256,15 +288,13 @@ export async function findMatches(
         .slice(0, exact.size < want ? Math.min(LOAD_WAVE, 2 * (want - exact.size)) : LOAD_WAVE)
         .map(([id]) => id);
       if (wave.length === 0) break;
-      const first = stats.loaded === 0;
       const [loadedMembers, loadedSignals] = await Promise.all([
         deps.members.getMany(wave),
-        deps.signals.getMany(first ? [owner.memberId, ...wave] : wave),
+        deps.signals.getMany(wave),
       ]);
-      stats.calls += Math.ceil(wave.length / 100) + Math.ceil((wave.length + (first ? 1 : 0)) / 100);
+      stats.calls += 2 * Math.ceil(wave.length / 100);
       stats.depth += 1;
       stats.loaded += wave.length;
-      if (first) ownerSignals = loadedSignals.get(owner.memberId);
       for (const id of wave) {
         members.set(id, loadedMembers.get(id));
         signals.set(id, loadedSignals.get(id));

@@ -241,6 +241,20 @@ describe("the widening candidate search", () => {
           balance: Math.round(-600 + random() * 1200),
           givenMinutes: Math.round(random() * 900),
         })) as MemberSignals[];
+      // The owner exchanged with a few of them before.
+      const ownerPartners = Object.fromEntries(
+        people.filter(() => random() < 0.03).map((m) => [m.memberId, 1 + Math.floor(random() * 3)]),
+      );
+      signals.push({
+        memberId: "owner",
+        partners: ownerPartners,
+        settled: 3,
+        cancelled: 0,
+        told: 0,
+        answered: 0,
+        balance: 0,
+        givenMinutes: 0,
+      });
       const post = {
         ...request,
         tags: pickSome(),
@@ -261,14 +275,16 @@ describe("the widening candidate search", () => {
         .flatMap(([id, entry]) => {
           const member = people.find((m) => m.memberId === id) as Member;
           if (!eligible(member, owner, post, entry)) return [];
-          const signals = { owner: undefined, candidate: signalsOf.get(id) };
+          const signals = { owner: signalsOf.get("owner"), candidate: signalsOf.get(id) };
           return [{ id, score: scoreCandidate(weighed, post, owner, member, entry, signals, now).score }];
         })
         .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
       expect(ranked.slice(0, 10).map((r) => r.member.memberId)).toEqual(truth.slice(0, 10).map((t) => t.id));
       // The bound never falls below the exact score.
       for (const r of ranked) {
-        expect(scoreBound(weighed, post, owner, r.entry, 0, now)).toBeGreaterThanOrEqual(r.scored.score);
+        expect(scoreBound(weighed, post, owner, ownerPartners, r.entry, 0, now)).toBeGreaterThanOrEqual(
+          r.scored.score,
+        );
       }
       expect(stats.loaded).toBeLessThanOrEqual(everyone.size);
       if (weighed === plainCity) expect(stats.loaded).toBeLessThan(everyone.size / 2);
