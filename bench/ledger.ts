@@ -9,6 +9,7 @@ import { repoRoot } from "../infra/local/paths.ts";
 import { startStore } from "../infra/local/store.ts";
 import { parseCityJson } from "../shared/config/city.ts";
 import { ledgerRepositories } from "../shared/data/ledger-deps.ts";
+import { DynamoMatchRepository } from "../shared/data/match-repository.ts";
 import { DynamoMemberRepository } from "../shared/data/member-repository.ts";
 import { systemClock } from "../shared/domain/clock.ts";
 import { proposeExchange, transitionExchange } from "../shared/domain/exchange.ts";
@@ -127,6 +128,7 @@ export async function run(): Promise<Record<string, unknown>> {
       clock: systemClock,
       ids: { next: () => ulid() },
       members: new DynamoMemberRepository(db, TABLE),
+      matches: new DynamoMatchRepository(db, TABLE),
       ...ledgerRepositories(db, TABLE),
     } satisfies Partial<Deps>;
 

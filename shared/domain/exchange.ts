@@ -118,7 +118,10 @@ export const proposeExchangeSchema = z.strictObject({
   /** Defaults to the (first) receiver's area. */
   area: z.optional(z.string().check(z.maxLength(60))),
   postId: z.optional(idSchema),
-  /** The accepted match this comes from (`<postId>_<candidateId>`); recorded, not yet checked. */
+  /**
+   * The accepted match this comes from (`<postId>_<candidateId>`): its two sides must be the
+   * provider and the receiver, and `postId`, if given, its post or the counterpart's post.
+   */
   matchId: z.optional(
     z.string().check(z.regex(/^[0-9A-Za-z-]{1,40}(_[0-9A-Za-z-]{1,40})?$/, "must be a match id")),
   ),
@@ -163,6 +166,7 @@ export const exchangePageSchema = z.object({
 });
 
 type ExchangeDeps = Pick<Deps, "members" | "exchanges" | "ledger" | "clock" | "ids" | "city">;
+type ProposeDeps = ExchangeDeps & Pick<Deps, "matches">;
 
 const providers = (e: Exchange) => e.parties.filter((p) => p.role === "provider");
 const receivers = (e: Exchange) => e.parties.filter((p) => p.role === "receiver");
@@ -174,14 +178,63 @@ export const counterparts = (e: Exchange) => {
 };
 
 /**
+ * Checks the match an exchange is proposed from: one the proposer is a side of, accepted, between
+ * exactly the exchange's provider and receiver (either way round), about the named post if any.
+ * @throws NotFoundError when there is no such match or the proposer is not a side of it (the same
+ * answer, so nobody learns of other people's matches); RuleViolationError otherwise.
+ */
+async function requireProposableMatch(
+  deps: Pick<Deps, "matches">,
+  request: ProposeExchange & { matchId: string },
+  proposerId: string,
+): Promise<void> {
+  const match = await deps.matches.get(request.matchId);
+  if (!match || (match.postOwnerId !== proposerId && match.candidateId !== proposerId)) {
+    throw new NotFoundError("No such match", [
+      { path: "matchId", message: "No match of yours with this id" },
+    ]);
+  }
+  if (match.status !== "accepted") {
+    throw new RuleViolationError(`An exchange comes from an accepted match; this one is ${match.status}`, [
+      { path: "matchId", message: "The match has not been accepted" },
+    ]);
+  }
+  const [providerId] = request.providerIds;
+  const [receiverId] = request.receiverIds;
+  const sides = [match.postOwnerId, match.candidateId];
+  if (
+    request.providerIds.length !== 1 ||
+    request.receiverIds.length !== 1 ||
+    !providerId ||
+    !receiverId ||
+    !sides.includes(providerId) ||
+    !sides.includes(receiverId)
+  ) {
+    throw new RuleViolationError("An exchange from a match is between the match's two sides", [
+      { path: "matchId", message: "The provider and the receiver must be the two sides of this match" },
+    ]);
+  }
+  if (
+    request.postId !== undefined &&
+    request.postId !== match.postId &&
+    request.postId !== match.counterpartPostId
+  ) {
+    throw new RuleViolationError("The post is not the one the match is about", [
+      { path: "postId", message: "Must be the match's post or the counterpart's post" },
+    ]);
+  }
+}
+
+/**
  * A resident (or a coordinator or organisation admin for them) proposes an exchange directly, or
  * from an accepted match (`matchId`). The proposer must be a party; in a group exchange, the one
  * on the single side.
  * @throws ValidationError naming the field (unknown category, area or member; a member on both
- * sides or twice); RuleViolationError when the proposer takes no part.
+ * sides or twice); RuleViolationError when the proposer takes no part, or the match is not
+ * accepted or not between the two parties; NotFoundError when the match is missing or not theirs.
  */
 export async function proposeExchange(
-  deps: ExchangeDeps,
+  deps: ProposeDeps,
   acting: Acting,
   request: ProposeExchange,
 ): Promise<Exchange> {
@@ -244,6 +297,9 @@ export async function proposeExchange(
         area: member.area,
       });
     });
+  }
+  if (request.matchId !== undefined) {
+    await requireProposableMatch(deps, { ...request, matchId: request.matchId }, subjectId);
   }
   const legs: ExchangeLeg[] = request.providerIds.flatMap((providerId) =>
     request.receiverIds.map((receiverId) => ({ providerId, receiverId, agreedMinutes: request.minutes })),
