@@ -8,6 +8,7 @@ import { ensureTable } from "../infra/local/bootstrap.ts";
 import { repoRoot } from "../infra/local/paths.ts";
 import { startStore } from "../infra/local/store.ts";
 import { parseCityJson } from "../shared/config/city.ts";
+import { DynamoInboxRepository } from "../shared/data/inbox-repository.ts";
 import { ledgerRepositories } from "../shared/data/ledger-deps.ts";
 import { DynamoMatchRepository } from "../shared/data/match-repository.ts";
 import { DynamoMemberRepository } from "../shared/data/member-repository.ts";
@@ -128,6 +129,7 @@ export async function run(): Promise<Record<string, unknown>> {
       clock: systemClock,
       ids: { next: () => ulid() },
       members: new DynamoMemberRepository(db, TABLE),
+      inbox: new DynamoInboxRepository(db, TABLE),
       matches: new DynamoMatchRepository(db, TABLE),
       ...ledgerRepositories(db, TABLE),
     } satisfies Partial<Deps>;
