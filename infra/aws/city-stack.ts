@@ -50,6 +50,7 @@ import {
 } from "../manifest.ts";
 import { type LambdaBundle, lambdaBundle } from "./bundling.ts";
 import { HouseFunction, type TableAccess } from "./house-function.ts";
+import { LedgerAlarms } from "./ledger-alarms.ts";
 
 export interface CityStackProps extends StackProps {
   /** A city already validated by `parseCity`/`parseCityJson`. */
@@ -85,6 +86,8 @@ export class CityStack extends Stack {
   readonly stage: HttpStage;
   /** One function per distinct handler module, keyed by its manifest path. */
   readonly functions: ReadonlyMap<string, HouseFunction>;
+  /** Raised when the ledger audit or guard reports a violated invariant, or the audit goes quiet. */
+  readonly ledgerAlarms: LedgerAlarms;
 
   constructor(scope: Construct, id: string, props: CityStackProps) {
     const { city, manifest = defaultManifest, ...stackProps } = props;
@@ -175,6 +178,10 @@ export class CityStack extends Stack {
         targets: [new LambdaFunction(fn(schedule.handler).function, { retryAttempts: 2 })],
       });
     }
+
+    // The ledger-audit schedule and the ledger-guard consumer report violations as an Embedded
+    // Metric Format log line (shared/ledger-metric.ts): two alarms on that metric, no extra grant.
+    this.ledgerAlarms = new LedgerAlarms(this, "LedgerAlarms", { cityId: city.id });
 
     new CfnOutput(this, "ApiUrl", { value: this.stage.url, description: "Base URL of the HTTP API" });
     new CfnOutput(this, "UserPoolId", { value: this.userPool.userPoolId });

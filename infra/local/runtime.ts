@@ -12,6 +12,7 @@ import { manifest as defaultManifest, type Manifest } from "../manifest.ts";
 import { buildOpenApi } from "../openapi.ts";
 import { type BootstrapResult, ensureTable } from "./bootstrap.ts";
 import { seedDemoCity } from "./demo.ts";
+import { seedDemoLedger } from "./demo-ledger.ts";
 import { createHttpAdapter } from "./http-adapter.ts";
 import type { DevIssuer } from "./identity.ts";
 import { startScheduler } from "./scheduler.ts";
@@ -36,7 +37,7 @@ export interface CityRuntimeOptions {
   dbPath?: string;
   /** Stream checkpoints and parked records live here when set. */
   dataDir?: string;
-  /** Load the demo city into a newly created table (default true). */
+  /** Load the demo city (members and ledger) into a newly created table (default true). */
   demo?: boolean;
   /** Honour DYNAMODB_ENDPOINT (default true). */
   useEnvironmentEndpoint?: boolean;
@@ -59,6 +60,13 @@ export interface CityRuntime {
   /** Demo member ids by handle, when the demo city was loaded by this start. */
   demoIds: Record<string, string> | undefined;
   stop(): Promise<void>;
+}
+
+/** The demo city a new table starts with: its members, then its ledger (welcome credits, one exchange). */
+async function seedDemo(deps: Deps): Promise<Record<string, string>> {
+  const ids = await seedDemoCity(deps);
+  await seedDemoLedger(deps, ids);
+  return ids;
 }
 
 /**
@@ -89,8 +97,7 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
     });
     const tableResult = await ensureTable(client, options.tableName);
     const deps = productionDeps();
-    const demoIds =
-      tableResult === "created" && options.demo !== false ? await seedDemoCity(deps) : undefined;
+    const demoIds = tableResult === "created" && options.demo !== false ? await seedDemo(deps) : undefined;
 
     const poller = new StreamPoller({
       client,

@@ -7,11 +7,13 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { ConflictError } from "../domain/errors.ts";
 import { type Exchange, type ExchangeStatus, exchangeSchema } from "../domain/exchange.ts";
+import type { InboxDelivery } from "../domain/inbox.ts";
 import type { IdempotencyRecord } from "../domain/ledger-idempotency.ts";
 import type { ExchangeRepository } from "../domain/ledger-ports.ts";
 import type { Page, PageRequest } from "../domain/paging.ts";
 import { batchGetItems } from "./batch-get.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
 
 /** The stored exchange: the exchange, its keys and the attributes of the exchangesByStatus index. */
@@ -41,8 +43,9 @@ export class DynamoExchangeRepository implements ExchangeRepository {
     private readonly tableName: string,
   ) {}
 
-  async create(exchange: Exchange): Promise<void> {
-    // The exchange and a pointer in each party's partition, all or nothing, never overwriting.
+  async create(exchange: Exchange, notices: readonly InboxDelivery[] = []): Promise<void> {
+    // The exchange, a pointer in each party's partition and the counterparts' notices, all or
+    // nothing, never overwriting.
     const items = [
       exchangeItem(exchange),
       ...exchange.parties.map((party) => ({
@@ -55,9 +58,12 @@ export class DynamoExchangeRepository implements ExchangeRepository {
     try {
       await this.db.send(
         new TransactWriteCommand({
-          TransactItems: items.map((Item) => ({
-            Put: { TableName: this.tableName, Item, ConditionExpression: "attribute_not_exists(pk)" },
-          })),
+          TransactItems: [
+            ...items.map((Item) => ({
+              Put: { TableName: this.tableName, Item, ConditionExpression: "attribute_not_exists(pk)" },
+            })),
+            ...notices.flatMap((n) => inboxDeliveryItems(this.tableName, n.notification, n.dedupeKey)),
+          ],
         }),
       );
     } catch (error) {
@@ -88,9 +94,11 @@ export class DynamoExchangeRepository implements ExchangeRepository {
     next: Exchange,
     expectedVersion: number,
     idempotency: IdempotencyRecord | undefined,
+    notices: readonly InboxDelivery[] = [],
   ): Promise<"updated" | "stale" | "idempotency-exists"> {
     // Optimistic lock on the version: a transition applies to the state it was decided on, and a
     // settled, declined or cancelled exchange (whose version nobody holds any more) never changes.
+    // The notices are keyed by the new version, so they land exactly when the change does.
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -114,6 +122,7 @@ export class DynamoExchangeRepository implements ExchangeRepository {
                   },
                 ]
               : []),
+            ...notices.flatMap((n) => inboxDeliveryItems(this.tableName, n.notification, n.dedupeKey)),
           ],
         }),
       );
@@ -121,7 +130,7 @@ export class DynamoExchangeRepository implements ExchangeRepository {
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const codes = cancellationCodes(error);
-      if (codes[1] === "ConditionalCheckFailed") return "idempotency-exists";
+      if (idempotency && codes[1] === "ConditionalCheckFailed") return "idempotency-exists";
       return "stale";
     }
   }

@@ -26,6 +26,7 @@ import type { Page, PageRequest } from "../domain/paging.ts";
 import { batchGetItems } from "./batch-get.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { cancellationCodes, exchangeItem, idempotencyItem } from "./exchange-repository.ts";
+import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
@@ -122,7 +123,7 @@ export class DynamoLedgerRepository implements LedgerRepository {
     clientRequestToken: string,
   ): Promise<CommitOutcome> {
     const table = this.tableName;
-    const roles: ("transfer" | "idempotency" | "exchange" | "book" | "line")[] = [];
+    const roles: ("transfer" | "idempotency" | "exchange" | "book" | "line" | "notice")[] = [];
     const items: TransactItem[] = [];
     const add = (role: (typeof roles)[number], item: TransactItem) => {
       roles.push(role);
@@ -195,6 +196,12 @@ export class DynamoLedgerRepository implements LedgerRepository {
           ConditionExpression: "attribute_not_exists(pk)",
         },
       });
+    }
+    // The parties' notices of the settlement: keyed by the exchange's new version, so they land
+    // with it or not at all.
+    for (const notice of effects.notices ?? []) {
+      for (const item of inboxDeliveryItems(table, notice.notification, notice.dedupeKey))
+        add("notice", item);
     }
     try {
       await this.db.send(

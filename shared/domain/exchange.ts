@@ -7,8 +7,10 @@ import {
   RuleViolationError,
   ValidationError,
 } from "./errors.ts";
+import { type ExchangeEvent, type ExchangeEventBy, exchangeNotices } from "./exchange-notices.ts";
 import { idSchema } from "./ids.ts";
-import { MAX_LEGS, minutesSchema } from "./ledger.ts";
+import type { InboxDelivery } from "./inbox.ts";
+import { MAX_LEGS, MAX_TRANSACTION_ITEMS, minutesSchema, type PostingPlan } from "./ledger.ts";
 import {
   IdempotencyRecordExistsError,
   PreconditionFailedError,
@@ -32,7 +34,8 @@ import type { Deps } from "./ports.ts";
  *
  * Every transition is a conditional write on the exchange's version, so two people acting at once
  * cannot both win, and settled, declined and cancelled exchanges never change again. Settling
- * writes the exchange and the ledger in one transaction.
+ * writes the exchange and the ledger in one transaction. The other parties' inbox notices are
+ * written in the same transaction as each change (see exchange-notices.ts).
  */
 export const exchangeStatuses = [
   "proposed",
@@ -118,7 +121,10 @@ export const proposeExchangeSchema = z.strictObject({
   /** Defaults to the (first) receiver's area. */
   area: z.optional(z.string().check(z.maxLength(60))),
   postId: z.optional(idSchema),
-  /** The accepted match this comes from (`<postId>_<candidateId>`); recorded, not yet checked. */
+  /**
+   * The accepted match this comes from (`<postId>_<candidateId>`): its two sides must be the
+   * provider and the receiver, and `postId`, if given, its post or the counterpart's post.
+   */
   matchId: z.optional(
     z.string().check(z.regex(/^[0-9A-Za-z-]{1,40}(_[0-9A-Za-z-]{1,40})?$/, "must be a match id")),
   ),
@@ -162,7 +168,8 @@ export const exchangePageSchema = z.object({
   nextCursor: z.optional(z.string()),
 });
 
-type ExchangeDeps = Pick<Deps, "members" | "exchanges" | "ledger" | "clock" | "ids" | "city">;
+type ExchangeDeps = Pick<Deps, "members" | "exchanges" | "ledger" | "inbox" | "clock" | "ids" | "city">;
+type ProposeDeps = ExchangeDeps & Pick<Deps, "matches">;
 
 const providers = (e: Exchange) => e.parties.filter((p) => p.role === "provider");
 const receivers = (e: Exchange) => e.parties.filter((p) => p.role === "receiver");
@@ -174,14 +181,63 @@ export const counterparts = (e: Exchange) => {
 };
 
 /**
+ * Checks the match an exchange is proposed from: one the proposer is a side of, accepted, between
+ * exactly the exchange's provider and receiver (either way round), about the named post if any.
+ * @throws NotFoundError when there is no such match or the proposer is not a side of it (the same
+ * answer, so nobody learns of other people's matches); RuleViolationError otherwise.
+ */
+async function requireProposableMatch(
+  deps: Pick<Deps, "matches">,
+  request: ProposeExchange & { matchId: string },
+  proposerId: string,
+): Promise<void> {
+  const match = await deps.matches.get(request.matchId);
+  if (!match || (match.postOwnerId !== proposerId && match.candidateId !== proposerId)) {
+    throw new NotFoundError("No such match", [
+      { path: "matchId", message: "No match of yours with this id" },
+    ]);
+  }
+  if (match.status !== "accepted") {
+    throw new RuleViolationError(`An exchange comes from an accepted match; this one is ${match.status}`, [
+      { path: "matchId", message: "The match has not been accepted" },
+    ]);
+  }
+  const [providerId] = request.providerIds;
+  const [receiverId] = request.receiverIds;
+  const sides = [match.postOwnerId, match.candidateId];
+  if (
+    request.providerIds.length !== 1 ||
+    request.receiverIds.length !== 1 ||
+    !providerId ||
+    !receiverId ||
+    !sides.includes(providerId) ||
+    !sides.includes(receiverId)
+  ) {
+    throw new RuleViolationError("An exchange from a match is between the match's two sides", [
+      { path: "matchId", message: "The provider and the receiver must be the two sides of this match" },
+    ]);
+  }
+  if (
+    request.postId !== undefined &&
+    request.postId !== match.postId &&
+    request.postId !== match.counterpartPostId
+  ) {
+    throw new RuleViolationError("The post is not the one the match is about", [
+      { path: "postId", message: "Must be the match's post or the counterpart's post" },
+    ]);
+  }
+}
+
+/**
  * A resident (or a coordinator or organisation admin for them) proposes an exchange directly, or
  * from an accepted match (`matchId`). The proposer must be a party; in a group exchange, the one
- * on the single side.
+ * on the single side. The counterparts find the proposal in their inbox.
  * @throws ValidationError naming the field (unknown category, area or member; a member on both
- * sides or twice); RuleViolationError when the proposer takes no part.
+ * sides or twice); RuleViolationError when the proposer takes no part, or the match is not
+ * accepted or not between the two parties; NotFoundError when the match is missing or not theirs.
  */
 export async function proposeExchange(
-  deps: ExchangeDeps,
+  deps: ProposeDeps,
   acting: Acting,
   request: ProposeExchange,
 ): Promise<Exchange> {
@@ -245,6 +301,9 @@ export async function proposeExchange(
       });
     });
   }
+  if (request.matchId !== undefined) {
+    await requireProposableMatch(deps, { ...request, matchId: request.matchId }, subjectId);
+  }
   const legs: ExchangeLeg[] = request.providerIds.flatMap((providerId) =>
     request.receiverIds.map((receiverId) => ({ providerId, receiverId, agreedMinutes: request.minutes })),
   );
@@ -268,7 +327,7 @@ export async function proposeExchange(
     updatedBy: acting.actor.memberId,
     version: 1,
   };
-  await deps.exchanges.create(exchange);
+  await deps.exchanges.create(exchange, exchangeNotices(deps, exchange, "proposed", { party: subjectId }));
   return exchange;
 }
 
@@ -422,8 +481,15 @@ function settledState(next: Exchange): Exchange {
   };
 }
 
+/** The items a settlement's transaction writes before any notice: transfer, exchange, record, books, lines. */
+function postingItems(plan: PostingPlan, withIdempotency: boolean): number {
+  return 2 + (withIdempotency ? 1 : 0) + plan.books.length + plan.lines.length;
+}
+
 /**
- * Settles an exchange: its legs (receiver pays provider) and its new state in one transaction.
+ * Settles an exchange: its legs (receiver pays provider), its new state and the parties' notices
+ * in one transaction. A large group's notices may not all fit in DynamoDB's 100 items: those that
+ * do not are delivered right after, under the same dedupe keys.
  * @throws LimitExceededError; PreconditionFailedError when the exchange changed meanwhile.
  */
 async function settle(
@@ -433,11 +499,13 @@ async function settle(
   createdBy: string,
   onBehalfOf: string | undefined,
   record: RecordBuilder,
+  notices: readonly InboxDelivery[],
 ): Promise<Exchange> {
   const account = (memberId: string) => {
     const party = exchange.parties.find((p) => p.memberId === memberId);
     return { accountId: memberId, kind: party?.kind ?? "person" };
   };
+  let late: readonly InboxDelivery[] = [];
   await postTransfer(
     deps,
     {
@@ -455,15 +523,32 @@ async function settle(
       area: exchange.area,
       ...(exchange.description ? { memo: exchange.description.slice(0, 200) } : {}),
     },
-    () => ({
-      exchange: { next, expectedVersion: exchange.version },
-      idempotency: record({ status: 200, body: next }),
-    }),
+    (plan) => {
+      const idempotency = record({ status: 200, body: next });
+      const room = Math.max(0, Math.floor((MAX_TRANSACTION_ITEMS - postingItems(plan, !!idempotency)) / 2));
+      late = notices.slice(room);
+      return {
+        exchange: { next, expectedVersion: exchange.version },
+        ...(idempotency ? { idempotency } : {}),
+        notices: notices.slice(0, room),
+      };
+    },
   );
+  for (const { notification, dedupeKey } of late) await deps.inbox.deliver(notification, dedupeKey);
   return next;
 }
 
 const MAX_EXCHANGE_ATTEMPTS = 8;
+
+/** The event a party's action is, as the other parties hear of it (unless it settles the exchange). */
+const transitionEvents: Record<Transition["action"], ExchangeEvent> = {
+  accept: "accepted",
+  decline: "declined",
+  cancel: "cancelled",
+  complete: "completed",
+  confirm: "confirmed",
+  dispute: "disputed",
+};
 
 /**
  * A party (or someone acting for them) moves an exchange along: accept, decline, cancel, complete,
@@ -492,15 +577,30 @@ export async function transitionExchange(
       at,
       acting.actor.memberId,
     );
+    const event: ExchangeEvent = settleNow ? "settled" : transitionEvents[transition.action];
+    const notices = exchangeNotices(deps, next, event, { party: acting.subject.memberId });
     if (settleNow) {
       try {
-        return await settle(deps, exchange, next, acting.actor.memberId, acting.subject.memberId, record);
+        return await settle(
+          deps,
+          exchange,
+          next,
+          acting.actor.memberId,
+          acting.subject.memberId,
+          record,
+          notices,
+        );
       } catch (error) {
         if (error instanceof PreconditionFailedError || error instanceof TransferExistsError) continue;
         throw error;
       }
     }
-    const result = await deps.exchanges.update(next, exchange.version, record({ status: 200, body: next }));
+    const result = await deps.exchanges.update(
+      next,
+      exchange.version,
+      record({ status: 200, body: next }),
+      notices,
+    );
     if (result === "updated") return next;
     if (result === "idempotency-exists")
       throw new IdempotencyRecordExistsError("Completed by an earlier request");
@@ -540,9 +640,15 @@ export async function resolveExchange(
       statusAt: at,
       resolution: { by: actor.memberId, decision: resolution.decision, reason: resolution.reason, at },
     };
+    const by: ExchangeEventBy = { coordinatorName: actor.displayName };
     if (resolution.decision === "cancel") {
       const next: Exchange = { ...base, status: "cancelled" };
-      const result = await deps.exchanges.update(next, exchange.version, record({ status: 200, body: next }));
+      const result = await deps.exchanges.update(
+        next,
+        exchange.version,
+        record({ status: 200, body: next }),
+        exchangeNotices(deps, next, "resolved", by),
+      );
       if (result === "updated") return next;
       if (result === "idempotency-exists")
         throw new IdempotencyRecordExistsError("Completed by an earlier request");
@@ -554,7 +660,15 @@ export async function resolveExchange(
         : exchange.legs.map((l) => ({ ...l, actualMinutes: l.actualMinutes ?? l.agreedMinutes }));
     const next = settledState({ ...base, status: "settled", legs });
     try {
-      return await settle(deps, exchange, next, actor.memberId, undefined, record);
+      return await settle(
+        deps,
+        exchange,
+        next,
+        actor.memberId,
+        undefined,
+        record,
+        exchangeNotices(deps, next, "resolved", by),
+      );
     } catch (error) {
       if (error instanceof PreconditionFailedError || error instanceof TransferExistsError) continue;
       throw error;
@@ -592,7 +706,8 @@ export async function autoConfirmExchanges(
           updatedBy: "system",
           version: exchange.version + 1,
         });
-        await settle(deps, exchange, next, "system", undefined, () => undefined);
+        const notices = exchangeNotices(deps, next, "settled", "system");
+        await settle(deps, exchange, next, "system", undefined, () => undefined, notices);
         settled.push(exchangeId);
       } catch (error) {
         failed.push({ exchangeId, reason: error instanceof Error ? error.message : String(error) });

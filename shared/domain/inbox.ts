@@ -11,6 +11,15 @@ export const notificationKinds = [
   "match",
   "digest",
   "suggestion",
+  "exchange-proposed",
+  "exchange-accepted",
+  "exchange-completed",
+  "exchange-confirmed",
+  "exchange-settled",
+  "exchange-declined",
+  "exchange-cancelled",
+  "exchange-disputed",
+  "exchange-resolved",
 ] as const;
 
 export const notificationSchema = z.object({
@@ -25,3 +34,9 @@ export const notificationSchema = z.object({
   readAt: z.optional(z.iso.datetime()),
 });
 export type Notification = z.infer<typeof notificationSchema>;
+
+/** A notice ready to be written with another change, once per (member, dedupeKey). */
+export interface InboxDelivery {
+  notification: Notification;
+  dedupeKey: string;
+}

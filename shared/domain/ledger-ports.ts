@@ -1,5 +1,6 @@
 import type { Activity } from "./activity.ts";
 import type { Exchange, ExchangeStatus } from "./exchange.ts";
+import type { InboxDelivery } from "./inbox.ts";
 import type { Account, Book, BookRef, JournalLine, PostingPlan, Transfer } from "./ledger.ts";
 import type { IdempotencyRecord } from "./ledger-idempotency.ts";
 import type { ReportIncrement, ReportItem } from "./ledger-reports.ts";
@@ -10,6 +11,8 @@ export interface PostingEffects {
   /** The exchange's new state; written only if its version is still `expectedVersion`. */
   exchange?: { next: Exchange; expectedVersion: number };
   idempotency?: IdempotencyRecord;
+  /** Inbox notices that land with the posting or not at all (two items each). */
+  notices?: readonly InboxDelivery[];
 }
 
 /**
@@ -65,19 +68,23 @@ export interface LedgerRepository {
 }
 
 export interface ExchangeRepository {
-  /** @throws ConflictError when the id is taken. */
-  create(exchange: Exchange): Promise<void>;
+  /**
+   * Stores a new exchange, its party pointers and the notices of its proposal in one transaction.
+   * @throws ConflictError when the id is taken.
+   */
+  create(exchange: Exchange, notices?: readonly InboxDelivery[]): Promise<void>;
   get(exchangeId: string): Promise<Exchange | undefined>;
   getMany(exchangeIds: readonly string[]): Promise<Map<string, Exchange>>;
   /**
    * Replaces the exchange if its version is still `expectedVersion`, with the idempotency record
-   * (if any) in the same transaction.
+   * (if any) and the notices of the change in the same transaction.
    * @returns "stale" when it changed meanwhile; "idempotency-exists" when the key was used first.
    */
   update(
     next: Exchange,
     expectedVersion: number,
     idempotency: IdempotencyRecord | undefined,
+    notices?: readonly InboxDelivery[],
   ): Promise<"updated" | "stale" | "idempotency-exists">;
   /** The member's exchanges, newest first. */
   listForParty(memberId: string, page: PageRequest): Promise<Page<Exchange>>;

@@ -26,6 +26,8 @@ export const ORGANISATION_BOOKS = 16;
 export const MAX_TRANSFER_MINUTES = 24 * 60;
 /** The largest credit limit or maximum balance an account may have (the city file's own bound). */
 export const MAX_LIMIT_MINUTES = 1_000_000;
+/** DynamoDB's limit on the items of one TransactWriteItems. */
+export const MAX_TRANSACTION_ITEMS = 100;
 /** Most legs in one transfer: 25 legs write at most 79 items, under DynamoDB's 100 per transaction. */
 export const MAX_LEGS = 25;
 /** The hash a book's chain starts from. */

@@ -86,7 +86,9 @@ ${walkthrough()}`;
   // The matching example: Amira is told about Ben's request, with the reasons, and by email.
   expect(stdout).toContain("offers gardening (vegetables)");
   expect(stdout).toContain('"to":"amira@example.org"');
-  // The ledger example: the exchange settled once (the retried confirmation answers the same).
+  // The ledger example: Ben finds Amira's proposal in his inbox; the exchange settled once (the
+  // retried confirmation answers the same).
+  expect(stdout).toContain('"kind":"exchange-proposed"');
   expect(stdout.match(/"status":"settled"/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
   expect(stdout).toContain("Repair café");
 }, 60_000);

@@ -10,7 +10,7 @@ import { Queue } from "aws-cdk-lib/aws-sqs";
 import { AwsSolutionsChecks } from "cdk-nag";
 import type { IConstruct } from "constructs";
 import * as esbuild from "esbuild";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { addCity, loadCity } from "../../infra/aws/app.ts";
 import { esbuildOptions, lambdaBundle } from "../../infra/aws/bundling.ts";
 import type { CityStack } from "../../infra/aws/city-stack.ts";
@@ -18,6 +18,7 @@ import { handlerModules, manifest, tableAccessOf } from "../../infra/manifest.ts
 import { repoRoot } from "../../infra/repo-root.ts";
 import { CityConfigError } from "../../shared/config/city.ts";
 import { type IndexDefinition, keyAttributes, table as tableDefinition } from "../../shared/data/table.ts";
+import { reportLedgerViolations } from "../../shared/ledger-metric.ts";
 
 type Resource = { Type: string; Properties: Record<string, unknown>; [key: string]: unknown };
 
@@ -392,6 +393,67 @@ describe("CityStack streams and schedules", () => {
 
   it("has one rule per schedule", () => {
     expect(ofType("AWS::Events::Rule")).toHaveLength(manifest.schedules.length);
+  });
+});
+
+describe("CityStack ledger alarms", () => {
+  /** The metric line the ledger audit writes when it finds a violation, as CloudWatch reads it. */
+  function auditMetricLine(): {
+    _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
+    [field: string]: unknown;
+  } {
+    const lines: string[] = [];
+    const out = vi.spyOn(console, "log").mockImplementation((line: unknown) => {
+      lines.push(String(line));
+    });
+    const err = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      reportLedgerViolations(city.id, "ledger-audit", ["balances do not sum to zero"]);
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+    const line = lines.find((l) => l.includes('"_aws"'));
+    if (!line) throw new Error("the audit wrote no metric line");
+    return JSON.parse(line);
+  }
+
+  it("watch exactly the metric, namespace and city dimension the ledger audit reports", () => {
+    const emf = auditMetricLine();
+    const [declaration] = emf._aws.CloudWatchMetrics;
+    const dimension = declaration?.Dimensions[0]?.[0] ?? "";
+    const metricName = declaration?.Metrics[0]?.Name ?? "";
+    expect(emf[metricName]).toBe(1);
+    const alarms = ofType("AWS::CloudWatch::Alarm");
+    expect(alarms).toHaveLength(2);
+    for (const [, alarm] of alarms) {
+      expect(alarm.Properties).toMatchObject({
+        Namespace: declaration?.Namespace,
+        MetricName: metricName,
+        Dimensions: [{ Name: dimension, Value: emf[dimension] }],
+      });
+    }
+    // One reading of 1 or more (the line above) raises the violations alarm.
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Statistic: "Maximum",
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      EvaluationPeriods: 1,
+    });
+  });
+
+  it("the audit that reports it runs daily and logs as plain text, so CloudWatch extracts the metric", () => {
+    const audit = manifest.schedules.find((s) => s.handler === "functions/schedules/ledger-audit.ts");
+    expect(audit?.everyMinutes).toBe(24 * 60);
+    // A JSON log format would wrap the line in Lambda's own envelope.
+    const logging = resource(functionIdFor("functions/schedules/ledger-audit.ts")).Properties.LoggingConfig as
+      | { LogFormat?: string }
+      | undefined;
+    expect(logging?.LogFormat ?? "Text").toBe("Text");
+  });
+
+  it("keeps the stack under CloudFormation's 500 resources", () => {
+    expect(Object.keys(resources).length).toBeLessThan(500);
   });
 });
 

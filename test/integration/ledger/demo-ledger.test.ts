@@ -1,10 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { seedDemoCity } from "../../../infra/local/demo.ts";
-import {
-  DEMO_POT_CREDIT_LIMIT_MINUTES,
-  DEMO_WELCOME_MINUTES,
-  seedDemoLedger,
-} from "../../../infra/local/demo-ledger.ts";
+import { DEMO_POT_CREDIT_LIMIT_MINUTES, DEMO_WELCOME_MINUTES } from "../../../infra/local/demo-ledger.ts";
 import type { AccountView } from "../../../shared/domain/account.ts";
 import type { Exchange } from "../../../shared/domain/exchange.ts";
 import { startTestCity, type TestCity } from "../../support/city.ts";
@@ -12,16 +7,15 @@ import { expectLedgerSound } from "./support.ts";
 
 let city: TestCity;
 beforeAll(async () => {
-  // An empty city, loaded here exactly as a first `npm start` loads it.
-  city = await startTestCity({ demo: false });
+  // A new table: the runtime loads the demo city, members and ledger, as a first `npm start` does.
+  city = await startTestCity();
 });
 afterAll(async () => {
   await city?.stop();
 });
 
 it("loads the demo ledger: welcome credits from the pot, one settled exchange, amira acting for the kitchen", async () => {
-  const ids = await seedDemoCity(city.runtime.deps);
-  await seedDemoLedger(city.runtime.deps, ids);
+  const ids = city.runtime.demoIds ?? {};
   const balance = async (as: string) =>
     ((await city.call("GET", "/me/account", { as })).body as AccountView).balanceMinutes;
 

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { autoConfirmExchanges, type Exchange } from "../../../../shared/domain/exchange.ts";
+import { type Match, matchIdOf } from "../../../../shared/domain/matching/match.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
 import { createMember, errorOf, expectLedgerSound, newKey } from "../../ledger/support.ts";
 
@@ -97,15 +98,6 @@ describe("the exchange lifecycle, direct proposal to settlement", () => {
     expect((mine.body as { items: Exchange[] }).items[0]?.exchangeId).toBe(id);
   });
 
-  it("keeps a record of the match it came from", async () => {
-    const res = await propose("amira", {
-      ...direct(),
-      matchId: "01POST00000000000000000000_01CANDIDATE000000000000",
-    });
-    expect(res.status).toBe(201);
-    expect(exchangeOf(res).matchId).toBe("01POST00000000000000000000_01CANDIDATE000000000000");
-  });
-
   it("needs a valid Idempotency-Key to confirm", async () => {
     const id = exchangeOf(await propose("amira", direct())).exchangeId;
     await act("ben", id, { action: "accept" });
@@ -132,6 +124,119 @@ describe("the exchange lifecycle, direct proposal to settlement", () => {
     expect(exchangeOf(await city.call("GET", `/exchanges/${other}`, { as: "amira" })).status).toBe(
       "completed",
     );
+  });
+});
+
+let postCounter = 0;
+/** A match stored as matching would store it: Ben's post, Amira the candidate, unless told otherwise. */
+async function storedMatch(fields: Partial<Match> = {}): Promise<Match> {
+  postCounter += 1;
+  const postId = fields.postId ?? `01MATCHPOST${String(postCounter).padStart(15, "0")}`;
+  const candidateId = fields.candidateId ?? ids.amira ?? "";
+  const now = new Date().toISOString();
+  const match: Match = {
+    matchId: matchIdOf(postId, candidateId),
+    postId,
+    postOwnerId: ids.ben ?? "",
+    postKind: "request",
+    postTitle: "Fix the back wheel",
+    category: "diy-repairs",
+    candidateId,
+    counterpartPostId: "01COUNTERPARTPOST000000000",
+    score: 0.8,
+    parts: {
+      skill: 1,
+      distance: 1,
+      availability: 0,
+      language: 1,
+      reciprocity: 0,
+      trust: 0,
+      responsiveness: 0,
+      freshness: 1,
+    },
+    why: [],
+    status: "accepted",
+    createdAt: now,
+    updatedAt: now,
+    ...fields,
+  };
+  await city.runtime.deps.matches.createMissing([match]);
+  return match;
+}
+
+describe("proposing from a match", () => {
+  it("records an accepted match between the two parties, either way round, with its post or the counterpart's", async () => {
+    const match = await storedMatch();
+    const res = await propose("amira", { ...direct(), matchId: match.matchId, postId: match.postId });
+    expect(res.status).toBe(201);
+    expect(exchangeOf(res)).toMatchObject({ matchId: match.matchId, postId: match.postId });
+    // Either side proposes, either side gives.
+    const reversed = await propose("ben", {
+      ...direct(),
+      providerIds: [ids.amira],
+      receiverIds: [ids.ben],
+      matchId: match.matchId,
+      postId: match.counterpartPostId,
+    });
+    expect(reversed.status).toBe(201);
+    expect(exchangeOf(reversed).matchId).toBe(match.matchId);
+  });
+
+  it("answers 404 for a missing match, or one the proposer is not a side of, and nothing is stored", async () => {
+    const before = (await city.call("GET", "/me/exchanges", { as: "amira" })).body;
+    const missing = await propose("amira", { ...direct(), matchId: "01NOSUCHPOST_01NOSUCHMEMBER" });
+    expect(missing.status).toBe(404);
+    expect(errorOf(missing.body)).toMatchObject({ code: "NOT_FOUND", details: [{ path: "matchId" }] });
+    // Chen and Ben's match: Amira is no side of it, and learns no more than for a missing one.
+    const theirs = await storedMatch({ candidateId: ids.chen ?? "" });
+    const notHers = await propose("amira", { ...direct(), matchId: theirs.matchId });
+    expect(notHers.status).toBe(404);
+    expect(notHers.body).toEqual(missing.body);
+    expect((await city.call("GET", "/me/exchanges", { as: "amira" })).body).toEqual(before);
+  });
+
+  it("refuses a match that is not accepted, between other people, or about another post: 422, nothing stored", async () => {
+    const before = (await city.call("GET", "/me/exchanges", { as: "amira" })).body;
+    const benBefore = (await city.call("GET", "/me/exchanges", { as: "ben" })).body;
+    const accepted = await storedMatch();
+    const cases: [string, Record<string, unknown>, string][] = [];
+    for (const status of ["candidate", "notified", "digest", "declined", "closed"] as const) {
+      const match = await storedMatch({ status });
+      cases.push(["amira", { ...direct(), matchId: match.matchId }, "matchId"]);
+    }
+    cases.push(
+      // Amira and Chen, though the match is Amira and Ben's.
+      ["amira", { ...direct(), providerIds: [ids.chen], matchId: accepted.matchId }, "matchId"],
+      // A workshop for Amira and Chen is not what the two sides of the match agreed.
+      ["ben", { ...direct(), receiverIds: [ids.amira, ids.chen], matchId: accepted.matchId }, "matchId"],
+      ["amira", { ...direct(), matchId: accepted.matchId, postId: "01SOMEOTHERPOST00000000000" }, "postId"],
+    );
+    for (const [as, body, field] of cases) {
+      const res = await propose(as, body);
+      expect(res.status, JSON.stringify(body)).toBe(422);
+      expect(errorOf(res.body).code, JSON.stringify(body)).toBe("RULE_VIOLATION");
+      expect(
+        errorOf(res.body).details?.map((d) => d.path),
+        JSON.stringify(body),
+      ).toEqual([field]);
+    }
+    expect((await city.call("GET", "/me/exchanges", { as: "ben" })).body).toEqual(benBefore);
+    expect((await city.call("GET", "/me/exchanges", { as: "amira" })).body).toEqual(before);
+  });
+
+  it("a coordinator proposes from a resident's match with x-act-for", async () => {
+    const match = await storedMatch();
+    const res = await propose(
+      "dora",
+      { ...direct(), matchId: match.matchId },
+      { "x-act-for": ids.amira ?? "" },
+    );
+    expect(res.status).toBe(201);
+    expect(exchangeOf(res)).toMatchObject({
+      matchId: match.matchId,
+      proposedBy: ids.amira,
+      updatedBy: ids.dora,
+    });
   });
 });
 

@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import type { Exchange } from "../../../../shared/domain/exchange.ts";
+import { exchangeNotices } from "../../../../shared/domain/exchange-notices.ts";
+import { exampleCity } from "../../../support/city.ts";
+
+const at = "2025-03-01T10:00:00.000Z";
+let next = 0;
+const deps = {
+  city: exampleCity(),
+  clock: { now: () => new Date(at) },
+  ids: { next: () => `N${++next}` },
+};
+
+function exchange(fields: Partial<Exchange> = {}): Exchange {
+  return {
+    exchangeId: "E1",
+    status: "proposed",
+    parties: [
+      { memberId: "p", role: "provider", kind: "person", displayName: "Pia", area: "old-town" },
+      { memberId: "r1", role: "receiver", kind: "person", displayName: "Rob", area: "old-town" },
+      { memberId: "r2", role: "receiver", kind: "person", displayName: "Rae", area: "old-town" },
+    ],
+    legs: [
+      { providerId: "p", receiverId: "r1", agreedMinutes: 60 },
+      { providerId: "p", receiverId: "r2", agreedMinutes: 60 },
+    ],
+    proposedBy: "p",
+    category: "cooking",
+    area: "old-town",
+    acceptedBy: [],
+    confirmedBy: [],
+    createdAt: at,
+    updatedAt: at,
+    statusAt: at,
+    updatedBy: "p",
+    version: 1,
+    ...fields,
+  };
+}
+const recipients = (notices: ReturnType<typeof exchangeNotices>) =>
+  notices.map((n) => n.notification.memberId);
+
+describe("exchange notices", () => {
+  it("a proposal tells the counterparts, keyed by the exchange and its version", () => {
+    const notices = exchangeNotices(deps, exchange(), "proposed", { party: "p" });
+    expect(recipients(notices)).toEqual(["r1", "r2"]);
+    expect(notices.map((n) => n.dedupeKey)).toEqual(["exchange#E1#1", "exchange#E1#1"]);
+    expect(notices[0]?.notification).toMatchObject({
+      kind: "exchange-proposed",
+      link: "/exchanges/E1",
+      createdAt: at,
+      title: "Pia proposes an exchange: Cooking and meals",
+    });
+  });
+
+  it("one member's answer tells the other side; a step that moves the exchange, everyone but the actor", () => {
+    const partly = exchange({ acceptedBy: ["r1"], version: 2 });
+    expect(recipients(exchangeNotices(deps, partly, "accepted", { party: "r1" }))).toEqual(["p"]);
+    const accepted = exchange({ status: "accepted", acceptedBy: ["r1", "r2"], version: 3 });
+    expect(recipients(exchangeNotices(deps, accepted, "accepted", { party: "r2" }))).toEqual(["p", "r1"]);
+    const resolved = exchange({ status: "cancelled", version: 4 });
+    expect(recipients(exchangeNotices(deps, resolved, "resolved", { coordinatorName: "Dora" }))).toEqual([
+      "p",
+      "r1",
+      "r2",
+    ]);
+    expect(recipients(exchangeNotices(deps, resolved, "settled", "system"))).toEqual(["p", "r1", "r2"]);
+  });
+
+  it("keeps titles and bodies within the inbox's limits", () => {
+    const long = exchange({
+      description: "x".repeat(500),
+      statusReason: "y".repeat(500),
+      status: "declined",
+    });
+    for (const { notification } of exchangeNotices(deps, long, "declined", { party: "r1" })) {
+      expect(notification.title.length).toBeLessThanOrEqual(200);
+      expect(notification.body.length).toBeLessThanOrEqual(2000);
+    }
+  });
+});
