@@ -135,11 +135,12 @@ export async function matchPost(
   const owner = await deps.members.get(post.ownerId);
   if (owner?.status !== "active") return nothing;
   const now = deps.clock.now();
+  // Scored as of the post's version (freshness included), so replaying a record ranks the same.
   const [{ ranked, stats }, told] = await Promise.all([
-    findMatches(deps, post, owner, now),
+    findMatches(deps, post, owner, new Date(post.updatedAt)),
     toldFor(deps, post.postId),
   ]);
-  const shortlist = ranked.slice(0, KEPT_PER_POST).map((r) => matchOf(post, r, now.toISOString()));
+  const shortlist = ranked.slice(0, KEPT_PER_POST).map((r) => matchOf(post, r, post.updatedAt));
   await deps.matches.saveShortlist(post.postId, shortlist);
   // This round is the top k of the ranking: whoever of them was not told yet.
   const round = await tellCandidates(deps, post, shortlist.slice(0, deps.city.matching.notifyTopK), told);
