@@ -5,11 +5,20 @@
  */
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
+/**
+ * The Lambda functions that serve HTTP routes, one per feature. A CloudFormation stack holds at
+ * most 500 resources and each function costs several (function, role, policy, log group,
+ * integration, permission), so routes share a function by feature rather than one each.
+ */
+export type HttpFunctionName = "public" | "members" | "posts" | "exchanges" | "ledger" | "matching";
+
 export interface HttpRouteEntry {
   method: HttpMethod;
   /** API Gateway path syntax: `/posts/{postId}`. */
   path: string;
   handler: string;
+  /** The feature function that serves the route in AWS (locally every route runs on its own). */
+  fn: HttpFunctionName;
   /** true: the gateway demands a valid JWT and passes its claims to the handler. */
   auth: boolean;
   /**
@@ -44,30 +53,61 @@ export interface ScheduleEntry {
 
 export interface Manifest {
   routes: readonly HttpRouteEntry[];
-  /** Serves every request no route matches, so unknown paths get Mutua's 404 body. */
-  notFound: string;
+  /**
+   * Serves every request no route matches, so unknown paths get Mutua's 404 body; `fn` is the
+   * function the gateway's `$default` route goes to.
+   */
+  notFound: { handler: string; fn: HttpFunctionName };
   consumers: readonly StreamConsumerEntry[];
   schedules: readonly ScheduleEntry[];
 }
 
 export const manifest: Manifest = {
   routes: [
-    { method: "GET", path: "/health", handler: "functions/http/health.ts", auth: false, access: "read" },
-    { method: "GET", path: "/me", handler: "functions/http/me.ts", auth: true, access: "read" },
+    {
+      method: "GET",
+      path: "/health",
+      handler: "functions/http/health.ts",
+      fn: "public",
+      auth: false,
+      access: "read",
+    },
+    {
+      method: "GET",
+      path: "/me",
+      handler: "functions/http/me.ts",
+      fn: "members",
+      auth: true,
+      access: "read",
+    },
     // -- membership, profiles, organisations, inbox, coordinators --
-    { method: "POST", path: "/members/join", handler: "functions/http/members/join.ts", auth: true },
+    {
+      method: "POST",
+      path: "/members/join",
+      handler: "functions/http/members/join.ts",
+      fn: "members",
+      auth: true,
+    },
     {
       method: "GET",
       path: "/members",
       handler: "functions/http/members/list.ts",
+      fn: "members",
       auth: true,
       access: "read",
     },
-    { method: "POST", path: "/members", handler: "functions/http/members/register.ts", auth: true },
+    {
+      method: "POST",
+      path: "/members",
+      handler: "functions/http/members/register.ts",
+      fn: "members",
+      auth: true,
+    },
     {
       method: "GET",
       path: "/members/{memberId}",
       handler: "functions/http/members/get.ts",
+      fn: "members",
       auth: true,
       access: "read",
     },
@@ -75,77 +115,145 @@ export const manifest: Manifest = {
       method: "POST",
       path: "/members/{memberId}/status",
       handler: "functions/http/members/status.ts",
+      fn: "members",
       auth: true,
     },
     {
       method: "PUT",
       path: "/members/{memberId}/verified",
       handler: "functions/http/members/verified.ts",
+      fn: "members",
       auth: true,
     },
     {
       method: "PUT",
       path: "/members/{memberId}/roles",
       handler: "functions/http/members/roles.ts",
+      fn: "members",
       auth: true,
     },
     {
       method: "GET",
       path: "/members/{memberId}/audit",
       handler: "functions/http/members/audit.ts",
+      fn: "members",
       auth: true,
       access: "read",
     },
-    { method: "POST", path: "/organisations", handler: "functions/http/organisations/create.ts", auth: true },
+    {
+      method: "POST",
+      path: "/organisations",
+      handler: "functions/http/organisations/create.ts",
+      fn: "members",
+      auth: true,
+    },
     {
       method: "PUT",
       path: "/organisations/{memberId}/admins",
       handler: "functions/http/organisations/admins.ts",
+      fn: "members",
       auth: true,
     },
-    { method: "PATCH", path: "/me/profile", handler: "functions/http/me/profile.ts", auth: true },
-    { method: "GET", path: "/me/export", handler: "functions/http/me/export.ts", auth: true, access: "read" },
-    { method: "POST", path: "/me/close", handler: "functions/http/me/close.ts", auth: true },
-    { method: "GET", path: "/me/inbox", handler: "functions/http/me/inbox.ts", auth: true, access: "read" },
+    {
+      method: "PATCH",
+      path: "/me/profile",
+      handler: "functions/http/me/profile.ts",
+      fn: "members",
+      auth: true,
+    },
+    {
+      method: "GET",
+      path: "/me/export",
+      handler: "functions/http/me/export.ts",
+      fn: "members",
+      auth: true,
+      access: "read",
+    },
+    { method: "POST", path: "/me/close", handler: "functions/http/me/close.ts", fn: "members", auth: true },
+    {
+      method: "GET",
+      path: "/me/inbox",
+      handler: "functions/http/me/inbox.ts",
+      fn: "members",
+      auth: true,
+      access: "read",
+    },
     {
       method: "POST",
       path: "/me/inbox/{notificationId}/read",
       handler: "functions/http/me/inbox-read.ts",
+      fn: "members",
       auth: true,
     },
     {
       method: "GET",
       path: "/exports/members.csv",
       handler: "functions/http/exports/members-csv.ts",
+      fn: "members",
       auth: true,
       access: "read",
     },
     // -- posts and search --
-    { method: "POST", path: "/posts", handler: "functions/http/posts/create.ts", auth: true },
-    { method: "GET", path: "/posts", handler: "functions/http/posts/search.ts", auth: true, access: "read" },
+    { method: "POST", path: "/posts", handler: "functions/http/posts/create.ts", fn: "posts", auth: true },
+    {
+      method: "GET",
+      path: "/posts",
+      handler: "functions/http/posts/search.ts",
+      fn: "posts",
+      auth: true,
+      access: "read",
+    },
     {
       method: "GET",
       path: "/posts/{postId}",
       handler: "functions/http/posts/get.ts",
+      fn: "posts",
       auth: true,
       access: "read",
     },
-    { method: "PATCH", path: "/posts/{postId}", handler: "functions/http/posts/update.ts", auth: true },
-    { method: "POST", path: "/posts/{postId}/status", handler: "functions/http/posts/status.ts", auth: true },
-    { method: "GET", path: "/me/posts", handler: "functions/http/posts/mine.ts", auth: true, access: "read" },
+    {
+      method: "PATCH",
+      path: "/posts/{postId}",
+      handler: "functions/http/posts/update.ts",
+      fn: "posts",
+      auth: true,
+    },
+    {
+      method: "POST",
+      path: "/posts/{postId}/status",
+      handler: "functions/http/posts/status.ts",
+      fn: "posts",
+      auth: true,
+    },
+    {
+      method: "GET",
+      path: "/me/posts",
+      handler: "functions/http/posts/mine.ts",
+      fn: "posts",
+      auth: true,
+      access: "read",
+    },
     {
       method: "GET",
       path: "/exports/posts.csv",
       handler: "functions/http/posts/export.ts",
+      fn: "posts",
       auth: true,
       access: "read",
     },
     // -- exchanges and ledger --
-    { method: "POST", path: "/exchanges", handler: "functions/http/exchanges/propose.ts", auth: true },
+    {
+      method: "POST",
+      path: "/exchanges",
+      handler: "functions/http/exchanges/propose.ts",
+      fn: "exchanges",
+      auth: true,
+    },
     {
       method: "GET",
       path: "/exchanges/{exchangeId}",
       handler: "functions/http/exchanges/get.ts",
+      fn: "exchanges",
       auth: true,
       access: "read",
     },
@@ -153,18 +261,21 @@ export const manifest: Manifest = {
       method: "POST",
       path: "/exchanges/{exchangeId}/transitions",
       handler: "functions/http/exchanges/transition.ts",
+      fn: "exchanges",
       auth: true,
     },
     {
       method: "POST",
       path: "/exchanges/{exchangeId}/resolution",
       handler: "functions/http/exchanges/resolve.ts",
+      fn: "exchanges",
       auth: true,
     },
     {
       method: "GET",
       path: "/me/exchanges",
       handler: "functions/http/exchanges/mine.ts",
+      fn: "exchanges",
       auth: true,
       access: "read",
     },
@@ -172,6 +283,7 @@ export const manifest: Manifest = {
       method: "GET",
       path: "/me/account",
       handler: "functions/http/accounts/mine.ts",
+      fn: "ledger",
       auth: true,
       access: "read",
     },
@@ -179,6 +291,7 @@ export const manifest: Manifest = {
       method: "GET",
       path: "/me/statement",
       handler: "functions/http/accounts/statement.ts",
+      fn: "ledger",
       auth: true,
       access: "read",
     },
@@ -186,6 +299,7 @@ export const manifest: Manifest = {
       method: "GET",
       path: "/me/statement.csv",
       handler: "functions/http/accounts/statement-csv.ts",
+      fn: "ledger",
       auth: true,
       access: "read",
     },
@@ -193,33 +307,57 @@ export const manifest: Manifest = {
       method: "PUT",
       path: "/accounts/{accountId}/limits",
       handler: "functions/http/accounts/limits.ts",
+      fn: "ledger",
       auth: true,
     },
-    { method: "GET", path: "/pot", handler: "functions/http/accounts/pot.ts", auth: true, access: "read" },
-    { method: "POST", path: "/pot/donations", handler: "functions/http/accounts/donate.ts", auth: true },
-    { method: "POST", path: "/pot/grants", handler: "functions/http/accounts/grant.ts", auth: true },
+    {
+      method: "GET",
+      path: "/pot",
+      handler: "functions/http/accounts/pot.ts",
+      fn: "ledger",
+      auth: true,
+      access: "read",
+    },
+    {
+      method: "POST",
+      path: "/pot/donations",
+      handler: "functions/http/accounts/donate.ts",
+      fn: "ledger",
+      auth: true,
+    },
+    {
+      method: "POST",
+      path: "/pot/grants",
+      handler: "functions/http/accounts/grant.ts",
+      fn: "ledger",
+      auth: true,
+    },
     {
       method: "POST",
       path: "/transfers/{transferId}/reversal",
       handler: "functions/http/transfers/reverse.ts",
+      fn: "ledger",
       auth: true,
     },
     {
       method: "POST",
       path: "/organisations/{memberId}/awards",
       handler: "functions/http/organisations-awards/award.ts",
+      fn: "ledger",
       auth: true,
     },
     {
       method: "POST",
       path: "/organisations/{memberId}/activities",
       handler: "functions/http/activities/publish.ts",
+      fn: "ledger",
       auth: true,
     },
     {
       method: "GET",
       path: "/activities",
       handler: "functions/http/activities/list.ts",
+      fn: "ledger",
       auth: true,
       access: "read",
     },
@@ -227,12 +365,14 @@ export const manifest: Manifest = {
       method: "POST",
       path: "/activities/{activityId}/redemptions",
       handler: "functions/http/activities/redeem.ts",
+      fn: "ledger",
       auth: true,
     },
     {
       method: "GET",
       path: "/reports/ledger",
       handler: "functions/http/reports/ledger.ts",
+      fn: "ledger",
       auth: true,
       access: "read",
     },
@@ -240,6 +380,7 @@ export const manifest: Manifest = {
       method: "GET",
       path: "/reports/ledger.csv",
       handler: "functions/http/reports/ledger-csv.ts",
+      fn: "ledger",
       auth: true,
       access: "read",
     },
@@ -248,6 +389,7 @@ export const manifest: Manifest = {
       method: "GET",
       path: "/me/matches",
       handler: "functions/http/matches/mine.ts",
+      fn: "matching",
       auth: true,
       access: "read",
     },
@@ -255,6 +397,7 @@ export const manifest: Manifest = {
       method: "GET",
       path: "/posts/{postId}/matches",
       handler: "functions/http/matches/for-post.ts",
+      fn: "matching",
       auth: true,
       access: "read",
     },
@@ -262,10 +405,11 @@ export const manifest: Manifest = {
       method: "POST",
       path: "/matches/{matchId}/answer",
       handler: "functions/http/matches/respond.ts",
+      fn: "matching",
       auth: true,
     },
   ],
-  notFound: "functions/http/not-found.ts",
+  notFound: { handler: "functions/http/not-found.ts", fn: "public" },
   consumers: [
     // -- matching --
     {
@@ -355,7 +499,7 @@ export function passesFilter(
  * marked read-only (the 404 route reads nothing).
  */
 export function tableAccessOf(handler: string, m: Manifest = manifest): "read" | "readWrite" {
-  if (handler === m.notFound) return "read";
+  if (handler === m.notFound.handler) return "read";
   const entries = m.routes.filter((r) => r.handler === handler);
   if (entries.length > 0 && entries.every((r) => r.access === "read")) return "read";
   return "readWrite";
@@ -366,9 +510,81 @@ export function handlerModules(m: Manifest = manifest): string[] {
   return [
     ...new Set([
       ...m.routes.map((r) => r.handler),
-      m.notFound,
+      m.notFound.handler,
       ...m.consumers.map((c) => c.handler),
       ...m.schedules.map((s) => s.handler),
     ]),
   ];
+}
+
+/** One Lambda function of the stack, as the manifest groups handler modules into functions. */
+export interface FunctionPlan {
+  /** Readable and stable: `http-posts`, `streams-matching`, `schedules-post-expiry`; the construct id in CDK. */
+  name: string;
+  trigger: "http" | "stream" | "schedule";
+  /** HTTP functions only: route key as API Gateway sends it (`POST /posts/{postId}/status`) -> handler module. */
+  routes: Readonly<Record<string, string>>;
+  /** The handler modules bundled into the function. */
+  handlers: readonly string[];
+  /**
+   * Table access: "read" only if every handler in it is read-only. A feature function that mixes
+   * reads and writes gets read/write for all its routes: the price of fewer functions.
+   */
+  access: "read" | "readWrite";
+}
+
+/** The key API Gateway puts in `event.routeKey` for a manifest route. */
+export function routeKeyOf(route: Pick<HttpRouteEntry, "method" | "path">): string {
+  return `${route.method} ${route.path}`;
+}
+
+/**
+ * Every Lambda function the manifest implies: one per HTTP feature (`fn`), in order of first
+ * appearance, then one per stream consumer and one per schedule (different triggers, retries and
+ * timeouts, so they stay apart).
+ */
+export function functionPlans(m: Manifest = manifest): FunctionPlan[] {
+  const http = new Map<HttpFunctionName, { routes: Record<string, string>; handlers: Set<string> }>();
+  const groupOf = (fn: HttpFunctionName) => {
+    let group = http.get(fn);
+    if (!group) {
+      group = { routes: {}, handlers: new Set() };
+      http.set(fn, group);
+    }
+    return group;
+  };
+  for (const route of m.routes) {
+    const group = groupOf(route.fn);
+    group.routes[routeKeyOf(route)] = route.handler;
+    group.handlers.add(route.handler);
+  }
+  groupOf(m.notFound.fn).handlers.add(m.notFound.handler);
+  const single = (handler: string, trigger: "stream" | "schedule"): FunctionPlan => ({
+    name: functionName(handler),
+    trigger,
+    routes: {},
+    handlers: [handler],
+    access: tableAccessOf(handler, m),
+  });
+  return [
+    ...[...http].map(([fn, group]): FunctionPlan => {
+      const handlers = [...group.handlers];
+      return {
+        name: `http-${fn}`,
+        trigger: "http",
+        routes: group.routes,
+        handlers,
+        access: handlers.every((h) => tableAccessOf(h, m) === "read") ? "read" : "readWrite",
+      };
+    }),
+    ...m.consumers.map((c) => single(c.handler, "stream")),
+    ...m.schedules.map((s) => single(s.handler, "schedule")),
+  ];
+}
+
+/** The name of the function a handler module runs in. */
+export function functionOf(handler: string, m: Manifest = manifest): string {
+  const plan = functionPlans(m).find((p) => p.handlers.includes(handler));
+  if (!plan) throw new Error(`${handler} is in no function of the manifest`);
+  return plan.name;
 }

@@ -347,7 +347,7 @@ export class CityStack extends Stack {
     const notFound = new HttpRoute(this, "NotFoundRoute", {
       httpApi: this.api,
       routeKey: HttpRouteKey.DEFAULT,
-      integration: integrationFor(manifest.notFound),
+      integration: integrationFor(manifest.notFound.handler),
     });
     Validations.of(notFound).acknowledge({
       id: "AwsSolutions-APIG4",

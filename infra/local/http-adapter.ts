@@ -185,7 +185,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): Server {
       ...(body.length > 0 ? { body: body.toString("utf8") } : {}),
     };
 
-    const modulePath = route?.handler ?? options.manifest.notFound;
+    const modulePath = route?.handler ?? options.manifest.notFound.handler;
     const handler = await loadHandler(modulePath);
     const result: unknown = await handler(event, lambdaContext(functionName(modulePath)));
     writeResult(res, result);

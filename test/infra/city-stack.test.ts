@@ -291,7 +291,7 @@ describe("CityStack HTTP API", () => {
     const integrationId =
       ofType("AWS::ApiGatewayV2::Integration").find(([id]) => target.includes(id))?.[0] ?? "";
     expect(JSON.stringify(resources[integrationId]?.Properties.IntegrationUri)).toContain(
-      functionIdFor(manifest.notFound),
+      functionIdFor(manifest.notFound.handler),
     );
   });
 

@@ -2,7 +2,16 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "../../../infra/local/paths.ts";
-import { functionName, handlerModules, manifest } from "../../../infra/manifest.ts";
+import {
+  functionName,
+  functionOf,
+  functionPlans,
+  handlerModules,
+  type Manifest,
+  manifest,
+  routeKeyOf,
+  tableAccessOf,
+} from "../../../infra/manifest.ts";
 
 describe("the manifest", () => {
   it("points every entry at an existing handler module", () => {
@@ -23,5 +32,56 @@ describe("the manifest", () => {
   it("keeps /health public and /me behind a token", () => {
     expect(manifest.routes.find((r) => r.path === "/health")?.auth).toBe(false);
     expect(manifest.routes.find((r) => r.path === "/me")?.auth).toBe(true);
+  });
+});
+
+describe("the functions the manifest implies", () => {
+  const plans = functionPlans();
+
+  it("runs every handler module in exactly one function, with distinct function names", () => {
+    const names = plans.map((p) => p.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const handler of handlerModules()) {
+      expect(
+        plans.filter((p) => p.handlers.includes(handler)),
+        handler,
+      ).toHaveLength(1);
+    }
+  });
+
+  it("routes every manifest route through its feature function by route key", () => {
+    for (const route of manifest.routes) {
+      const plan = plans.find((p) => p.name === `http-${route.fn}`);
+      expect(plan?.routes[routeKeyOf(route)], routeKeyOf(route)).toBe(route.handler);
+      expect(functionOf(route.handler)).toBe(`http-${route.fn}`);
+    }
+    const routed = plans.flatMap((p) => Object.keys(p.routes));
+    expect(routed).toHaveLength(manifest.routes.length);
+    expect(functionOf(manifest.notFound.handler)).toBe(`http-${manifest.notFound.fn}`);
+  });
+
+  it("keeps one function per stream consumer and per schedule", () => {
+    for (const entry of [...manifest.consumers, ...manifest.schedules]) {
+      const plan = plans.find((p) => p.name === functionName(entry.handler));
+      expect(plan?.handlers).toEqual([entry.handler]);
+      expect(plan?.access).toBe(tableAccessOf(entry.handler));
+    }
+  });
+
+  it("makes a feature function read-only only when every one of its routes is", () => {
+    const readOnly = { method: "GET", path: "/a", handler: "a.ts", auth: true, access: "read" } as const;
+    const writes = { method: "POST", path: "/b", handler: "b.ts", auth: true } as const;
+    const scratch: Manifest = {
+      routes: [
+        { ...readOnly, fn: "posts" },
+        { ...writes, fn: "posts" },
+        { ...readOnly, path: "/c", handler: "c.ts", fn: "matching" },
+      ],
+      notFound: { handler: "nf.ts", fn: "public" },
+      consumers: [],
+      schedules: [],
+    };
+    const access = Object.fromEntries(functionPlans(scratch).map((p) => [p.name, p.access]));
+    expect(access).toEqual({ "http-posts": "readWrite", "http-matching": "read", "http-public": "read" });
   });
 });
