@@ -5,7 +5,9 @@ import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { afterAll, expect, it } from "vitest";
 import { esbuildOptions, lambdaBundle } from "../../infra/aws/bundling.ts";
+import { httpEntrySource } from "../../infra/aws/http-entry.ts";
 import { repoRoot } from "../../infra/local/paths.ts";
+import { functionPlans, manifest } from "../../infra/manifest.ts";
 import { exampleCity } from "../support/city.ts";
 
 const outDir = mkdtempSync(join(tmpdir(), "mutua-bundle-"));
@@ -59,5 +61,60 @@ it("a deployed bundle runs on Node with the city inlined and no CITY_CONFIG vari
   } finally {
     if (saved.city !== undefined) process.env.CITY_CONFIG = saved.city;
     if (saved.table !== undefined) process.env.TABLE_NAME = saved.table;
+  }
+});
+
+it("a grouped HTTP function's generated entry dispatches on the route key, and 404s the rest", async () => {
+  const plan = functionPlans().find((p) => p.name === `http-${manifest.notFound.fn}`);
+  if (!plan) throw new Error("no function serves the catch-all");
+  const result = await build({
+    ...esbuildOptions(lambdaBundle(exampleCity())),
+    stdin: { contents: httpEntrySource(plan, repoRoot), resolveDir: repoRoot, loader: "ts" },
+    write: false,
+    outfile: join(outDir, "grouped.mjs"),
+  });
+  const file = join(outDir, "grouped.mjs");
+  writeFileSync(file, result.outputFiles[0]?.text ?? "");
+
+  const saved = process.env.TABLE_NAME;
+  process.env.TABLE_NAME = "bundle-test";
+  try {
+    const module: {
+      handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
+    } = await import(pathToFileURL(file).href);
+    const invoke = (routeKey: string, method: string, rawPath: string) =>
+      module.handler(
+        {
+          version: "2.0",
+          routeKey,
+          rawPath,
+          headers: {},
+          isBase64Encoded: false,
+          requestContext: { requestId: "r", routeKey, http: { method, path: rawPath } },
+        },
+        { awsRequestId: "r", getRemainingTimeInMillis: () => 1000 },
+      );
+    const health = await invoke("GET /health", "GET", "/health");
+    expect(health.statusCode).toBe(200);
+    expect(JSON.parse(health.body)).toMatchObject({ status: "ok" });
+    const unknown = await invoke("$default", "GET", "/nowhere");
+    expect(unknown.statusCode).toBe(404);
+    expect(JSON.parse(unknown.body)).toEqual({
+      error: { code: "NOT_FOUND", message: "No route for GET /nowhere" },
+    });
+  } finally {
+    if (saved !== undefined) process.env.TABLE_NAME = saved;
+    else delete process.env.TABLE_NAME;
+  }
+});
+
+it("generates an entry that imports each route's own handler module and the dispatcher", () => {
+  const plan = functionPlans().find((p) => p.name === "http-posts");
+  if (!plan) throw new Error("no http-posts function");
+  const source = httpEntrySource(plan, repoRoot);
+  expect(source).toContain('from "./functions/http/dispatch.ts"');
+  for (const [key, handler] of Object.entries(plan.routes)) {
+    expect(source).toContain(`from "./${handler}"`);
+    expect(source).toContain(JSON.stringify(key));
   }
 });
