@@ -43,13 +43,14 @@ import {
 } from "../../shared/data/table.ts";
 import {
   manifest as defaultManifest,
-  functionName,
-  handlerModules,
+  type FunctionPlan,
+  functionOf,
+  functionPlans,
   type Manifest,
-  tableAccessOf,
 } from "../manifest.ts";
 import { type LambdaBundle, lambdaBundle } from "./bundling.ts";
-import { HouseFunction, type TableAccess } from "./house-function.ts";
+import { HouseFunction } from "./house-function.ts";
+import { writeHttpEntry } from "./http-entry.ts";
 import { LedgerAlarms } from "./ledger-alarms.ts";
 
 export interface CityStackProps extends StackProps {
@@ -62,7 +63,7 @@ export interface CityStackProps extends StackProps {
 /** Steady and burst requests per second for the whole API: a ceiling on cost and abuse, far above a city's use. */
 const API_THROTTLE = { rateLimit: 50, burstLimit: 100 };
 
-const TIMEOUTS = {
+const TIMEOUTS: Record<FunctionPlan["trigger"], Duration> = {
   http: Duration.seconds(10),
   stream: Duration.seconds(60),
   schedule: Duration.minutes(5),
@@ -84,7 +85,10 @@ export class CityStack extends Stack {
   readonly api: HttpApi;
   /** The `$default` stage, which serves at the API root. */
   readonly stage: HttpStage;
-  /** One function per distinct handler module, keyed by its manifest path. */
+  /**
+   * The functions the manifest implies (see `functionPlans`), keyed by name: one per HTTP feature,
+   * one per stream consumer, one per schedule.
+   */
   readonly functions: ReadonlyMap<string, HouseFunction>;
   /** Raised when the ledger audit or guard reports a violated invariant, or the audit goes quiet. */
   readonly ledgerAlarms: LedgerAlarms;
@@ -109,22 +113,13 @@ export class CityStack extends Stack {
     });
 
     const bundle = lambdaBundle(city);
-    const timeoutOf = (handler: string) => {
-      if (manifest.consumers.some((c) => c.handler === handler)) return TIMEOUTS.stream;
-      if (manifest.schedules.some((s) => s.handler === handler)) return TIMEOUTS.schedule;
-      return TIMEOUTS.http;
-    };
     const functions = new Map<string, HouseFunction>();
-    for (const handler of handlerModules(manifest)) {
-      functions.set(
-        handler,
-        this.buildFunction(handler, bundle, timeoutOf(handler), tableAccessOf(handler, manifest)),
-      );
-    }
+    for (const plan of functionPlans(manifest)) functions.set(plan.name, this.buildFunction(plan, bundle));
     this.functions = functions;
     const fn = (handler: string): HouseFunction => {
-      const found = functions.get(handler);
-      if (!found) throw new Error(`No function was built for ${handler}`);
+      const name = functionOf(handler, manifest);
+      const found = functions.get(name);
+      if (!found) throw new Error(`No function was built for ${name}`);
       return found;
     };
 
@@ -272,18 +267,20 @@ export class CityStack extends Stack {
     }
   }
 
-  private buildFunction(
-    handler: string,
-    bundle: LambdaBundle,
-    timeout: Duration,
-    access: TableAccess,
-  ): HouseFunction {
-    return new HouseFunction(this, functionName(handler), {
-      handler,
+  /** HTTP functions run an entry generated from the manifest; the others run their handler module. */
+  private buildFunction(plan: FunctionPlan, bundle: LambdaBundle): HouseFunction {
+    const [handler = ""] = plan.handlers;
+    const http = plan.trigger === "http";
+    return new HouseFunction(this, plan.name, {
+      name: plan.name,
+      entry: http ? writeHttpEntry(plan) : handler,
+      description: http
+        ? `${plan.name}: ${Object.keys(plan.routes).length} routes (infra/manifest.ts)`
+        : `${plan.name}: ${handler}`,
       bundle,
       table: this.table,
-      access,
-      timeout,
+      access: plan.access,
+      timeout: TIMEOUTS[plan.trigger],
     });
   }
 
@@ -319,12 +316,18 @@ export class CityStack extends Stack {
       jwtAudience: [this.userPoolClient.userPoolClientId],
       identitySource: ["$request.header.Authorization"],
     });
-    const integrations = new Map<string, HttpLambdaIntegration>();
+    // One integration per function, shared by its routes. Its invoke permission covers this API's
+    // routes ("*/*/*") rather than one permission per route: a function only ever sees the routes
+    // the API sends it, and per-route permissions would cost a resource each.
+    const integrations = new Map<HouseFunction, HttpLambdaIntegration>();
     const integrationFor = (handler: string) => {
-      let integration = integrations.get(handler);
+      const target = fn(handler);
+      let integration = integrations.get(target);
       if (!integration) {
-        integration = new HttpLambdaIntegration(`${functionName(handler)}-integration`, fn(handler).function);
-        integrations.set(handler, integration);
+        integration = new HttpLambdaIntegration(`${target.node.id}-integration`, target.function, {
+          scopePermissionToRoute: false,
+        });
+        integrations.set(target, integration);
       }
       return integration;
     };

@@ -7,11 +7,8 @@ import { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { table as tableDefinition } from "../../shared/data/table.ts";
-import { functionName } from "../manifest.ts";
 import { repoRoot } from "../repo-root.ts";
 import { type LambdaBundle, nodejsBundling } from "./bundling.ts";
-
-/** Handler paths in the manifest are relative to the repository root, never to the cwd. */
 
 export type TableAccess = "read" | "readWrite";
 
@@ -31,8 +28,15 @@ const WRITE_ACTIONS = [
 ];
 
 export interface HouseFunctionProps {
-  /** Manifest handler module, e.g. `functions/http/me.ts`; it must export `handler`. */
-  handler: string;
+  /**
+   * The entry module, relative to the repository root (a manifest handler module such as
+   * `functions/streams/matching.ts`) or absolute (a generated HTTP entry); it exports `handler`.
+   */
+  entry: string;
+  /** The manifest's function name, e.g. `http-posts`: the role's description. */
+  name: string;
+  /** What the function serves, for the console: `Mutua <description>`. */
+  description: string;
   /** The bundle settings (with the city inlined), shared by every function of the stack. */
   bundle: LambdaBundle;
   table: ITableV2;
@@ -57,18 +61,16 @@ export class HouseFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: HouseFunctionProps) {
     super(scope, id);
-    const name = functionName(props.handler);
-
     this.logGroup = new LogGroup(this, "Logs", { retention: RetentionDays.ONE_MONTH });
     // An explicit role instead of AWSLambdaBasicExecutionRole, whose log grant covers every group.
     this.role = new Role(this, "Role", {
       assumedBy: new ServicePrincipal("lambda.amazonaws.com"),
-      description: `Mutua ${name}`,
+      description: `Mutua ${props.name}`,
     });
     this.logGroup.grantWrite(this.role);
 
     this.function = new NodejsFunction(this, "Function", {
-      entry: path.join(repoRoot, props.handler),
+      entry: path.resolve(repoRoot, props.entry),
       handler: "handler",
       projectRoot: repoRoot,
       depsLockFilePath: path.join(repoRoot, "package-lock.json"),
@@ -76,7 +78,7 @@ export class HouseFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(10),
-      description: `Mutua ${props.handler}`,
+      description: `Mutua ${props.description}`,
       role: this.role,
       logGroup: this.logGroup,
       tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
