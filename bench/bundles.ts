@@ -3,7 +3,8 @@ import { gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
 import { loadCity } from "../infra/aws/app.ts";
 import { esbuildOptions, lambdaBundle } from "../infra/aws/bundling.ts";
-import { functionName, handlerModules } from "../infra/manifest.ts";
+import { httpEntrySource } from "../infra/aws/http-entry.ts";
+import { functionPlans } from "../infra/manifest.ts";
 import { repoRoot } from "../infra/repo-root.ts";
 
 const CITY_FILE = "cities/example.json";
@@ -12,6 +13,8 @@ const BUDGET_BYTES = 400 * 1024;
 const TOP_PACKAGES = 8;
 
 interface FunctionFigures {
+  /** Handler modules bundled into the function (an HTTP feature function holds several routes). */
+  handlerModules: number;
   minifiedBytes: number;
   gzipBytes: number;
   /** Whether the city JSON made it into the bundle (expected wherever runtime config is read). */
@@ -32,8 +35,9 @@ function bytesByPackage(metafile: esbuild.Metafile): Record<string, number> {
 }
 
 /**
- * Bundles every handler module in the manifest exactly as the CDK stack does (same esbuild
- * settings, same inlined city) and weighs each bundle, minified and gzipped.
+ * Bundles every function the manifest implies exactly as the CDK stack does (same esbuild
+ * settings, same inlined city, the same generated entry for HTTP feature functions) and weighs
+ * each bundle, minified and gzipped.
  */
 export async function run(): Promise<Record<string, unknown>> {
   const city = loadCity(path.join(repoRoot, CITY_FILE));
@@ -42,20 +46,26 @@ export async function run(): Promise<Record<string, unknown>> {
   const functions: Record<string, FunctionFigures> = {};
   const packages: Record<string, Record<string, number>> = {};
 
-  for (const handler of handlerModules()) {
-    const name = functionName(handler);
+  for (const plan of functionPlans()) {
+    const { name } = plan;
+    const [handler = ""] = plan.handlers;
+    const entry: esbuild.BuildOptions =
+      plan.trigger === "http"
+        ? { stdin: { contents: httpEntrySource(plan, repoRoot), resolveDir: repoRoot, loader: "ts" } }
+        : { entryPoints: [path.join(repoRoot, handler)] };
     const result = await esbuild.build({
       ...esbuildOptions(bundle),
       absWorkingDir: repoRoot,
-      entryPoints: [path.join(repoRoot, handler)],
+      ...entry,
       outfile: "index.mjs",
       write: false,
       metafile: true,
       logLevel: "silent",
     });
     const code = result.outputFiles.find((f) => f.path.endsWith(".mjs"));
-    if (!code) throw new Error(`esbuild produced no bundle for ${handler}`);
+    if (!code) throw new Error(`esbuild produced no bundle for ${name}`);
     const figures = {
+      handlerModules: plan.handlers.length,
       minifiedBytes: code.contents.byteLength,
       gzipBytes: gzipSync(code.contents, { level: 9 }).byteLength,
       cityConfigInlined: code.text.includes(cityJson),
