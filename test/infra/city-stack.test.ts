@@ -36,8 +36,8 @@ let resources: Record<string, Resource>;
 let outdir: string;
 
 // One synthesis shared by the whole file. Bundling is skipped here ("aws:cdk:bundling-stacks": []):
-// with one function per handler it would take minutes on a small machine, and what the bundles
-// hold is tested on real esbuild output in lambda-bundle.test.ts with the very same options.
+// it would add every function's esbuild run to each test file that synthesises, and what the
+// bundles hold is tested on real esbuild output in lambda-bundle.test.ts with the very same options.
 beforeAll(() => {
   outdir = mkdtempSync(path.join(tmpdir(), "mutua-synth-"));
   // Asset metadata is what the CLI turns on too; it lets a test find the bundle a function ships.
