@@ -526,10 +526,7 @@ export interface FunctionPlan {
   routes: Readonly<Record<string, string>>;
   /** The handler modules bundled into the function. */
   handlers: readonly string[];
-  /**
-   * Table access: "read" only if every handler in it is read-only. A feature function that mixes
-   * reads and writes gets read/write for all its routes: the price of fewer functions.
-   */
+  /** Table access: "read" when every handler in it is marked read-only in the manifest. */
   access: "read" | "readWrite";
 }
 
@@ -539,26 +536,31 @@ export function routeKeyOf(route: Pick<HttpRouteEntry, "method" | "path">): stri
 }
 
 /**
- * Every Lambda function the manifest implies: one per HTTP feature (`fn`), in order of first
- * appearance, then one per stream consumer and one per schedule (different triggers, retries and
- * timeouts, so they stay apart).
+ * Every Lambda function the manifest implies: per HTTP feature (`fn`), one function for its
+ * read-only routes and one for the rest (a feature with only one kind has one function, named
+ * after the feature; the other is `http-<fn>-read`), in order of first appearance; then one per
+ * stream consumer and one per schedule (different triggers, retries and timeouts, so they stay
+ * apart). Read-only routes thus keep read-only table access.
  */
 export function functionPlans(m: Manifest = manifest): FunctionPlan[] {
-  const http = new Map<HttpFunctionName, { routes: Record<string, string>; handlers: Set<string> }>();
-  const groupOf = (fn: HttpFunctionName) => {
-    let group = http.get(fn);
+  type Group = { fn: HttpFunctionName; read: boolean; routes: Record<string, string>; handlers: Set<string> };
+  const http = new Map<string, Group>();
+  const groupOf = (fn: HttpFunctionName, read: boolean) => {
+    const key = `${fn}|${read}`;
+    let group = http.get(key);
     if (!group) {
-      group = { routes: {}, handlers: new Set() };
-      http.set(fn, group);
+      group = { fn, read, routes: {}, handlers: new Set() };
+      http.set(key, group);
     }
     return group;
   };
   for (const route of m.routes) {
-    const group = groupOf(route.fn);
+    const group = groupOf(route.fn, tableAccessOf(route.handler, m) === "read");
     group.routes[routeKeyOf(route)] = route.handler;
     group.handlers.add(route.handler);
   }
-  groupOf(m.notFound.fn).handlers.add(m.notFound.handler);
+  groupOf(m.notFound.fn, true).handlers.add(m.notFound.handler);
+  const mixed = (fn: HttpFunctionName) => http.has(`${fn}|true`) && http.has(`${fn}|false`);
   const single = (handler: string, trigger: "stream" | "schedule"): FunctionPlan => ({
     name: functionName(handler),
     trigger,
@@ -567,16 +569,15 @@ export function functionPlans(m: Manifest = manifest): FunctionPlan[] {
     access: tableAccessOf(handler, m),
   });
   return [
-    ...[...http].map(([fn, group]): FunctionPlan => {
-      const handlers = [...group.handlers];
-      return {
-        name: `http-${fn}`,
+    ...[...http.values()].map(
+      (group): FunctionPlan => ({
+        name: `http-${group.fn}${group.read && mixed(group.fn) ? "-read" : ""}`,
         trigger: "http",
         routes: group.routes,
-        handlers,
-        access: handlers.every((h) => tableAccessOf(h, m) === "read") ? "read" : "readWrite",
-      };
-    }),
+        handlers: [...group.handlers],
+        access: group.read ? "read" : "readWrite",
+      }),
+    ),
     ...m.consumers.map((c) => single(c.handler, "stream")),
     ...m.schedules.map((s) => single(s.handler, "schedule")),
   ];

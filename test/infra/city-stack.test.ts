@@ -180,11 +180,12 @@ describe("CityStack table", () => {
 describe("CityStack functions", () => {
   const plans = functionPlans();
 
-  it("builds one function per HTTP feature, stream consumer and schedule", () => {
+  it("builds a function or two per HTTP feature (reads apart), one per consumer and schedule", () => {
     expect(ofType("AWS::Lambda::Function")).toHaveLength(plans.length);
-    expect(plans.filter((p) => p.trigger === "http").map((p) => p.name)).toEqual(
-      [...new Set([...manifest.routes.map((r) => r.fn), manifest.notFound.fn])].map((fn) => `http-${fn}`),
-    );
+    const features = [...new Set([...manifest.routes.map((r) => r.fn), manifest.notFound.fn])];
+    const http = plans.filter((p) => p.trigger === "http").map((p) => p.name);
+    expect(new Set(http.map((name) => name.replace(/^http-|-read$/g, "")))).toEqual(new Set(features));
+    expect(http.length).toBeLessThanOrEqual(2 * features.length);
     expect(plans.length).toBeLessThan(handlerModules().length);
   });
 

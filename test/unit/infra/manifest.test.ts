@@ -51,9 +51,11 @@ describe("the functions the manifest implies", () => {
 
   it("routes every manifest route through its feature function by route key", () => {
     for (const route of manifest.routes) {
-      const plan = plans.find((p) => p.name === `http-${route.fn}`);
+      const plan = plans.find((p) => p.name === functionOf(route.handler));
+      expect(plan?.name.startsWith(`http-${route.fn}`), routeKeyOf(route)).toBe(true);
       expect(plan?.routes[routeKeyOf(route)], routeKeyOf(route)).toBe(route.handler);
-      expect(functionOf(route.handler)).toBe(`http-${route.fn}`);
+      // Read-only routes run in a read-only function; a writing route never shares one with them.
+      expect(plan?.access, routeKeyOf(route)).toBe(tableAccessOf(route.handler));
     }
     const routed = plans.flatMap((p) => Object.keys(p.routes));
     expect(routed).toHaveLength(manifest.routes.length);
@@ -68,7 +70,7 @@ describe("the functions the manifest implies", () => {
     }
   });
 
-  it("makes a feature function read-only only when every one of its routes is", () => {
+  it("serves a feature's read-only routes from a read-only function of their own", () => {
     const readOnly = { method: "GET", path: "/a", handler: "a.ts", auth: true, access: "read" } as const;
     const writes = { method: "POST", path: "/b", handler: "b.ts", auth: true } as const;
     const scratch: Manifest = {
@@ -82,6 +84,11 @@ describe("the functions the manifest implies", () => {
       schedules: [],
     };
     const access = Object.fromEntries(functionPlans(scratch).map((p) => [p.name, p.access]));
-    expect(access).toEqual({ "http-posts": "readWrite", "http-matching": "read", "http-public": "read" });
+    expect(access).toEqual({
+      "http-posts-read": "read",
+      "http-posts": "readWrite",
+      "http-matching": "read",
+      "http-public": "read",
+    });
   });
 });
