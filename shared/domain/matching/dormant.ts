@@ -28,23 +28,25 @@ function metres(distance: number): string {
 
 /**
  * One concrete, low-effort suggestion for a member who has never exchanged: the nearest open
- * request in one of their skills, shortest first among equals ("someone 400 m away needs 30
- * minutes of gardening"). Undefined when nothing fits nearby.
+ * request in one of their skills in their own cell, or else in the cells around it ("someone
+ * 400 m away needs 30 minutes of gardening"). Undefined when nothing fits nearby.
  */
 export async function suggestionFor(deps: DormantDeps, member: Member) {
   if (!member.home || member.skills.categories.length === 0) return undefined;
   const home = coarsePoint(member.home, deps.city.privacy.locationCellPrecision);
-  // The member's own cell and its neighbours: a first exchange should be close by.
+  // The member's own cell, then its neighbours: a first exchange should be close by.
   const [near, around] = widening(home, false, deps.city);
-  const areas = [...(near?.areas ?? []), ...(around?.areas ?? [])];
   let best: { postId: string; distance: number } | undefined;
-  for (const category of member.skills.categories) {
-    const { entries } = await deps.matchIndex.read("asks", category, areas);
-    for (const entry of entries) {
-      if (entry.memberId === member.memberId || !entry.location || entry.sensitive) continue;
-      const distance = distanceMetres(home, entry.location);
-      if (distance > deps.city.matching.maxRadiusKm * 1000) continue;
-      if (!best || distance < best.distance) best = { postId: entry.source, distance };
+  for (const ring of [near, around]) {
+    if (!ring || best) break;
+    for (const category of member.skills.categories) {
+      const { entries } = await deps.matchIndex.read("asks", category, ring.areas);
+      for (const entry of entries) {
+        if (entry.memberId === member.memberId || !entry.location || entry.sensitive) continue;
+        const distance = distanceMetres(home, entry.location);
+        if (distance > deps.city.matching.maxRadiusKm * 1000) continue;
+        if (!best || distance < best.distance) best = { postId: entry.source, distance };
+      }
     }
   }
   if (!best) return undefined;
