@@ -48,32 +48,58 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   );
 }
 
-/** The sort-key conditions that read an area: a cell's key range, or a partition between skipped cells. */
-function conditionsOf(area: Area): { partition: string; range?: string; values: Record<string, string> }[] {
+/** One key condition on a partition: sort keys from `from` (inclusive) up to `to` (exclusive of its cell). */
+interface KeyRange {
+  partition: string;
+  range?: string;
+  values: Record<string, string>;
+}
+
+/**
+ * Where a coarse partition is cut into ranges read in parallel: a long partition read page by page
+ * would otherwise make a deep chain of calls. Fine cells are `<coarse><c>`, `c` in geohash order.
+ */
+const PARTITION_CUTS = ["8", "h", "s"];
+
+/**
+ * The sort-key conditions that read an area: a cell's key range, or a coarse partition less the
+ * cells already read, cut into a few ranges. Every key is `<fine cell>#...`, so the bare cell
+ * `<cell>` sorts just before its keys and `<cell>$` just after them.
+ */
+function conditionsOf(area: Area): KeyRange[] {
   if ("cell" in area) {
     const partition = partitionOf(area.cell);
     return area.cell === partition
       ? [{ partition, values: {} }]
       : [{ partition, range: "begins_with(sk, :from)", values: { ":from": `${area.cell}#` } }];
   }
-  // Keys of a skipped cell run from "<cell>#" up to (not including) "<cell>$": read the gaps between.
-  const skipped = [...area.except].sort();
-  if (skipped.length === 0) return [{ partition: area.coarse, values: {} }];
-  const gaps: { partition: string; range?: string; values: Record<string, string> }[] = [];
-  gaps.push({ partition: area.coarse, range: "sk < :to", values: { ":to": `${skipped[0]}#` } });
-  skipped.forEach((cell, i) => {
-    const next = skipped[i + 1];
-    gaps.push(
-      next
-        ? {
-            partition: area.coarse,
-            range: "sk BETWEEN :from AND :to",
-            values: { ":from": `${cell}$`, ":to": next },
-          }
-        : { partition: area.coarse, range: "sk >= :from", values: { ":from": `${cell}$` } },
-    );
+  // Bounds of the ranges to read, in key order: undefined = open-ended.
+  const bounds: [string | undefined, string | undefined][] = [];
+  let from: string | undefined;
+  const stops = [
+    ...area.except.map((cell) => ({ at: cell, skip: true })),
+    ...PARTITION_CUTS.map((c) => ({ at: `${area.coarse}${c}`, skip: false })),
+  ].sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
+  for (const stop of stops) {
+    if (from === undefined || from < stop.at) bounds.push([from, stop.at]);
+    // After a skipped cell, reading resumes past its keys; at a cut, right at it.
+    if (stop.skip) from = `${stop.at}$`;
+    else if (from === undefined || from < stop.at) from = stop.at;
+  }
+  bounds.push([from, undefined]);
+  return bounds.map(([lower, upper]): KeyRange => {
+    // An upper bound is a bare cell name: BETWEEN includes it, but no key equals it.
+    if (lower !== undefined && upper !== undefined)
+      return {
+        partition: area.coarse,
+        range: "sk BETWEEN :from AND :to",
+        values: { ":from": lower, ":to": upper },
+      };
+    if (upper !== undefined) return { partition: area.coarse, range: "sk < :to", values: { ":to": upper } };
+    if (lower !== undefined)
+      return { partition: area.coarse, range: "sk >= :from", values: { ":from": lower } };
+    return { partition: area.coarse, values: {} };
   });
-  return gaps;
 }
 
 export class DynamoMatchIndexRepository implements MatchIndexRepository {
