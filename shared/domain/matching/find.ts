@@ -214,6 +214,8 @@ export async function findMatches(
   want = KEPT_PER_POST,
 ): Promise<{ ranked: RankedMatch[]; stats: FindStats }> {
   const stats: FindStats = { calls: 0, depth: 0, itemsRead: 0, rings: 0, loaded: 0 };
+  // A sensitive post of an unverified owner pairs nobody: nothing to read.
+  if (post.sensitive && !owner.verified) return { ranked: [], stats };
   const maxMetres = deps.city.matching.maxRadiusKm * 1000;
   const people = new Map<string, IndexEntry>();
   const bounds = new Map<string, number>();
@@ -221,6 +223,7 @@ export async function findMatches(
   const signals = new Map<string, MemberSignals | undefined>();
   let ownerSignals: MemberSignals | undefined;
   const exact = new Map<string, RankedMatch>();
+  let lastWave = 0;
 
   const score = (memberId: string) => {
     const member = members.get(memberId);
@@ -284,10 +287,17 @@ export async function findMatches(
       const wave = [...bounds]
         .filter(([id, bound]) => !members.has(id) && bound >= threshold)
         .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-        // Short of `want` scored, a small wave first: its scores set the bar for the rest.
-        .slice(0, exact.size < want ? Math.min(LOAD_WAVE, 2 * (want - exact.size)) : LOAD_WAVE)
+        // Short of `want` scored, smaller waves (each at least twice the last, in case few are
+        // eligible): their scores set the bar for the rest.
+        .slice(
+          0,
+          exact.size < want
+            ? Math.min(LOAD_WAVE, Math.max(2 * (want - exact.size), 2 * lastWave))
+            : LOAD_WAVE,
+        )
         .map(([id]) => id);
       if (wave.length === 0) break;
+      lastWave = wave.length;
       const [loadedMembers, loadedSignals] = await Promise.all([
         deps.members.getMany(wave),
         deps.signals.getMany(wave),

@@ -198,6 +198,20 @@ describe("the widening candidate search", () => {
     expect(ranked).toEqual([]);
   });
 
+  it("reads nothing for a sensitive post of an unverified owner: nobody may pair with it", async () => {
+    const helpers = [helper("c", centre.lat, centre.lon, { verified: true })];
+    const { deps, index } = fakeDeps(
+      helpers,
+      [],
+      helpers.flatMap((m) => entriesForMember(m, city)),
+    );
+    const sensitive = { ...request, sensitive: true } as Post;
+    const { ranked, stats } = await findMatches(deps, sensitive, person("owner", { verified: false }), now);
+    expect(ranked).toEqual([]);
+    expect(index.rings).toEqual([]);
+    expect(stats.calls).toBe(0);
+  });
+
   it("searches online posts across every coarse cell of the city", () => {
     const rings = widening(undefined, true, city);
     expect(rings[0]?.areas).toEqual([{ cell: ONLINE }, { cell: NOWHERE }]);
