@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { Exchange } from "../../../../shared/domain/exchange.ts";
 import { exchangeNotices } from "../../../../shared/domain/exchange-notices.ts";
 import { exampleCity } from "../../../support/city.ts";
+import { sampleAt, sampleExchange } from "../../../support/exchanges.ts";
 
-const at = "2025-03-01T10:00:00.000Z";
+const at = sampleAt;
 let next = 0;
 const deps = {
   city: exampleCity(),
@@ -11,32 +11,7 @@ const deps = {
   ids: { next: () => `N${++next}` },
 };
 
-function exchange(fields: Partial<Exchange> = {}): Exchange {
-  return {
-    exchangeId: "E1",
-    status: "proposed",
-    parties: [
-      { memberId: "p", role: "provider", kind: "person", displayName: "Pia", area: "old-town" },
-      { memberId: "r1", role: "receiver", kind: "person", displayName: "Rob", area: "old-town" },
-      { memberId: "r2", role: "receiver", kind: "person", displayName: "Rae", area: "old-town" },
-    ],
-    legs: [
-      { providerId: "p", receiverId: "r1", agreedMinutes: 60 },
-      { providerId: "p", receiverId: "r2", agreedMinutes: 60 },
-    ],
-    proposedBy: "p",
-    category: "cooking",
-    area: "old-town",
-    acceptedBy: [],
-    confirmedBy: [],
-    createdAt: at,
-    updatedAt: at,
-    statusAt: at,
-    updatedBy: "p",
-    version: 1,
-    ...fields,
-  };
-}
+const exchange = sampleExchange;
 const recipients = (notices: ReturnType<typeof exchangeNotices>) =>
   notices.map((n) => n.notification.memberId);
 

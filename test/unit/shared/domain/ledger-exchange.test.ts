@@ -6,34 +6,10 @@ import {
   type Exchange,
   type Transition,
 } from "../../../../shared/domain/exchange.ts";
+import { sampleAt, sampleExchange } from "../../../support/exchanges.ts";
 
-const at = "2025-03-01T10:00:00.000Z";
-function exchange(fields: Partial<Exchange> = {}): Exchange {
-  return {
-    exchangeId: "E1",
-    status: "proposed",
-    parties: [
-      { memberId: "p", role: "provider", kind: "person", displayName: "P", area: "old-town" },
-      { memberId: "r1", role: "receiver", kind: "person", displayName: "R1", area: "old-town" },
-      { memberId: "r2", role: "receiver", kind: "person", displayName: "R2", area: "old-town" },
-    ],
-    legs: [
-      { providerId: "p", receiverId: "r1", agreedMinutes: 60 },
-      { providerId: "p", receiverId: "r2", agreedMinutes: 60 },
-    ],
-    proposedBy: "p",
-    category: "cooking",
-    area: "old-town",
-    acceptedBy: [],
-    confirmedBy: [],
-    createdAt: at,
-    updatedAt: at,
-    statusAt: at,
-    updatedBy: "p",
-    version: 1,
-    ...fields,
-  };
-}
+const at = sampleAt;
+const exchange = sampleExchange;
 const step = (e: Exchange, who: string, t: Transition) =>
   applyTransition(e, who, t, "2025-03-02T10:00:00.000Z", who);
 
