@@ -1,5 +1,5 @@
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -26,9 +26,21 @@ async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The example city with its quiet hours emptied: in them (21:00-08:00 there) a match notice waits
+ * for the morning digest and no email goes out, so the walkthrough would depend on the hour.
+ */
+function daytimeCity(): string {
+  const city = JSON.parse(readFileSync(resolve(repoRoot, "cities/example.json"), "utf8"));
+  city.notifications.quietHours = { start: "00:00", end: "00:00" };
+  const file = join(dataDir, "city.json");
+  writeFileSync(file, JSON.stringify(city));
+  return file;
+}
+
 beforeAll(async () => {
   port = await freePort();
-  child = spawn("npm", ["start", "--silent"], {
+  child = spawn("npm", ["start", "--silent", "--", "--city", daytimeCity()], {
     cwd: repoRoot,
     env: { ...process.env, PORT: String(port), MUTUA_DATA_DIR: dataDir },
     stdio: "ignore",
