@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { DynamoDBClient, UpdateTableCommand } from "@aws-sdk/client-dynamodb";
+import { UpdateTableCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { monotonicFactory } from "ulid";
 import { ensureTable } from "../infra/local/bootstrap.ts";
@@ -20,6 +20,9 @@ import { awardCredits } from "../shared/domain/ledger-credits.ts";
 import { runIdempotent } from "../shared/domain/ledger-idempotency.ts";
 import { type Member, newMember } from "../shared/domain/member.ts";
 import type { Deps } from "../shared/domain/ports.ts";
+import { documentClient, localClient } from "./support/client.ts";
+import { progressLog } from "./support/load.ts";
+import { round } from "./support/stats.ts";
 
 /**
  * The reciprocal ledger on the embedded store, measured through an SDK middleware on the client
@@ -59,10 +62,7 @@ const SIMULATED_LATENCY_MS = Number(process.env.LEDGER_BENCH_LATENCY_MS ?? 5);
 /** Award-shaped transactions per window of the store probe. */
 const PROBE_TRANSACTIONS = 500;
 
-const started = performance.now();
-function progress(message: string): void {
-  console.error(`[bench] ledger: ${message} (${Math.round((performance.now() - started) / 1000)} s)`);
-}
+const progress = progressLog("ledger");
 
 interface Meter {
   calls: Map<string, number>;
@@ -72,11 +72,7 @@ interface Meter {
 }
 
 function meteredClient(endpoint: string, meter: Meter): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({
-    endpoint,
-    region: "local",
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
+  const client = localClient(endpoint);
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const name = context.commandName ?? "unknown";
@@ -103,7 +99,7 @@ function meteredClient(endpoint: string, meter: Meter): DynamoDBDocumentClient {
     },
     { step: "initialize", name: "ledgerBenchMeter", priority: "high" },
   );
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return documentClient(client);
 }
 
 function reset(meter: Meter): void {
@@ -128,16 +124,10 @@ async function pool<T>(tasks: (() => Promise<T>)[], limit: number, onDone?: () =
   return results;
 }
 
-const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
-
 /** A fresh embedded store with the table from the one definition, and the ledger's repositories on it. */
 async function openLedger(city: City, options: { stream: boolean }) {
   const store = await startStore({ useEnvironment: false });
-  const raw = new DynamoDBClient({
-    endpoint: store.endpoint,
-    region: "local",
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
+  const raw = localClient(store.endpoint);
   await ensureTable(raw, TABLE);
   if (!options.stream) {
     await raw.send(
@@ -198,11 +188,7 @@ type Ledger = Awaited<ReturnType<typeof openLedger>>;
  * simulated latency: with the stream off, and with it on over two consecutive windows.
  */
 async function probeStore(store: Store, stream: boolean): Promise<number[]> {
-  const raw = new DynamoDBClient({
-    endpoint: store.endpoint,
-    region: "local",
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
+  const raw = localClient(store.endpoint);
   await ensureTable(raw, TABLE);
   if (!stream) {
     await raw.send(

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { DynamoDBClient, UpdateTableCommand } from "@aws-sdk/client-dynamodb";
-import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { UpdateTableCommand } from "@aws-sdk/client-dynamodb";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { ulid } from "ulid";
 import { ensureTable } from "../infra/local/bootstrap.ts";
 import { repoRoot } from "../infra/local/paths.ts";
@@ -16,7 +16,6 @@ import {
 } from "../shared/data/match-repository.ts";
 import { DynamoMemberRepository } from "../shared/data/member-repository.ts";
 import { postItemsForBulkLoad } from "../shared/data/post-repository.ts";
-import type { Point } from "../shared/domain/geo.ts";
 import {
   answeringSide,
   eligible,
@@ -34,6 +33,12 @@ import type { MemberSignals } from "../shared/domain/matching/ports.ts";
 import { KEPT_PER_POST, type MatchDeps, matchPost } from "../shared/domain/matching/run.ts";
 import { type AvailabilityWindow, type Member, newMember } from "../shared/domain/member.ts";
 import { buildPost, type NewPost, type Post } from "../shared/domain/post.ts";
+import { syntheticCity } from "./support/city.ts";
+import { documentClient, localClient } from "./support/client.ts";
+import { instrumentedClient, itemsReturned, Recorder, WRITE_COMMANDS } from "./support/instrument.ts";
+import { batchWrite, chunked, inParallel, progressLog } from "./support/load.ts";
+import { prng, seeded, zipf } from "./support/random.ts";
+import { mean, median, p95, quantile, round } from "./support/stats.ts";
 
 /**
  * Matching on a synthetic city: the indexed retrieval (widening rings of geohash cells) against an
@@ -54,23 +59,9 @@ const NOW = Date.parse("2026-06-03T10:00:00.000Z");
 const DAY = 24 * 60 * 60 * 1000;
 const GOALS = { recallAt10: 0.95, notificationWritesPerPost: 20 } as const;
 
-/** mulberry32: small, fast and seedable, so every run builds the same city. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-const random = prng(SEED);
-const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
-const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-const started = performance.now();
-const log = (message: string) =>
-  console.error(`[bench] matching: ${message} (${Math.round((performance.now() - started) / 1000)} s)`);
+const draws = seeded(SEED);
+const { random, pick, gaussian } = draws;
+const log = progressLog("matching");
 
 const exampleCity = parseCityJson(
   readFileSync(resolve(repoRoot, "cities/example.json"), "utf8"),
@@ -81,19 +72,10 @@ const city: City = {
   ...exampleCity,
   notifications: { ...exampleCity.notifications, quietHours: { start: "00:00", end: "00:00" } },
 };
-const { bounds, centre } = city.map;
 
 /** The city's skills, by popularity in the order the city lists them; weights fall as 1/rank (Zipf). */
 const categories = city.skills.map((s) => s.id);
-const zipfTotal = categories.reduce((sum, _c, i) => sum + 1 / (i + 1), 0);
-function zipfCategory(): string {
-  let r = random() * zipfTotal;
-  for (let i = 0; i < categories.length; i++) {
-    r -= 1 / (i + 1);
-    if (r <= 0) return categories[i] as string;
-  }
-  return categories[0] as string;
-}
+const zipfCategory = zipf(categories, random);
 
 /** A small tag vocabulary per category: enough overlap that shared tags matter to the score. */
 const vocabulary: Record<string, string[]> = {
@@ -116,27 +98,8 @@ function someTags(from: readonly string[], min: number, max: number): string[] {
   return [...new Set(Array.from({ length: count }, () => pick(from)))];
 }
 
-/** Homes cluster: most near the centre, the rest around a few neighbourhood centres. */
-const neighbourhoods: Point[] = Array.from({ length: 6 }, () => ({
-  lat: bounds.south + 0.15 * (bounds.north - bounds.south) + random() * 0.7 * (bounds.north - bounds.south),
-  lon: bounds.west + 0.15 * (bounds.east - bounds.west) + random() * 0.7 * (bounds.east - bounds.west),
-}));
-function offsetMetres(from: Point, sigmaMetres: number): Point {
-  for (;;) {
-    const lat = from.lat + (gaussian() * sigmaMetres) / 111_320;
-    const lon = from.lon + (gaussian() * sigmaMetres) / (111_320 * Math.cos((from.lat * Math.PI) / 180));
-    if (lat > bounds.south && lat < bounds.north && lon > bounds.west && lon < bounds.east) {
-      return { lat: Math.round(lat * 1e6) / 1e6, lon: Math.round(lon * 1e6) / 1e6 };
-    }
-  }
-}
-function homePoint(): Point {
-  return random() < 0.7 ? offsetMetres(centre, 2500) : offsetMetres(pick(neighbourhoods), 1000);
-}
-function areaOf(point: Point): string {
-  if (Math.abs(point.lat - centre.lat) < 0.012 && Math.abs(point.lon - centre.lon) < 0.02) return "old-town";
-  return point.lat >= centre.lat ? "north-park" : point.lon >= centre.lon ? "hillcrest" : "canal-side";
-}
+/** Drawn here, after nothing else: the neighbourhood centres are the stream's first draws. */
+const { neighbourhoods, offsetMetres, homePoint, areaOf } = syntheticCity(city.map, draws);
 
 type Language = Member["languages"][number];
 function languages(): Language[] {
@@ -250,165 +213,7 @@ function seededSignals(people: readonly Member[]): MemberSignals[] {
   return out;
 }
 
-// -- the instrumented client ------------------------------------------------------------------
-
-interface Call {
-  command: string;
-  depth: number;
-  readCapacity: number;
-  writeCapacity: number;
-  itemsRead: number;
-  itemsWritten: number;
-  failed: boolean;
-}
-const READ_COMMANDS = new Set([
-  "QueryCommand",
-  "ScanCommand",
-  "GetItemCommand",
-  "BatchGetItemCommand",
-  "TransactGetItemsCommand",
-]);
-const WRITE_COMMANDS = new Set([
-  "PutItemCommand",
-  "UpdateItemCommand",
-  "DeleteItemCommand",
-  "TransactWriteItemsCommand",
-  "BatchWriteItemCommand",
-]);
-
-class Recorder {
-  calls: Call[] = [];
-  private finishedDepths: number[] = [];
-  on = false;
-  reset(): void {
-    this.calls = [];
-    this.finishedDepths = [];
-  }
-  /** A call's depth: one more than the deepest call that had finished when it started. */
-  start(): number {
-    return 1 + Math.max(0, ...this.finishedDepths);
-  }
-  finish(call: Call): void {
-    this.finishedDepths.push(call.depth);
-    this.calls.push(call);
-  }
-}
-
-function capacityOf(output: unknown): number {
-  const consumed = (output as { ConsumedCapacity?: unknown } | undefined)?.ConsumedCapacity;
-  const list = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
-  return list.reduce((sum: number, c: { CapacityUnits?: number }) => sum + (c.CapacityUnits ?? 0), 0);
-}
-
-function itemsReadOf(command: string, output: unknown): number {
-  const o = (output ?? {}) as { Count?: number; Item?: unknown; Responses?: unknown };
-  // Count, not ScannedCount: the embedded store counts one item too many per page boundary, and
-  // no read here filters, so the two are equal in DynamoDB.
-  if (command === "QueryCommand" || command === "ScanCommand") return o.Count ?? 0;
-  if (command === "GetItemCommand") return o.Item ? 1 : 0;
-  if (command === "BatchGetItemCommand" && o.Responses && typeof o.Responses === "object") {
-    return Object.values(o.Responses).reduce(
-      (n: number, list: unknown) => n + (Array.isArray(list) ? list.length : 0),
-      0,
-    );
-  }
-  if (command === "TransactGetItemsCommand" && Array.isArray(o.Responses)) return o.Responses.length;
-  return 0;
-}
-
-function itemsWrittenOf(command: string, input: unknown): number {
-  const i = input as { TransactItems?: unknown[]; RequestItems?: Record<string, unknown[]> };
-  if (command === "TransactWriteItemsCommand") return i.TransactItems?.length ?? 0;
-  if (command === "BatchWriteItemCommand") {
-    return Object.values(i.RequestItems ?? {}).reduce((n, list) => n + list.length, 0);
-  }
-  return WRITE_COMMANDS.has(command) ? 1 : 0;
-}
-
-function instrumentedClient(endpoint: string, recorder: Recorder) {
-  const client = new DynamoDBClient({
-    endpoint,
-    region: "local",
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const command = context.commandName ?? "unknown";
-      if (!recorder.on || !(READ_COMMANDS.has(command) || WRITE_COMMANDS.has(command))) return next(args);
-      const input = args.input as { ReturnConsumedCapacity?: string };
-      input.ReturnConsumedCapacity ??= "TOTAL";
-      const depth = recorder.start();
-      const write = WRITE_COMMANDS.has(command);
-      // A refused conditional write still counts as a call (and a write the store attempted).
-      let output: unknown;
-      let failed = false;
-      try {
-        const result = await next(args);
-        output = result.output;
-        return result;
-      } catch (error) {
-        failed = true;
-        throw error;
-      } finally {
-        const capacity = capacityOf(output);
-        recorder.finish({
-          command,
-          depth,
-          readCapacity: write ? 0 : capacity,
-          writeCapacity: write ? capacity : 0,
-          itemsRead: itemsReadOf(command, output),
-          itemsWritten: write ? itemsWrittenOf(command, args.input) : 0,
-          failed,
-        });
-      }
-    },
-    { step: "initialize", name: "benchRecorder" },
-  );
-  return {
-    client,
-    db: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
-  };
-}
-
 // -- seeding -----------------------------------------------------------------------------------
-
-/** Runs `task(0..total-1)` on a few workers, reporting progress every tenth. */
-async function inParallel(label: string, total: number, task: (i: number) => Promise<void>, workers = 8) {
-  let next = 0;
-  let done = 0;
-  let reported = 0;
-  const worker = async () => {
-    for (let i = next++; i < total; i = next++) {
-      await task(i);
-      done += 1;
-      const tenth = Math.floor((done * 10) / total);
-      if (tenth > reported) {
-        reported = tenth;
-        log(`${label} ${tenth * 10}%`);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: workers }, worker));
-}
-
-function chunked<T>(items: readonly T[], size: number): T[][] {
-  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
-    items.slice(i * size, i * size + size),
-  );
-}
-
-async function batchWrite(db: DynamoDBDocumentClient, items: Record<string, unknown>[], label: string) {
-  const chunks = chunked(items, 25);
-  await inParallel(label, chunks.length, async (i) => {
-    let pending = (chunks[i] ?? []).map((Item) => ({ PutRequest: { Item } }));
-    while (pending.length > 0) {
-      const result = await db.send(new BatchWriteCommand({ RequestItems: { [TABLE]: pending } }));
-      pending = (result.UnprocessedItems?.[TABLE] ?? []).flatMap((r) =>
-        r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [],
-      );
-    }
-  });
-}
 
 /**
  * A member as DynamoMemberRepository stores it (its `itemOf`, not exported), for a bulk load:
@@ -461,15 +266,6 @@ function onePerPerson(post: Post, owner: Member, entries: Iterable<IndexEntry>):
   return best;
 }
 
-function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-}
-const round3 = (n: number) => Math.round(n * 1000) / 1000;
-const mean = (values: readonly number[]) => values.reduce((s, v) => s + v, 0) / Math.max(1, values.length);
-const median = (values: readonly number[]) => quantile(values, 0.5);
-const p95 = (values: readonly number[]) => quantile(values, 0.95);
-
 function recallAt(indexed: readonly Ranked[], exhaustive: readonly Ranked[], k: number): number {
   const truth = exhaustive.slice(0, k).map((r) => r.memberId);
   if (truth.length === 0) return 1;
@@ -479,9 +275,9 @@ function recallAt(indexed: readonly Ranked[], exhaustive: readonly Ranked[], k: 
 
 function recallFigures(recalls: readonly number[]) {
   return {
-    recallAt10Mean: round3(mean(recalls)),
-    recallAt10P05: round3(quantile(recalls, 0.05)),
-    recallAt10Min: round3(Math.min(...recalls)),
+    recallAt10Mean: round(mean(recalls), 3),
+    recallAt10P05: round(quantile(recalls, 0.05), 3),
+    recallAt10Min: round(Math.min(...recalls), 3),
   };
 }
 
@@ -530,16 +326,15 @@ const oldest = (memberId: string) => Number(memberId.slice(1)) < MEMBERS / 10;
 export async function run(): Promise<Record<string, unknown>> {
   const store = await startStore({ useEnvironment: false });
   const recorder = new Recorder();
-  const { client, db } = instrumentedClient(store.endpoint, recorder);
+  // Items read by Count; refused conditional writes still count as calls (and writes attempted).
+  const { client, db } = instrumentedClient(store.endpoint, recorder, {
+    returnConsumedCapacity: "TOTAL",
+    itemsRead: itemsReturned,
+    recordFailed: true,
+  });
   // Seeding has its own client, so a load still running never counts against a measurement.
-  const seedClient = new DynamoDBClient({
-    endpoint: store.endpoint,
-    region: "local",
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
-  const seedDb = DynamoDBDocumentClient.from(seedClient, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  const seedClient = localClient(store.endpoint);
+  const seedDb = documentClient(seedClient);
   let postsLoading: Promise<number> | undefined;
   try {
     await ensureTable(client, TABLE);
@@ -582,19 +377,19 @@ export async function run(): Promise<Record<string, unknown>> {
     // post items themselves are loaded.
     const postItems = posts.flatMap(postItemsForBulkLoad).filter((item) => item.entity === "Post");
 
-    await batchWrite(seedDb, people.map(memberItem), "members");
-    await batchWrite(seedDb, seededSignalList.map(signalsItem), "signals");
+    await batchWrite(seedDb, TABLE, people.map(memberItem), "members", log);
+    await batchWrite(seedDb, TABLE, seededSignalList.map(signalsItem), "signals", log);
     // The index through its own repository, in parallel chunks: the keys and attributes the stream writes.
     const seedIndex = new DynamoMatchIndexRepository(seedDb, TABLE);
     const entryChunks = chunked(entries, 250);
-    await inParallel("index entries", entryChunks.length, async (i) => {
+    await inParallel(log, "index entries", entryChunks.length, async (i) => {
       await seedIndex.replace([], entryChunks[i] ?? []);
     });
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     log(`members, signals and index seeded in ${seedSeconds.toFixed(1)} s; posts load meanwhile`);
     // Matching never reads post items, so they load alongside the measurements, on their own
     // client: calls, items and capacity measured are the same; only the seconds are not.
-    postsLoading = batchWrite(seedDb, postItems, "posts").then(
+    postsLoading = batchWrite(seedDb, TABLE, postItems, "posts", log).then(
       () => (performance.now() - seedStarted) / 1000,
     );
     postsLoading.catch(() => undefined);
@@ -792,10 +587,10 @@ export async function run(): Promise<Record<string, unknown>> {
     const writeCalls = writes.map((w) => w.calls);
     const recallWhere = (fits: (p: Post) => boolean) => {
       const list = measured.filter((s) => fits(s.post)).map((s) => s.recall);
-      return list.length > 0 ? round3(mean(list)) : null;
+      return list.length > 0 ? round(mean(list), 3) : null;
     };
     const oldestShare = (tops: Ranked[][]) =>
-      round3(mean(tops.flat().map((r) => (oldest(r.memberId) ? 1 : 0))));
+      round(mean(tops.flat().map((r) => (oldest(r.memberId) ? 1 : 0))), 3);
     return {
       seed: SEED,
       members: MEMBERS,
@@ -807,8 +602,8 @@ export async function run(): Promise<Record<string, unknown>> {
       notifiedSamplePosts: writes.length,
       topK: TOP_K,
       keptPerPost: KEPT_PER_POST,
-      seedSeconds: Math.round(seedSeconds * 10) / 10,
-      postsLoadedSeconds: Math.round(postsLoadedSeconds * 10) / 10,
+      seedSeconds: round(seedSeconds, 1),
+      postsLoadedSeconds: round(postsLoadedSeconds, 1),
       ...recallFigures(recalls),
       recallAt10PlacedRequests: recallWhere((p) => p.kind === "request" && p.where.type !== "online"),
       recallAt10OnlineRequests: recallWhere((p) => p.kind === "request" && p.where.type === "online"),
@@ -835,19 +630,20 @@ export async function run(): Promise<Record<string, unknown>> {
       baselineIndexItemsReadPerMatchP95: p95(of("baselineIndexItems")),
       baselineCallsPerMatchMedian: median(of("baselineCalls")),
       baselineSequentialDepthPerMatchMax: Math.max(...of("baselineDepth")),
-      baselineIndexCapacityUnitsPerMatchMedian: round3(median(of("baselineCapacity"))),
-      baselineIndexCapacityUnitsPerMatchP95: round3(p95(of("baselineCapacity"))),
+      baselineIndexCapacityUnitsPerMatchMedian: round(median(of("baselineCapacity")), 3),
+      baselineIndexCapacityUnitsPerMatchP95: round(p95(of("baselineCapacity")), 3),
       baselineStoreCountsMatchMemory: measured.every((s) => s.baselineCountsMatch),
-      baselineToIndexedItemsReadMedian: round3(
+      baselineToIndexedItemsReadMedian: round(
         median(measured.map((s) => s.baselineItems / Math.max(1, s.itemsRead))),
+        3,
       ),
       dynamoCallsPerMatchMedian: median(of("calls")),
       dynamoCallsPerMatchP95: p95(of("calls")),
       sequentialDepthPerMatchMedian: median(of("depth")),
       sequentialDepthPerMatchMax: Math.max(...of("depth")),
       callsInBusiestWaveMax: Math.max(...of("busiestWave")),
-      capacityUnitsPerMatchMedian: round3(median(of("readCapacity"))),
-      capacityUnitsPerMatchP95: round3(p95(of("readCapacity"))),
+      capacityUnitsPerMatchMedian: round(median(of("readCapacity")), 3),
+      capacityUnitsPerMatchP95: round(p95(of("readCapacity")), 3),
       findStatsCallsMedian: median(of("statsCalls")),
       findStatsDepthMax: Math.max(...of("statsDepth")),
       findStatsCallsDifferFromMeasured: measured.filter((s) => s.statsCalls !== s.calls).length,
@@ -862,8 +658,8 @@ export async function run(): Promise<Record<string, unknown>> {
       notificationWritesPerPostMax: Math.max(...writeCalls),
       notificationWriteItemsPerPostMedian: median(writes.map((w) => w.items)),
       refusedConditionalWritesPerPostMax: Math.max(...writes.map((w) => w.refused)),
-      writeCapacityPerPostMedian: round3(median(writes.map((w) => w.capacity))),
-      toldPerPostMean: round3(told / Math.max(1, writes.length)),
+      writeCapacityPerPostMedian: round(median(writes.map((w) => w.capacity)), 3),
+      toldPerPostMean: round(told / Math.max(1, writes.length), 3),
       ...Object.fromEntries(
         writeCommands.map((c) => [
           `writesPerPostMedian.${c}`,

@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { resolve } from "node:path";
-import { DynamoDBClient, UpdateTableCommand } from "@aws-sdk/client-dynamodb";
-import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { UpdateTableCommand } from "@aws-sdk/client-dynamodb";
 import { ulid } from "ulid";
 import { ensureTable } from "../infra/local/bootstrap.ts";
 import { repoRoot } from "../infra/local/paths.ts";
@@ -12,7 +11,6 @@ import { DynamoInboxRepository } from "../shared/data/inbox-repository.ts";
 import { DynamoMemberRepository } from "../shared/data/member-repository.ts";
 import { DynamoPostRepository, postItemsForBulkLoad } from "../shared/data/post-repository.ts";
 import type { Acting } from "../shared/domain/acting.ts";
-import type { Point } from "../shared/domain/geo.ts";
 import { type Member, newMember } from "../shared/domain/member.ts";
 import type { Deps } from "../shared/domain/ports.ts";
 import { buildPost, type NewPost, type Post, postKinds } from "../shared/domain/post.ts";
@@ -25,6 +23,11 @@ import {
   updatePost,
 } from "../shared/domain/post-lifecycle.ts";
 import { type SearchQuery, searchPosts } from "../shared/domain/search.ts";
+import { syntheticCity } from "./support/city.ts";
+import { instrumentedClient, itemsScanned, Recorder } from "./support/instrument.ts";
+import { batchWrite, inParallel, progressLog } from "./support/load.ts";
+import { seeded, zipf } from "./support/random.ts";
+import { quantile, round } from "./support/stats.ts";
 
 /**
  * Posts and search on a synthetic city: DynamoDB calls, sequential depth, capacity units and items
@@ -43,26 +46,14 @@ const TABLE = "mutua-bench-posts";
 const DAY = 24 * 60 * 60 * 1000;
 const HOUR = 60 * 60 * 1000;
 
-/** mulberry32: small, fast and seedable, so every run builds the same city. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-const random = prng(SEED);
-const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
-const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+const draws = seeded(SEED);
+const { random, pick } = draws;
+const log = progressLog("posts");
 
 const city = parseCityJson(
   readFileSync(resolve(repoRoot, "cities/example.json"), "utf8"),
   "cities/example.json",
 );
-const { bounds, centre } = city.map;
 
 /** Categories by popularity; weights fall as 1/rank (Zipf, s = 1). */
 const popularity = [
@@ -79,15 +70,7 @@ const popularity = [
   "home-visits",
   "childcare",
 ] as const;
-const zipfTotal = popularity.reduce((sum, _c, i) => sum + 1 / (i + 1), 0);
-function zipfCategory(): string {
-  let r = random() * zipfTotal;
-  for (let i = 0; i < popularity.length; i++) {
-    r -= 1 / (i + 1);
-    if (r <= 0) return popularity[i] as string;
-  }
-  return popularity[0];
-}
+const zipfCategory = zipf(popularity, random);
 
 const vocabulary: Record<string, string[]> = {
   gardening: [
@@ -237,141 +220,10 @@ const generic = [
   "sessions",
 ];
 
-/** Homes cluster: most near the centre, the rest around a few neighbourhood centres. */
-const neighbourhoods: Point[] = Array.from({ length: 6 }, () => ({
-  lat: bounds.south + 0.15 * (bounds.north - bounds.south) + random() * 0.7 * (bounds.north - bounds.south),
-  lon: bounds.west + 0.15 * (bounds.east - bounds.west) + random() * 0.7 * (bounds.east - bounds.west),
-}));
-function offsetMetres(from: Point, sigmaMetres: number): Point {
-  for (;;) {
-    const lat = from.lat + (gaussian() * sigmaMetres) / 111_320;
-    const lon = from.lon + (gaussian() * sigmaMetres) / (111_320 * Math.cos((from.lat * Math.PI) / 180));
-    if (lat > bounds.south && lat < bounds.north && lon > bounds.west && lon < bounds.east) {
-      return { lat: Math.round(lat * 1e6) / 1e6, lon: Math.round(lon * 1e6) / 1e6 };
-    }
-  }
-}
-function homePoint(): Point {
-  return random() < 0.7 ? offsetMetres(centre, 2500) : offsetMetres(pick(neighbourhoods), 1000);
-}
-function areaOf(point: Point): string {
-  const north = point.lat >= centre.lat;
-  const east = point.lon >= centre.lon;
-  if (Math.abs(point.lat - centre.lat) < 0.012 && Math.abs(point.lon - centre.lon) < 0.02) return "old-town";
-  return north ? "north-park" : east ? "hillcrest" : "canal-side";
-}
-
-// -- the instrumented client ------------------------------------------------------------------
-
-interface Call {
-  command: string;
-  depth: number;
-  capacity: number;
-  itemsRead: number;
-}
-const READ_COMMANDS = new Set([
-  "QueryCommand",
-  "GetItemCommand",
-  "BatchGetItemCommand",
-  "TransactGetItemsCommand",
-]);
-const DATA_COMMANDS = new Set([
-  ...READ_COMMANDS,
-  "PutItemCommand",
-  "UpdateItemCommand",
-  "DeleteItemCommand",
-  "TransactWriteItemsCommand",
-  "BatchWriteItemCommand",
-]);
-
-class Recorder {
-  calls: Call[] = [];
-  private finishedDepths: number[] = [];
-  on = false;
-  reset(): void {
-    this.calls = [];
-    this.finishedDepths = [];
-  }
-  /** A call's depth: one more than the deepest call that had finished when it started. */
-  start(): number {
-    return 1 + Math.max(0, ...this.finishedDepths);
-  }
-  finish(call: Call): void {
-    this.finishedDepths.push(call.depth);
-    this.calls.push(call);
-  }
-}
-
-function capacityOf(output: unknown): number {
-  const consumed = (output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
-  const list = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
-  return list.reduce((sum: number, c: { CapacityUnits?: number }) => sum + (c.CapacityUnits ?? 0), 0);
-}
-
-function itemsReadOf(command: string, output: unknown): number {
-  const o = output as { ScannedCount?: number; Item?: unknown; Responses?: unknown };
-  if (command === "QueryCommand") return o.ScannedCount ?? 0;
-  if (command === "GetItemCommand") return o.Item ? 1 : 0;
-  return 0;
-}
-
-function instrumentedClient(endpoint: string, recorder: Recorder) {
-  const client = new DynamoDBClient({
-    endpoint,
-    region: "local",
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const command = context.commandName ?? "unknown";
-      if (!recorder.on || !DATA_COMMANDS.has(command)) return next(args);
-      const input = args.input as { ReturnConsumedCapacity?: string };
-      input.ReturnConsumedCapacity = "INDEXES";
-      const depth = recorder.start();
-      const result = await next(args);
-      recorder.finish({
-        command,
-        depth,
-        capacity: capacityOf(result.output),
-        itemsRead: itemsReadOf(command, result.output),
-      });
-      return result;
-    },
-    { step: "initialize", name: "benchRecorder" },
-  );
-  return {
-    client,
-    db: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
-  };
-}
+/** Drawn here, after nothing else: the neighbourhood centres are the stream's first draws. */
+const { neighbourhoods, offsetMetres, homePoint, areaOf } = syntheticCity(city.map, draws);
 
 // -- seeding -----------------------------------------------------------------------------------
-
-async function batchWrite(db: DynamoDBDocumentClient, items: Record<string, unknown>[], label: string) {
-  const chunks: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
-  let next = 0;
-  let done = 0;
-  let reported = 0;
-  const worker = async () => {
-    for (let index = next++; index < chunks.length; index = next++) {
-      let pending = (chunks[index] ?? []).map((Item) => ({ PutRequest: { Item } }));
-      while (pending.length > 0) {
-        const result = await db.send(new BatchWriteCommand({ RequestItems: { [TABLE]: pending } }));
-        const left = result.UnprocessedItems?.[TABLE] ?? [];
-        pending = left.flatMap((r) =>
-          r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [],
-        );
-      }
-      done += 1;
-      if (done / chunks.length >= reported + 0.1) {
-        reported = Math.floor((done / chunks.length) * 10) / 10;
-        console.error(`[bench] posts: ${label} ${Math.round(reported * 100)}%`);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
-}
 
 function randomInput(owner: Member, now: number): NewPost {
   const category = zipfCategory();
@@ -433,12 +285,6 @@ function seededPost(owner: Member, now: number): Post {
 
 // -- measuring ---------------------------------------------------------------------------------
 
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-}
-const round2 = (n: number) => Math.round(n * 100) / 100;
-
 interface Sample {
   calls: number;
   depth: number;
@@ -459,7 +305,7 @@ async function measure(recorder: Recorder, runs: number, once: (i: number) => Pr
     samples.push({
       calls: recorder.calls.length,
       depth: Math.max(0, ...recorder.calls.map((c) => c.depth)),
-      capacity: recorder.calls.reduce((sum, c) => sum + c.capacity, 0),
+      capacity: recorder.calls.reduce((sum, c) => sum + c.readCapacity + c.writeCapacity, 0),
       itemsRead: recorder.calls.reduce((sum, c) => sum + c.itemsRead, 0),
       ...extra,
     });
@@ -474,8 +320,8 @@ function figures(name: string, samples: Sample[]): Record<string, unknown> {
     [`${name}.callsMedian`]: quantile(of("calls"), 0.5),
     [`${name}.callsP95`]: quantile(of("calls"), 0.95),
     [`${name}.depthMax`]: Math.max(...of("depth")),
-    [`${name}.capacityUnitsMedian`]: round2(quantile(of("capacity"), 0.5)),
-    [`${name}.capacityUnitsP95`]: round2(quantile(of("capacity"), 0.95)),
+    [`${name}.capacityUnitsMedian`]: round(quantile(of("capacity"), 0.5)),
+    [`${name}.capacityUnitsP95`]: round(quantile(of("capacity"), 0.95)),
   };
   if (samples.some((s) => s.returned !== undefined)) {
     const bound = samples.map((s) => s.itemsRead <= 2 * (s.returned ?? 0) + (s.pageSize ?? PAGE));
@@ -485,7 +331,7 @@ function figures(name: string, samples: Sample[]): Record<string, unknown> {
       [`${name}.itemsReadMax`]: Math.max(...of("itemsRead")),
       [`${name}.returnedMedian`]: quantile(of("returned"), 0.5),
       [`${name}.returnedP95`]: quantile(of("returned"), 0.95),
-      [`${name}.readPerReturnedMedian`]: round2(
+      [`${name}.readPerReturnedMedian`]: round(
         quantile(
           samples.map((s) => s.itemsRead / Math.max(1, s.returned ?? 0)),
           0.5,
@@ -503,7 +349,12 @@ function figures(name: string, samples: Sample[]): Record<string, unknown> {
 export async function run(): Promise<Record<string, unknown>> {
   const store = await startStore({ useEnvironment: false });
   const recorder = new Recorder();
-  const { client, db } = instrumentedClient(store.endpoint, recorder);
+  // INDEXES, Query items by ScannedCount, refused calls left out: as the figures of record were measured.
+  const { client, db } = instrumentedClient(store.endpoint, recorder, {
+    returnConsumedCapacity: "INDEXES",
+    itemsRead: itemsScanned,
+    recordFailed: false,
+  });
   try {
     await ensureTable(client, TABLE);
     // Nothing consumes the stream here, and the embedded store's stream makes every write slower
@@ -552,16 +403,10 @@ export async function run(): Promise<Record<string, unknown>> {
         }),
       );
     }
-    let made = 0;
-    const memberWorker = async () => {
-      for (let i = made++; i < people.length; i = made++) {
-        const person = people[i];
-        if (person) await members.create(person, undefined);
-        if ((i + 1) % (MEMBERS / 10) === 0)
-          console.error(`[bench] posts: members ${((i + 1) / MEMBERS) * 100}%`);
-      }
-    };
-    await Promise.all(Array.from({ length: 8 }, memberWorker));
+    await inParallel(log, "members", people.length, async (i) => {
+      const person = people[i];
+      if (person) await members.create(person, undefined);
+    });
 
     // Active members post more: a few heavy posters, a long tail.
     const seeded: Post[] = [];
@@ -574,17 +419,17 @@ export async function run(): Promise<Record<string, unknown>> {
     const postItems = items.filter((item) => item.entity === "Post");
     const wordItems = items.filter((item) => item.entity !== "Post");
     const postsStarted = performance.now();
-    await batchWrite(db, postItems, "posts");
+    await batchWrite(db, TABLE, postItems, "posts", log);
     const postsSeconds = (performance.now() - postsStarted) / 1000;
     const wordsStarted = performance.now();
-    await batchWrite(db, wordItems, "word entries");
+    await batchWrite(db, TABLE, wordItems, "word entries", log);
     const wordsSeconds = (performance.now() - wordsStarted) / 1000;
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     const seedCpuUsed = process.cpuUsage(seedCpu);
     // Wall time depends on what else shares the machine: keep the context next to the figure.
     const seedContext = {
-      seedNodeCpuSeconds: round2((seedCpuUsed.user + seedCpuUsed.system) / 1e6),
-      seedLoadAverage1m: round2(loadavg()[0] ?? Number.NaN),
+      seedNodeCpuSeconds: round((seedCpuUsed.user + seedCpuUsed.system) / 1e6),
+      seedLoadAverage1m: round(loadavg()[0] ?? Number.NaN),
       cpus: cpus().length,
     };
     const open = seeded.filter((p) => p.status === "open");
@@ -762,10 +607,10 @@ export async function run(): Promise<Record<string, unknown>> {
       posts: POSTS,
       openPosts: open.length,
       itemsWritten: items.length,
-      seedSeconds: round2(seedSeconds),
-      seedMembersSeconds: round2(membersSeconds),
-      seedPostsSeconds: round2(postsSeconds),
-      seedWordEntriesSeconds: round2(wordsSeconds),
+      seedSeconds: round(seedSeconds),
+      seedMembersSeconds: round(membersSeconds),
+      seedPostsSeconds: round(postsSeconds),
+      seedWordEntriesSeconds: round(wordsSeconds),
       ...seedContext,
       wordEntries: wordItems.length,
       pageSize: PAGE,
