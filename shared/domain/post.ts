@@ -132,24 +132,24 @@ export const postSchema = z.object({
 export type Post = z.infer<typeof postSchema>;
 
 /** The part of a post that lists and search results carry (and the indexes copy). */
-export const postCardSchema = z.object({
-  postId: z.string(),
-  ownerId: z.string(),
-  kind: z.enum(postKinds),
-  title: z.string(),
-  category: z.string(),
-  tags: z.array(z.string()),
-  where: placeSchema,
-  location: z.optional(pointSchema),
-  availability: z.optional(postAvailabilitySchema),
-  estimatedMinutes: z.int(),
-  capacity: z.int(),
-  expiresAt: z.iso.datetime(),
-  sensitive: z.boolean(),
-  status: z.enum(postStatuses),
-  area: z.string(),
-  words: z.array(z.string()),
-  createdAt: z.iso.datetime(),
+export const postCardSchema = z.pick(postSchema, {
+  postId: true,
+  ownerId: true,
+  kind: true,
+  title: true,
+  category: true,
+  tags: true,
+  where: true,
+  location: true,
+  availability: true,
+  estimatedMinutes: true,
+  capacity: true,
+  expiresAt: true,
+  sensitive: true,
+  status: true,
+  area: true,
+  words: true,
+  createdAt: true,
 });
 export type PostCard = z.infer<typeof postCardSchema>;
 
