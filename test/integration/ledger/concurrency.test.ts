@@ -4,6 +4,7 @@ import { openingOf, POT_ACCOUNT_ID, type Transfer } from "../../../shared/domain
 import { makePayment } from "../../../shared/domain/ledger-credits.ts";
 import { fingerprintOf, type IdempotencyContext } from "../../../shared/domain/ledger-idempotency.ts";
 import { startTestCity, type TestCity } from "../../support/city.ts";
+import { pool } from "../../support/pool.ts";
 import { createMember, expectLedgerSound } from "./support.ts";
 
 let city: TestCity;
@@ -17,22 +18,6 @@ afterAll(async () => {
 const ACCOUNTS = 50;
 const SETTLEMENTS = 1000;
 const CONCURRENCY = 32;
-
-/** Runs tasks with at most `limit` in flight. */
-async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < tasks.length) {
-        const index = next++;
-        const task = tasks[index];
-        if (task) results[index] = await task();
-      }
-    }),
-  );
-  return results;
-}
 
 it("1,000 settlements over 50 accounts at concurrency 32, with retries and altered retries", async () => {
   const seed = Number(process.env.LEDGER_SEED ?? Date.now() % 2 ** 31);

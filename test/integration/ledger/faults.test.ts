@@ -10,6 +10,7 @@ import { fingerprintOf, runIdempotent } from "../../../shared/domain/ledger-idem
 import type { Member } from "../../../shared/domain/member.ts";
 import type { Deps } from "../../../shared/domain/ports.ts";
 import { startTestCity, type TestCity } from "../../support/city.ts";
+import { pool } from "../../support/pool.ts";
 import { createMember, expectLedgerSound } from "./support.ts";
 
 /**
@@ -103,21 +104,6 @@ async function withClientRetries<T>(attempt: () => Promise<T>): Promise<{ value:
       if (error instanceof DomainError || attempts >= 25) throw error;
     }
   }
-}
-
-async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < tasks.length) {
-        const index = next++;
-        const task = tasks[index];
-        if (task) results[index] = await task();
-      }
-    }),
-  );
-  return results;
 }
 
 let members: Member[] = [];
