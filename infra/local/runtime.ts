@@ -59,6 +59,8 @@ export interface CityRuntime {
   deps: Deps;
   /** Demo member ids by handle, when the demo city was loaded by this start. */
   demoIds: Record<string, string> | undefined;
+  /** Routes only the local runtime serves, as `METHOD /path`. */
+  localRoutes: readonly string[];
   stop(): Promise<void>;
 }
 
@@ -115,13 +117,14 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
     const scheduler = options.schedules === false ? undefined : startScheduler(manifest.schedules);
 
     let openApi: Promise<unknown> | undefined;
+    const localRoutes: Record<string, () => Promise<unknown>> = {
+      "GET /openapi.json": () => (openApi ??= buildOpenApi(options.city, manifest)),
+      "GET /outbox": async () => ({ messages: readOutbox(outboxFile).slice(-50).reverse() }),
+    };
     const server = createHttpAdapter({
       manifest,
       issuer: options.issuer,
-      localRoutes: {
-        "GET /openapi.json": () => (openApi ??= buildOpenApi(options.city, manifest)),
-        "GET /outbox": async () => ({ messages: readOutbox(outboxFile).slice(-50).reverse() }),
-      },
+      localRoutes,
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     });
     await new Promise<void>((resolve, reject) => {
@@ -138,6 +141,7 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
       poller,
       deps,
       demoIds,
+      localRoutes: Object.keys(localRoutes),
       stop: async () => {
         scheduler?.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

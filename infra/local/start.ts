@@ -3,7 +3,8 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parseCityJson } from "../../shared/config/city.ts";
 import { manifest } from "../manifest.ts";
-import { demoMembers } from "./demo.ts";
+import { startupBanner } from "./banner.ts";
+import { demoLogins } from "./demo.ts";
 import { DevIssuer } from "./identity.ts";
 import { dataDir, devIssuerKeyFile, repoRoot } from "./paths.ts";
 import { startCityRuntime } from "./runtime.ts";
@@ -42,20 +43,21 @@ const runtime = await startCityRuntime({
   process.exit(1);
 });
 
-const lines = [
-  `Mutua — ${city.name} is running locally (ready in ${(performance.now() - started).toFixed(0)} ms)`,
-  `  store     ${runtime.store.spawned ? `embedded, ${runtime.store.endpoint}, started in ${runtime.store.startMs.toFixed(0)} ms, data in ${cityData}` : `external, ${runtime.store.endpoint}`}`,
-  `  table     mutua-${city.id} (${runtime.table})${runtime.demoIds ? ", demo city loaded" : ""}`,
-  `  api       ${runtime.url}`,
-  ...manifest.routes.map(
-    (r) => `              ${r.method.padEnd(6)} ${r.path}${r.auth ? "  (bearer token)" : ""}`,
-  ),
-  `  streams   ${manifest.consumers.map((c) => c.name).join(", ") || "none"}`,
-  `  schedules ${manifest.schedules.map((s) => `${s.name} every ${s.everyMinutes} min`).join(", ") || "none"}`,
-  `  tokens    npm run token -- <member>   (members: ${demoMembers.map((m) => m.handle).join(", ")})`,
-  "Press Ctrl-C to stop.",
-];
-console.log(lines.join("\n"));
+console.log(
+  startupBanner({
+    cityName: city.name,
+    readyMs: performance.now() - started,
+    url: runtime.url,
+    store: runtime.store,
+    dataDir: cityData,
+    tableName: `mutua-${city.id}`,
+    table: runtime.table,
+    demoLoaded: runtime.demoIds !== undefined,
+    manifest,
+    localRoutes: runtime.localRoutes,
+    logins: await demoLogins(runtime.deps),
+  }),
+);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
