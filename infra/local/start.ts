@@ -8,6 +8,7 @@ import { demoLogins } from "./demo.ts";
 import { DevIssuer } from "./identity.ts";
 import { dataDir, devIssuerKeyFile, repoRoot } from "./paths.ts";
 import { startCityRuntime } from "./runtime.ts";
+import { stopOnSignals } from "./shutdown.ts";
 
 const { values } = parseArgs({
   options: {
@@ -59,13 +60,4 @@ console.log(
   }),
 );
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  console.log(`\n${signal}: stopping Mutua…`);
-  await runtime.stop();
-  process.exit(0);
-}
-process.on("SIGINT", () => void shutdown("SIGINT"));
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
+stopOnSignals(runtime);
