@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -62,6 +63,18 @@ export interface CityRuntime {
   /** Routes only the local runtime serves, as `METHOD /path`. */
   localRoutes: readonly string[];
   stop(): Promise<void>;
+}
+
+/**
+ * Stops taking requests and waits for those in flight; idle keep-alive connections close at once,
+ * and any still open after a few seconds (a client that never finishes) are cut.
+ */
+async function closeServer(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const cut = setTimeout(() => server.closeAllConnections(), 5000);
+  await closed;
+  clearTimeout(cut);
 }
 
 /** The demo city a new table starts with: its members, then its ledger (welcome credits, one exchange). */
@@ -142,11 +155,11 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
       deps,
       demoIds,
       localRoutes: Object.keys(localRoutes),
+      // In order, so nothing still running meets a store that has gone: requests first (no new
+      // work), then the schedules and the stream consumers finish what they hold, then the store.
       stop: async () => {
-        scheduler?.stop();
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
-        await closed;
+        await closeServer(server);
+        await scheduler?.stop();
         await poller.stop();
         client.destroy();
         await store.stop();

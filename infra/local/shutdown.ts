@@ -12,6 +12,7 @@ export function stopOnSignals(
     stopping = true;
     say(`\n${signal}: stopping Mutua…`);
     await runtime.stop();
+    say("Mutua stopped.");
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -36,11 +36,17 @@ const organisations = demoMembers.filter((m) => m.kind === "organisation").map((
 
 describe("npm start", () => {
   it("offers the demo's people to sign in as, never an organisation, and shows /openapi.json", async () => {
-    const text = await banner(npmStart("demo"));
+    const city = npmStart("demo");
+    const text = await banner(city);
     const tokens = tokensLine(text);
     for (const handle of people) expect(tokens).toMatch(new RegExp(`\\b${handle}\\b`));
     for (const handle of organisations) expect(tokens).not.toMatch(new RegExp(`\\b${handle}\\b`));
     expect(text).toMatch(/GET\s+\/openapi\.json/);
+    // Ctrl-C at once, while the demo load still flows through the stream consumers: a quiet stop.
+    const exit = await city.interrupt();
+    expect(city.stdout()).toContain("Mutua stopped.");
+    expect(exit.code === 0 || exit.signal === "SIGINT").toBe(true);
+    expect(city.stderr()).not.toMatch(/ECONNREFUSED|"level":"error"|threw|poller error|parked/);
   }, 120_000);
 
   it("with --empty on a new city, offers no demo member and says how to sign in", async () => {

@@ -7,8 +7,11 @@ export interface Started {
   stderr(): string;
   /** Resolves when `text` has appeared on stdout; rejects if the process ends first. */
   printed(text: string): Promise<void>;
-  /** Sends a signal to the whole group, as Ctrl-C in a terminal does, and waits for the exit code. */
-  interrupt(signal?: NodeJS.Signals): Promise<number | null>;
+  /**
+   * Sends a signal to the whole group, as Ctrl-C in a terminal does, and waits for the exit: its
+   * code, or the signal it ended on (npm re-raises the Ctrl-C it got once its script has ended).
+   */
+  interrupt(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Ends whatever is left of the group (for cleanup after a failure). */
   kill(): void;
 }
@@ -34,11 +37,11 @@ export function start(
     err += chunk.toString();
   });
   let ended = false;
-  const exited = new Promise<number | null>((resolve) =>
-    child.once("exit", (code) => {
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => {
       ended = true;
       for (const wake of waiters.splice(0)) wake();
-      resolve(code);
+      resolve({ code, signal });
     }),
   );
   return {

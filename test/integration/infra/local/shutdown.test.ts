@@ -16,10 +16,11 @@ it("Ctrl-C with a stream consumer mid-flight: it finishes against a live store, 
   try {
     await city.printed("consumer mid-flight");
     // Ctrl-C in a terminal signals the whole process group, store included.
-    const code = await city.interrupt("SIGINT");
+    const { code } = await city.interrupt("SIGINT");
     expect(city.stdout()).toMatch(/consumer finished: read \S+/);
     expect(city.stderr()).not.toMatch(/ECONNREFUSED|"level":"error"|threw|poller error|parked/);
     expect(existsSync(join(scratch, "parked-records.jsonl"))).toBe(false);
+    expect(city.stdout()).toContain("Mutua stopped.");
     expect(code).toBe(0);
   } finally {
     city.kill();
