@@ -39,6 +39,7 @@ export function startupBanner(input: BannerInput): string {
     }),
     `  streams   ${manifest.consumers.map((c) => c.name).join(", ") || "none"}`,
     `  schedules ${manifest.schedules.map((s) => `${s.name} every ${s.everyMinutes} min`).join(", ") || "none"}`,
+    "            run one now: npm run schedule -- <name>",
     `  tokens    ${tokens}`,
     "Press Ctrl-C to stop.",
   ].join("\n");

@@ -66,6 +66,25 @@ export interface CityRuntime {
 }
 
 /**
+ * Points the handler modules of this process at a city's table. Handlers read their configuration
+ * from the environment, exactly as in Lambda. Email and SMS are not sent from one machine: they
+ * land in the outbox file (GET /outbox).
+ */
+export function pointHandlersAt(target: {
+  tableName: string;
+  endpoint: string;
+  city: City;
+  outboxFile: string;
+}): void {
+  process.env.TABLE_NAME = target.tableName;
+  process.env.DYNAMODB_ENDPOINT = target.endpoint;
+  process.env.CITY_CONFIG = JSON.stringify(target.city);
+  process.env.AWS_REGION ??= "local";
+  process.env.OUTBOX_FILE = target.outboxFile;
+  resetProductionDeps();
+}
+
+/**
  * Stops taking requests and waits for those in flight; idle keep-alive connections close at once,
  * and any still open after a few seconds (a client that never finishes) are cut.
  */
@@ -95,15 +114,13 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
     useEnvironment: options.useEnvironmentEndpoint ?? true,
   });
   try {
-    // Handlers read their configuration from the environment, exactly as in Lambda.
-    process.env.TABLE_NAME = options.tableName;
-    process.env.DYNAMODB_ENDPOINT = store.endpoint;
-    process.env.CITY_CONFIG = JSON.stringify(options.city);
-    process.env.AWS_REGION ??= "local";
-    // Email and SMS are not sent from one machine: they land in the outbox file (GET /outbox).
     const outboxFile = join(options.dataDir ?? mkdtempSync(join(tmpdir(), "mutua-outbox-")), "outbox.jsonl");
-    process.env.OUTBOX_FILE = outboxFile;
-    resetProductionDeps();
+    pointHandlersAt({
+      tableName: options.tableName,
+      endpoint: store.endpoint,
+      city: options.city,
+      outboxFile,
+    });
 
     const client: DynamoDBClient = new Client({
       endpoint: store.endpoint,

@@ -111,4 +111,6 @@ ${walkthrough()}`;
   expect(stdout).toContain('"kind":"exchange-proposed"');
   expect(stdout.match(/"status":"settled"/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
   expect(stdout).toContain("Repair café");
+  // The schedules example: the daily audit, run now through the running city, finds it sound.
+  expect(stdout).toContain("ledger audit passed");
 }, 60_000);
