@@ -101,6 +101,30 @@ describe("the HTTP route stack", () => {
     expect(run).toHaveBeenCalledWith(expect.objectContaining({ body: { name: "a", count: 2 } }));
   });
 
+  it("refuses a request without the Idempotency-Key its contract requires, before any lookup", async () => {
+    const use = vi.fn(async () => ({ body: {} }));
+    const keyed = httpRoute({ summary: "t", auth: "member", body: thing, idempotency: "required" }, use);
+    const body = JSON.stringify({ name: "a", count: 1 });
+    for (const headers of [{}, { "idempotency-key": "short" }]) {
+      const result = parse(await keyed(event({ sub: "s", body, headers }), context));
+      expect(result).toMatchObject({ statusCode: 400, body: { error: { code: "VALIDATION_FAILED" } } });
+      expect(result.body.error?.details).toEqual([
+        { path: "headers.idempotency-key", message: expect.any(String) },
+      ]);
+    }
+    expect(use).not.toHaveBeenCalled();
+  });
+
+  it("checks the shape of an Idempotency-Key a contract leaves optional, when one is sent", async () => {
+    const use = vi.fn(async () => ({ status: 201, body: {} }));
+    const optional = httpRoute({ summary: "t", auth: "public", body: thing, idempotency: "optional" }, use);
+    const body = JSON.stringify({ name: "a", count: 1 });
+    const bad = parse(await optional(event({ body, headers: { "idempotency-key": "has spaces" } }), context));
+    expect(bad.statusCode).toBe(400);
+    expect(use).not.toHaveBeenCalled();
+    expect(parse(await optional(event({ body }), context)).statusCode).toBe(201);
+  });
+
   it("maps each domain error class to its status in one table", () => {
     expect(statusFor(new ValidationError("x"))).toBe(400);
     expect(statusFor(new UnauthorizedError("x"))).toBe(401);
