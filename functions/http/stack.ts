@@ -14,6 +14,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from "../../shared/domain/errors.ts";
+import { idempotencyKeyFrom } from "../../shared/domain/ledger-idempotency.ts";
 import { isActive, type Member } from "../../shared/domain/member.ts";
 import type { Deps } from "../../shared/domain/ports.ts";
 import { describeError, log } from "../../shared/logger.ts";
@@ -55,6 +56,12 @@ export interface RouteSpec<A extends Auth, B, Q, P> {
   actFor?: boolean;
   /** Largest accepted request body; larger ones get 413 before parsing. */
   maxBodyBytes?: number;
+  /**
+   * The `Idempotency-Key` header: "required" on routes that move credit (a request without one
+   * gets 400 before anything runs), "optional" where only some requests need it (its shape is
+   * checked when sent). Documented in the OpenAPI document from here.
+   */
+  idempotency?: "required" | "optional";
 }
 
 interface BaseInput<B, Q, P> {
@@ -199,6 +206,7 @@ function validator<A extends Auth, B, Q, P>(spec: RouteSpec<A, B, Q, P>): Middle
       if (spec.path) {
         parsed.path = validate(spec.path, request.event.pathParameters ?? {}, "Path parameters", "path");
       }
+      if (spec.idempotency) idempotencyKeyFrom(request.event.headers, spec.idempotency === "required");
     },
   };
 }
