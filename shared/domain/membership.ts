@@ -2,6 +2,7 @@ import type { City } from "../config/city.ts";
 import { languageSchema } from "../config/city.ts";
 import * as z from "../zod.ts";
 import type { Acting } from "./acting.ts";
+import { requireReachable } from "./channels.ts";
 import {
   ConflictError,
   ForbiddenError,
@@ -140,6 +141,7 @@ export async function askToJoin(
 ): Promise<Member> {
   requireArea(deps.city, request.area);
   requireLanguages(deps.city, request.languages);
+  if (request.contact) requireReachable(deps.city, request.contact);
   if (await deps.members.getBySubject(loginSubject)) throw new ConflictError("You have already joined");
   const now = deps.clock.now().toISOString();
   const member = newMember({
@@ -253,6 +255,7 @@ export async function registerResident(
   requireCoordinator(actor);
   requireArea(deps.city, request.area);
   requireLanguages(deps.city, request.languages);
+  requireReachable(deps.city, request.contact);
   if (!coordinatesArea(actor, request.area)) throw new ForbiddenError("That area is outside your scope");
   const now = deps.clock.now().toISOString();
   const member = newMember({
