@@ -285,6 +285,9 @@ describe("bad input and wrong states change nothing", () => {
     }
     const cancelled = exchangeOf(await propose("amira", direct())).exchangeId;
     await act("ben", cancelled, { action: "accept" });
+    const again = await act("ben", cancelled, { action: "accept" });
+    expect(again.status).toBe(422);
+    expect(errorOf(again.body).message).toBe("An accepted exchange cannot be accepted");
     expect(exchangeOf(await act("amira", cancelled, { action: "cancel" })).status).toBe("cancelled");
     expect((await act("ben", cancelled, { action: "complete", minutes: 10 })).status).toBe(422);
     expect(await balanceOf("amira")).toBe(amiraBefore);

@@ -123,6 +123,7 @@ describe("joining and approval", () => {
       body: { decision: "approve" },
     });
     expect(twice.status).toBe(422);
+    expect(twice.body).toMatchObject({ error: { message: "An active member cannot be approved" } });
     const inbox = await city.call("GET", "/me/inbox", { as: "greta" });
     expect(inbox.body).toMatchObject({ items: [{ kind: "membership-approved" }] });
     const me = await city.call("GET", "/me", { as: "greta" });

@@ -125,6 +125,24 @@ describe("the HTTP route stack", () => {
     expect(parse(await optional(event({ body }), context)).statusCode).toBe(201);
   });
 
+  it("names what is invalid in a sentence that agrees: query and path parameters are invalid", async () => {
+    const route = httpRoute(
+      {
+        summary: "t",
+        auth: "public",
+        query: z.strictObject({ n: z.string().check(z.maxLength(1)) }),
+        path: z.object({ id: z.string().check(z.maxLength(1)) }),
+      },
+      vi.fn(async () => ({ body: {} })),
+    );
+    const badQuery = parse(await route(event({ queryStringParameters: { n: "xx" } }), context));
+    expect(badQuery.body.error).toMatchObject({ message: "Query parameters are invalid" });
+    const badPath = parse(
+      await route(event({ queryStringParameters: { n: "x" }, pathParameters: { id: "yy" } }), context),
+    );
+    expect(badPath.body.error).toMatchObject({ message: "Path parameters are invalid" });
+  });
+
   it("maps each domain error class to its status in one table", () => {
     expect(statusFor(new ValidationError("x"))).toBe(400);
     expect(statusFor(new UnauthorizedError("x"))).toBe(401);
