@@ -125,9 +125,10 @@ function issuesOf(error: z.core.$ZodError, prefix: string) {
   }));
 }
 
-function validate<T>(schema: Schema<T>, value: unknown, what: string, prefix: string): T {
+/** `message` names what is invalid, as a sentence ("Query parameters are invalid"). */
+function validate<T>(schema: Schema<T>, value: unknown, message: string, prefix: string): T {
   const result = z.safeParse(schema, value);
-  if (!result.success) throw new ValidationError(`${what} is invalid`, issuesOf(result.error, prefix));
+  if (!result.success) throw new ValidationError(message, issuesOf(result.error, prefix));
   return result.data;
 }
 
@@ -185,7 +186,7 @@ function validator<A extends Auth, B, Q, P>(spec: RouteSpec<A, B, Q, P>): Middle
         if (parsed.body === undefined) {
           throw new ValidationError("Request body is required", [{ path: "body", message: "Required" }]);
         }
-        parsed.body = validate(spec.body, parsed.body, "Request body", "");
+        parsed.body = validate(spec.body, parsed.body, "Request body is invalid", "");
       } else if (parsed.body !== undefined) {
         throw new ValidationError("This route takes no request body", [
           { path: "body", message: "Must be empty" },
@@ -195,7 +196,7 @@ function validator<A extends Auth, B, Q, P>(spec: RouteSpec<A, B, Q, P>): Middle
         parsed.query = validate(
           spec.query,
           request.event.queryStringParameters ?? {},
-          "Query parameters",
+          "Query parameters are invalid",
           "query",
         );
       } else if (Object.keys(request.event.queryStringParameters ?? {}).length > 0) {
@@ -204,7 +205,12 @@ function validator<A extends Auth, B, Q, P>(spec: RouteSpec<A, B, Q, P>): Middle
         ]);
       }
       if (spec.path) {
-        parsed.path = validate(spec.path, request.event.pathParameters ?? {}, "Path parameters", "path");
+        parsed.path = validate(
+          spec.path,
+          request.event.pathParameters ?? {},
+          "Path parameters are invalid",
+          "path",
+        );
       }
       if (spec.idempotency) idempotencyKeyFrom(request.event.headers, spec.idempotency === "required");
     },

@@ -16,6 +16,7 @@ import type { Member } from "./member.ts";
 import { memberInScope, requireAdmin, requireCoordinator } from "./membership.ts";
 import { MAX_PAGE_SIZE, type PageRequest } from "./paging.ts";
 import type { Deps } from "./ports.ts";
+import { minutesText } from "./words.ts";
 
 /** Accounts as members see them: balance, limits, totals, and the statement with running balance. */
 export const accountViewSchema = z.object({
@@ -147,7 +148,7 @@ export async function changeAccountLimits(
     if (!shares) {
       const { balance } = summarise(state.books);
       throw new LimitExceededError(
-        `The account's balance (${balance} minutes) lies beyond the new limits`,
+        `The account's balance (${minutesText(balance)}) lies beyond the new limits`,
         {
           accountId,
           limit: balance < 0 ? "credit-limit" : "max-balance",
@@ -155,7 +156,7 @@ export async function changeAccountLimits(
         [
           {
             path: balance < 0 ? "creditLimitMinutes" : "maxBalanceMinutes",
-            message: `Must allow the current balance of ${balance} minutes`,
+            message: `Must allow the current balance of ${minutesText(balance)}`,
           },
         ],
       );

@@ -3,6 +3,7 @@ import type { City } from "../config/city.ts";
 import * as z from "../zod.ts";
 import { ValidationError } from "./errors.ts";
 import { LimitExceededError } from "./ledger-errors.ts";
+import { minutesText } from "./words.ts";
 
 /**
  * The reciprocal ledger's pure core: accounts, books, journal lines, transfers, and the planning
@@ -221,13 +222,13 @@ export function planPosting(draft: TransferDraft, books: ReadonlyMap<string, Boo
     const balanceAfter = book.balance + amount;
     if (amount < 0 && balanceAfter < -book.creditLimit) {
       throw new LimitExceededError(
-        `Account ${ref.accountId} does not have ${-amount} minutes available (its credit limit would be crossed)`,
+        `Account ${ref.accountId} does not have ${minutesText(-amount)} available (its credit limit would be crossed)`,
         { accountId: ref.accountId, limit: "credit-limit", shard: ref.shard },
       );
     }
     if (amount > 0 && balanceAfter > book.maxBalance) {
       throw new LimitExceededError(
-        `Account ${ref.accountId} cannot receive ${amount} more minutes (its maximum balance would be crossed)`,
+        `Account ${ref.accountId} cannot receive ${minutesText(amount)} more (its maximum balance would be crossed)`,
         { accountId: ref.accountId, limit: "max-balance", shard: ref.shard },
       );
     }

@@ -25,6 +25,7 @@ import {
 import { notify } from "./notify.ts";
 import type { Page, PageRequest } from "./paging.ts";
 import type { Deps } from "./ports.ts";
+import { withArticle } from "./words.ts";
 
 const displayName = z.string().check(z.trim(), z.minLength(1), z.maxLength(80));
 const reason = z.string().check(z.trim(), z.minLength(3), z.maxLength(500));
@@ -167,13 +168,15 @@ const transitions: Record<
   {
     from: MemberStatus[];
     to: MemberStatus;
+    /** The decision as a past participle, for messages ("cannot be approved"). */
+    done: string;
     notice?: "membership-approved" | "membership-declined" | "membership-suspended" | "membership-reinstated";
   }
 > = {
-  approve: { from: ["pending"], to: "active", notice: "membership-approved" },
-  decline: { from: ["pending"], to: "declined", notice: "membership-declined" },
-  suspend: { from: ["active"], to: "suspended", notice: "membership-suspended" },
-  reinstate: { from: ["suspended"], to: "active", notice: "membership-reinstated" },
+  approve: { from: ["pending"], to: "active", done: "approved", notice: "membership-approved" },
+  decline: { from: ["pending"], to: "declined", done: "declined", notice: "membership-declined" },
+  suspend: { from: ["active"], to: "suspended", done: "suspended", notice: "membership-suspended" },
+  reinstate: { from: ["suspended"], to: "active", done: "reinstated", notice: "membership-reinstated" },
 };
 export type MembershipDecision = keyof typeof transitions;
 
@@ -205,9 +208,7 @@ export async function decideMembership(
   const rule = transitions[decision];
   if (!rule) throw new ValidationError("Unknown decision");
   if (!rule.from.includes(member.status)) {
-    throw new RuleViolationError(
-      `A ${member.status} member cannot be ${rule.to === "active" ? "made active" : rule.to}`,
-    );
+    throw new RuleViolationError(`${withArticle(member.status, true)} member cannot be ${rule.done}`);
   }
   const now = deps.clock.now();
   const next = touched(
