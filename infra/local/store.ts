@@ -121,7 +121,9 @@ export async function startStore(options: StoreOptions = {}): Promise<Store> {
 }
 
 async function waitUntilUp(endpoint: string, child: ChildProcess): Promise<boolean> {
-  const deadline = Date.now() + 10_000;
+  // A store that dies is noticed at once (exitCode); the deadline is only for one that hangs, so
+  // it is generous: on a machine busy with other work the store's first answer may take seconds.
+  const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) return false;
     if (await answers(endpoint)) return true;

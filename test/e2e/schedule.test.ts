@@ -20,7 +20,7 @@ let city: Started | undefined;
 afterAll(async () => {
   await city?.interrupt();
   rmSync(scratch, { recursive: true, force: true });
-}, 120_000);
+});
 
 async function schedule(...args: string[]): Promise<{ code: number; out: string }> {
   try {
@@ -60,7 +60,7 @@ describe("npm run schedule", () => {
     // npm start is unharmed and still serves.
     const url = /api\s+(\S+)/.exec(city.stdout())?.[1] ?? "";
     expect((await fetch(`${url}/health`)).status).toBe(200);
-  }, 120_000);
+  });
 
   it("runs against the stored city on a store of its own when npm start is not running", async () => {
     await city?.interrupt();
@@ -69,12 +69,12 @@ describe("npm run schedule", () => {
     expect(code, out).toBe(0);
     expect(out).toContain("city stats snapshot stored");
     expect(out).toMatch(/ran city-stats once against .*own store/i);
-  }, 120_000);
+  });
 
   it("is listed in the README with what each schedule does", () => {
     const readme = readFileSync(resolve(repoRoot, "README.md"), "utf8");
     expect(readme).toContain("npm run schedule -- <name>");
     for (const entry of manifest.schedules)
       expect(readme).toMatch(new RegExp(`\\| \`${entry.name}\`\\s+\\|`));
-  }, 120_000);
+  });
 });

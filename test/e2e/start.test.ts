@@ -14,7 +14,7 @@ const scratch = mkdtempSync(join(tmpdir(), "mutua-start-"));
 const running: Started[] = [];
 afterEach(async () => {
   for (const city of running.splice(0)) await city.interrupt();
-}, 120_000);
+});
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function npmStart(name: string, ...args: string[]): Started {
@@ -47,7 +47,7 @@ describe("npm start", () => {
     expect(city.stdout()).toContain("Mutua stopped.");
     expect(exit.code === 0 || exit.signal === "SIGINT").toBe(true);
     expect(city.stderr()).not.toMatch(/ECONNREFUSED|"level":"error"|threw|poller error|parked/);
-  }, 120_000);
+  });
 
   it("with --empty on a new city, offers no demo member and says how to sign in", async () => {
     const text = await banner(npmStart("empty", "--empty"));
@@ -56,5 +56,5 @@ describe("npm start", () => {
     for (const handle of [...people, ...organisations])
       expect(tokens).not.toMatch(new RegExp(`\\b${handle}\\b`));
     expect(text).toMatch(/GET\s+\/openapi\.json/);
-  }, 120_000);
+  });
 });

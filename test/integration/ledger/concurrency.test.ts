@@ -123,4 +123,4 @@ it("1,000 settlements over 50 accounts at concurrency 32, with retries and alter
     expect(state?.books[0]?.balance ?? 0, account.memberId).toBe(expected.get(account.memberId) ?? 0);
   }
   expect(POT_ACCOUNT_ID).toBe("city-pot");
-}, 120_000);
+});

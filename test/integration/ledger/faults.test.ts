@@ -159,7 +159,7 @@ describe.each([
     for (const id of ids) {
       expect(await city.runtime.deps.ledger.getTransfer(id)).toBeDefined();
     }
-  }, 60_000);
+  });
 });
 
 it("settles exchanges exactly once when their confirmations hit the same faults", async () => {

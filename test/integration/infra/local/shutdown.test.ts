@@ -25,4 +25,4 @@ it("Ctrl-C with a stream consumer mid-flight: it finishes against a live store, 
   } finally {
     city.kill();
   }
-}, 120_000);
+});
