@@ -49,6 +49,8 @@ export interface ScheduleEntry {
   handler: string;
   /** Minutes between runs. */
   everyMinutes: number;
+  /** What one run does, in a sentence (`npm run schedule` lists it). */
+  about: string;
 }
 
 export interface Manifest {
@@ -460,18 +462,46 @@ export const manifest: Manifest = {
   ],
   schedules: [
     // -- matching --
-    { name: "match-follow-up", handler: "functions/schedules/match-follow-up.ts", everyMinutes: 60 },
-    { name: "dormant-nudge", handler: "functions/schedules/dormant-nudge.ts", everyMinutes: 7 * 24 * 60 },
-    { name: "city-stats", handler: "functions/schedules/city-stats.ts", everyMinutes: 24 * 60 },
+    {
+      name: "match-follow-up",
+      handler: "functions/schedules/match-follow-up.ts",
+      everyMinutes: 60,
+      about:
+        "tells the next candidates where nobody answered a match in time, and sends the daily digests due",
+    },
+    {
+      name: "dormant-nudge",
+      handler: "functions/schedules/dormant-nudge.ts",
+      everyMinutes: 7 * 24 * 60,
+      about: "suggests one concrete, nearby request to each member who has never exchanged",
+    },
+    {
+      name: "city-stats",
+      handler: "functions/schedules/city-stats.ts",
+      everyMinutes: 24 * 60,
+      about: "stores today's member counts by status and area, for reports",
+    },
     // -- exchanges and ledger --
-    { name: "ledger-audit", handler: "functions/schedules/ledger-audit.ts", everyMinutes: 24 * 60 },
+    {
+      name: "ledger-audit",
+      handler: "functions/schedules/ledger-audit.ts",
+      everyMinutes: 24 * 60,
+      about:
+        "re-derives every balance from the journal and checks the ledger's invariants (fails on a violation)",
+    },
     {
       name: "exchange-auto-confirm",
       handler: "functions/schedules/exchange-auto-confirm.ts",
       everyMinutes: 60,
+      about: "settles exchanges completed more than 14 days ago that nobody confirmed or disputed",
     },
     // -- posts and search --
-    { name: "post-expiry", handler: "functions/schedules/post-expiry.ts", everyMinutes: 60 },
+    {
+      name: "post-expiry",
+      handler: "functions/schedules/post-expiry.ts",
+      everyMinutes: 60,
+      about: "reminds owners three days before a post expires, and expires posts whose date has passed",
+    },
   ],
 };
 

@@ -1,6 +1,7 @@
 import type { RouteContract } from "../functions/http/stack.ts";
 import { ACT_FOR_HEADER } from "../functions/http/stack.ts";
 import type { City } from "../shared/config/city.ts";
+import { idempotencyKeySchema } from "../shared/domain/ledger-idempotency.ts";
 import * as z from "../shared/zod.ts";
 import { loadHandler } from "./local/handlers.ts";
 import { manifest as defaultManifest, type HttpRouteEntry, type Manifest } from "./manifest.ts";
@@ -20,18 +21,42 @@ function jsonSchema(schema: z.ZodMiniType, io: "input" | "output"): JsonSchema {
   return rest;
 }
 
-/** Query and path parameters from an object schema's properties. */
+/**
+ * Query and path parameters from an object schema's properties. Every value arrives as text; one
+ * the schema parses into a number or a boolean is documented as that (`limit`: an integer from 1
+ * to 50, not "up to three digits"), as OpenAPI describes parameters by their value.
+ */
 function parameters(schema: z.ZodMiniType | undefined, where: "query" | "path"): JsonSchema[] {
   if (!schema) return [];
   const object = jsonSchema(schema, "input");
+  const parsed = (jsonSchema(schema, "output").properties ?? {}) as Record<string, JsonSchema>;
   const properties = (object.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((object.required ?? []) as string[]);
+  const scalar = (property: JsonSchema | undefined) =>
+    ["integer", "number", "boolean"].includes(String(property?.type));
   return Object.entries(properties).map(([name, property]) => ({
     name,
     in: where,
     required: where === "path" || required.has(name),
-    schema: property,
+    schema: property.type === "string" && scalar(parsed[name]) ? parsed[name] : property,
   }));
+}
+
+/** The Idempotency-Key header of a route whose contract takes one. */
+function idempotencyHeader(contract: RouteContract): JsonSchema[] {
+  if (!contract.idempotency) return [];
+  return [
+    {
+      name: "Idempotency-Key",
+      in: "header",
+      required: contract.idempotency === "required",
+      description:
+        contract.idempotency === "required"
+          ? "Required: this request moves credit. A retry with the same key gets the first answer; the same key with another request gets 409."
+          : "Required when this request moves credit (see the summary). A retry with the same key gets the first answer.",
+      schema: jsonSchema(idempotencyKeySchema, "input"),
+    },
+  ];
 }
 
 const errorStatuses: Record<string, string> = {
@@ -59,6 +84,7 @@ export async function buildOpenApi(city: City, manifest: Manifest = defaultManif
       parameters: [
         ...parameters(contract.path, "path"),
         ...parameters(contract.query, "query"),
+        ...idempotencyHeader(contract),
         ...(contract.actFor
           ? [
               {

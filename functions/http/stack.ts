@@ -14,6 +14,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from "../../shared/domain/errors.ts";
+import { idempotencyKeyFrom } from "../../shared/domain/ledger-idempotency.ts";
 import { isActive, type Member } from "../../shared/domain/member.ts";
 import type { Deps } from "../../shared/domain/ports.ts";
 import { describeError, log } from "../../shared/logger.ts";
@@ -55,6 +56,12 @@ export interface RouteSpec<A extends Auth, B, Q, P> {
   actFor?: boolean;
   /** Largest accepted request body; larger ones get 413 before parsing. */
   maxBodyBytes?: number;
+  /**
+   * The `Idempotency-Key` header: "required" on routes that move credit (a request without one
+   * gets 400 before anything runs), "optional" where only some requests need it (its shape is
+   * checked when sent). Documented in the OpenAPI document from here.
+   */
+  idempotency?: "required" | "optional";
 }
 
 interface BaseInput<B, Q, P> {
@@ -118,9 +125,10 @@ function issuesOf(error: z.core.$ZodError, prefix: string) {
   }));
 }
 
-function validate<T>(schema: Schema<T>, value: unknown, what: string, prefix: string): T {
+/** `message` names what is invalid, as a sentence ("Query parameters are invalid"). */
+function validate<T>(schema: Schema<T>, value: unknown, message: string, prefix: string): T {
   const result = z.safeParse(schema, value);
-  if (!result.success) throw new ValidationError(`${what} is invalid`, issuesOf(result.error, prefix));
+  if (!result.success) throw new ValidationError(message, issuesOf(result.error, prefix));
   return result.data;
 }
 
@@ -178,7 +186,7 @@ function validator<A extends Auth, B, Q, P>(spec: RouteSpec<A, B, Q, P>): Middle
         if (parsed.body === undefined) {
           throw new ValidationError("Request body is required", [{ path: "body", message: "Required" }]);
         }
-        parsed.body = validate(spec.body, parsed.body, "Request body", "");
+        parsed.body = validate(spec.body, parsed.body, "Request body is invalid", "");
       } else if (parsed.body !== undefined) {
         throw new ValidationError("This route takes no request body", [
           { path: "body", message: "Must be empty" },
@@ -188,7 +196,7 @@ function validator<A extends Auth, B, Q, P>(spec: RouteSpec<A, B, Q, P>): Middle
         parsed.query = validate(
           spec.query,
           request.event.queryStringParameters ?? {},
-          "Query parameters",
+          "Query parameters are invalid",
           "query",
         );
       } else if (Object.keys(request.event.queryStringParameters ?? {}).length > 0) {
@@ -197,8 +205,14 @@ function validator<A extends Auth, B, Q, P>(spec: RouteSpec<A, B, Q, P>): Middle
         ]);
       }
       if (spec.path) {
-        parsed.path = validate(spec.path, request.event.pathParameters ?? {}, "Path parameters", "path");
+        parsed.path = validate(
+          spec.path,
+          request.event.pathParameters ?? {},
+          "Path parameters are invalid",
+          "path",
+        );
       }
+      if (spec.idempotency) idempotencyKeyFrom(request.event.headers, spec.idempotency === "required");
     },
   };
 }

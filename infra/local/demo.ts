@@ -165,3 +165,13 @@ export async function seedDemoCity(
   }
   return ids;
 }
+
+/**
+ * The demo members one can sign in as in this city: the people (organisations have no login)
+ * whose login exists, whichever start loaded them. None in a city started with `--empty`.
+ */
+export async function demoLogins(deps: Pick<Deps, "members">): Promise<DemoMember[]> {
+  const people = demoMembers.filter((m) => m.kind === "person");
+  const found = await Promise.all(people.map((m) => deps.members.getBySubject(demoSubject(m.handle))));
+  return people.filter((_, i) => found[i] !== undefined);
+}

@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -59,7 +60,40 @@ export interface CityRuntime {
   deps: Deps;
   /** Demo member ids by handle, when the demo city was loaded by this start. */
   demoIds: Record<string, string> | undefined;
+  /** Routes only the local runtime serves, as `METHOD /path`. */
+  localRoutes: readonly string[];
   stop(): Promise<void>;
+}
+
+/**
+ * Points the handler modules of this process at a city's table. Handlers read their configuration
+ * from the environment, exactly as in Lambda. Email and SMS are not sent from one machine: they
+ * land in the outbox file (GET /outbox).
+ */
+export function pointHandlersAt(target: {
+  tableName: string;
+  endpoint: string;
+  city: City;
+  outboxFile: string;
+}): void {
+  process.env.TABLE_NAME = target.tableName;
+  process.env.DYNAMODB_ENDPOINT = target.endpoint;
+  process.env.CITY_CONFIG = JSON.stringify(target.city);
+  process.env.AWS_REGION ??= "local";
+  process.env.OUTBOX_FILE = target.outboxFile;
+  resetProductionDeps();
+}
+
+/**
+ * Stops taking requests and waits for those in flight; idle keep-alive connections close at once,
+ * and any still open after a few seconds (a client that never finishes) are cut.
+ */
+async function closeServer(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const cut = setTimeout(() => server.closeAllConnections(), 5000);
+  await closed;
+  clearTimeout(cut);
 }
 
 /** The demo city a new table starts with: its members, then its ledger (welcome credits, one exchange). */
@@ -80,15 +114,13 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
     useEnvironment: options.useEnvironmentEndpoint ?? true,
   });
   try {
-    // Handlers read their configuration from the environment, exactly as in Lambda.
-    process.env.TABLE_NAME = options.tableName;
-    process.env.DYNAMODB_ENDPOINT = store.endpoint;
-    process.env.CITY_CONFIG = JSON.stringify(options.city);
-    process.env.AWS_REGION ??= "local";
-    // Email and SMS are not sent from one machine: they land in the outbox file (GET /outbox).
     const outboxFile = join(options.dataDir ?? mkdtempSync(join(tmpdir(), "mutua-outbox-")), "outbox.jsonl");
-    process.env.OUTBOX_FILE = outboxFile;
-    resetProductionDeps();
+    pointHandlersAt({
+      tableName: options.tableName,
+      endpoint: store.endpoint,
+      city: options.city,
+      outboxFile,
+    });
 
     const client: DynamoDBClient = new Client({
       endpoint: store.endpoint,
@@ -115,13 +147,14 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
     const scheduler = options.schedules === false ? undefined : startScheduler(manifest.schedules);
 
     let openApi: Promise<unknown> | undefined;
+    const localRoutes: Record<string, () => Promise<unknown>> = {
+      "GET /openapi.json": () => (openApi ??= buildOpenApi(options.city, manifest)),
+      "GET /outbox": async () => ({ messages: readOutbox(outboxFile).slice(-50).reverse() }),
+    };
     const server = createHttpAdapter({
       manifest,
       issuer: options.issuer,
-      localRoutes: {
-        "GET /openapi.json": () => (openApi ??= buildOpenApi(options.city, manifest)),
-        "GET /outbox": async () => ({ messages: readOutbox(outboxFile).slice(-50).reverse() }),
-      },
+      localRoutes,
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     });
     await new Promise<void>((resolve, reject) => {
@@ -138,11 +171,12 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
       poller,
       deps,
       demoIds,
+      localRoutes: Object.keys(localRoutes),
+      // In order, so nothing still running meets a store that has gone: requests first (no new
+      // work), then the schedules and the stream consumers finish what they hold, then the store.
       stop: async () => {
-        scheduler?.stop();
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
-        await closed;
+        await closeServer(server);
+        await scheduler?.stop();
         await poller.stop();
         client.destroy();
         await store.stop();

@@ -24,12 +24,25 @@ export async function runSchedule(entry: ScheduleEntry): Promise<void> {
   await handler(scheduledEvent(entry), lambdaContext(functionName(entry.handler)));
 }
 
-/** Runs each schedule every `everyMinutes`; a failing run is logged and the next one still happens. */
-export function startScheduler(entries: readonly ScheduleEntry[]): { stop(): void } {
+/**
+ * Runs each schedule every `everyMinutes`; a failing run is logged and the next one still happens.
+ * `stop` clears the timers and waits for the runs in flight, so none is cut off mid-way.
+ */
+export function startScheduler(entries: readonly ScheduleEntry[]): { stop(): Promise<void> } {
+  const inFlight = new Set<Promise<void>>();
   const timers = entries.map((entry) =>
     setInterval(() => {
-      runSchedule(entry).catch((error: unknown) => console.error(`schedule ${entry.name} failed`, error));
+      const run = runSchedule(entry).catch((error: unknown) =>
+        console.error(`schedule ${entry.name} failed`, error),
+      );
+      inFlight.add(run);
+      void run.finally(() => inFlight.delete(run));
     }, entry.everyMinutes * 60_000),
   );
-  return { stop: () => timers.forEach(clearInterval) };
+  return {
+    stop: async () => {
+      for (const timer of timers) clearInterval(timer);
+      await Promise.all(inFlight);
+    },
+  };
 }

@@ -3,10 +3,13 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parseCityJson } from "../../shared/config/city.ts";
 import { manifest } from "../manifest.ts";
-import { demoMembers } from "./demo.ts";
+import { startupBanner } from "./banner.ts";
+import { demoLogins } from "./demo.ts";
 import { DevIssuer } from "./identity.ts";
 import { dataDir, devIssuerKeyFile, repoRoot } from "./paths.ts";
+import { announceRunning } from "./running.ts";
 import { startCityRuntime } from "./runtime.ts";
+import { stopOnSignals } from "./shutdown.ts";
 
 const { values } = parseArgs({
   options: {
@@ -42,28 +45,33 @@ const runtime = await startCityRuntime({
   process.exit(1);
 });
 
-const lines = [
-  `Mutua — ${city.name} is running locally (ready in ${(performance.now() - started).toFixed(0)} ms)`,
-  `  store     ${runtime.store.spawned ? `embedded, ${runtime.store.endpoint}, started in ${runtime.store.startMs.toFixed(0)} ms, data in ${cityData}` : `external, ${runtime.store.endpoint}`}`,
-  `  table     mutua-${city.id} (${runtime.table})${runtime.demoIds ? ", demo city loaded" : ""}`,
-  `  api       ${runtime.url}`,
-  ...manifest.routes.map(
-    (r) => `              ${r.method.padEnd(6)} ${r.path}${r.auth ? "  (bearer token)" : ""}`,
-  ),
-  `  streams   ${manifest.consumers.map((c) => c.name).join(", ") || "none"}`,
-  `  schedules ${manifest.schedules.map((s) => `${s.name} every ${s.everyMinutes} min`).join(", ") || "none"}`,
-  `  tokens    npm run token -- <member>   (members: ${demoMembers.map((m) => m.handle).join(", ")})`,
-  "Press Ctrl-C to stop.",
-];
-console.log(lines.join("\n"));
+console.log(
+  startupBanner({
+    cityName: city.name,
+    readyMs: performance.now() - started,
+    url: runtime.url,
+    store: runtime.store,
+    dataDir: cityData,
+    tableName: `mutua-${city.id}`,
+    table: runtime.table,
+    demoLoaded: runtime.demoIds !== undefined,
+    manifest,
+    localRoutes: runtime.localRoutes,
+    logins: await demoLogins(runtime.deps),
+  }),
+);
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  console.log(`\n${signal}: stopping Mutua…`);
-  await runtime.stop();
-  process.exit(0);
-}
-process.on("SIGINT", () => void shutdown("SIGINT"));
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
+// `npm run schedule` finds this city's store through the note while it runs.
+const forget = announceRunning(cityData, {
+  pid: process.pid,
+  url: runtime.url,
+  endpoint: runtime.store.endpoint,
+  tableName: `mutua-${city.id}`,
+  city,
+});
+stopOnSignals({
+  stop: async () => {
+    forget();
+    await runtime.stop();
+  },
+});

@@ -77,7 +77,7 @@ async function answers(endpoint: string): Promise<boolean> {
 
 // The store runs under a tiny shell guard holding a pipe to us: when this process ends in any
 // way (Ctrl-C, test end, crash, SIGKILL) the pipe closes and the guard kills the store, so a store
-// never outlives the command that started it.
+// never outlives the command that started it (even in a process group of its own).
 // (A background job's stdin is /dev/null in sh, hence the copy of the pipe on fd 3.)
 const GUARD =
   'exec 3<&0; trap \'kill "$child" 2>/dev/null\' EXIT INT TERM; "$@" & child=$!; (cat <&3 >/dev/null; kill "$child" 2>/dev/null) & wait "$child"';
@@ -96,8 +96,11 @@ export async function startStore(options: StoreOptions = {}): Promise<Store> {
     const port = await freePort();
     const args = ["serve", "--port", String(port), ...(options.dbPath ? ["--db-path", options.dbPath] : [])];
     const started = performance.now();
+    // A process group of its own: Ctrl-C in a terminal signals the whole foreground group, and the
+    // store must outlive it until the consumers have stopped (runtime.stop stops it last).
     const child = spawn("/bin/sh", ["-c", GUARD, "store-guard", binary, ...args], {
       stdio: ["pipe", "ignore", "pipe"],
+      detached: true,
     });
     let stderr = "";
     child.stderr?.on("data", (chunk: Buffer) => {
@@ -118,7 +121,9 @@ export async function startStore(options: StoreOptions = {}): Promise<Store> {
 }
 
 async function waitUntilUp(endpoint: string, child: ChildProcess): Promise<boolean> {
-  const deadline = Date.now() + 10_000;
+  // A store that dies is noticed at once (exitCode); the deadline is only for one that hangs, so
+  // it is generous: on a machine busy with other work the store's first answer may take seconds.
+  const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) return false;
     if (await answers(endpoint)) return true;

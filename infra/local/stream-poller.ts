@@ -75,7 +75,10 @@ interface ConsumerState {
 export class StreamPoller {
   private readonly states: ConsumerState[];
   private running = false;
+  /** Set by `stop`: the pass in progress ends after the batch in hand. */
+  private stopping = false;
   private loop: Promise<void> | undefined;
+  private idle: AbortController | undefined;
   private streamArn: string | undefined;
   readonly parked: ParkedRecord[] = [];
 
@@ -97,14 +100,24 @@ export class StreamPoller {
           console.error("stream poller error", error);
           return 0;
         });
-        if (handled === 0) await sleep(this.options.idleMs ?? 200);
+        if (handled === 0 && this.running) {
+          this.idle = new AbortController();
+          await sleep(this.options.idleMs ?? 200, undefined, { signal: this.idle.signal }).catch(() => {});
+        }
       }
     })();
   }
 
+  /**
+   * Stops polling once the batch in hand is done (its consumer finishes and its position is
+   * saved); records not handed over yet wait for the next start.
+   */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping = true;
+    this.idle?.abort();
     await this.loop;
+    this.stopping = false;
   }
 
   /** Forgets every consumer's position, so the next pass redelivers from the oldest record. */
@@ -129,7 +142,10 @@ export class StreamPoller {
     let handled = 0;
     for (const shard of StreamDescription?.Shards ?? []) {
       if (!shard.ShardId) continue;
-      for (const state of this.states) handled += await this.pollShard(arn, shard.ShardId, state);
+      for (const state of this.states) {
+        if (this.stopping) break;
+        handled += await this.pollShard(arn, shard.ShardId, state);
+      }
     }
     if (handled > 0) this.saveCheckpoints();
     return handled;

@@ -6,7 +6,7 @@ const handle = process.argv[2];
 
 if (!handle) {
   console.log("Usage: npm run -s token -- <member>   prints a bearer token for the local API\n");
-  console.log("Demo members:");
+  console.log("Demo members (a city started with --empty has none):");
   for (const m of demoMembers) console.log(`  ${m.handle.padEnd(9)} ${m.displayName.padEnd(28)} ${m.about}`);
   console.log("\nAny other name gives a fresh login that has not joined yet (e.g. to ask to join).");
   process.exit(0);

@@ -165,7 +165,10 @@ export class DynamoLedgerRepository implements LedgerRepository {
           Key: keys.accountBook(before.accountId, before.shard),
           UpdateExpression:
             "SET balance = balance + :delta, nextSeq = :next, lastHash = :hash, totalIn = totalIn + :in, " +
-            "totalOut = totalOut + :out, updatedAt = :at",
+            "totalOut = totalOut + :out, updatedAt = :at, " +
+            // Books written before the time totals existed have no such attribute yet.
+            "givenMinutes = if_not_exists(givenMinutes, :zero) + :given, " +
+            "receivedMinutes = if_not_exists(receivedMinutes, :zero) + :received",
           // nextSeq as read: postings on one book serialise, so line numbers are gapless and each
           // running balance is exact. The limits as read, and the balance after this posting
           // within them: the limit holds in DynamoDB itself, whatever runs concurrently.
@@ -177,6 +180,9 @@ export class DynamoLedgerRepository implements LedgerRepository {
             ":hash": after.lastHash,
             ":in": after.totalIn - before.totalIn,
             ":out": after.totalOut - before.totalOut,
+            ":given": after.givenMinutes - before.givenMinutes,
+            ":received": after.receivedMinutes - before.receivedMinutes,
+            ":zero": 0,
             ":at": after.updatedAt,
             ":seq": before.nextSeq,
             ":cl": before.creditLimit,

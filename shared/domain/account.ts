@@ -8,6 +8,7 @@ import {
   POT_ACCOUNT_ID,
   splitLimits,
   summarise,
+  timeOfLine,
   transferKinds,
 } from "./ledger.ts";
 import { LimitExceededError } from "./ledger-errors.ts";
@@ -16,6 +17,7 @@ import type { Member } from "./member.ts";
 import { memberInScope, requireAdmin, requireCoordinator } from "./membership.ts";
 import { MAX_PAGE_SIZE, type PageRequest } from "./paging.ts";
 import type { Deps } from "./ports.ts";
+import { minutesText } from "./words.ts";
 
 /** Accounts as members see them: balance, limits, totals, and the statement with running balance. */
 export const accountViewSchema = z.object({
@@ -29,9 +31,13 @@ export const accountViewSchema = z.object({
   availableMinutes: z.int(),
   /** What can still be received before the maximum balance. */
   roomMinutes: z.int(),
-  /** Credits ever received into the account, and ever given out of it (received - given = balance). */
-  totalReceivedMinutes: z.int(),
-  totalGivenMinutes: z.int(),
+  /**
+   * In the words of time banks: the minutes of time this member gave (as the provider of an
+   * exchange, as a volunteer, or as a venue hosting an activity) and received, net of reversals.
+   * Welcome credits, donations and payments move the balance but are not time given or received.
+   */
+  givenMinutes: z.int(),
+  receivedMinutes: z.int(),
   /** False until the first transfer or limit change opens it; the figures are then the defaults. */
   opened: z.boolean(),
 });
@@ -47,8 +53,11 @@ export const statementLineSchema = z.object({
   postedAt: z.iso.datetime(),
   transferId: z.string(),
   kind: z.enum(transferKinds),
-  /** Positive: received; negative: given. */
+  /** Credit: positive when credited to this account, negative when debited. */
   amountMinutes: z.int(),
+  /** The time this line stands for, if any: given (credited for time given) or received. */
+  givenMinutes: z.optional(z.int()),
+  receivedMinutes: z.optional(z.int()),
   /** The account's balance right after this line. */
   balanceAfterMinutes: z.int(),
   counterpartyId: z.string(),
@@ -85,12 +94,12 @@ export async function viewAccount(
       maxBalanceMinutes: limits.maxBalance,
       availableMinutes: limits.creditLimit,
       roomMinutes: limits.maxBalance,
-      totalReceivedMinutes: 0,
-      totalGivenMinutes: 0,
+      givenMinutes: 0,
+      receivedMinutes: 0,
       opened: false,
     };
   }
-  const { balance, totalIn, totalOut } = summarise(state.books);
+  const { balance, given, received } = summarise(state.books);
   const { account } = state;
   return {
     accountId,
@@ -100,8 +109,8 @@ export async function viewAccount(
     maxBalanceMinutes: account.maxBalanceMinutes,
     availableMinutes: balance + account.creditLimitMinutes,
     roomMinutes: account.maxBalanceMinutes - balance,
-    totalReceivedMinutes: totalIn,
-    totalGivenMinutes: totalOut,
+    givenMinutes: given,
+    receivedMinutes: received,
     opened: true,
   };
 }
@@ -147,7 +156,7 @@ export async function changeAccountLimits(
     if (!shares) {
       const { balance } = summarise(state.books);
       throw new LimitExceededError(
-        `The account's balance (${balance} minutes) lies beyond the new limits`,
+        `The account's balance (${minutesText(balance)}) lies beyond the new limits`,
         {
           accountId,
           limit: balance < 0 ? "credit-limit" : "max-balance",
@@ -155,7 +164,7 @@ export async function changeAccountLimits(
         [
           {
             path: balance < 0 ? "creditLimitMinutes" : "maxBalanceMinutes",
-            message: `Must allow the current balance of ${balance} minutes`,
+            message: `Must allow the current balance of ${minutesText(balance)}`,
           },
         ],
       );
@@ -265,15 +274,22 @@ export async function readStatement(
     deps,
     taken.map((l) => l.counterpartyId),
   );
+  // What a reversal line takes back depends on what it reversed: a few reads, for reversals only.
+  const reversals = await deps.ledger.getTransfers([
+    ...new Set(taken.filter((l) => l.kind === "reversal").map((l) => l.transferId)),
+  ]);
   const balances = new Map<number, { seq: number; balance: number }>(position);
   const items = taken.map((line) => {
     balances.set(line.shard, { seq: line.seq, balance: line.balanceAfter });
     const running = [...balances.values()].reduce((sum, p) => sum + p.balance, 0);
+    const time = timeOfLine(line.kind, reversals.get(line.transferId)?.reversedKind, line.amount);
     return {
       postedAt: line.postedAt,
       transferId: line.transferId,
       kind: line.kind,
       amountMinutes: line.amount,
+      ...(time.given !== 0 ? { givenMinutes: time.given } : {}),
+      ...(time.received !== 0 ? { receivedMinutes: time.received } : {}),
       balanceAfterMinutes: running,
       counterpartyId: line.counterpartyId,
       counterpartyName: names.get(line.counterpartyId) ?? line.counterpartyId,

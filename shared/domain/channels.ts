@@ -1,6 +1,7 @@
 import type { City } from "../config/city.ts";
+import { ValidationError } from "./errors.ts";
 import type { Notification } from "./inbox.ts";
-import type { Member } from "./member.ts";
+import type { Contact, Member } from "./member.ts";
 import type { Deps, MessageSender } from "./ports.ts";
 
 export type ChannelName = "email" | "sms";
@@ -24,6 +25,42 @@ export function channelsFor(member: Member, city: City): { channel: ChannelName;
   if (preference === "sms" && phone && city.notifications.smsEnabled) return [{ channel: "sms", to: phone }];
   // "in-app" reads the inbox; "via-coordinator" members are reached by coordinators, who act for them.
   return [];
+}
+
+/**
+ * A member's contact preference must be one this city can deliver on, with the address it needs:
+ * otherwise the member silently gets no notice outside the inbox. "in-app" and "via-coordinator"
+ * always work.
+ * @throws ValidationError naming `contact.preference` (a channel the city does not offer) or the
+ * missing `contact.email` / `contact.phone`.
+ */
+export function requireReachable(city: City, contact: Contact, path = "contact"): void {
+  const refuse = (field: string, message: string, summary: string) => {
+    throw new ValidationError(summary, [{ path: `${path}.${field}`, message }]);
+  };
+  const { preference } = contact;
+  if (preference === "sms") {
+    if (!city.notifications.smsEnabled) {
+      refuse(
+        "preference",
+        "SMS is not offered in this city; choose email, in-app or via-coordinator",
+        `${city.name} does not send SMS`,
+      );
+    }
+    if (!contact.phone) refuse("phone", "Required to be reached by SMS", "A phone number is needed for SMS");
+  }
+  if (preference === "email") {
+    if (!city.notifications.emailFrom) {
+      refuse(
+        "preference",
+        "Email is not offered in this city; choose in-app or via-coordinator",
+        `${city.name} does not send email`,
+      );
+    }
+    if (!contact.email) {
+      refuse("email", "Required to be reached by email", "An email address is needed for email");
+    }
+  }
 }
 
 function minutesOf(hhmm: string): number {

@@ -1,6 +1,7 @@
 import type { Exchange, ExchangeParty } from "./exchange.ts";
 import type { InboxDelivery } from "./inbox.ts";
 import type { Deps } from "./ports.ts";
+import { minutesText } from "./words.ts";
 
 /**
  * What happened to an exchange, as its parties are told. `accepted` and `confirmed` with the
@@ -65,7 +66,7 @@ function text(
     case "proposed":
       return {
         title: `${who} proposes an exchange: ${what}`,
-        body: `${who} proposes ${minutes} minutes of ${category}. Accept or decline it.`,
+        body: `${who} proposes ${minutesText(minutes)} of ${category}. Accept or decline it.`,
       };
     case "accepted":
       return exchange.status === "accepted"
@@ -79,8 +80,8 @@ function text(
           };
     case "completed":
       return {
-        title: `${who} logged ${minutes} minutes: ${what}`,
-        body: `Confirm the ${minutes} minutes to settle them, or dispute them. Unanswered, they are confirmed after 14 days.`,
+        title: `${who} logged ${minutesText(minutes)}: ${what}`,
+        body: `Confirm the time logged to settle the exchange, or dispute it. Unanswered, it is confirmed after 14 days.`,
       };
     case "confirmed":
       return {
@@ -91,11 +92,11 @@ function text(
       return by === "system"
         ? {
             title: `Exchange settled automatically: ${what}`,
-            body: `Nobody confirmed or disputed it within 14 days, so ${minutes} minutes were settled.`,
+            body: `Nobody confirmed or disputed it within 14 days, so it was settled: ${minutesText(minutes)} moved on the ledger.`,
           }
         : {
             title: `${who} confirmed; the exchange is settled: ${what}`,
-            body: `${minutes} minutes moved on the ledger. Your statement shows them.`,
+            body: `${minutesText(minutes)} moved on the ledger. Your statement shows it.`,
           };
     case "declined":
       return { title: `${who} declined the exchange: ${what}`, body: `Nothing was agreed.${reason}` };
@@ -112,8 +113,8 @@ function text(
         decision === "cancel"
           ? "cancelled it, so nothing moves"
           : decision === "adjust"
-            ? `settled it at ${minutes} minutes`
-            : `settled it as logged, ${minutes} minutes`;
+            ? `settled it at ${minutesText(minutes)}`
+            : `settled it as logged, ${minutesText(minutes)}`;
       const why = exchange.resolution?.reason ? ` Reason: ${exchange.resolution.reason}` : "";
       return { title: `${who} resolved the exchange: ${what}`, body: `${who} ${outcome}.${why}` };
     }

@@ -22,6 +22,7 @@ import { coordinatesArea, type Member, memberKinds } from "./member.ts";
 import { requireArea, requireCoordinator } from "./membership.ts";
 import type { Page, PageRequest } from "./paging.ts";
 import type { Deps } from "./ports.ts";
+import { withArticle } from "./words.ts";
 
 /**
  * Exchanges: one provider gives time to one receiver (or to a group: a workshop; or several
@@ -360,7 +361,7 @@ export function listMyExchanges(
 }
 
 function wrongState(exchange: Exchange, action: string): RuleViolationError {
-  return new RuleViolationError(`A ${exchange.status} exchange cannot be ${action}`);
+  return new RuleViolationError(`${withArticle(exchange.status, true)} exchange cannot be ${action}`);
 }
 
 /**

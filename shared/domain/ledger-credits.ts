@@ -21,6 +21,7 @@ import { postTransfer, type TransferRequest } from "./ledger-posting.ts";
 import { coordinatesArea, type Member } from "./member.ts";
 import { requireCoordinator } from "./membership.ts";
 import type { Deps } from "./ports.ts";
+import { withArticle } from "./words.ts";
 
 /**
  * Credit moves outside exchanges: organisations' awards to volunteers, spending at venues,
@@ -194,7 +195,7 @@ export async function grantFromPot(
   const member = await deps.members.get(request.memberId);
   if (!member || !coordinatesArea(actor, member.area)) throw new NotFoundError("No such member");
   if (member.status !== "active")
-    throw new RuleViolationError(`A ${member.status} member cannot receive credits`);
+    throw new RuleViolationError(`${withArticle(member.status, true)} member cannot receive credits`);
   return keyedTransfer(deps, context, {
     kind: "grant",
     legs: [{ from: pot, to: accountOf(member), minutes: request.minutes }],

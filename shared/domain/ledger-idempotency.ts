@@ -19,7 +19,10 @@ export const IDEMPOTENCY_HEADER = "idempotency-key";
 /** How long a record is kept (DynamoDB TTL); transfer ids derived from keys guard beyond that. */
 export const IDEMPOTENCY_RETENTION_DAYS = 30;
 
-const keyPattern = /^[A-Za-z0-9_-]{8,128}$/;
+/** An Idempotency-Key's shape: the header's schema in the OpenAPI document comes from here. */
+export const idempotencyKeySchema = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9_-]{8,128}$/, "Must be 8 to 128 letters, digits, - or _"));
 
 export const idempotencyRecordSchema = z.object({
   scope: z.string(),
@@ -61,7 +64,7 @@ export function idempotencyKeyFrom(
       { path: `headers.${IDEMPOTENCY_HEADER}`, message: "Required: 8 to 128 letters, digits, - or _" },
     ]);
   }
-  if (!keyPattern.test(value)) {
+  if (!z.safeParse(idempotencyKeySchema, value).success) {
     throw new ValidationError("The Idempotency-Key header is invalid", [
       { path: `headers.${IDEMPOTENCY_HEADER}`, message: "Must be 8 to 128 letters, digits, - or _" },
     ]);

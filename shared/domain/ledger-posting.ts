@@ -24,6 +24,7 @@ import {
 import { clientRequestToken } from "./ledger-idempotency.ts";
 import type { PostingEffects } from "./ledger-ports.ts";
 import type { Deps } from "./ports.ts";
+import { minutesText } from "./words.ts";
 
 /**
  * The posting loop: read books, plan, commit in one transaction, and on a lost race read again.
@@ -258,13 +259,13 @@ async function resolveShardedLimit(
   const { account } = state;
   if (delta < 0 && total < -account.creditLimitMinutes) {
     throw new LimitExceededError(
-      `Account ${accountId} does not have ${-delta} minutes available (its credit limit would be crossed)`,
+      `Account ${accountId} does not have ${minutesText(-delta)} available (its credit limit would be crossed)`,
       { accountId, limit: "credit-limit" },
     );
   }
   if (delta > 0 && total > account.maxBalanceMinutes) {
     throw new LimitExceededError(
-      `Account ${accountId} cannot receive ${delta} more minutes (its maximum balance would be crossed)`,
+      `Account ${accountId} cannot receive ${minutesText(delta)} more (its maximum balance would be crossed)`,
       { accountId, limit: "max-balance" },
     );
   }

@@ -3,6 +3,7 @@ import type { City } from "../config/city.ts";
 import * as z from "../zod.ts";
 import { ValidationError } from "./errors.ts";
 import { LimitExceededError } from "./ledger-errors.ts";
+import { minutesText } from "./words.ts";
 
 /**
  * The reciprocal ledger's pure core: accounts, books, journal lines, transfers, and the planning
@@ -83,9 +84,37 @@ export const bookSchema = z.object({
   /** Minutes credited to and debited from this book, ever (totalIn - totalOut = balance). */
   totalIn: z.int(),
   totalOut: z.int(),
+  /**
+   * Time, in the words of time banks: minutes of time the owner gave (credited for an exchange as
+   * provider, volunteering, an activity hosted) and received (debited for the same), net of
+   * reversals. Welcome credits, donations and payments move the balance but are no time. Books
+   * written before these totals existed count from zero.
+   */
+  givenMinutes: z._default(z.int(), 0),
+  receivedMinutes: z._default(z.int(), 0),
   updatedAt: z.iso.datetime(),
 });
 export type Book = z.infer<typeof bookSchema>;
+
+/** Transfers that stand for time given by one side to the other. */
+const TIME_KINDS: readonly TransferKind[] = ["exchange", "award", "redemption"];
+
+/**
+ * The time a journal line stands for: a credit on an exchange, award or redemption is time given,
+ * a debit time received; a reversal of one takes it back (negative); any other kind is no time.
+ */
+export function timeOfLine(
+  kind: TransferKind,
+  reversedKind: TransferKind | undefined,
+  amount: number,
+): { given: number; received: number } {
+  const reversal = kind === "reversal";
+  const timeKind = reversal ? reversedKind : kind;
+  if (!timeKind || !TIME_KINDS.includes(timeKind)) return { given: 0, received: 0 };
+  // A reversal's credit returns what the original debited (time received), and vice versa.
+  if (reversal) return amount > 0 ? { given: 0, received: -amount } : { given: amount, received: 0 };
+  return amount > 0 ? { given: amount, received: 0 } : { given: 0, received: -amount };
+}
 
 export const journalLineSchema = z.object({
   accountId: z.string(),
@@ -221,13 +250,13 @@ export function planPosting(draft: TransferDraft, books: ReadonlyMap<string, Boo
     const balanceAfter = book.balance + amount;
     if (amount < 0 && balanceAfter < -book.creditLimit) {
       throw new LimitExceededError(
-        `Account ${ref.accountId} does not have ${-amount} minutes available (its credit limit would be crossed)`,
+        `Account ${ref.accountId} does not have ${minutesText(-amount)} available (its credit limit would be crossed)`,
         { accountId: ref.accountId, limit: "credit-limit", shard: ref.shard },
       );
     }
     if (amount > 0 && balanceAfter > book.maxBalance) {
       throw new LimitExceededError(
-        `Account ${ref.accountId} cannot receive ${amount} more minutes (its maximum balance would be crossed)`,
+        `Account ${ref.accountId} cannot receive ${minutesText(amount)} more (its maximum balance would be crossed)`,
         { accountId: ref.accountId, limit: "max-balance", shard: ref.shard },
       );
     }
@@ -246,6 +275,7 @@ export function planPosting(draft: TransferDraft, books: ReadonlyMap<string, Boo
       ...(draft.memo ? { memo: draft.memo } : {}),
     };
     const hash = lineHash(book.lastHash, fields);
+    const time = timeOfLine(draft.kind, draft.reversedKind, amount);
     lines.push({ ...fields, prevHash: book.lastHash, hash });
     working.set(bookKey(ref), {
       ...book,
@@ -254,6 +284,8 @@ export function planPosting(draft: TransferDraft, books: ReadonlyMap<string, Boo
       lastHash: hash,
       totalIn: book.totalIn + Math.max(amount, 0),
       totalOut: book.totalOut + Math.max(-amount, 0),
+      givenMinutes: book.givenMinutes + time.given,
+      receivedMinutes: book.receivedMinutes + time.received,
       updatedAt: draft.postedAt,
     });
     return fields.seq;
@@ -350,6 +382,8 @@ export function openingOf(
       lastHash: GENESIS_HASH,
       totalIn: 0,
       totalOut: 0,
+      givenMinutes: 0,
+      receivedMinutes: 0,
       updatedAt: at,
     })),
   };
@@ -390,14 +424,22 @@ export function splitLimits(
 }
 
 /** The account's balance and totals: the sum over its books. */
-export function summarise(books: readonly Book[]): { balance: number; totalIn: number; totalOut: number } {
+export function summarise(books: readonly Book[]): {
+  balance: number;
+  totalIn: number;
+  totalOut: number;
+  given: number;
+  received: number;
+} {
   return books.reduce(
     (sum, b) => ({
       balance: sum.balance + b.balance,
       totalIn: sum.totalIn + b.totalIn,
       totalOut: sum.totalOut + b.totalOut,
+      given: sum.given + b.givenMinutes,
+      received: sum.received + b.receivedMinutes,
     }),
-    { balance: 0, totalIn: 0, totalOut: 0 },
+    { balance: 0, totalIn: 0, totalOut: 0, given: 0, received: 0 },
   );
 }
 

@@ -2,6 +2,7 @@ import type { City } from "../config/city.ts";
 import { languageSchema } from "../config/city.ts";
 import * as z from "../zod.ts";
 import type { Acting } from "./acting.ts";
+import { requireReachable } from "./channels.ts";
 import {
   ConflictError,
   ForbiddenError,
@@ -24,6 +25,7 @@ import {
 import { notify } from "./notify.ts";
 import type { Page, PageRequest } from "./paging.ts";
 import type { Deps } from "./ports.ts";
+import { withArticle } from "./words.ts";
 
 const displayName = z.string().check(z.trim(), z.minLength(1), z.maxLength(80));
 const reason = z.string().check(z.trim(), z.minLength(3), z.maxLength(500));
@@ -140,6 +142,7 @@ export async function askToJoin(
 ): Promise<Member> {
   requireArea(deps.city, request.area);
   requireLanguages(deps.city, request.languages);
+  if (request.contact) requireReachable(deps.city, request.contact);
   if (await deps.members.getBySubject(loginSubject)) throw new ConflictError("You have already joined");
   const now = deps.clock.now().toISOString();
   const member = newMember({
@@ -165,13 +168,15 @@ const transitions: Record<
   {
     from: MemberStatus[];
     to: MemberStatus;
+    /** The decision as a past participle, for messages ("cannot be approved"). */
+    done: string;
     notice?: "membership-approved" | "membership-declined" | "membership-suspended" | "membership-reinstated";
   }
 > = {
-  approve: { from: ["pending"], to: "active", notice: "membership-approved" },
-  decline: { from: ["pending"], to: "declined", notice: "membership-declined" },
-  suspend: { from: ["active"], to: "suspended", notice: "membership-suspended" },
-  reinstate: { from: ["suspended"], to: "active", notice: "membership-reinstated" },
+  approve: { from: ["pending"], to: "active", done: "approved", notice: "membership-approved" },
+  decline: { from: ["pending"], to: "declined", done: "declined", notice: "membership-declined" },
+  suspend: { from: ["active"], to: "suspended", done: "suspended", notice: "membership-suspended" },
+  reinstate: { from: ["suspended"], to: "active", done: "reinstated", notice: "membership-reinstated" },
 };
 export type MembershipDecision = keyof typeof transitions;
 
@@ -203,9 +208,7 @@ export async function decideMembership(
   const rule = transitions[decision];
   if (!rule) throw new ValidationError("Unknown decision");
   if (!rule.from.includes(member.status)) {
-    throw new RuleViolationError(
-      `A ${member.status} member cannot be ${rule.to === "active" ? "made active" : rule.to}`,
-    );
+    throw new RuleViolationError(`${withArticle(member.status, true)} member cannot be ${rule.done}`);
   }
   const now = deps.clock.now();
   const next = touched(
@@ -253,6 +256,7 @@ export async function registerResident(
   requireCoordinator(actor);
   requireArea(deps.city, request.area);
   requireLanguages(deps.city, request.languages);
+  requireReachable(deps.city, request.contact);
   if (!coordinatesArea(actor, request.area)) throw new ForbiddenError("That area is outside your scope");
   const now = deps.clock.now().toISOString();
   const member = newMember({

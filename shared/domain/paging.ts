@@ -8,16 +8,23 @@ export interface Page<T> {
 
 export const MAX_PAGE_SIZE = 50;
 
+/**
+ * A whole number in a query string, from `min` to `max`: the digits are checked as text, then the
+ * number (whose schema the OpenAPI document shows: an integer with its bounds).
+ */
+export function wholeNumberText(min: number, max: number, message = "must be a whole number") {
+  return z.pipe(
+    z.string().check(z.regex(/^\d{1,6}$/, message)),
+    z.pipe(
+      z.transform((v: string) => Number(v)),
+      z.int().check(z.gte(min), z.lte(max)),
+    ),
+  );
+}
+
 /** Query fields every list route accepts. */
 export const pageQueryFields = {
-  limit: z.optional(
-    z
-      .pipe(
-        z.string().check(z.regex(/^\d{1,3}$/, "must be a whole number")),
-        z.transform((v) => Number(v)),
-      )
-      .check(z.gte(1), z.lte(MAX_PAGE_SIZE)),
-  ),
+  limit: z.optional(wholeNumberText(1, MAX_PAGE_SIZE)),
   cursor: z.optional(z.string().check(z.maxLength(2048))),
 };
 

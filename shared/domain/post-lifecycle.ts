@@ -19,6 +19,7 @@ import {
   postStatuses,
   type SettableStatus,
 } from "./post.ts";
+import { withArticle } from "./words.ts";
 
 type PostDeps = Pick<Deps, "city" | "clock" | "ids" | "posts" | "inbox">;
 
@@ -105,7 +106,8 @@ export async function updatePost(
   patch: PostPatch,
 ): Promise<Post> {
   const { post, role } = await editablePost(deps, acting, postId);
-  if (!isLive(post.status)) throw new RuleViolationError(`A ${post.status} post cannot be changed`);
+  if (!isLive(post.status))
+    throw new RuleViolationError(`${withArticle(post.status, true)} post cannot be changed`);
   const ownerHome = ownerHomeFor(acting, post.ownerId);
   const homeBased = patch.where?.type === "my-place" || patch.where?.type === "your-place";
   const wasHomeBased = post.where.type === "my-place" || post.where.type === "your-place";
@@ -143,7 +145,7 @@ export async function changePostStatus(
   const { post, role } = await editablePost(deps, acting, postId);
   if (post.status === status) return post;
   if (!canTransition(post.status, status)) {
-    throw new RuleViolationError(`A ${post.status} post cannot become ${status}`);
+    throw new RuleViolationError(`${withArticle(post.status, true)} post cannot become ${status}`);
   }
   const now = deps.clock.now();
   if (status === "open" && post.expiresAt <= now.toISOString()) {

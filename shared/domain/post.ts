@@ -262,7 +262,7 @@ function requirePlace(city: City, where: Place): void {
 
 function requireAvailability(city: City, availability: PostAvailability | undefined, now: Date): void {
   if (availability?.type === "dates" && availability.to < localDate(now, city.timezone)) {
-    throw new ValidationError("The dates are over", [
+    throw new ValidationError("The dates have passed", [
       { path: "availability.to", message: "Must not be in the past" },
     ]);
   }

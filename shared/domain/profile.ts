@@ -3,6 +3,7 @@ import type { City } from "../config/city.ts";
 import { languageSchema } from "../config/city.ts";
 import * as z from "../zod.ts";
 import type { Acting } from "./acting.ts";
+import { requireReachable } from "./channels.ts";
 import { ValidationError } from "./errors.ts";
 import { insideBounds, pointSchema } from "./geo.ts";
 import {
@@ -119,6 +120,7 @@ function checkProfile(city: City, update: ProfileUpdate): void {
       { path: "home", message: "Must lie inside the city's map bounds" },
     ]);
   }
+  if (update.contact) requireReachable(city, update.contact);
   update.languages?.forEach((language, i) => {
     if (!city.languages.offered.includes(language)) {
       throw new ValidationError("Language not offered", [

@@ -3,7 +3,7 @@ import type { Acting } from "./acting.ts";
 import { ValidationError } from "./errors.ts";
 import { distanceMetres, insideBounds, type Point } from "./geo.ts";
 import { coordinatesArea, isCoordinatorOrAdmin } from "./member.ts";
-import { MAX_PAGE_SIZE, pageQueryFields } from "./paging.ts";
+import { MAX_PAGE_SIZE, pageQueryFields, wholeNumberText } from "./paging.ts";
 import type { Deps } from "./ports.ts";
 import {
   isOwnerSide,
@@ -28,7 +28,10 @@ export const DEFAULT_SEARCH_PAGE = 20;
 const numberText = (message: string) =>
   z.pipe(
     z.string().check(z.regex(/^\d{1,3}(\.\d{1,3})?$/, message)),
-    z.transform((v) => Number(v)),
+    z.pipe(
+      z.transform((v: string) => Number(v)),
+      z.number(),
+    ),
   );
 
 /** GET /posts: every filter is a query string; the domain checks what needs the city. */
@@ -53,12 +56,7 @@ export const searchQuerySchema = z.strictObject({
   /** Only posts that happen online. */
   where: z.optional(z.literal("online")),
   /** Available on this weekday (0 = Monday), in the post's weekly windows or dates. */
-  day: z.optional(
-    z.pipe(
-      z.string().check(z.regex(/^[0-6]$/, "must be a weekday 0-6 (0 = Monday)")),
-      z.transform((v) => Number(v)),
-    ),
-  ),
+  day: z.optional(wholeNumberText(0, 6, "must be a weekday 0-6 (0 = Monday)")),
   /** Available at this time of day (weekly windows; posts with dates only or no times match). */
   at: z.optional(z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time like 18:30"))),
   /** distance (the default with `near`) or recent (newest first, the default otherwise). */

@@ -8,6 +8,7 @@ export const handler = httpRoute(
   {
     summary: "Donate credits to the community pot (Idempotency-Key)",
     auth: "member",
+    idempotency: "required",
     actFor: true,
     body: donationSchema,
     response: transferSchema,

@@ -9,6 +9,7 @@ export const handler = httpRoute(
     summary:
       "Give a member credits from the community pot, e.g. a welcome credit (coordinators; Idempotency-Key)",
     auth: "member",
+    idempotency: "required",
     body: grantSchema,
     response: transferSchema,
     status: 201,

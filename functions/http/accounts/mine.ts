@@ -1,10 +1,10 @@
 import { accountViewSchema, viewAccount } from "../../../shared/domain/account.ts";
 import { httpRoute } from "../stack.ts";
 
-/** My account: balance, limits, what I can still spend and receive, totals received and given. */
+/** My account: balance, limits, what I can still spend and receive, hours given and received. */
 export const handler = httpRoute(
   {
-    summary: "My time account: balance, limits, totals received and given",
+    summary: "My time account: balance, limits, hours given and hours received",
     auth: "member",
     actFor: true,
     response: accountViewSchema,

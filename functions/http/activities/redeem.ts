@@ -11,6 +11,7 @@ export const handler = httpRoute(
   {
     summary: "Spend credits on an activity at a venue (Idempotency-Key)",
     auth: "member",
+    idempotency: "required",
     actFor: true,
     path: z.object({ activityId: idSchema }),
     body: redeemActivitySchema,

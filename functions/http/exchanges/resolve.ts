@@ -10,6 +10,7 @@ export const handler = httpRoute(
     summary:
       "Resolve a disputed or completed exchange: settle, adjust or cancel (coordinators; Idempotency-Key)",
     auth: "member",
+    idempotency: "required",
     path: z.object({ exchangeId: idSchema }),
     body: resolutionSchema,
     response: exchangeSchema,

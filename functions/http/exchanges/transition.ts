@@ -13,6 +13,7 @@ export const handler = httpRoute(
     summary:
       "Move an exchange along: accept, decline, cancel, complete, confirm (settles; Idempotency-Key) or dispute",
     auth: "member",
+    idempotency: "optional",
     actFor: true,
     path: z.object({ exchangeId: idSchema }),
     body: transitionSchema,

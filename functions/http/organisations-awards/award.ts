@@ -11,6 +11,7 @@ export const handler = httpRoute(
   {
     summary: "Award credits to volunteers from an organisation, all at once (its admins; Idempotency-Key)",
     auth: "member",
+    idempotency: "required",
     path: z.object({ memberId: idSchema }),
     body: awardSchema,
     response: transferSchema,

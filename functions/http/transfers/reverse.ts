@@ -10,6 +10,7 @@ export const handler = httpRoute(
   {
     summary: "Reverse a transfer with an opposite transfer (coordinators in scope; Idempotency-Key)",
     auth: "member",
+    idempotency: "required",
     path: z.object({ transferId: idSchema }),
     body: reversalSchema,
     response: transferSchema,

@@ -16,10 +16,12 @@ afterAll(async () => {
 });
 
 const ACCOUNTS = 50;
-const SETTLEMENTS = 1000;
+// Bounded work: enough settlements that every kind of retry happens dozens of times at full
+// concurrency; more adds minutes on a busy two-core machine and no new case.
+const SETTLEMENTS = 400;
 const CONCURRENCY = 32;
 
-it("1,000 settlements over 50 accounts at concurrency 32, with retries and altered retries", async () => {
+it("400 settlements over 50 accounts at concurrency 32, with retries and altered retries", async () => {
   const seed = Number(process.env.LEDGER_SEED ?? Date.now() % 2 ** 31);
   console.log(`concurrency test seed ${seed} (replay with LEDGER_SEED=${seed})`);
   const deps = city.runtime.deps;
@@ -107,7 +109,7 @@ it("1,000 settlements over 50 accounts at concurrency 32, with retries and alter
   const transferIds = results.map((r) => (r.first.ok ? r.first.transfer.transferId : ""));
   expect(new Set(transferIds).size).toBe(SETTLEMENTS);
 
-  // Balances are exactly what the 1,000 original requests imply, and the audit finds no fault.
+  // Balances are exactly what the original requests imply, and the audit finds no fault.
   const expected = new Map<string, number>();
   plan.forEach((p) => {
     const from = accounts[p.from]?.memberId ?? "";
@@ -123,4 +125,4 @@ it("1,000 settlements over 50 accounts at concurrency 32, with retries and alter
     expect(state?.books[0]?.balance ?? 0, account.memberId).toBe(expected.get(account.memberId) ?? 0);
   }
   expect(POT_ACCOUNT_ID).toBe("city-pot");
-}, 120_000);
+});

@@ -217,4 +217,4 @@ it("the ledger behaves like its reference model under random commands", async ()
     { seed, numRuns: 25 },
   );
   await expectLedgerSound(deps);
-}, 120_000);
+});

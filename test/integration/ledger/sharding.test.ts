@@ -84,4 +84,4 @@ it("100 concurrent awards of 10 minutes against a quota of 800: exactly 80 post"
   // The books shared the work.
   const books = (await city.runtime.deps.ledger.readAccount(org.memberId))?.books ?? [];
   expect(books.filter((b) => b.nextSeq > 1).length).toBeGreaterThan(1);
-}, 60_000);
+});

@@ -405,11 +405,11 @@ describe("statements and reports", () => {
     );
     const csv = await city.call("GET", "/me/statement.csv", { as: "pager" });
     expect(csv.text.split("\r\n")[0]).toBe(
-      "posted_at,transfer_id,kind,counterparty_id,counterparty,amount_minutes,balance_after_minutes,memo",
+      "posted_at,transfer_id,kind,counterparty_id,counterparty,given_minutes,received_minutes,amount_minutes,balance_after_minutes,memo",
     );
     expect(csv.text).toContain("Community pot");
-    // Negative figures stay numbers a spreadsheet can add up.
-    expect(csv.text).toContain(",Community pot,-10,-10,");
+    // A donation is credit, not time; negative figures stay numbers a spreadsheet can add up.
+    expect(csv.text).toContain(",Community pot,,,-10,-10,");
   });
 
   it("reports minutes by month, category and area, members, awards and redemptions", async () => {

@@ -45,6 +45,56 @@ const direct = () => ({
   description: "Fix the back wheel",
 });
 
+type Hours = { balanceMinutes: number; givenMinutes: number; receivedMinutes: number };
+async function hoursOf(as: string): Promise<Hours> {
+  const { balanceMinutes, givenMinutes, receivedMinutes } = (await city.call("GET", "/me/account", { as }))
+    .body as Hours;
+  return { balanceMinutes, givenMinutes, receivedMinutes };
+}
+
+describe("hours given and hours received, in the words of time banks", () => {
+  it("the provider's hours given and the receiver's hours received rise with a settlement; a reversal takes them back", async () => {
+    const ben = await hoursOf("ben");
+    const amira = await hoursOf("amira");
+    const id = exchangeOf(await propose("amira", direct())).exchangeId;
+    await act("ben", id, { action: "accept" });
+    await act("ben", id, { action: "complete", minutes: 40 });
+    await act("amira", id, { action: "confirm" }, { "idempotency-key": newKey("confirm") });
+
+    // Ben (the provider) gave 40 minutes; Amira (the receiver) received them.
+    expect(await hoursOf("ben")).toEqual({
+      balanceMinutes: ben.balanceMinutes + 40,
+      givenMinutes: ben.givenMinutes + 40,
+      receivedMinutes: ben.receivedMinutes,
+    });
+    expect(await hoursOf("amira")).toEqual({
+      balanceMinutes: amira.balanceMinutes - 40,
+      givenMinutes: amira.givenMinutes,
+      receivedMinutes: amira.receivedMinutes + 40,
+    });
+    const csv = await city.call("GET", "/me/statement.csv", { as: "ben" });
+    const [header, ...rows] = csv.text.trim().split("\r\n");
+    expect(header).toBe(
+      "posted_at,transfer_id,kind,counterparty_id,counterparty,given_minutes,received_minutes,amount_minutes,balance_after_minutes,memo",
+    );
+    expect(rows.find((r) => r.includes(`X-${id}`))).toMatch(/,exchange,.*,Amira Haddad,40,,40,/);
+    // The welcome credit is neither given nor received time.
+    expect(rows.find((r) => r.includes(",grant,"))).toMatch(/,Community pot,,,60,/);
+
+    // A coordinator reverses the settlement: the hours were not given after all.
+    const reversed = await city.call("POST", `/transfers/X-${id}/reversal`, {
+      as: "dora",
+      body: { reason: "Logged against the wrong exchange" },
+      headers: { "idempotency-key": newKey("reverse") },
+    });
+    expect(reversed.status).toBe(201);
+    expect(await hoursOf("ben")).toEqual(ben);
+    expect(await hoursOf("amira")).toEqual(amira);
+    const after = (await city.call("GET", "/me/statement.csv", { as: "amira" })).text.split("\r\n");
+    expect(after.find((r) => r.includes(",reversal,"))).toMatch(/,Ben Jacobs,,-40,40,/);
+  });
+});
+
 describe("the exchange lifecycle, direct proposal to settlement", () => {
   it("proposes, accepts, completes and confirms; both accounts and statements show it", async () => {
     const [amiraBefore, benBefore] = [await balanceOf("amira"), await balanceOf("ben")];
@@ -285,6 +335,9 @@ describe("bad input and wrong states change nothing", () => {
     }
     const cancelled = exchangeOf(await propose("amira", direct())).exchangeId;
     await act("ben", cancelled, { action: "accept" });
+    const again = await act("ben", cancelled, { action: "accept" });
+    expect(again.status).toBe(422);
+    expect(errorOf(again.body).message).toBe("An accepted exchange cannot be accepted");
     expect(exchangeOf(await act("amira", cancelled, { action: "cancel" })).status).toBe("cancelled");
     expect((await act("ben", cancelled, { action: "complete", minutes: 10 })).status).toBe(422);
     expect(await balanceOf("amira")).toBe(amiraBefore);

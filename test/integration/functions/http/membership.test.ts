@@ -31,6 +31,9 @@ describe("joining and approval", () => {
       [{ ...join, displayName: 42 }, "displayName"],
       [{ ...join, colour: "blue" }, ""],
       [{ ...join, contact: { preference: "email", email: "not-an-email" } }, "contact.email"],
+      // The example city sends no SMS: choosing it would leave the member with no outside notices.
+      [{ ...join, contact: { preference: "sms", phone: "+32470123456" } }, "contact.preference"],
+      [{ ...join, contact: { preference: "email" } }, "contact.email"],
     ];
     for (const [body, field] of cases) {
       const res = await city.call("POST", "/members/join", { as: "greta", body });
@@ -120,6 +123,7 @@ describe("joining and approval", () => {
       body: { decision: "approve" },
     });
     expect(twice.status).toBe(422);
+    expect(twice.body).toMatchObject({ error: { message: "An active member cannot be approved" } });
     const inbox = await city.call("GET", "/me/inbox", { as: "greta" });
     expect(inbox.body).toMatchObject({ items: [{ kind: "membership-approved" }] });
     const me = await city.call("GET", "/me", { as: "greta" });
@@ -158,6 +162,17 @@ describe("members without email, organisations and profiles", () => {
     expect(created.status).toBe(201);
     const id = (created.body as { memberId: string }).memberId;
     expect(created.body).toMatchObject({ status: "active", contact: { preference: "via-coordinator" } });
+    const bySms = await city.call("POST", "/members", {
+      as: "dora",
+      body: {
+        displayName: "Ms Peeters",
+        area: "old-town",
+        languages: ["nl"],
+        contact: { preference: "sms", phone: "+32470123456" },
+      },
+    });
+    expect(bySms.status).toBe(400);
+    expect(JSON.stringify(bySms.body)).toContain('"path":"contact.preference"');
 
     const profile = await city.call("PATCH", "/me/profile", {
       as: "dora",
@@ -207,6 +222,8 @@ describe("members without email, organisations and profiles", () => {
       [{ availability: [{ day: 9, from: "09:00", to: "10:00" }] }, "availability.0.day"],
       [{ availability: [{ day: 1, from: "11:00", to: "10:00" }] }, "availability.0.to"],
       [{ contact: { preference: "sms", phone: "12345" } }, "contact.phone"],
+      [{ contact: { preference: "sms", phone: "+32470123456" } }, "contact.preference"],
+      [{ contact: { preference: "email" } }, "contact.email"],
     ] as const) {
       const res = await city.call("PATCH", "/me/profile", { as: "amira", body });
       expect(res.status, JSON.stringify(body)).toBe(400);

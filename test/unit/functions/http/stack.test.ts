@@ -101,6 +101,48 @@ describe("the HTTP route stack", () => {
     expect(run).toHaveBeenCalledWith(expect.objectContaining({ body: { name: "a", count: 2 } }));
   });
 
+  it("refuses a request without the Idempotency-Key its contract requires, before any lookup", async () => {
+    const use = vi.fn(async () => ({ body: {} }));
+    const keyed = httpRoute({ summary: "t", auth: "member", body: thing, idempotency: "required" }, use);
+    const body = JSON.stringify({ name: "a", count: 1 });
+    for (const headers of [{}, { "idempotency-key": "short" }]) {
+      const result = parse(await keyed(event({ sub: "s", body, headers }), context));
+      expect(result).toMatchObject({ statusCode: 400, body: { error: { code: "VALIDATION_FAILED" } } });
+      expect(result.body.error?.details).toEqual([
+        { path: "headers.idempotency-key", message: expect.any(String) },
+      ]);
+    }
+    expect(use).not.toHaveBeenCalled();
+  });
+
+  it("checks the shape of an Idempotency-Key a contract leaves optional, when one is sent", async () => {
+    const use = vi.fn(async () => ({ status: 201, body: {} }));
+    const optional = httpRoute({ summary: "t", auth: "public", body: thing, idempotency: "optional" }, use);
+    const body = JSON.stringify({ name: "a", count: 1 });
+    const bad = parse(await optional(event({ body, headers: { "idempotency-key": "has spaces" } }), context));
+    expect(bad.statusCode).toBe(400);
+    expect(use).not.toHaveBeenCalled();
+    expect(parse(await optional(event({ body }), context)).statusCode).toBe(201);
+  });
+
+  it("names what is invalid in a sentence that agrees: query and path parameters are invalid", async () => {
+    const route = httpRoute(
+      {
+        summary: "t",
+        auth: "public",
+        query: z.strictObject({ n: z.string().check(z.maxLength(1)) }),
+        path: z.object({ id: z.string().check(z.maxLength(1)) }),
+      },
+      vi.fn(async () => ({ body: {} })),
+    );
+    const badQuery = parse(await route(event({ queryStringParameters: { n: "xx" } }), context));
+    expect(badQuery.body.error).toMatchObject({ message: "Query parameters are invalid" });
+    const badPath = parse(
+      await route(event({ queryStringParameters: { n: "x" }, pathParameters: { id: "yy" } }), context),
+    );
+    expect(badPath.body.error).toMatchObject({ message: "Path parameters are invalid" });
+  });
+
   it("maps each domain error class to its status in one table", () => {
     expect(statusFor(new ValidationError("x"))).toBe(400);
     expect(statusFor(new UnauthorizedError("x"))).toBe(401);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { channelsFor, inQuietHours, render } from "../../../../shared/domain/channels.ts";
+import { channelsFor, inQuietHours, render, requireReachable } from "../../../../shared/domain/channels.ts";
+import { ValidationError } from "../../../../shared/domain/errors.ts";
 import { newMember } from "../../../../shared/domain/member.ts";
 import { exampleCity } from "../../../support/city.ts";
 
@@ -31,6 +32,39 @@ describe("channels a member is reached on", () => {
     expect(channelsFor(member, city)).toEqual([]);
     const smsCity = { ...city, notifications: { ...city.notifications, smsEnabled: true } };
     expect(channelsFor(member, smsCity)).toEqual([{ channel: "sms", to: "+32470123456" }]);
+  });
+
+  it("accepts a contact preference only if the city can reach the member that way", () => {
+    const smsCity = { ...city, notifications: { ...city.notifications, smsEnabled: true } };
+    const noEmailCity = { ...city, notifications: { ...city.notifications, emailFrom: undefined } };
+    const refusal = (check: () => void) => {
+      try {
+        check();
+      } catch (error) {
+        if (error instanceof ValidationError) return { message: error.message, details: error.details };
+        throw error;
+      }
+      return undefined;
+    };
+    const sms = { preference: "sms" as const, phone: "+32470123456" };
+    // SMS off: the choice would reach nobody outside the inbox, so it is refused, the field named.
+    expect(refusal(() => requireReachable(city, sms))).toEqual({
+      message: expect.stringMatching(/SMS/),
+      details: [{ path: "contact.preference", message: expect.stringMatching(/SMS is not offered/) }],
+    });
+    expect(refusal(() => requireReachable(smsCity, sms))).toBeUndefined();
+    expect(refusal(() => requireReachable(smsCity, { preference: "sms" }))?.details).toEqual([
+      { path: "contact.phone", message: expect.any(String) },
+    ]);
+    expect(refusal(() => requireReachable(city, { preference: "email" }))?.details).toEqual([
+      { path: "contact.email", message: expect.any(String) },
+    ]);
+    expect(
+      refusal(() => requireReachable(noEmailCity, { preference: "email", email: "a@b.org" }))?.details,
+    ).toEqual([{ path: "contact.preference", message: expect.stringMatching(/Email is not offered/) }]);
+    for (const preference of ["in-app", "via-coordinator"] as const) {
+      expect(refusal(() => requireReachable(city, { preference }))).toBeUndefined();
+    }
   });
 
   it("reaches nobody who is not active", () => {

@@ -53,4 +53,23 @@ describe("exchange notices", () => {
       expect(notification.body.length).toBeLessThanOrEqual(2000);
     }
   });
+
+  it("says 1 minute, not 1 minutes, in every notice", () => {
+    const one = exchange({
+      legs: [{ providerId: "p", receiverId: "r1", agreedMinutes: 1 }],
+      parties: exchange().parties.slice(0, 2),
+      resolution: { decision: "adjust", reason: "short", by: "d", at: sampleAt },
+    });
+    const events = ["proposed", "completed", "settled", "resolved"] as const;
+    for (const event of events) {
+      for (const by of [{ party: "p" }, "system"] as const) {
+        for (const { notification } of exchangeNotices(deps, one, event, by)) {
+          const text = `${notification.title} ${notification.body}`;
+          expect(text, event).not.toMatch(/\b1 minutes\b/);
+        }
+      }
+    }
+    const proposal = exchangeNotices(deps, one, "proposed", { party: "p" })[0]?.notification;
+    expect(proposal?.body).toContain("1 minute of");
+  });
 });

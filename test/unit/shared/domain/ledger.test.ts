@@ -36,6 +36,8 @@ function book(accountId: string, fields: Partial<Book> = {}): Book {
     lastHash: GENESIS_HASH,
     totalIn: 0,
     totalOut: 0,
+    givenMinutes: 0,
+    receivedMinutes: 0,
     updatedAt: at,
     ...fields,
   };
@@ -81,6 +83,39 @@ describe("planning a posting", () => {
       totalIn: 50,
       totalOut: 0,
     });
+  });
+
+  it("counts time given and received on exchanges, awards and redemptions, not on other credit", () => {
+    const legs = [{ from: ref("a"), to: ref("b"), minutes: 30 }];
+    const time = (d: TransferDraft) =>
+      planPosting(d, books(book("a"), book("b"))).books.map((c) => [
+        c.after.accountId,
+        c.after.givenMinutes,
+        c.after.receivedMinutes,
+      ]);
+    for (const kind of ["exchange", "award", "redemption"] as const) {
+      // The payee (credited) gave the time; the payer received it.
+      expect(time({ ...draft(legs), kind })).toEqual([
+        ["a", 0, 30],
+        ["b", 30, 0],
+      ]);
+    }
+    for (const kind of ["grant", "donation", "payment"] as const) {
+      expect(time({ ...draft(legs), kind })).toEqual([
+        ["a", 0, 0],
+        ["b", 0, 0],
+      ]);
+    }
+    // Reversing an exchange (b paid back to a) takes back a's time received and b's time given.
+    const back = [{ from: ref("b"), to: ref("a"), minutes: 30 }];
+    expect(time({ ...draft(back), kind: "reversal", reversedKind: "exchange" })).toEqual([
+      ["b", -30, 0],
+      ["a", 0, -30],
+    ]);
+    expect(time({ ...draft(back), kind: "reversal", reversedKind: "grant" })).toEqual([
+      ["b", 0, 0],
+      ["a", 0, 0],
+    ]);
   });
 
   it("refuses exactly at the credit limit and the maximum balance", () => {
