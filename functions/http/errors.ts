@@ -7,8 +7,10 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   RuleViolationError,
+  SelfDealingError,
   UnauthorizedError,
   ValidationError,
+  VerificationRequiredError,
 } from "../../shared/domain/errors.ts";
 import { IdempotencyKeyReusedError, LimitExceededError } from "../../shared/domain/ledger-errors.ts";
 
@@ -18,6 +20,8 @@ const statusTable: [new (...args: never[]) => DomainError, number][] = [
   [MalformedJsonError, 400],
   [UnauthorizedError, 401],
   [ForbiddenError, 403],
+  [VerificationRequiredError, 403],
+  [SelfDealingError, 403],
   [NotFoundError, 404],
   [ConflictError, 409],
   [PayloadTooLargeError, 413],

@@ -22,6 +22,8 @@ import { coordinatesArea, type Member, memberKinds } from "./member.ts";
 import { requireArea, requireCoordinator } from "./membership.ts";
 import type { Page, PageRequest } from "./paging.ts";
 import type { Deps } from "./ports.ts";
+import { isSensitiveCategory } from "./post.ts";
+import { blockedEitherWay, requireVerified } from "./safeguarding.ts";
 
 /**
  * Exchanges: one provider gives time to one receiver (or to a group: a workshop; or several
@@ -79,6 +81,8 @@ export const exchangeSchema = z.object({
   /** The party who proposed (their side needs no acceptance). */
   proposedBy: z.string(),
   category: z.string(),
+  /** Work of a sensitive category, or about a sensitive post: verified members only. */
+  sensitive: z.optional(z.boolean()),
   area: z.string(),
   postId: z.optional(z.string()),
   /** The accepted match this exchange came from, when it came from one. */
@@ -169,7 +173,7 @@ export const exchangePageSchema = z.object({
 });
 
 type ExchangeDeps = Pick<Deps, "members" | "exchanges" | "ledger" | "inbox" | "clock" | "ids" | "city">;
-type ProposeDeps = ExchangeDeps & Pick<Deps, "matches">;
+type ProposeDeps = ExchangeDeps & Pick<Deps, "matches" | "posts">;
 
 const providers = (e: Exchange) => e.parties.filter((p) => p.role === "provider");
 const receivers = (e: Exchange) => e.parties.filter((p) => p.role === "receiver");
@@ -232,9 +236,11 @@ async function requireProposableMatch(
  * A resident (or a coordinator or organisation admin for them) proposes an exchange directly, or
  * from an accepted match (`matchId`). The proposer must be a party; in a group exchange, the one
  * on the single side. The counterparts find the proposal in their inbox.
- * @throws ValidationError naming the field (unknown category, area or member; a member on both
- * sides or twice); RuleViolationError when the proposer takes no part, or the match is not
- * accepted or not between the two parties; NotFoundError when the match is missing or not theirs.
+ * @throws ValidationError naming the field (unknown category, area or member, or a member blocked
+ * either way, answered alike; a member on both sides or twice); VerificationRequiredError naming
+ * the party when sensitive work involves a member who is not verified; RuleViolationError when
+ * the proposer takes no part, or the match is not accepted or not between the two parties;
+ * NotFoundError when the match is missing or not theirs.
  */
 export async function proposeExchange(
   deps: ProposeDeps,
@@ -284,14 +290,21 @@ export async function proposeExchange(
     throw new RuleViolationError("In a group exchange, the single provider or receiver proposes it");
   }
   const parties: ExchangeParty[] = [];
+  const partyMembers: { member: Member; path: string }[] = [];
   for (const [field, ids] of sides) {
     const members = await Promise.all(ids.map((id) => deps.members.get(id)));
     members.forEach((member, index) => {
-      if (member?.status !== "active") {
+      // A block between the proposer and a counterpart gets the answer a missing member gets, so
+      // the blocked side never learns of it. (The proposer is on the single side: every leg has them.)
+      if (
+        member?.status !== "active" ||
+        (member.memberId !== subjectId && blockedEitherWay(member, acting.subject))
+      ) {
         throw new ValidationError("Not an active member", [
           { path: `${field}.${index}`, message: "No active member with this id" },
         ]);
       }
+      partyMembers.push({ member, path: `${field}.${index}` });
       parties.push({
         memberId: member.memberId,
         role: field === "providerIds" ? "provider" : "receiver",
@@ -300,6 +313,13 @@ export async function proposeExchange(
         area: member.area,
       });
     });
+  }
+  const post = request.postId ? await deps.posts.get(request.postId) : undefined;
+  const sensitive = isSensitiveCategory(city, request.category) || post?.sensitive === true;
+  if (sensitive) {
+    for (const { member, path } of partyMembers) {
+      requireVerified(member, path, member.memberId === acting.actor.memberId);
+    }
   }
   if (request.matchId !== undefined) {
     await requireProposableMatch(deps, { ...request, matchId: request.matchId }, subjectId);
@@ -315,6 +335,7 @@ export async function proposeExchange(
     legs,
     proposedBy: subjectId,
     category: request.category,
+    ...(sensitive ? { sensitive } : {}),
     area: request.area ?? parties.find((p) => p.role === "receiver")?.area ?? acting.subject.area,
     ...(request.postId ? { postId: request.postId } : {}),
     ...(request.matchId ? { matchId: request.matchId } : {}),
@@ -568,6 +589,12 @@ export async function transitionExchange(
     const exchange = await getExchange(deps, acting, exchangeId);
     if (!isParty(exchange, acting.subject.memberId)) {
       throw new ForbiddenError("Only the parties to an exchange can do this; coordinators resolve disputes");
+    }
+    if (
+      transition.action === "accept" &&
+      (exchange.sensitive === true || isSensitiveCategory(deps.city, exchange.category))
+    ) {
+      requireVerified(acting.subject, "action", acting.actor.memberId === acting.subject.memberId);
     }
     const at = deps.clock.now().toISOString();
     const { next, settle: settleNow } = applyTransition(
