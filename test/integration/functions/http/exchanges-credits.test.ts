@@ -383,6 +383,67 @@ describe("the community pot and reversals", () => {
   });
 });
 
+describe("a refused credit move writes nothing", () => {
+  it("opens no account for a member whose donation or award is refused", async () => {
+    const deps = city.runtime.deps;
+    const donor = await createMember(deps, { id: "refused-donor", login: "refused-donor" });
+    const refused = await city.call("POST", "/pot/donations", {
+      as: "refused-donor",
+      body: { minutes: 601 },
+      headers: key(),
+    });
+    expect(refused.status).toBe(422);
+    expect(errorOf(refused.body).code).toBe("LIMIT_EXCEEDED");
+    expect(await deps.ledger.readAccount(donor.memberId)).toBeUndefined();
+
+    // An organisation without a quota awards nothing, and its new volunteer's account stays unopened.
+    const volunteer = await createMember(deps, { id: "refused-volunteer", login: "refused-volunteer" });
+    const org = await createMember(deps, {
+      id: "no-quota-org",
+      kind: "organisation",
+      admins: [ids.amira ?? ""],
+    });
+    const award = await city.call("POST", `/organisations/${org.memberId}/awards`, {
+      as: "amira",
+      body: { volunteers: [{ memberId: volunteer.memberId, minutes: 30 }] },
+      headers: key(),
+    });
+    expect(award.status).toBe(422);
+    expect(errorOf(award.body).code).toBe("LIMIT_EXCEEDED");
+    expect(await deps.ledger.readAccount(volunteer.memberId)).toBeUndefined();
+    expect(await deps.ledger.readAccount(org.memberId)).toBeUndefined();
+
+    // Nor does an award beyond the quota of an organisation whose balance is spread over books.
+    const small = await createMember(deps, {
+      id: "small-quota-org",
+      kind: "organisation",
+      admins: [ids.amira ?? ""],
+    });
+    const quota = await city.call("PUT", `/accounts/${small.memberId}/limits`, {
+      as: "sam",
+      body: { creditLimitMinutes: 100, maxBalanceMinutes: 100 },
+    });
+    expect(quota.status).toBe(200);
+    const beyond = await city.call("POST", `/organisations/${small.memberId}/awards`, {
+      as: "amira",
+      body: { volunteers: [{ memberId: volunteer.memberId, minutes: 101 }] },
+      headers: key(),
+    });
+    expect(beyond.status).toBe(422);
+    expect(errorOf(beyond.body).code).toBe("LIMIT_EXCEEDED");
+    expect(await deps.ledger.readAccount(volunteer.memberId)).toBeUndefined();
+
+    // The same donation within the limit opens the account and posts.
+    const fine = await city.call("POST", "/pot/donations", {
+      as: "refused-donor",
+      body: { minutes: 60 },
+      headers: key(),
+    });
+    expect(fine.status).toBe(201);
+    expect((await account("refused-donor")).balanceMinutes).toBe(-60);
+  });
+});
+
 describe("statements and reports", () => {
   it("pages a statement with a running balance and refuses forged cursors", async () => {
     await createMember(city.runtime.deps, { id: "pager", login: "pager" });
