@@ -29,7 +29,8 @@ import { blockedEitherWay, requireVerified } from "./safeguarding.ts";
  * Exchanges: one provider gives time to one receiver (or to a group: a workshop; or several
  * providers help one receiver), and the ledger settles it hour for hour.
  *
- *   proposed --accept (every counterpart)--> accepted --complete (a provider logs minutes)--> completed
+ *   proposed --accept (every counterpart)--> accepted --complete (the provider logs minutes; with
+ *     several providers, each logs their own and the last one completes it)--> completed
  *   completed --confirm (every receiver) | auto after 14 days | coordinator--> settled
  *   proposed --decline--> declined;  proposed|accepted --cancel--> cancelled
  *   accepted|completed --dispute--> disputed --coordinator: settle | adjust | cancel--> settled | cancelled
@@ -415,6 +416,37 @@ function minutesPerLeg(
 }
 
 /**
+ * In a group of several providers, one provider's record of their own minutes.
+ * @throws ForbiddenError when they name another provider; RuleViolationError when they have
+ * recorded theirs already; ValidationError without minutes.
+ */
+function ownLegRecorded(
+  exchange: Exchange,
+  providerId: string,
+  body: { minutes?: number | undefined; legs?: { memberId: string; minutes: number }[] | undefined },
+): ExchangeLeg[] {
+  body.legs?.forEach((leg, index) => {
+    if (leg.memberId !== providerId) {
+      throw new ForbiddenError("Each provider records only their own minutes", [
+        { path: `legs.${index}.memberId`, message: "Another provider records their own minutes" },
+      ]);
+    }
+  });
+  if (exchange.legs.some((leg) => leg.providerId === providerId && leg.actualMinutes !== undefined)) {
+    throw new RuleViolationError("You have already recorded your minutes; dispute them to change them");
+  }
+  const minutes = body.legs?.[0]?.minutes ?? body.minutes;
+  if (minutes === undefined) {
+    throw new ValidationError("Minutes are required", [
+      { path: "minutes", message: "Give the minutes you gave" },
+    ]);
+  }
+  return exchange.legs.map((leg) =>
+    leg.providerId === providerId ? { ...leg, actualMinutes: minutes } : leg,
+  );
+}
+
+/**
  * Applies a party's transition to an exchange (pure).
  * @returns the next state, and whether it must be settled on the ledger now.
  * @throws ForbiddenError when the member's role does not allow the action; RuleViolationError when
@@ -461,6 +493,9 @@ export function applyTransition(
       if (exchange.status !== "proposed" && exchange.status !== "accepted") {
         throw wrongState(exchange, "cancelled");
       }
+      if (exchange.legs.some((leg) => leg.actualMinutes !== undefined)) {
+        throw new RuleViolationError("Time has been given and recorded: dispute the exchange instead");
+      }
       return {
         next: moved("cancelled", transition.reason ? { statusReason: transition.reason } : {}),
         settle: false,
@@ -469,6 +504,12 @@ export function applyTransition(
     case "complete": {
       if (exchange.status !== "accepted") throw wrongState(exchange, "completed");
       if (party.role !== "provider") throw new ForbiddenError("The provider logs the minutes given");
+      if (providers(exchange).length > 1) {
+        // Several providers: each records their own leg; it completes when every leg has been.
+        const legs = ownLegRecorded(exchange, memberId, transition);
+        const all = legs.every((leg) => leg.actualMinutes !== undefined);
+        return { next: moved(all ? "completed" : "accepted", { legs }), settle: false };
+      }
       return { next: moved("completed", { legs: minutesPerLeg(exchange, transition) }), settle: false };
     }
     case "confirm": {
