@@ -21,6 +21,7 @@ import { postTransfer, type TransferRequest } from "./ledger-posting.ts";
 import { coordinatesArea, type Member } from "./member.ts";
 import { requireCoordinator } from "./membership.ts";
 import type { Deps } from "./ports.ts";
+import { isOwnAccount, mayManage, refuseSelfDealing } from "./power.ts";
 
 /**
  * Credit moves outside exchanges: organisations' awards to volunteers, spending at venues,
@@ -205,10 +206,12 @@ export async function grantFromPot(
 }
 
 /**
- * A coordinator in scope reverses a transfer with a new transfer of opposite legs on the same
- * books; the original is never modified. The reversal's id is derived from the original's, so a
- * second reversal cannot be written.
- * @throws NotFoundError when it does not exist or is out of scope; RuleViolationError for a
+ * A coordinator reverses a transfer with a new transfer of opposite legs on the same books; the
+ * original is never modified. The coordinator needs scope over every member whose balance it
+ * moves, and none of them may be their own. The reversal's id is derived from the original's, so
+ * a second reversal cannot be written.
+ * @throws NotFoundError when it does not exist or a member it moves is out of scope;
+ * SelfDealingError when it moves the coordinator's own account; RuleViolationError for a
  * reversal of a reversal; ConflictError when it was already reversed; LimitExceededError when the
  * payee no longer has the credit.
  */
@@ -222,10 +225,19 @@ export async function reverseTransfer(
   requireCoordinator(actor);
   return runIdempotent(deps, context, async (record) => {
     const original = await deps.ledger.getTransfer(transferId);
-    if (!original || !coordinatesArea(actor, original.area ?? ""))
-      throw new NotFoundError("No such transfer");
-    if (original.kind === "reversal") throw new RuleViolationError("A reversal cannot itself be reversed");
+    if (!original) throw new NotFoundError("No such transfer");
     const ids = [...new Set(original.legs.flatMap((l) => [l.fromAccountId, l.toAccountId]))];
+    // Scope over every member whose balance the reversal moves (the pot is the city's), not
+    // only over the transfer's area: a venue in one's area does not bring its customers along.
+    const moved = await deps.members.getMany(ids.filter((id) => id !== POT_ACCOUNT_ID));
+    for (const id of ids) {
+      const member = moved.get(id);
+      if (id === POT_ACCOUNT_ID || (member && (isOwnAccount(actor, member) || mayManage(actor, member))))
+        continue;
+      throw new NotFoundError("No such transfer");
+    }
+    for (const member of moved.values()) refuseSelfDealing(actor, member, "reverses a transfer");
+    if (original.kind === "reversal") throw new RuleViolationError("A reversal cannot itself be reversed");
     const { accounts } = await deps.ledger.read(ids, []);
     const kindOf = (id: string) => accounts.get(id)?.kind ?? "person";
     try {

@@ -383,6 +383,47 @@ describe("the community pot and reversals", () => {
   });
 });
 
+describe("reversal scope", () => {
+  it("needs scope over every member whose balance the reversal moves, not the venue's area only", async () => {
+    const deps = city.runtime.deps;
+    const venue = await createMember(deps, {
+      id: "hill-pool",
+      kind: "organisation",
+      area: "hillcrest",
+      admins: [ids.ben ?? ""],
+    });
+    const activity = await city.call("POST", `/organisations/${venue.memberId}/activities`, {
+      as: "ben",
+      body: { title: "Swim", minutes: 30 },
+    });
+    const activityId = (activity.body as Activity).activityId;
+    const [townie, local] = await Promise.all([
+      createMember(deps, { id: "town-swimmer", login: "town-swimmer", area: "old-town" }),
+      createMember(deps, { id: "hill-swimmer", login: "hill-swimmer", area: "hillcrest" }),
+    ]);
+    const redeem = async (as: string) =>
+      (await city.call("POST", `/activities/${activityId}/redemptions`, { as, body: {}, headers: key() }))
+        .body as Transfer;
+    const fromTown = await redeem("town-swimmer");
+    const fromHill = await redeem("hill-swimmer");
+    const reverse = (as: string, transfer: Transfer) =>
+      city.call("POST", `/transfers/${transfer.transferId}/reversal`, {
+        as,
+        body: { reason: "Pool closed" },
+        headers: key(),
+      });
+    // Emil coordinates Hillcrest: the venue is his, the Old Town swimmer is not.
+    const outOfScope = await reverse("emil", fromTown);
+    expect(outOfScope.status).toBe(404);
+    expect((await account("town-swimmer")).balanceMinutes).toBe(-30);
+    expect((await reverse("emil", fromHill)).status).toBe(201);
+    expect((await account("hill-swimmer")).balanceMinutes).toBe(0);
+    expect((await reverse("dora", fromTown)).status).toBe(201);
+    expect((await account("town-swimmer")).balanceMinutes).toBe(0);
+    expect([townie.memberId, local.memberId]).toEqual(["town-swimmer", "hill-swimmer"]);
+  });
+});
+
 describe("a refused credit move writes nothing", () => {
   it("opens no account for a member whose donation or award is refused", async () => {
     const deps = city.runtime.deps;
@@ -537,7 +578,9 @@ describe("statements and reports", () => {
     expect(emil.areas).toEqual(["hillcrest"]);
     expect(emil.months.at(-1)?.exchanges).toBe(1);
     expect(Object.keys(emil.months.at(-1)?.byArea ?? {})).toEqual(["hillcrest"]);
-    expect(emil.organisations).toEqual([]);
+    // Only Hillcrest's organisations (the pool of the reversal test), none of Old Town's.
+    expect(emil.organisations.map((o) => o.area)).toEqual(emil.organisations.map(() => "hillcrest"));
+    expect(emil.organisations.map((o) => o.displayName)).not.toContain("Riverside Community Kitchen");
     expect((await city.call("GET", "/reports/ledger", { as: "amira" })).status).toBe(403);
     expect((await city.call("GET", "/reports/ledger?from=2025-13", { as: "dora" })).status).toBe(400);
     expect((await city.call("GET", "/reports/ledger?from=2020-01&to=2025-01", { as: "dora" })).status).toBe(
