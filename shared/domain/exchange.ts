@@ -23,6 +23,7 @@ import { requireArea, requireCoordinator } from "./membership.ts";
 import type { Page, PageRequest } from "./paging.ts";
 import type { Deps } from "./ports.ts";
 import { isSensitiveCategory } from "./post.ts";
+import { refuseSelfDealing } from "./power.ts";
 import { blockedEitherWay, requireVerified } from "./safeguarding.ts";
 
 /**
@@ -239,7 +240,8 @@ async function requireProposableMatch(
  * on the single side. The counterparts find the proposal in their inbox.
  * @throws ValidationError naming the field (unknown category, area or member, or a member blocked
  * either way, answered alike; a member on both sides or twice); VerificationRequiredError naming
- * the party when sensitive work involves a member who is not verified; RuleViolationError when
+ * the party when sensitive work involves a member who is not verified; SelfDealingError when
+ * someone acting for a party would arrange it with their own account; RuleViolationError when
  * the proposer takes no part, or the match is not accepted or not between the two parties;
  * NotFoundError when the match is missing or not theirs.
  */
@@ -315,6 +317,19 @@ export async function proposeExchange(
       });
     });
   }
+  if (acting.actor.memberId !== subjectId) {
+    // Acting for one side, nobody arranges an exchange with themselves on the other.
+    for (const { member, path } of partyMembers) {
+      if (member.memberId !== subjectId) {
+        refuseSelfDealing(
+          acting.actor,
+          member,
+          "arranges an exchange with themselves for someone else",
+          path,
+        );
+      }
+    }
+  }
   const post = request.postId ? await deps.posts.get(request.postId) : undefined;
   const sensitive = isSensitiveCategory(city, request.category) || post?.sensitive === true;
   if (sensitive) {
@@ -351,6 +366,25 @@ export async function proposeExchange(
   };
   await deps.exchanges.create(exchange, exchangeNotices(deps, exchange, "proposed", { party: subjectId }));
   return exchange;
+}
+
+/**
+ * Refuses a step that would benefit the actor: any of the parties is their own account (their
+ * own, or an organisation they run).
+ * @throws SelfDealingError
+ */
+async function refuseOwnParties(
+  deps: Pick<Deps, "members">,
+  actor: Member,
+  parties: readonly ExchangeParty[],
+  what: string,
+): Promise<void> {
+  if (parties.some((p) => p.memberId === actor.memberId)) refuseSelfDealing(actor, actor, what);
+  const organisations = parties.filter((p) => p.kind === "organisation").map((p) => p.memberId);
+  if (organisations.length === 0) return;
+  for (const organisation of (await deps.members.getMany(organisations)).values()) {
+    refuseSelfDealing(actor, organisation, what);
+  }
 }
 
 /** Whether the caller may see the exchange: a party (or someone acting for one), or a coordinator in scope. */
@@ -612,12 +646,16 @@ const transitionEvents: Record<Transition["action"], ExchangeEvent> = {
   dispute: "disputed",
 };
 
+/** The steps that agree or settle what moves on the ledger. */
+const creditSteps = new Set<Transition["action"]>(["accept", "complete", "confirm"]);
+
 /**
  * A party (or someone acting for them) moves an exchange along: accept, decline, cancel, complete,
  * confirm (settling it when the last receiver confirms) or dispute.
  * @throws NotFoundError when the caller may not see it; ForbiddenError when they may see it but
- * are not the right party; RuleViolationError for a wrong state; LimitExceededError when
- * settlement would cross a limit.
+ * are not the right party; SelfDealingError when someone acting for a party would agree or settle
+ * with their own account; VerificationRequiredError accepting sensitive work unverified;
+ * RuleViolationError for a wrong state; LimitExceededError when settlement would cross a limit.
  */
 export async function transitionExchange(
   deps: ExchangeDeps,
@@ -630,6 +668,15 @@ export async function transitionExchange(
     const exchange = await getExchange(deps, acting, exchangeId);
     if (!isParty(exchange, acting.subject.memberId)) {
       throw new ForbiddenError("Only the parties to an exchange can do this; coordinators resolve disputes");
+    }
+    if (acting.actor.memberId !== acting.subject.memberId && creditSteps.has(transition.action)) {
+      // Acting for one party, nobody agrees, logs or confirms minutes that pay themselves.
+      await refuseOwnParties(
+        deps,
+        acting.actor,
+        exchange.parties.filter((p) => p.memberId !== acting.subject.memberId),
+        "agrees or settles an exchange with themselves for someone else",
+      );
     }
     if (
       transition.action === "accept" &&
@@ -679,8 +726,9 @@ export async function transitionExchange(
 /**
  * A coordinator in scope resolves a disputed exchange (or confirms a completed one): settle as
  * logged, adjust the minutes and settle, or cancel.
- * @throws ForbiddenError for non-coordinators; NotFoundError out of scope; RuleViolationError when
- * the exchange is not disputed or completed, or when the coordinator is a party.
+ * @throws ForbiddenError for non-coordinators; NotFoundError out of scope; SelfDealingError when
+ * the coordinator (or an organisation they run) is a party; RuleViolationError when the exchange
+ * is not disputed or completed.
  */
 export async function resolveExchange(
   deps: ExchangeDeps,
@@ -693,9 +741,7 @@ export async function resolveExchange(
   for (let attempt = 0; attempt < MAX_EXCHANGE_ATTEMPTS; attempt++) {
     const exchange = await deps.exchanges.get(exchangeId);
     if (!exchange || !coordinatesArea(actor, exchange.area)) throw new NotFoundError("No such exchange");
-    if (isParty(exchange, actor.memberId)) {
-      throw new RuleViolationError("Another coordinator must resolve an exchange you take part in");
-    }
+    await refuseOwnParties(deps, actor, exchange.parties, "resolves an exchange they take part in");
     if (exchange.status !== "disputed" && exchange.status !== "completed") {
       throw wrongState(exchange, "resolved");
     }

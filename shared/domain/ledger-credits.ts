@@ -76,7 +76,8 @@ async function activeMember(deps: Pick<Deps, "members">, memberId: string, path:
  * An organisation awards credits to volunteers, all legs in one transaction, within its issuance
  * quota (its credit limit, set by an admin).
  * @throws NotFoundError when the subject is not an organisation; ValidationError for an unknown,
- * inactive or repeated volunteer; LimitExceededError beyond the quota.
+ * inactive or repeated volunteer; SelfDealingError when the one awarding is among the volunteers;
+ * LimitExceededError beyond the quota.
  */
 export async function awardCredits(
   deps: CreditDeps,
@@ -100,6 +101,7 @@ export async function awardCredits(
       if (member.kind !== "person") {
         throw new ValidationError("Volunteers are people", [{ path, message: "Not a person" }]);
       }
+      refuseSelfDealing(acting.actor, member, "awards credits", path);
       return { member, minutes: v.minutes };
     }),
   );
@@ -119,8 +121,9 @@ export async function awardCredits(
 
 /**
  * A resident (or a coordinator for them) spends credits on an activity at a venue.
- * @throws NotFoundError for an unknown activity; ValidationError when the total exceeds a
- * transfer's cap or the venue would pay itself; LimitExceededError without enough credit.
+ * @throws NotFoundError for an unknown activity; SelfDealingError when someone acting for the
+ * member runs the venue; ValidationError when the total exceeds a transfer's cap or the venue
+ * would pay itself; LimitExceededError without enough credit.
  */
 export async function redeemActivity(
   deps: CreditDeps,
@@ -141,6 +144,11 @@ export async function redeemActivity(
     throw new ValidationError("A venue cannot pay itself", [
       { path: "activityId", message: "The payer and the payee are the same account" },
     ]);
+  }
+  if (acting.actor.memberId !== acting.subject.memberId) {
+    // Spending someone else's credits at a venue one runs would pay oneself.
+    const venue = await deps.members.get(activity.venueId);
+    if (venue) refuseSelfDealing(acting.actor, venue, "spends a member's credits at a venue", "activityId");
   }
   return keyedTransfer(deps, context, {
     kind: "redemption",
@@ -182,8 +190,8 @@ export function donateToPot(
 
 /**
  * A coordinator gives a member in scope credits from the pot (a welcome credit, a thank-you).
- * @throws ForbiddenError for non-coordinators; NotFoundError out of scope; LimitExceededError when
- * the pot lacks the credit.
+ * @throws ForbiddenError for non-coordinators; SelfDealingError for their own account (or an
+ * organisation they run); NotFoundError out of scope; LimitExceededError when the pot lacks the credit.
  */
 export async function grantFromPot(
   deps: CreditDeps,
@@ -193,6 +201,7 @@ export async function grantFromPot(
 ): Promise<StoredResponse> {
   requireCoordinator(actor);
   const member = await deps.members.get(request.memberId);
+  if (member) refuseSelfDealing(actor, member, "grants pot credits", "memberId");
   if (!member || !coordinatesArea(actor, member.area)) throw new NotFoundError("No such member");
   if (member.status !== "active")
     throw new RuleViolationError(`A ${member.status} member cannot receive credits`);

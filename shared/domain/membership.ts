@@ -24,6 +24,7 @@ import {
 import { notify } from "./notify.ts";
 import type { Page, PageRequest } from "./paging.ts";
 import type { Deps } from "./ports.ts";
+import { refuseSelfDealing } from "./power.ts";
 
 const displayName = z.string().check(z.trim(), z.minLength(1), z.maxLength(80));
 const reason = z.string().check(z.trim(), z.minLength(3), z.maxLength(500));
@@ -112,6 +113,18 @@ export async function memberInScope(
   return member;
 }
 
+/**
+ * The member a coordinator decides about (approve, decline, suspend, reinstate, verify): in scope,
+ * and never themselves or an organisation they run.
+ * @throws SelfDealingError; NotFoundError out of scope.
+ */
+async function memberToDecide(deps: Pick<Deps, "members">, actor: Member, memberId: string, what: string) {
+  if (memberId === actor.memberId) refuseSelfDealing(actor, actor, what);
+  const member = await memberInScope(deps, actor, memberId);
+  refuseSelfDealing(actor, member, what);
+  return member;
+}
+
 /** @throws ForbiddenError unless the actor is an active coordinator or admin. */
 export function requireCoordinator(actor: Member): void {
   if (actor.status !== "active" || !isCoordinatorOrAdmin(actor)) {
@@ -188,8 +201,8 @@ const noticeText: Record<string, (city: City, reason?: string) => { title: strin
 /**
  * A coordinator in scope approves, declines, suspends or reinstates a member; the member is told
  * in their inbox. Reasons are required to decline or suspend.
- * @throws NotFoundError out of scope; RuleViolationError when the member's status does not allow it;
- * ConflictError when someone changed the member meanwhile.
+ * @throws SelfDealingError about themselves; NotFoundError out of scope; RuleViolationError when
+ * the member's status does not allow it; ConflictError when someone changed the member meanwhile.
  */
 export async function decideMembership(
   deps: MembershipDeps,
@@ -199,7 +212,7 @@ export async function decideMembership(
   reasonText?: string,
 ): Promise<Member> {
   requireCoordinator(actor);
-  const member = await memberInScope(deps, actor, memberId);
+  const member = await memberToDecide(deps, actor, memberId, "decides about their own membership");
   const rule = transitions[decision];
   if (!rule) throw new ValidationError("Unknown decision");
   if (!rule.from.includes(member.status)) {
@@ -231,11 +244,11 @@ export async function decideMembership(
 /**
  * Marks a member verified (or not) after a coordinator has checked them: only verified members see
  * posts in sensitive categories.
- * @throws NotFoundError out of scope.
+ * @throws SelfDealingError about themselves; NotFoundError out of scope.
  */
 export async function setVerified(deps: MembershipDeps, actor: Member, memberId: string, verified: boolean) {
   requireCoordinator(actor);
-  const member = await memberInScope(deps, actor, memberId);
+  const member = await memberToDecide(deps, actor, memberId, "verifies themselves");
   const next = touched(member, { verified }, actor.memberId, deps.clock.now());
   await deps.members.update(next, member.updatedAt);
   return next;
