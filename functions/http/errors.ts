@@ -12,7 +12,11 @@ import {
   ValidationError,
   VerificationRequiredError,
 } from "../../shared/domain/errors.ts";
-import { IdempotencyKeyReusedError, LimitExceededError } from "../../shared/domain/ledger-errors.ts";
+import {
+  AccountFrozenError,
+  IdempotencyKeyReusedError,
+  LimitExceededError,
+} from "../../shared/domain/ledger-errors.ts";
 
 // The one table from error class to HTTP status; first match by instanceof wins.
 const statusTable: [new (...args: never[]) => DomainError, number][] = [
@@ -28,6 +32,7 @@ const statusTable: [new (...args: never[]) => DomainError, number][] = [
   [RuleViolationError, 422],
   [IdempotencyKeyReusedError, 409],
   [LimitExceededError, 422],
+  [AccountFrozenError, 422],
 ];
 
 export function statusFor(error: DomainError): number {

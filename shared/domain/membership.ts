@@ -25,6 +25,7 @@ import { notify } from "./notify.ts";
 import type { Page, PageRequest } from "./paging.ts";
 import type { Deps } from "./ports.ts";
 import { refuseSelfDealing } from "./power.ts";
+import { commitStanding } from "./standing.ts";
 
 const displayName = z.string().check(z.trim(), z.minLength(1), z.maxLength(80));
 const reason = z.string().check(z.trim(), z.minLength(3), z.maxLength(500));
@@ -71,6 +72,7 @@ export const adminsSchema = z.strictObject({
 });
 
 type MembershipDeps = Pick<Deps, "members" | "clock" | "ids" | "city" | "inbox">;
+type DecisionDeps = MembershipDeps & Pick<Deps, "ledger">;
 
 /** @throws ValidationError naming `field` when the area is not one of the city's. */
 export function requireArea(city: City, area: string, field = "area"): void {
@@ -200,12 +202,13 @@ const noticeText: Record<string, (city: City, reason?: string) => { title: strin
 
 /**
  * A coordinator in scope approves, declines, suspends or reinstates a member; the member is told
- * in their inbox. Reasons are required to decline or suspend.
+ * in their inbox. Reasons are required to decline or suspend. Suspending freezes the member's
+ * account (nothing moves it until they are reinstated) in the same transaction as the status.
  * @throws SelfDealingError about themselves; NotFoundError out of scope; RuleViolationError when
  * the member's status does not allow it; ConflictError when someone changed the member meanwhile.
  */
 export async function decideMembership(
-  deps: MembershipDeps,
+  deps: DecisionDeps,
   actor: Member,
   memberId: string,
   decision: MembershipDecision,
@@ -227,7 +230,12 @@ export async function decideMembership(
     actor.memberId,
     now,
   );
-  await deps.members.update(next, member.updatedAt);
+  if (rule.to === "suspended" || member.status === "suspended") {
+    // Suspending freezes the member's account in the same transaction; reinstating thaws it.
+    await commitStanding(deps, next, member.updatedAt);
+  } else {
+    await deps.members.update(next, member.updatedAt);
+  }
   if (rule.notice) {
     const text = noticeText[rule.notice]?.(deps.city, reasonText) ?? { title: rule.notice, body: "" };
     await notify(deps, {
@@ -493,14 +501,15 @@ export async function membersForExport(
 }
 
 /**
- * Closes the account of the member acted for: status closed, contact details, home location,
- * needs and bio erased. The record stays so past exchanges keep their counterpart.
+ * The member acted for as a closed account: status closed, contact details, home location, needs
+ * and bio erased. The record stays so past exchanges keep their counterpart. (Pure: closing.ts
+ * settles the balance and writes it with the account's freeze.)
  * @throws RuleViolationError when the account is already closed.
  */
-export async function closeAccount(deps: Pick<Deps, "members" | "clock">, acting: Acting): Promise<Member> {
+export function closedMember(acting: Acting, now: Date): Member {
   const member = acting.subject;
   if (member.status === "closed") throw new RuleViolationError("The account is already closed");
-  const next: Member = {
+  return {
     ...member,
     status: "closed",
     contact: { preference: "in-app" },
@@ -508,11 +517,9 @@ export async function closeAccount(deps: Pick<Deps, "members" | "clock">, acting
     accessibilityNeeds: undefined,
     bio: undefined,
     availability: [],
-    updatedAt: deps.clock.now().toISOString(),
+    updatedAt: now.toISOString(),
     updatedBy: acting.actor.memberId,
   };
-  await deps.members.update(next, member.updatedAt);
-  return next;
 }
 
 /**
