@@ -91,7 +91,10 @@ export async function buildOpenApi(city: City, manifest: Manifest = defaultManif
                 name: ACT_FOR_HEADER,
                 in: "header",
                 required: false,
-                description: "Act for this member (coordinators in scope, organisation admins)",
+                description:
+                  contract.actFor === "any-status"
+                    ? "Act for this member (coordinators in scope, organisation admins), whatever their status"
+                    : "Act for this member (coordinators in scope, organisation admins) while they are active",
                 schema: { type: "string" },
               },
             ]

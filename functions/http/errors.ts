@@ -7,10 +7,16 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   RuleViolationError,
+  SelfDealingError,
   UnauthorizedError,
   ValidationError,
+  VerificationRequiredError,
 } from "../../shared/domain/errors.ts";
-import { IdempotencyKeyReusedError, LimitExceededError } from "../../shared/domain/ledger-errors.ts";
+import {
+  AccountFrozenError,
+  IdempotencyKeyReusedError,
+  LimitExceededError,
+} from "../../shared/domain/ledger-errors.ts";
 
 // The one table from error class to HTTP status; first match by instanceof wins.
 const statusTable: [new (...args: never[]) => DomainError, number][] = [
@@ -18,12 +24,15 @@ const statusTable: [new (...args: never[]) => DomainError, number][] = [
   [MalformedJsonError, 400],
   [UnauthorizedError, 401],
   [ForbiddenError, 403],
+  [VerificationRequiredError, 403],
+  [SelfDealingError, 403],
   [NotFoundError, 404],
   [ConflictError, 409],
   [PayloadTooLargeError, 413],
   [RuleViolationError, 422],
   [IdempotencyKeyReusedError, 409],
   [LimitExceededError, 422],
+  [AccountFrozenError, 422],
 ];
 
 export function statusFor(error: DomainError): number {

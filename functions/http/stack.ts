@@ -52,8 +52,10 @@ export interface RouteSpec<A extends Auth, B, Q, P> {
   /**
    * Whether a coordinator in scope (or an organisation's admin) may call this route for another
    * member by naming them in the `x-act-for` header. Every write then records actor and subject.
+   * `true` is for active members only; `"any-status"` also for a pending, suspended or closed
+   * member, on the routes that exist for them (exporting their data at their request).
    */
-  actFor?: boolean;
+  actFor?: boolean | "any-status";
   /** Largest accepted request body; larger ones get 413 before parsing. */
   maxBodyBytes?: number;
   /**
@@ -217,7 +219,7 @@ function validator<A extends Auth, B, Q, P>(spec: RouteSpec<A, B, Q, P>): Middle
   };
 }
 
-function authenticator(auth: Auth, actFor: boolean): Middleware {
+function authenticator(auth: Auth, actFor: boolean | "any-status"): Middleware {
   return {
     before: async (request) => {
       if (auth === "public") return;
@@ -238,7 +240,12 @@ function authenticator(auth: Auth, actFor: boolean): Middleware {
           { path: `headers.${ACT_FOR_HEADER}`, message: "Not accepted here" },
         ]);
       }
-      parsed.acting = await resolveActing(parsed.deps, parsed.member, actForId);
+      parsed.acting = await resolveActing(
+        parsed.deps,
+        parsed.member,
+        actForId,
+        actFor === "any-status" ? "any-status" : "active",
+      );
     },
   };
 }

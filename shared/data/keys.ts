@@ -11,6 +11,8 @@ export const keys = {
     sk: `${at}#${eventId}`,
   }),
   membersByStatus: (status: string, area: string) => `MEMBERS#${status}#${area}`,
+  /** The one partition of the sparse index of active coordinators and admins. */
+  activeCoordinators: "COORDINATORS",
   cityStats: (date: string) => ({ pk: "CITYSTATS", sk: date }),
   /** Inbox entries live under the member's partition, newest last by ULID. */
   notification: (memberId: string, notificationId: string) => ({

@@ -7,7 +7,7 @@ import {
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { ConflictError } from "../domain/errors.ts";
-import { type Member, type MemberStatus, memberSchema } from "../domain/member.ts";
+import { isCoordinatorOrAdmin, type Member, type MemberStatus, memberSchema } from "../domain/member.ts";
 import type { Page, PageRequest } from "../domain/paging.ts";
 import type { MemberRepository } from "../domain/ports.ts";
 import * as z from "../zod.ts";
@@ -17,16 +17,22 @@ import { keys } from "./keys.ts";
 
 const identityLinkSchema = z.object({ memberId: z.string() });
 
-/** The stored item: the member plus its keys and the index attributes derived from it. */
-function itemOf(member: Member): Record<string, unknown> {
+/**
+ * The stored item: the member plus its keys and the index attributes derived from it. Active
+ * coordinators and admins are also in the sparse `activeCoordinators` index (one small partition).
+ */
+export function memberItem(member: Member): Record<string, unknown> {
+  const coordinator = member.status === "active" && isCoordinatorOrAdmin(member);
   return {
     ...keys.member(member.memberId),
     entity: "Member",
     ...member,
     statusPk: keys.membersByStatus(member.status, member.area),
     statusSk: `${member.createdAt}#${member.memberId}`,
+    ...(coordinator ? { coordinatorPk: keys.activeCoordinators, coordinatorSk: member.memberId } : {}),
   };
 }
+const itemOf = memberItem;
 
 export class DynamoMemberRepository implements MemberRepository {
   constructor(
@@ -116,6 +122,25 @@ export class DynamoMemberRepository implements MemberRepository {
       items: (result.Items ?? []).map((item) => memberSchema.parse(item)),
       ...(nextCursor ? { nextCursor } : {}),
     };
+  }
+
+  async listCoordinators(): Promise<Member[]> {
+    const out: Member[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: "activeCoordinators",
+          KeyConditionExpression: "coordinatorPk = :pk",
+          ExpressionAttributeValues: { ":pk": keys.activeCoordinators },
+          ExclusiveStartKey: start,
+        }),
+      );
+      out.push(...(page.Items ?? []).map((item) => memberSchema.parse(item)));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
   }
 
   async countByStatus(status: MemberStatus, area: string): Promise<number> {

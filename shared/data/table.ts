@@ -27,6 +27,13 @@ export const table = {
   indexes: [
     // Members waiting for a coordinator, by status and area, oldest first.
     { name: "membersByStatus", partitionKey: "statusPk", sortKey: "statusSk", projection: "ALL" },
+    // Active coordinators and admins, one small partition (sparse): who to tell in an area.
+    {
+      name: "activeCoordinators",
+      partitionKey: "coordinatorPk",
+      sortKey: "coordinatorSk",
+      projection: "ALL",
+    },
     // -- matching --
     // A member's matches (they are the candidate), newest first: GET /me/matches.
     { name: "matchesByCandidate", partitionKey: "candidatePk", sortKey: "candidateSk", projection: "ALL" },

@@ -17,6 +17,7 @@ import type { Member } from "./member.ts";
 import { memberInScope, requireAdmin, requireCoordinator } from "./membership.ts";
 import { MAX_PAGE_SIZE, type PageRequest } from "./paging.ts";
 import type { Deps } from "./ports.ts";
+import { refuseSelfDealing } from "./power.ts";
 import { minutesText } from "./words.ts";
 
 /** Accounts as members see them: balance, limits, totals, and the statement with running balance. */
@@ -119,8 +120,9 @@ export async function viewAccount(
  * Changes an account's credit limit and maximum balance: a person's by a coordinator in scope, an
  * organisation's (its issuance quota) or the pot's by an admin. Guarded against racing postings:
  * every book's new share is written only if its balance still lies within it.
- * @throws ForbiddenError for the wrong role; NotFoundError out of scope; LimitExceededError when
- * the balance already lies beyond the new limits.
+ * @throws ForbiddenError for the wrong role; SelfDealingError for their own account or an
+ * organisation they run; NotFoundError out of scope; LimitExceededError when the balance already
+ * lies beyond the new limits.
  */
 export async function changeAccountLimits(
   deps: Pick<Deps, "ledger" | "members" | "clock" | "city">,
@@ -134,6 +136,7 @@ export async function changeAccountLimits(
   } else {
     requireCoordinator(actor);
     const member = await deps.members.get(accountId);
+    if (member) refuseSelfDealing(actor, member, "sets the limits of an account");
     if (member?.kind === "organisation") {
       requireAdmin(actor);
     } else {

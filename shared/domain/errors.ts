@@ -50,3 +50,19 @@ export class ConflictError extends DomainError {
 export class RuleViolationError extends DomainError {
   readonly code = "RULE_VIOLATION";
 }
+
+/**
+ * Work in a sensitive category (home visits, childcare) needs a member a coordinator has verified:
+ * 403 with the stable code `VERIFICATION_REQUIRED`, `details` naming the member's field.
+ */
+export class VerificationRequiredError extends DomainError {
+  readonly code = "VERIFICATION_REQUIRED";
+}
+
+/**
+ * Nobody uses power for their own benefit: awarding, granting, approving, verifying, raising a
+ * limit, reversing or resolving for themselves (or an organisation they run). 403, `SELF_DEALING`.
+ */
+export class SelfDealingError extends DomainError {
+  readonly code = "SELF_DEALING";
+}

@@ -44,6 +44,7 @@ function recipients(exchange: Exchange, event: ExchangeEvent, by: ExchangeEventB
   const actor = typeof by === "object" && "party" in by ? by.party : undefined;
   const partial =
     (event === "accepted" && exchange.status === "proposed") ||
+    (event === "completed" && exchange.status === "accepted") ||
     (event === "confirmed" && exchange.status === "completed");
   if (partial) {
     const side = exchange.parties.find((p) => p.memberId === actor)?.role;
@@ -79,6 +80,16 @@ function text(
             body: "Others still have to answer before it goes ahead.",
           };
     case "completed":
+      if (exchange.status === "accepted") {
+        // One of several providers recorded their own minutes; the others have yet to.
+        const own = exchange.legs
+          .filter((leg) => typeof by === "object" && "party" in by && leg.providerId === by.party)
+          .reduce((sum, leg) => sum + (leg.actualMinutes ?? 0), 0);
+        return {
+          title: `${who} logged ${own} minutes: ${what}`,
+          body: "The other providers still have to log theirs before you confirm.",
+        };
+      }
       return {
         title: `${who} logged ${minutesText(minutes)}: ${what}`,
         body: `Confirm the time logged to settle the exchange, or dispute it. Unanswered, it is confirmed after 14 days.`,

@@ -20,6 +20,8 @@ export const notificationKinds = [
   "exchange-cancelled",
   "exchange-disputed",
   "exchange-resolved",
+  "account-closed",
+  "account-written-off",
 ] as const;
 
 export const notificationSchema = z.object({

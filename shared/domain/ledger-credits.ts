@@ -21,6 +21,7 @@ import { postTransfer, type TransferRequest } from "./ledger-posting.ts";
 import { coordinatesArea, type Member } from "./member.ts";
 import { requireCoordinator } from "./membership.ts";
 import type { Deps } from "./ports.ts";
+import { isOwnAccount, mayManage, refuseSelfDealing } from "./power.ts";
 import { withArticle } from "./words.ts";
 
 /**
@@ -76,7 +77,8 @@ async function activeMember(deps: Pick<Deps, "members">, memberId: string, path:
  * An organisation awards credits to volunteers, all legs in one transaction, within its issuance
  * quota (its credit limit, set by an admin).
  * @throws NotFoundError when the subject is not an organisation; ValidationError for an unknown,
- * inactive or repeated volunteer; LimitExceededError beyond the quota.
+ * inactive or repeated volunteer; SelfDealingError when the one awarding is among the volunteers;
+ * LimitExceededError beyond the quota.
  */
 export async function awardCredits(
   deps: CreditDeps,
@@ -100,6 +102,7 @@ export async function awardCredits(
       if (member.kind !== "person") {
         throw new ValidationError("Volunteers are people", [{ path, message: "Not a person" }]);
       }
+      refuseSelfDealing(acting.actor, member, "awards credits", path);
       return { member, minutes: v.minutes };
     }),
   );
@@ -119,8 +122,9 @@ export async function awardCredits(
 
 /**
  * A resident (or a coordinator for them) spends credits on an activity at a venue.
- * @throws NotFoundError for an unknown activity; ValidationError when the total exceeds a
- * transfer's cap or the venue would pay itself; LimitExceededError without enough credit.
+ * @throws NotFoundError for an unknown activity; SelfDealingError when someone acting for the
+ * member runs the venue; ValidationError when the total exceeds a transfer's cap or the venue
+ * would pay itself; LimitExceededError without enough credit.
  */
 export async function redeemActivity(
   deps: CreditDeps,
@@ -141,6 +145,11 @@ export async function redeemActivity(
     throw new ValidationError("A venue cannot pay itself", [
       { path: "activityId", message: "The payer and the payee are the same account" },
     ]);
+  }
+  if (acting.actor.memberId !== acting.subject.memberId) {
+    // Spending someone else's credits at a venue one runs would pay oneself.
+    const venue = await deps.members.get(activity.venueId);
+    if (venue) refuseSelfDealing(acting.actor, venue, "spends a member's credits at a venue", "activityId");
   }
   return keyedTransfer(deps, context, {
     kind: "redemption",
@@ -182,8 +191,8 @@ export function donateToPot(
 
 /**
  * A coordinator gives a member in scope credits from the pot (a welcome credit, a thank-you).
- * @throws ForbiddenError for non-coordinators; NotFoundError out of scope; LimitExceededError when
- * the pot lacks the credit.
+ * @throws ForbiddenError for non-coordinators; SelfDealingError for their own account (or an
+ * organisation they run); NotFoundError out of scope; LimitExceededError when the pot lacks the credit.
  */
 export async function grantFromPot(
   deps: CreditDeps,
@@ -193,6 +202,7 @@ export async function grantFromPot(
 ): Promise<StoredResponse> {
   requireCoordinator(actor);
   const member = await deps.members.get(request.memberId);
+  if (member) refuseSelfDealing(actor, member, "grants pot credits", "memberId");
   if (!member || !coordinatesArea(actor, member.area)) throw new NotFoundError("No such member");
   if (member.status !== "active")
     throw new RuleViolationError(`${withArticle(member.status, true)} member cannot receive credits`);
@@ -206,10 +216,12 @@ export async function grantFromPot(
 }
 
 /**
- * A coordinator in scope reverses a transfer with a new transfer of opposite legs on the same
- * books; the original is never modified. The reversal's id is derived from the original's, so a
- * second reversal cannot be written.
- * @throws NotFoundError when it does not exist or is out of scope; RuleViolationError for a
+ * A coordinator reverses a transfer with a new transfer of opposite legs on the same books; the
+ * original is never modified. The coordinator needs scope over every member whose balance it
+ * moves, and none of them may be their own. The reversal's id is derived from the original's, so
+ * a second reversal cannot be written.
+ * @throws NotFoundError when it does not exist or a member it moves is out of scope;
+ * SelfDealingError when it moves the coordinator's own account; RuleViolationError for a
  * reversal of a reversal; ConflictError when it was already reversed; LimitExceededError when the
  * payee no longer has the credit.
  */
@@ -223,10 +235,19 @@ export async function reverseTransfer(
   requireCoordinator(actor);
   return runIdempotent(deps, context, async (record) => {
     const original = await deps.ledger.getTransfer(transferId);
-    if (!original || !coordinatesArea(actor, original.area ?? ""))
-      throw new NotFoundError("No such transfer");
-    if (original.kind === "reversal") throw new RuleViolationError("A reversal cannot itself be reversed");
+    if (!original) throw new NotFoundError("No such transfer");
     const ids = [...new Set(original.legs.flatMap((l) => [l.fromAccountId, l.toAccountId]))];
+    // Scope over every member whose balance the reversal moves (the pot is the city's), not
+    // only over the transfer's area: a venue in one's area does not bring its customers along.
+    const moved = await deps.members.getMany(ids.filter((id) => id !== POT_ACCOUNT_ID));
+    for (const id of ids) {
+      const member = moved.get(id);
+      if (id === POT_ACCOUNT_ID || (member && (isOwnAccount(actor, member) || mayManage(actor, member))))
+        continue;
+      throw new NotFoundError("No such transfer");
+    }
+    for (const member of moved.values()) refuseSelfDealing(actor, member, "reverses a transfer");
+    if (original.kind === "reversal") throw new RuleViolationError("A reversal cannot itself be reversed");
     const { accounts } = await deps.ledger.read(ids, []);
     const kindOf = (id: string) => accounts.get(id)?.kind ?? "person";
     try {

@@ -25,6 +25,8 @@ import {
 import { notify } from "./notify.ts";
 import type { Page, PageRequest } from "./paging.ts";
 import type { Deps } from "./ports.ts";
+import { refuseSelfDealing } from "./power.ts";
+import { commitStanding } from "./standing.ts";
 import { withArticle } from "./words.ts";
 
 const displayName = z.string().check(z.trim(), z.minLength(1), z.maxLength(80));
@@ -72,6 +74,7 @@ export const adminsSchema = z.strictObject({
 });
 
 type MembershipDeps = Pick<Deps, "members" | "clock" | "ids" | "city" | "inbox">;
+type DecisionDeps = MembershipDeps & Pick<Deps, "ledger">;
 
 /** @throws ValidationError naming `field` when the area is not one of the city's. */
 export function requireArea(city: City, area: string, field = "area"): void {
@@ -111,6 +114,18 @@ export async function memberInScope(
     coordinatesArea(actor, member.area) &&
     (!isCoordinatorOrAdmin(member) || actor.roles.includes("admin"));
   if (!member || !allowed) throw new NotFoundError("No such member");
+  return member;
+}
+
+/**
+ * The member a coordinator decides about (approve, decline, suspend, reinstate, verify): in scope,
+ * and never themselves or an organisation they run.
+ * @throws SelfDealingError; NotFoundError out of scope.
+ */
+async function memberToDecide(deps: Pick<Deps, "members">, actor: Member, memberId: string, what: string) {
+  if (memberId === actor.memberId) refuseSelfDealing(actor, actor, what);
+  const member = await memberInScope(deps, actor, memberId);
+  refuseSelfDealing(actor, member, what);
   return member;
 }
 
@@ -192,19 +207,20 @@ const noticeText: Record<string, (city: City, reason?: string) => { title: strin
 
 /**
  * A coordinator in scope approves, declines, suspends or reinstates a member; the member is told
- * in their inbox. Reasons are required to decline or suspend.
- * @throws NotFoundError out of scope; RuleViolationError when the member's status does not allow it;
- * ConflictError when someone changed the member meanwhile.
+ * in their inbox. Reasons are required to decline or suspend. Suspending freezes the member's
+ * account (nothing moves it until they are reinstated) in the same transaction as the status.
+ * @throws SelfDealingError about themselves; NotFoundError out of scope; RuleViolationError when
+ * the member's status does not allow it; ConflictError when someone changed the member meanwhile.
  */
 export async function decideMembership(
-  deps: MembershipDeps,
+  deps: DecisionDeps,
   actor: Member,
   memberId: string,
   decision: MembershipDecision,
   reasonText?: string,
 ): Promise<Member> {
   requireCoordinator(actor);
-  const member = await memberInScope(deps, actor, memberId);
+  const member = await memberToDecide(deps, actor, memberId, "decides about their own membership");
   const rule = transitions[decision];
   if (!rule) throw new ValidationError("Unknown decision");
   if (!rule.from.includes(member.status)) {
@@ -217,7 +233,12 @@ export async function decideMembership(
     actor.memberId,
     now,
   );
-  await deps.members.update(next, member.updatedAt);
+  if (rule.to === "suspended" || member.status === "suspended") {
+    // Suspending freezes the member's account in the same transaction; reinstating thaws it.
+    await commitStanding(deps, next, member.updatedAt);
+  } else {
+    await deps.members.update(next, member.updatedAt);
+  }
   if (rule.notice) {
     const text = noticeText[rule.notice]?.(deps.city, reasonText) ?? { title: rule.notice, body: "" };
     await notify(deps, {
@@ -234,11 +255,11 @@ export async function decideMembership(
 /**
  * Marks a member verified (or not) after a coordinator has checked them: only verified members see
  * posts in sensitive categories.
- * @throws NotFoundError out of scope.
+ * @throws SelfDealingError about themselves; NotFoundError out of scope.
  */
 export async function setVerified(deps: MembershipDeps, actor: Member, memberId: string, verified: boolean) {
   requireCoordinator(actor);
-  const member = await memberInScope(deps, actor, memberId);
+  const member = await memberToDecide(deps, actor, memberId, "verifies themselves");
   const next = touched(member, { verified }, actor.memberId, deps.clock.now());
   await deps.members.update(next, member.updatedAt);
   return next;
@@ -484,14 +505,15 @@ export async function membersForExport(
 }
 
 /**
- * Closes the account of the member acted for: status closed, contact details, home location,
- * needs and bio erased. The record stays so past exchanges keep their counterpart.
+ * The member acted for as a closed account: status closed, contact details, home location, needs
+ * and bio erased. The record stays so past exchanges keep their counterpart. (Pure: closing.ts
+ * settles the balance and writes it with the account's freeze.)
  * @throws RuleViolationError when the account is already closed.
  */
-export async function closeAccount(deps: Pick<Deps, "members" | "clock">, acting: Acting): Promise<Member> {
+export function closedMember(acting: Acting, now: Date): Member {
   const member = acting.subject;
   if (member.status === "closed") throw new RuleViolationError("The account is already closed");
-  const next: Member = {
+  return {
     ...member,
     status: "closed",
     contact: { preference: "in-app" },
@@ -499,11 +521,9 @@ export async function closeAccount(deps: Pick<Deps, "members" | "clock">, acting
     accessibilityNeeds: undefined,
     bio: undefined,
     availability: [],
-    updatedAt: deps.clock.now().toISOString(),
+    updatedAt: now.toISOString(),
     updatedBy: acting.actor.memberId,
   };
-  await deps.members.update(next, member.updatedAt);
-  return next;
 }
 
 /**

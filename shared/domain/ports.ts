@@ -33,6 +33,8 @@ export interface MemberRepository {
   update(next: Member, expectedUpdatedAt: string): Promise<void>;
   /** Members with a status in one area, oldest first (the coordinators' queue). */
   listByStatus(status: MemberStatus, area: string, page: PageRequest): Promise<Page<Member>>;
+  /** Every active coordinator and admin (a small sparse index, not a scan). */
+  listCoordinators(): Promise<Member[]>;
   /** How many members have this status in this area (an index count, not a scan). */
   countByStatus(status: MemberStatus, area: string): Promise<number>;
 }

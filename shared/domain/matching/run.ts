@@ -4,6 +4,7 @@ import type { Member } from "../member.ts";
 import { notify } from "../notify.ts";
 import type { Deps } from "../ports.ts";
 import type { Post } from "../post.ts";
+import { blockedEitherWay } from "../safeguarding.ts";
 import { localDate } from "../time.ts";
 import { type FindDeps, type FindStats, findMatches, KEPT_PER_POST, type RankedMatch } from "./find.ts";
 import { isVisible, type Match, matchIdOf } from "./match.ts";
@@ -172,6 +173,23 @@ export async function closeMatches(
 }
 
 /**
+ * The shortlist's people who may still be told: drawn hours ago, it may name someone suspended
+ * since, or someone the owner blocked (or who blocked the owner) meanwhile.
+ */
+async function stillEligible(
+  deps: Pick<MatchDeps, "members">,
+  post: Post,
+  shortlist: readonly Match[],
+): Promise<Match[]> {
+  const people = await deps.members.getMany([post.ownerId, ...shortlist.map((m) => m.candidateId)]);
+  const owner = people.get(post.ownerId);
+  return shortlist.filter((m) => {
+    const candidate = people.get(m.candidateId);
+    return owner && candidate?.status === "active" && !blockedEitherWay(owner, candidate);
+  });
+}
+
+/**
  * The follow-up round: for each post whose answer window passed with nobody accepting, the next
  * k candidates are told (at most MAX_ROUNDS rounds in all).
  */
@@ -191,7 +209,7 @@ export async function followUpMatches(
     const roundsSoFar = Math.ceil(matches.length / deps.city.matching.notifyTopK);
     if (post?.status === "open" && !accepted && roundsSoFar < MAX_ROUNDS) {
       const told = new Set(matches.map((m) => m.candidateId));
-      const result = await tellCandidates(deps, post, shortlist, told);
+      const result = await tellCandidates(deps, post, await stillEligible(deps, post, shortlist), told);
       if (result.now.length + result.digest.length > 0) {
         rounds++;
         const next = new Date(
@@ -205,13 +223,36 @@ export async function followUpMatches(
   return { due: due.length, rounds };
 }
 
+/** A digest's waiting matches less those with someone blocked (either way) since they were queued. */
+async function notBlocked(
+  deps: Pick<MatchDeps, "members">,
+  memberId: string,
+  waiting: readonly Match[],
+): Promise<Match[]> {
+  const people = await deps.members.getMany([memberId, ...waiting.map((m) => m.postOwnerId)]);
+  const reader = people.get(memberId);
+  if (!reader) return [];
+  return waiting.filter((m) => {
+    const owner = people.get(m.postOwnerId);
+    return !owner || !blockedEitherWay(reader, owner);
+  });
+}
+
 /** Sends each member with waiting matches one digest notice a day (outside quiet hours). */
 export async function sendDigests(deps: MatchDeps) {
   const now = deps.clock.now();
   if (inQuietHours(now, deps.city)) return { sent: 0 };
   const day = localDate(now, deps.city.timezone);
   let sent = 0;
-  for (const [memberId, waiting] of await deps.matches.pendingDigests(200)) {
+  for (const [memberId, queued] of await deps.matches.pendingDigests(200)) {
+    const waiting = await notBlocked(deps, memberId, queued);
+    if (waiting.length === 0) {
+      await deps.matches.clearDigest(
+        memberId,
+        queued.map((m) => m.matchId),
+      );
+      continue;
+    }
     const lines = waiting.slice(0, 10).map((m) => `• ${m.postTitle} (${m.why.slice(0, 2).join("; ")})`);
     const result = await notify(deps, {
       memberId,
@@ -225,7 +266,7 @@ export async function sendDigests(deps: MatchDeps) {
     if (result === "duplicate") continue;
     await deps.matches.clearDigest(
       memberId,
-      waiting.map((m) => m.matchId),
+      queued.map((m) => m.matchId),
     );
     sent++;
   }
