@@ -68,15 +68,26 @@ export function findRoute(
     if (candidate.method !== method) continue;
     const match = candidate.pattern.exec(pathname);
     if (!match) continue;
-    const pathParameters =
-      candidate.params.length > 0
-        ? Object.fromEntries(
-            candidate.params.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? "")]),
-          )
-        : undefined;
-    return { route: candidate, pathParameters };
+    if (candidate.params.length === 0) return { route: candidate, pathParameters: undefined };
+    const values = candidate.params.map((_, i) => decodePathSegment(match[i + 1] ?? ""));
+    // A segment that is not valid percent-encoded UTF-8 matches no route: the HTTP API then
+    // answers from `$default` (Mutua's 404), as it does for a path with no route.
+    if (values.some((value) => value === undefined)) continue;
+    return {
+      route: candidate,
+      pathParameters: Object.fromEntries(candidate.params.map((name, i) => [name, values[i] ?? ""])),
+    };
   }
   return { route: undefined, pathParameters: undefined };
+}
+
+/** A path segment's text, or undefined when its percent-encoding is malformed (`%ZZ`, a cut `%E0%A4`). */
+function decodePathSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
 
 export interface HttpAdapterOptions {
