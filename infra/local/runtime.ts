@@ -119,8 +119,20 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
       manifest,
       issuer: options.issuer,
       localRoutes: {
-        "GET /openapi.json": () => (openApi ??= buildOpenApi(options.city, manifest)),
-        "GET /outbox": async () => ({ messages: readOutbox(outboxFile).slice(-50).reverse() }),
+        "GET /openapi.json": {
+          auth: false,
+          handle: () => (openApi ??= buildOpenApi(options.city, manifest)),
+        },
+        // The messages sent to the signed-in member, newest first: their mailbox, as it were. Other
+        // people's mail is not anyone's to read (the whole file is in the data folder).
+        "GET /outbox": {
+          auth: true,
+          handle: async (claims) => {
+            const member = claims?.sub ? await deps.members.getBySubject(claims.sub) : undefined;
+            const mine = readOutbox(outboxFile).filter((m) => member && m.memberId === member.memberId);
+            return { messages: mine.slice(-50).reverse() };
+          },
+        },
       },
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     });
