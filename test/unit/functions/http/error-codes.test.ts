@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { INTERNAL_ERROR_CODE, statusFor, statusTable } from "../../../../functions/http/errors.ts";
 import { repoRoot } from "../../../../infra/repo-root.ts";
 import { DomainError } from "../../../../shared/domain/errors.ts";
+import { documentedErrors } from "../../../support/readme.ts";
 
 /**
  * The README's error table is the documented list of codes clients may switch on. It must list
@@ -39,16 +40,9 @@ function probe(type: new (...args: never[]) => DomainError): DomainError {
   return Reflect.construct(type, ["probe", { accountId: "probe", limit: "credit-limit" }]);
 }
 
-function readmeTable(): Map<string, number> {
-  const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
-  const section = readme.split("### Errors")[1]?.split("\n\n")[1] ?? "";
-  const rows = [...section.matchAll(/^\| `([A-Z_]+)`\s*\| (\d{3})\s*\|/gm)];
-  return new Map(rows.map((row) => [row[1] ?? "", Number(row[2])]));
-}
-
 describe("the README's error table", async () => {
   const classes = await errorClasses();
-  const table = readmeTable();
+  const table = documentedErrors();
 
   it("finds the error classes and the table", () => {
     expect(classes.size).toBeGreaterThan(10);
