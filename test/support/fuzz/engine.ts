@@ -39,6 +39,8 @@ export interface FuzzRequest {
   path: string;
   headers: Record<string, string>;
   body?: string;
+  /** Why this request must be refused whatever else it says (a bad token, a body that is not JSON). */
+  mustRefuse?: string;
 }
 
 export interface Failure {
@@ -49,6 +51,7 @@ export interface Failure {
     | "undocumented code"
     | "write on rejection"
     | "outside contract"
+    | "accepted what it must refuse"
     | "no answer"
     | "headers";
   status: number;
@@ -129,7 +132,17 @@ function wireEncode(text: string): string {
 const headerSafe = (text: string) => text.replace(/[^\t\x20-\x7e\x80-\xff]/g, "?");
 
 /** The parts of a request the fuzzer makes hostile; the others stay valid, so each part is reached. */
-const parts = ["body", "query", "path", "actFor", "idempotency", "contentType", "token", "size"] as const;
+const parts = [
+  "body",
+  "query",
+  "path",
+  "route",
+  "actFor",
+  "idempotency",
+  "contentType",
+  "token",
+  "size",
+] as const;
 type Part = (typeof parts)[number];
 
 /** `arbitrary` with probability `p`, else null. */
@@ -178,11 +191,16 @@ function hostileQuery(op: Operation, world: World): fc.Arbitrary<string[]> {
     ...(world.cursors.length > 0 ? [fc.constantFrom(...world.cursors).map(wireEncode)] : []),
   );
   const named = names.length > 0 ? fc.constantFrom(...names) : fc.constant("unknown");
+  const cursors =
+    names.includes("cursor") && world.cursors.length > 0
+      ? [{ weight: 4, arbitrary: fc.constantFrom(...world.cursors).map((c) => `cursor=${wireEncode(c)}`) }]
+      : [];
   return fc
     .tuple(
       validQuery(op, world),
       fc.oneof(
         { weight: 4, arbitrary: fc.tuple(named, value).map(([name, v]) => `${name}=${v}`) },
+        ...cursors,
         {
           weight: 1,
           arbitrary: fc.oneof(
@@ -249,7 +267,11 @@ export function requestsFor(op: Operation, world: World): fc.Arbitrary<FuzzReque
       validBody: validBody(op, pools),
       hostileBody: hostileBody(op, pools),
       validActFor: op.actFor ? sometimes(fc.constantFrom(...memberIds), 0.3) : fc.constant(null),
-      hostileActFor: fc.oneof(fc.constantFrom(...memberIds, "01NOSUCHMEMBER00000000000"), hostileHeader),
+      hostileActFor: fc.oneof(
+        fc.constantFrom(...memberIds, "01NOSUCHMEMBER00000000000"),
+        hostileHeader,
+        fc.integer({ min: 41, max: 4000 }).map((n) => "A".repeat(n)),
+      ),
       idempotencyKey: fc.uuid(),
       hostileIdempotencyKey: fc.oneof(
         fc.constantFrom("", "short", "key with spaces", "x".repeat(200)),
@@ -265,6 +287,16 @@ export function requestsFor(op: Operation, world: World): fc.Arbitrary<FuzzReque
         "application/merge-patch+json",
       ),
       padding: fc.constantFrom(4_000, 12_000),
+      // Another method on the same path, or the path bent: trailing or doubled slashes, other case.
+      otherMethod: fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"),
+      bend: fc.constantFrom<(path: string) => string>(
+        (p) => `${p}/`,
+        (p) => `/${p}`,
+        (p) => p.replace(/\//g, "//"),
+        (p) => p.toUpperCase(),
+        (p) => `${p}/..`,
+      ),
+      bendInstead: fc.boolean(),
     })
     .map((r) => {
       const is = (part: Part) => r.hostile.includes(part);
@@ -275,6 +307,8 @@ export function requestsFor(op: Operation, world: World): fc.Arbitrary<FuzzReque
       op.pathParams.forEach((name, i) => {
         path = path.replace(`{${name}}`, values[i] ?? "");
       });
+      const method = is("route") && !r.bendInstead ? r.otherMethod : op.method;
+      if (is("route") && r.bendInstead) path = r.bend(path);
       const query = is("query") ? r.hostileQuery : r.validQuery;
       const body = is("body") ? r.hostileBody : r.validBody;
       const headers: Record<string, string> = {};
@@ -289,10 +323,19 @@ export function requestsFor(op: Operation, world: World): fc.Arbitrary<FuzzReque
       const contentType = is("contentType") ? r.hostileContentType : "application/json";
       if (body !== undefined && contentType !== undefined) headers["content-type"] = contentType;
       if (is("size")) headers["x-padding"] = "p".repeat(r.padding);
+      const mustRefuse =
+        badToken && op.auth
+          ? `a ${badToken} token`
+          : body !== undefined && is("contentType")
+            ? `a body of type ${contentType ?? "(none)"}`
+            : is("size") && r.padding > 10_240
+              ? "headers over 10,240 bytes"
+              : undefined;
       return {
+        ...(mustRefuse ? { mustRefuse } : {}),
         caller: r.caller,
         ...(badToken ? { badToken } : {}),
-        method: op.method,
+        method,
         path: `${path}${query.length > 0 ? `?${query.join("&")}` : ""}`,
         headers,
         ...(body !== undefined ? { body } : {}),
@@ -483,6 +526,15 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
           before = after;
         } else {
           report.accepted[op.key] = (report.accepted[op.key] ?? 0) + 1;
+          if (req.mustRefuse) {
+            fail({
+              operation: op.key,
+              problem: "accepted what it must refuse",
+              status,
+              detail: req.mustRefuse,
+              request: req,
+            });
+          }
           if (!op.contract.csv && op.contract.response) {
             let parsed: unknown;
             try {

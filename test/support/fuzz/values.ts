@@ -176,10 +176,18 @@ function pathsOf(value: unknown, at: Path = []): Path[] {
   return found;
 }
 
-type Mutation = "replace" | "delete" | "add" | "wrap";
+type Mutation = "replace" | "delete" | "add" | "wrap" | "taint";
 
-function mutate(value: unknown, path: Path, how: Mutation, hostile: unknown): unknown {
+/** Text made malformed or oversized where it stands, so the rest of the body stays valid. */
+const taints = ["\ud800", "\udfff", "\ud83d", "\u0000", "x".repeat(5000)] as const;
+
+function mutate(value: unknown, path: Path, how: Mutation, hostile: unknown, taint = 0): unknown {
   if (path.length === 0) {
+    if (how === "taint") {
+      if (typeof value !== "string") return value;
+      const at = taint % (value.length + 1);
+      return `${value.slice(0, at)}${taints[taint % taints.length]}${value.slice(at)}`;
+    }
     if (how === "wrap") return [value];
     if (how === "add" && value && typeof value === "object" && !Array.isArray(value))
       return { ...value, unexpected: hostile };
@@ -189,31 +197,42 @@ function mutate(value: unknown, path: Path, how: Mutation, hostile: unknown): un
   if (Array.isArray(value)) {
     const copy = [...value];
     if (rest.length === 0 && how === "delete") copy.splice(Number(head), 1);
-    else copy[Number(head)] = mutate(copy[Number(head)], rest, how, hostile);
+    else copy[Number(head)] = mutate(copy[Number(head)], rest, how, hostile, taint);
     return copy;
   }
   if (value && typeof value === "object") {
     const copy: Record<string, unknown> = { ...value };
     if (rest.length === 0 && how === "delete") delete copy[String(head)];
-    else copy[String(head)] = mutate(copy[String(head)], rest, how, hostile);
+    else copy[String(head)] = mutate(copy[String(head)], rest, how, hostile, taint);
     return copy;
   }
   return value;
 }
 
-/** A valid value with one thing wrong at a random place: a hostile value, a field gone or added, wrapped. */
+/**
+ * A valid value with one thing wrong at a random place: a hostile value, a field gone or added,
+ * the whole wrapped, or a text field tainted where it stands (malformed Unicode, a NUL, 5,000 chars).
+ */
 export function mutatedValue(valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
   return fc
     .tuple(
       valid,
       fc.nat(),
-      fc.constantFrom<Mutation>("replace", "replace", "delete", "add", "wrap"),
+      fc.constantFrom<Mutation>("replace", "replace", "delete", "add", "wrap", "taint", "taint"),
       hostileValue,
+      fc.nat(),
     )
-    .map(([value, pick, how, hostile]) => {
-      const paths = pathsOf(value);
-      return mutate(value, paths[pick % paths.length] ?? [], how, hostile);
+    .map(([value, pick, how, hostile, taint]) => {
+      const all = pathsOf(value);
+      const paths = how === "taint" ? all.filter((p) => typeof valueAt(value, p) === "string") : all;
+      return mutate(value, paths[pick % Math.max(1, paths.length)] ?? [], how, hostile, taint);
     });
+}
+
+function valueAt(value: unknown, path: Path): unknown {
+  let at = value;
+  for (const step of path) at = (at as Record<string | number, unknown> | undefined)?.[step];
+  return at;
 }
 
 /** Bodies that are not JSON of the right shape at all. */

@@ -73,6 +73,38 @@ async function makeMember(city: TestCity, login: string, status: MemberStatus): 
   return memberId;
 }
 
+/**
+ * A genuine cursor opened and changed as an attacker would: each key moved to another partition
+ * or out of range, an attribute added, a value of another type or with malformed Unicode.
+ */
+function editedCursors(cursor: string): string[] {
+  let envelope: { q?: unknown; p?: unknown };
+  try {
+    envelope = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    return [];
+  }
+  const position = envelope.p;
+  if (!position || typeof position !== "object" || Array.isArray(position)) return [];
+  const encode = (p: unknown) =>
+    Buffer.from(JSON.stringify({ ...envelope, p }), "utf8").toString("base64url");
+  const edited: string[] = [encode({ ...position, extra: "x" }), encode([position]), encode(null)];
+  for (const [key, value] of Object.entries(position)) {
+    if (typeof value === "string") {
+      edited.push(
+        encode({ ...position, [key]: `${value.split("#")[0]}#01SOMEONEELSE000000000000` }),
+        encode({ ...position, [key]: "GUARD#x" }),
+        encode({ ...position, [key]: `${value}\ud800` }),
+        encode({ ...position, [key]: value.repeat(40) }),
+        encode({ ...position, [key]: 7 }),
+      );
+    } else if (typeof value === "number") {
+      edited.push(encode({ ...position, [key]: -1 }), encode({ ...position, [key]: 1e20 }));
+    }
+  }
+  return edited;
+}
+
 function itemsOf(body: unknown): Record<string, unknown>[] {
   const items = (body as { items?: unknown } | undefined)?.items;
   return Array.isArray(items) ? (items as Record<string, unknown>[]) : [];
@@ -143,6 +175,7 @@ export async function startWorld(): Promise<World> {
   const queue = await city.call("GET", "/members?status=active&limit=1", { as: "dora" });
   const queueCursor = (queue.body as { nextCursor?: string }).nextCursor;
   if (queueCursor) cursors.push(queueCursor);
+  cursors.push(...cursors.flatMap(editedCursors));
 
   const valid = new Map<string, string>();
   for (const [caller, login] of Object.entries(logins))
