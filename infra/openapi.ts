@@ -66,6 +66,7 @@ const errorStatuses: Record<string, string> = {
   "404": "No such item (also when it exists but is not yours to see)",
   "409": "Conflicts with the current state",
   "413": "Request body too large",
+  "415": "A request body that is not application/json",
   "422": "Breaks a rule of the time bank",
 };
 

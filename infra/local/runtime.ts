@@ -14,7 +14,7 @@ import { buildOpenApi } from "../openapi.ts";
 import { type BootstrapResult, ensureTable } from "./bootstrap.ts";
 import { seedDemoCity } from "./demo.ts";
 import { seedDemoLedger } from "./demo-ledger.ts";
-import { createHttpAdapter } from "./http-adapter.ts";
+import { createHttpAdapter, type LocalRoute } from "./http-adapter.ts";
 import type { DevIssuer } from "./identity.ts";
 import { startScheduler } from "./scheduler.ts";
 import { type Store, startStore } from "./store.ts";
@@ -147,9 +147,21 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
     const scheduler = options.schedules === false ? undefined : startScheduler(manifest.schedules);
 
     let openApi: Promise<unknown> | undefined;
-    const localRoutes: Record<string, () => Promise<unknown>> = {
-      "GET /openapi.json": () => (openApi ??= buildOpenApi(options.city, manifest)),
-      "GET /outbox": async () => ({ messages: readOutbox(outboxFile).slice(-50).reverse() }),
+    const localRoutes: Record<string, LocalRoute> = {
+      "GET /openapi.json": {
+        auth: false,
+        handle: () => (openApi ??= buildOpenApi(options.city, manifest)),
+      },
+      // The messages sent to the signed-in member, newest first: their mailbox, as it were. Other
+      // people's mail is not anyone's to read (the whole file is in the data folder).
+      "GET /outbox": {
+        auth: true,
+        handle: async (claims) => {
+          const member = claims?.sub ? await deps.members.getBySubject(claims.sub) : undefined;
+          const mine = readOutbox(outboxFile).filter((m) => member && m.memberId === member.memberId);
+          return { messages: mine.slice(-50).reverse() };
+        },
+      },
     };
     const server = createHttpAdapter({
       manifest,

@@ -12,7 +12,7 @@ import type { IdempotencyRecord } from "../domain/ledger-idempotency.ts";
 import type { ExchangeRepository } from "../domain/ledger-ports.ts";
 import type { Page, PageRequest } from "../domain/paging.ts";
 import { batchGetItems } from "./batch-get.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { entityKeys, storePaging } from "./cursor.ts";
 import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
 
@@ -136,19 +136,21 @@ export class DynamoExchangeRepository implements ExchangeRepository {
   }
 
   async listForParty(memberId: string, page: PageRequest): Promise<Page<Exchange>> {
+    const partition = keys.exchangeParty(memberId, "", "").pk;
+    const paging = storePaging({ partition });
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: "pk = :pk",
-        ExpressionAttributeValues: { ":pk": keys.exchangeParty(memberId, "", "").pk },
+        ExpressionAttributeValues: { ":pk": partition },
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: paging.start(page.cursor),
       }),
     );
     const ids = (result.Items ?? []).map((item) => String(item.exchangeId));
     const exchanges = await this.getMany(ids);
-    const nextCursor = encodeCursor(result.LastEvaluatedKey);
+    const nextCursor = paging.next(result.LastEvaluatedKey);
     return {
       items: ids.flatMap((id) => {
         const exchange = exchanges.get(id);
@@ -163,6 +165,12 @@ export class DynamoExchangeRepository implements ExchangeRepository {
     before: string | undefined,
     page: PageRequest,
   ): Promise<Page<string>> {
+    const paging = storePaging({
+      index: "exchangesByStatus",
+      partition: keys.exchangesByStatus(status),
+      ...(before ? { sort: { below: before } } : {}),
+      item: entityKeys(keys.exchange("")),
+    });
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -175,10 +183,10 @@ export class DynamoExchangeRepository implements ExchangeRepository {
           ...(before ? { ":before": before } : {}),
         },
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: paging.start(page.cursor),
       }),
     );
-    const nextCursor = encodeCursor(result.LastEvaluatedKey);
+    const nextCursor = paging.next(result.LastEvaluatedKey);
     return {
       items: (result.Items ?? []).map((item) => String(item.exchangeId)),
       ...(nextCursor ? { nextCursor } : {}),

@@ -31,7 +31,7 @@ import type {
 } from "../domain/ledger-ports.ts";
 import type { Page, PageRequest } from "../domain/paging.ts";
 import { batchGetItems } from "./batch-get.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { storePaging } from "./cursor.ts";
 import { cancellationCodes, exchangeItem, idempotencyItem } from "./exchange-repository.ts";
 import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
@@ -426,17 +426,19 @@ export class DynamoLedgerRepository implements LedgerRepository {
   }
 
   async listAccountIds(page: PageRequest): Promise<Page<string>> {
+    const partition = keys.accountRegistry("").pk;
+    const paging = storePaging({ partition });
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: "pk = :pk",
-        ExpressionAttributeValues: { ":pk": keys.accountRegistry("").pk },
+        ExpressionAttributeValues: { ":pk": partition },
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: paging.start(page.cursor),
         ConsistentRead: true,
       }),
     );
-    const nextCursor = encodeCursor(result.LastEvaluatedKey);
+    const nextCursor = paging.next(result.LastEvaluatedKey);
     return {
       items: (result.Items ?? []).map((item) => String(item.accountId)),
       ...(nextCursor ? { nextCursor } : {}),

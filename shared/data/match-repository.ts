@@ -25,7 +25,7 @@ import type {
 import type { Page, PageRequest } from "../domain/paging.ts";
 import * as z from "../zod.ts";
 import { batchGetItems } from "./batch-get.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { entityKeys, storePaging } from "./cursor.ts";
 import { keys } from "./keys.ts";
 
 const indexEntrySchema = z.object({
@@ -332,18 +332,20 @@ export class DynamoMatchRepository implements MatchRepository {
   }
 
   async listForCandidate(memberId: string, page: PageRequest): Promise<Page<Match>> {
+    const partition = keys.matchesByCandidate(memberId);
+    const paging = storePaging({ index: "matchesByCandidate", partition, item: entityKeys(keys.match("")) });
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: "matchesByCandidate",
         KeyConditionExpression: "candidatePk = :pk",
-        ExpressionAttributeValues: { ":pk": keys.matchesByCandidate(memberId) },
+        ExpressionAttributeValues: { ":pk": partition },
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: paging.start(page.cursor),
       }),
     );
-    const nextCursor = encodeCursor(result.LastEvaluatedKey);
+    const nextCursor = paging.next(result.LastEvaluatedKey);
     return {
       items: (result.Items ?? []).map((i) => matchSchema.parse(i)),
       ...(nextCursor ? { nextCursor } : {}),

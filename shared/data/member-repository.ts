@@ -12,7 +12,7 @@ import type { Page, PageRequest } from "../domain/paging.ts";
 import type { MemberRepository } from "../domain/ports.ts";
 import * as z from "../zod.ts";
 import { batchGetItems } from "./batch-get.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { entityKeys, storePaging } from "./cursor.ts";
 import { keys } from "./keys.ts";
 
 const identityLinkSchema = z.object({ memberId: z.string() });
@@ -107,17 +107,19 @@ export class DynamoMemberRepository implements MemberRepository {
   }
 
   async listByStatus(status: MemberStatus, area: string, page: PageRequest): Promise<Page<Member>> {
+    const partition = keys.membersByStatus(status, area);
+    const paging = storePaging({ index: "membersByStatus", partition, item: entityKeys(keys.member("")) });
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: "membersByStatus",
         KeyConditionExpression: "statusPk = :pk",
-        ExpressionAttributeValues: { ":pk": keys.membersByStatus(status, area) },
+        ExpressionAttributeValues: { ":pk": partition },
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: paging.start(page.cursor),
       }),
     );
-    const nextCursor = encodeCursor(result.LastEvaluatedKey);
+    const nextCursor = paging.next(result.LastEvaluatedKey);
     return {
       items: (result.Items ?? []).map((item) => memberSchema.parse(item)),
       ...(nextCursor ? { nextCursor } : {}),

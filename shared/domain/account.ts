@@ -1,5 +1,4 @@
 import * as z from "../zod.ts";
-import { ValidationError } from "./errors.ts";
 import {
   type AccountKind,
   defaultLimits,
@@ -15,7 +14,7 @@ import { LimitExceededError } from "./ledger-errors.ts";
 import { openAccounts } from "./ledger-posting.ts";
 import type { Member } from "./member.ts";
 import { memberInScope, requireAdmin, requireCoordinator } from "./membership.ts";
-import { MAX_PAGE_SIZE, type PageRequest } from "./paging.ts";
+import { decodeCursor, encodeCursor, MAX_PAGE_SIZE, type PageRequest } from "./paging.ts";
 import type { Deps } from "./ports.ts";
 import { refuseSelfDealing } from "./power.ts";
 import { minutesText } from "./words.ts";
@@ -208,33 +207,32 @@ async function namesOf(deps: Pick<Deps, "members">, ids: readonly string[]): Pro
   return names;
 }
 
-const cursorShape = z.object({
-  /** Per book: the last sequence number shown and the book's balance after it. */
-  b: z.array(z.tuple([z.int(), z.int(), z.int()])),
+const statementPosition = z.strictObject({
+  /** Per book: the shard, the last sequence number shown and the book's balance after it. */
+  b: z
+    .array(z.tuple([z.int().check(z.gte(0), z.lt(100)), z.int().check(z.gte(0)), z.int()]))
+    .check(z.maxLength(100)),
 });
+const statementOf = (accountId: string) => `statement:${accountId}`;
 
-function decodeStatementCursor(cursor: string | undefined): Map<number, { seq: number; balance: number }> {
+function decodeStatementCursor(
+  accountId: string,
+  cursor: string | undefined,
+): Map<number, { seq: number; balance: number }> {
   const position = new Map<number, { seq: number; balance: number }>();
-  if (!cursor) return position;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    parsed = undefined;
+  for (const [shard, seq, balance] of decodeCursor(cursor, statementOf(accountId), statementPosition)?.b ??
+    []) {
+    position.set(shard, { seq, balance });
   }
-  const result = z.safeParse(cursorShape, parsed);
-  if (!result.success) {
-    throw new ValidationError("The cursor is not valid", [
-      { path: "query.cursor", message: "Not a cursor from this API" },
-    ]);
-  }
-  for (const [shard, seq, balance] of result.data.b) position.set(shard, { seq, balance });
   return position;
 }
 
-function encodeStatementCursor(position: Map<number, { seq: number; balance: number }>): string {
+function encodeStatementCursor(
+  accountId: string,
+  position: Map<number, { seq: number; balance: number }>,
+): string {
   const b = [...position].map(([shard, p]) => [shard, p.seq, p.balance]);
-  return Buffer.from(JSON.stringify({ b }), "utf8").toString("base64url");
+  return encodeCursor(statementOf(accountId), { b });
 }
 
 /**
@@ -248,7 +246,7 @@ export async function readStatement(
   accountId: string,
   page: PageRequest,
 ): Promise<Statement> {
-  const position = decodeStatementCursor(page.cursor);
+  const position = decodeStatementCursor(accountId, page.cursor);
   const state = await deps.ledger.readAccount(accountId);
   if (!state) return { accountId, items: [] };
   const limit = Math.min(page.limit, MAX_PAGE_SIZE * 4);
@@ -300,7 +298,7 @@ export async function readStatement(
     };
   });
   const more = heads.some((h) => h.index < h.lines.length || h.more);
-  return { accountId, items, ...(more ? { nextCursor: encodeStatementCursor(balances) } : {}) };
+  return { accountId, items, ...(more ? { nextCursor: encodeStatementCursor(accountId, balances) } : {}) };
 }
 
 /** The whole statement (up to `maxLines`), for CSV export. */

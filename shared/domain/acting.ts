@@ -1,4 +1,6 @@
+import * as z from "../zod.ts";
 import { ForbiddenError, NotFoundError } from "./errors.ts";
+import { idSchema } from "./ids.ts";
 import { coordinatesArea, isCoordinatorOrAdmin, type Member } from "./member.ts";
 import type { Deps } from "./ports.ts";
 
@@ -43,6 +45,8 @@ export async function resolveActing(
   allowed: ActingFor = "active",
 ): Promise<Acting> {
   if (!actForId || actForId === actor.memberId) return { actor, subject: actor };
+  // Text no member id can be (too long for a store key, other characters) is an unknown member.
+  if (!z.safeParse(idSchema, actForId).success) throw new NotFoundError("No such member");
   const subject = await deps.members.get(actForId);
   if (!subject || !mayActFor(actor, subject)) throw new NotFoundError("No such member");
   if (subject.status !== "active" && allowed !== "any-status") {

@@ -30,6 +30,21 @@ export class PayloadTooLargeError extends DomainError {
   readonly code = "PAYLOAD_TOO_LARGE";
 }
 
+/** A request body in a media type other than JSON. */
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly code = "UNSUPPORTED_MEDIA_TYPE";
+}
+
+/** The request line and headers together are larger than the gateway accepts. */
+export class RequestHeadersTooLargeError extends DomainError {
+  readonly code = "REQUEST_HEADERS_TOO_LARGE";
+}
+
+/** The HTTP request itself cannot be read (its request line or a header is malformed). */
+export class MalformedRequestError extends DomainError {
+  readonly code = "MALFORMED_REQUEST";
+}
+
 export class UnauthorizedError extends DomainError {
   readonly code = "UNAUTHORIZED";
 }

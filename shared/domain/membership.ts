@@ -23,7 +23,7 @@ import {
   skillsSchema,
 } from "./member.ts";
 import { notify } from "./notify.ts";
-import type { Page, PageRequest } from "./paging.ts";
+import { decodeCursor, encodeCursor, MAX_CURSOR_LENGTH, type Page, type PageRequest } from "./paging.ts";
 import type { Deps } from "./ports.ts";
 import { refuseSelfDealing } from "./power.ts";
 import { commitStanding } from "./standing.ts";
@@ -419,7 +419,7 @@ export async function listMembers(
     requireArea(deps.city, area, "query.area");
     if (!coordinatesArea(actor, area)) throw new ForbiddenError("That area is outside your scope");
   }
-  const position = decodeAreaCursor(page.cursor, areas.length);
+  const position = decodeAreaCursor(page.cursor, status, areas);
   const items: Member[] = [];
   let index = position.index;
   let cursor = position.inner;
@@ -435,33 +435,34 @@ export async function listMembers(
       cursor = undefined;
     }
   }
-  const nextCursor = index < areas.length ? encodeAreaCursor(index, cursor) : undefined;
+  const nextCursor = index < areas.length ? encodeAreaCursor(status, areas, index, cursor) : undefined;
   return { items, ...(nextCursor ? { nextCursor } : {}) };
 }
 
-function encodeAreaCursor(index: number, inner: string | undefined): string {
-  return Buffer.from(JSON.stringify({ a: index, c: inner ?? null }), "utf8").toString("base64url");
+// The position is which area the queue is in and the store's cursor inside it (checked by the
+// repository against that area's partition when it is used).
+const areaQueue = (status: MemberStatus, areas: readonly string[]) => `members:${status}:${areas.join(",")}`;
+
+function encodeAreaCursor(
+  status: MemberStatus,
+  areas: readonly string[],
+  index: number,
+  inner: string | undefined,
+): string {
+  return encodeCursor(areaQueue(status, areas), { a: index, c: inner ?? null });
 }
 
 function decodeAreaCursor(
   cursor: string | undefined,
-  areaCount: number,
+  status: MemberStatus,
+  areas: readonly string[],
 ): { index: number; inner: string | undefined } {
-  if (!cursor) return { index: 0, inner: undefined };
-  const shape = z.object({ a: z.int().check(z.gte(0), z.lt(areaCount)), c: z.nullable(z.string()) });
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    parsed = undefined;
-  }
-  const result = z.safeParse(shape, parsed);
-  if (!result.success) {
-    throw new ValidationError("The cursor is not valid", [
-      { path: "query.cursor", message: "Not a cursor from this API" },
-    ]);
-  }
-  return { index: result.data.a, inner: result.data.c ?? undefined };
+  const shape = z.strictObject({
+    a: z.int().check(z.gte(0), z.lt(areas.length)),
+    c: z.nullable(z.string().check(z.maxLength(MAX_CURSOR_LENGTH))),
+  });
+  const position = decodeCursor(cursor, areaQueue(status, areas), shape);
+  return { index: position?.a ?? 0, inner: position?.c ?? undefined };
 }
 
 /** A member as another active member may look them up; hidden members read as not found. */

@@ -51,7 +51,7 @@ async function checkContract(method: string, path: string, body: unknown): Promi
  * driven explicitly with `runtime.poller.drain()` so tests are deterministic.
  */
 export async function startTestCity(overrides: Partial<CityRuntimeOptions> = {}): Promise<TestCity> {
-  const issuer = await DevIssuer.ephemeral();
+  const issuer = overrides.issuer ?? (await DevIssuer.ephemeral());
   const runtime = await startCityRuntime({
     city: exampleCity(),
     issuer,

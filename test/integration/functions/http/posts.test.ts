@@ -211,7 +211,8 @@ describe("POST /posts", () => {
   });
 
   it("refuses broken JSON and a pending applicant", async () => {
-    expect((await city.call("POST", "/posts", { as: "amira", rawBody: '{"kind":' })).status).toBe(400);
+    const broken = { as: "amira", rawBody: '{"kind":', headers: { "content-type": "application/json" } };
+    expect((await city.call("POST", "/posts", broken)).status).toBe(400);
     expect((await city.call("POST", "/posts", { as: "fatou", body: offer() })).status).toBe(403);
     expect((await city.call("POST", "/posts", { body: offer() })).status).toBe(401);
   });

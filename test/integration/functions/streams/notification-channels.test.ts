@@ -45,8 +45,10 @@ describe("notices by email", () => {
     city.runtime.poller.rewind();
     await city.runtime.poller.drain();
     expect(city.runtime.outbox()).toHaveLength(1);
-    const local = await city.call("GET", "/outbox");
+    // The local outbox shows Greta the email she was sent, and nobody else's mail.
+    const local = await city.call("GET", "/outbox", { as: "greta" });
     expect(local.body).toMatchObject({ messages: [{ to: "greta@example.org" }] });
+    expect((await city.call("GET", "/outbox", { as: "dora" })).body).toEqual({ messages: [] });
   });
 
   it("holds email back in quiet hours; the notice stays in the inbox", async () => {

@@ -27,7 +27,7 @@ function event(overrides: Partial<HttpEvent> & { sub?: string } = {}): HttpEvent
     routeKey: "POST /things",
     rawPath: "/things",
     rawQueryString: "",
-    headers: {},
+    headers: { "content-type": "application/json" },
     isBase64Encoded: false,
     requestContext: {
       requestId: "req-1",
@@ -71,6 +71,29 @@ describe("the HTTP route stack", () => {
   it("answers 413 for a body over the route's limit, before parsing it", async () => {
     const result = parse(await memberRoute(event({ sub: "s", body: "x".repeat(101) }), context));
     expect(result).toMatchObject({ statusCode: 413, body: { error: { code: "PAYLOAD_TOO_LARGE" } } });
+  });
+
+  it.each([
+    ["text/plain"],
+    ["application/x-www-form-urlencoded"],
+    ["application/json; charset=iso-8859-1"],
+    [""],
+  ])("answers 415 for a body of type %j, before parsing it or reading a member", async (type) => {
+    const headers = type ? { "content-type": type } : {};
+    const body = JSON.stringify({ name: "a", count: 1 });
+    const result = parse(await memberRoute(event({ sub: "s", body, headers }), context));
+    expect(result).toMatchObject({ statusCode: 415, body: { error: { code: "UNSUPPORTED_MEDIA_TYPE" } } });
+    expect(run).not.toHaveBeenCalled();
+  });
+
+  it("sends every answer with nosniff and no-store", async () => {
+    const result = (await publicRoute(event({ body: JSON.stringify({ name: "a", count: 1 }) }), context)) as {
+      headers: Record<string, string>;
+    };
+    expect(result.headers).toMatchObject({
+      "x-content-type-options": "nosniff",
+      "cache-control": "no-store",
+    });
   });
 
   it("answers 401 when a protected route gets no verified subject", async () => {
