@@ -53,10 +53,18 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Resolves once the outbox holds a message to `to`: the stream delivers it when it does. */
-async function emailTo(to: string): Promise<unknown> {
+/**
+ * Resolves once the outbox holds a message to `to`, read as the member it is sent to (the outbox
+ * shows each member their own mail): the stream delivers it when it does.
+ */
+async function emailTo(handle: string, to: string): Promise<unknown> {
+  const { stdout: token } = await run("npm", ["run", "-s", "token", "--", handle], {
+    cwd: repoRoot,
+    env: { ...process.env, MUTUA_DATA_DIR: dataDir },
+  });
+  const headers = { authorization: `Bearer ${token.trim()}` };
   for (;;) {
-    const outbox = (await (await fetch(`http://127.0.0.1:${port}/outbox`)).json()) as {
+    const outbox = (await (await fetch(`http://127.0.0.1:${port}/outbox`, { headers })).json()) as {
       messages: { to: string }[];
     };
     const message = outbox.messages.find((m) => m.to === to);
@@ -106,7 +114,7 @@ ${walkthrough()}`;
   // The matching example: Amira is told about Ben's request, with the reasons, and by email (the
   // last hop of the stream, which the README does not wait for).
   expect(stdout).toContain("offers gardening (vegetables)");
-  expect(await emailTo("amira@example.org")).toMatchObject({ channel: "email" });
+  expect(await emailTo("amira", "amira@example.org")).toMatchObject({ channel: "email" });
   // The ledger example: Ben finds Amira's proposal in his inbox; the exchange settled once (the
   // retried confirmation answers the same).
   expect(stdout).toContain('"kind":"exchange-proposed"');

@@ -128,7 +128,8 @@ describe("the HTTP route stack", () => {
     const use = vi.fn(async () => ({ body: {} }));
     const keyed = httpRoute({ summary: "t", auth: "member", body: thing, idempotency: "required" }, use);
     const body = JSON.stringify({ name: "a", count: 1 });
-    for (const headers of [{}, { "idempotency-key": "short" }]) {
+    const json = { "content-type": "application/json" };
+    for (const headers of [json, { ...json, "idempotency-key": "short" }]) {
       const result = parse(await keyed(event({ sub: "s", body, headers }), context));
       expect(result).toMatchObject({ statusCode: 400, body: { error: { code: "VALIDATION_FAILED" } } });
       expect(result.body.error?.details).toEqual([
@@ -142,7 +143,12 @@ describe("the HTTP route stack", () => {
     const use = vi.fn(async () => ({ status: 201, body: {} }));
     const optional = httpRoute({ summary: "t", auth: "public", body: thing, idempotency: "optional" }, use);
     const body = JSON.stringify({ name: "a", count: 1 });
-    const bad = parse(await optional(event({ body, headers: { "idempotency-key": "has spaces" } }), context));
+    const bad = parse(
+      await optional(
+        event({ body, headers: { "content-type": "application/json", "idempotency-key": "has spaces" } }),
+        context,
+      ),
+    );
     expect(bad.statusCode).toBe(400);
     expect(use).not.toHaveBeenCalled();
     expect(parse(await optional(event({ body }), context)).statusCode).toBe(201);
