@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { extname, resolve, sep } from "node:path";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { functionName, type HttpRouteEntry, type Manifest } from "../manifest.ts";
 import { loadHandler } from "./handlers.ts";
@@ -8,6 +10,12 @@ import { lambdaContext } from "./lambda-context.ts";
 
 /** API Gateway HTTP APIs refuse request bodies over 10 MB; so does the adapter. */
 const MAX_GATEWAY_BODY_BYTES = 10 * 1024 * 1024;
+
+/**
+ * The API lives under this path, beside the web app on one origin (in AWS the edge sends `/api/*`
+ * to the HTTP API with the prefix stripped), so the manifest's paths stay as they are.
+ */
+export const API_PREFIX = "/api";
 
 export interface CompiledRoute extends HttpRouteEntry {
   pattern: RegExp;
@@ -79,11 +87,22 @@ export function findRoute(
   return { route: undefined, pathParameters: undefined };
 }
 
+/** A route only the local runtime serves: it gets the raw body and answers JSON. */
+export type LocalRoute = (request: { body: Buffer }) => Promise<{ status?: number; body: unknown }>;
+
+/** The built web app: its files, and the headers every page and file carries. */
+export interface StaticSite {
+  dir: string;
+  headers: Record<string, string>;
+}
+
 export interface HttpAdapterOptions {
   manifest: Manifest;
   issuer: DevIssuer;
-  /** Routes only the local runtime serves (e.g. the generated OpenAPI document): "GET /path" -> body. */
-  localRoutes?: Record<string, () => Promise<unknown>>;
+  /** Routes only the local runtime serves, by full path: "GET /api/openapi.json" -> route. */
+  localRoutes?: Record<string, LocalRoute>;
+  /** Everything outside `/api` is the web app, with index.html for page navigations. */
+  site?: StaticSite;
   /** Called after each request, for the console log. */
   onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
 }
@@ -122,10 +141,16 @@ export function createHttpAdapter(options: HttpAdapterOptions): Server {
     }
     const local = options.localRoutes?.[`${method} ${url.pathname}`];
     if (local) {
-      send(res, 200, await local());
+      const answer = await local({ body });
+      send(res, answer.status ?? 200, answer.body);
       return;
     }
-    const { route, pathParameters } = findRoute(routes, method, url.pathname);
+    if (url.pathname !== API_PREFIX && !url.pathname.startsWith(`${API_PREFIX}/`)) {
+      serveSite(options.site, method, url.pathname, res);
+      return;
+    }
+    const path = url.pathname.slice(API_PREFIX.length) || "/";
+    const { route, pathParameters } = findRoute(routes, method, path);
 
     let claims: Record<string, string> | undefined;
     if (route?.auth) {
@@ -155,7 +180,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): Server {
     const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
       version: "2.0",
       routeKey,
-      rawPath: url.pathname,
+      rawPath: path,
       rawQueryString: url.search.slice(1),
       headers,
       ...(query.size > 0 ? { queryStringParameters } : {}),
@@ -167,7 +192,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): Server {
         domainPrefix: "localhost",
         http: {
           method,
-          path: url.pathname,
+          path,
           protocol: `HTTP/${req.httpVersion}`,
           sourceIp: req.socket.remoteAddress ?? "127.0.0.1",
           userAgent: headers["user-agent"] ?? "",
@@ -205,4 +230,66 @@ function writeResult(res: ServerResponse, result: unknown): void {
   }
   // A bare value is sent as a JSON 200, as the gateway does.
   send(res, 200, result);
+}
+
+const contentTypes: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".webp": "image/webp",
+  ".ico": "image/x-icon",
+  ".woff2": "font/woff2",
+  ".txt": "text/plain; charset=utf-8",
+};
+
+/**
+ * Serves the built web app as the edge does: its files, index.html for any page address (the app
+ * routes in the browser), hashed assets cached for good and everything else revalidated.
+ */
+function serveSite(
+  site: StaticSite | undefined,
+  method: string,
+  pathname: string,
+  res: ServerResponse,
+): void {
+  if (method !== "GET" && method !== "HEAD") {
+    send(res, 404, { error: { code: "NOT_FOUND", message: "No such route" } });
+    return;
+  }
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    send(res, 400, { error: { code: "VALIDATION_FAILED", message: "The address is not valid" } });
+    return;
+  }
+  const index = site ? resolve(site.dir, "index.html") : undefined;
+  if (!site || !index || !existsSync(index)) {
+    res.writeHead(503, { "content-type": "text/plain; charset=utf-8" });
+    res.end("The web app is not built. Run `npm start`, which builds it, or `npm run build:web`.\n");
+    return;
+  }
+  const file = resolve(site.dir, `.${decoded}`);
+  const inside = file.startsWith(`${resolve(site.dir)}${sep}`);
+  const isFile = inside && existsSync(file) && statSync(file).isFile();
+  let served: string | undefined;
+  if (isFile) served = file;
+  else if (extname(decoded) === "") served = index;
+  if (!served) {
+    res.writeHead(404, { "content-type": "text/plain; charset=utf-8", ...site.headers });
+    res.end("Not found\n");
+    return;
+  }
+  const body = readFileSync(served);
+  res.writeHead(200, {
+    "content-type": contentTypes[extname(served)] ?? "application/octet-stream",
+    "content-length": String(body.length),
+    // Vite names every asset by its content hash: it never changes under the same name.
+    "cache-control": decoded.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache",
+    ...site.headers,
+  });
+  res.end(method === "HEAD" ? undefined : body);
 }

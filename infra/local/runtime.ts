@@ -5,16 +5,20 @@ import { join } from "node:path";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBClient as Client } from "@aws-sdk/client-dynamodb";
 import type { City } from "../../shared/config/city.ts";
+import { webConfig } from "../../shared/config/web.ts";
 import { productionDeps, resetProductionDeps } from "../../shared/data/deps.ts";
 import type { OutboundMessage } from "../../shared/domain/channels.ts";
 import type { Deps } from "../../shared/domain/ports.ts";
 import { manifest as defaultManifest, type Manifest } from "../manifest.ts";
 import { buildOpenApi } from "../openapi.ts";
+import { webSecurityHeaders } from "../web-headers.ts";
 import { type BootstrapResult, ensureTable } from "./bootstrap.ts";
 import { seedDemoCity } from "./demo.ts";
 import { seedDemoLedger } from "./demo-ledger.ts";
+import { devSignInRoutes } from "./dev-sign-in.ts";
 import { createHttpAdapter } from "./http-adapter.ts";
 import type { DevIssuer } from "./identity.ts";
+import { webDistDir } from "./paths.ts";
 import { startScheduler } from "./scheduler.ts";
 import { type Store, startStore } from "./store.ts";
 import { StreamPoller, streamsClient } from "./stream-poller.ts";
@@ -46,6 +50,8 @@ export interface CityRuntimeOptions {
   /** Run scheduled handlers on their schedule (default true). */
   schedules?: boolean;
   manifest?: Manifest;
+  /** The built web app served beside the API (default web/dist, when built). */
+  webDir?: string;
   onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
 }
 
@@ -119,9 +125,15 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
       manifest,
       issuer: options.issuer,
       localRoutes: {
-        "GET /openapi.json": () => (openApi ??= buildOpenApi(options.city, manifest)),
-        "GET /outbox": async () => ({ messages: readOutbox(outboxFile).slice(-50).reverse() }),
+        "GET /api/openapi.json": async () => {
+          openApi ??= buildOpenApi(options.city, manifest);
+          return { body: await openApi };
+        },
+        "GET /api/outbox": async () => ({ body: { messages: readOutbox(outboxFile).slice(-50).reverse() } }),
+        "GET /config.json": async () => ({ body: webConfig(options.city, { kind: "dev" }) }),
+        ...devSignInRoutes(options.issuer),
       },
+      site: { dir: options.webDir ?? webDistDir, headers: webSecurityHeaders(options.city) },
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     });
     await new Promise<void>((resolve, reject) => {

@@ -47,7 +47,7 @@ beforeAll(async () => {
     detached: true,
   });
   for (let i = 0; i < 300; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then(
       (r) => r.ok,
       () => false,
     );
@@ -70,7 +70,7 @@ function walkthrough(): string {
   // Every `bash` block is part of the walkthrough and runs in order; `sh` blocks are not run here.
   const blocks = [...readme.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
   expect(blocks.length).toBeGreaterThan(3);
-  return blocks.join("\n").replaceAll("localhost:3000", `localhost:${port}`);
+  return blocks.join("\n");
 }
 
 it("the README's curl walkthrough works as written", async () => {
@@ -80,7 +80,8 @@ curl() { command curl -sS -w '%{stderr}@@status %{http_code} %{url_effective}\\n
 ${walkthrough()}`;
   const { stdout, stderr } = await run("bash", ["-c", script], {
     cwd: repoRoot,
-    env: { ...process.env, MUTUA_DATA_DIR: dataDir },
+    // The README's curl lines reach the API at localhost:${PORT:-3000}/api.
+    env: { ...process.env, PORT: String(port), MUTUA_DATA_DIR: dataDir },
     maxBuffer: 10 * 1024 * 1024,
   });
   const statuses = [...stderr.matchAll(/@@status (\d+) (\S+)/g)].map((m) => ({
@@ -90,7 +91,7 @@ ${walkthrough()}`;
   expect(statuses.length).toBeGreaterThan(10);
   const failures = statuses.filter((s) => s.status >= 400);
   // Only the README's deliberate bad-input example fails, with the field named.
-  expect(failures).toEqual([{ status: 400, url: `http://localhost:${port}/me/profile` }]);
+  expect(failures).toEqual([{ status: 400, url: `http://localhost:${port}/api/me/profile` }]);
   expect(stdout).toContain('"path":"home.lat"');
   // The posts example: the request is found by category and distance (create, search, my posts).
   expect(stdout.split("Turn over two raised beds").length - 1).toBeGreaterThanOrEqual(3);
