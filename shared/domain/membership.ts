@@ -33,6 +33,8 @@ export const joinRequestSchema = z.strictObject({
   displayName,
   area: z.string().check(z.maxLength(60)),
   languages,
+  /** The language Mutua should speak to them (one the city offers). */
+  preferredLanguage: z.optional(languageSchema),
   /** The applicant accepts the city's terms; nobody joins without it. */
   consent: z.literal(true, "You must accept the city's terms to join"),
   contact: z.optional(contactSchema),
@@ -92,6 +94,15 @@ function requireLanguages(city: City, list: readonly string[], field = "language
   });
 }
 
+/** @throws ValidationError naming `preferredLanguage` when the city does not offer it. */
+export function requirePreferredLanguage(city: City, language: string): void {
+  if (!city.languages.offered.some((l) => l === language)) {
+    throw new ValidationError("Language not offered", [
+      { path: "preferredLanguage", message: `Must be one of: ${city.languages.offered.join(", ")}` },
+    ]);
+  }
+}
+
 /**
  * A member a coordinator may manage: in their scope, and not a fellow coordinator unless the
  * actor is an admin. Anything else reads as not found, so existence never leaks.
@@ -140,6 +151,7 @@ export async function askToJoin(
 ): Promise<Member> {
   requireArea(deps.city, request.area);
   requireLanguages(deps.city, request.languages);
+  if (request.preferredLanguage) requirePreferredLanguage(deps.city, request.preferredLanguage);
   if (await deps.members.getBySubject(loginSubject)) throw new ConflictError("You have already joined");
   const now = deps.clock.now().toISOString();
   const member = newMember({
@@ -151,6 +163,7 @@ export async function askToJoin(
     coordinatorAreas: [],
     area: request.area,
     languages: request.languages,
+    ...(request.preferredLanguage ? { preferredLanguage: request.preferredLanguage } : {}),
     ...(request.contact ? { contact: request.contact } : {}),
     consentedAt: now,
     createdAt: now,
