@@ -11,6 +11,21 @@ const SignIn = lazy(() => import("./pages/sign-in-dev.tsx"));
 const Join = lazy(() => import("./pages/join.tsx"));
 const Membership = lazy(() => import("./pages/membership.tsx"));
 const Home = lazy(() => import("./pages/home.tsx"));
+const Profile = lazy(() => import("./pages/profile.tsx"));
+const NewPost = lazy(() => import("./pages/post-new.tsx"));
+const EditPost = lazy(() => import("./pages/post-edit.tsx"));
+const PostPage = lazy(() => import("./pages/post.tsx"));
+const Find = lazy(() => import("./pages/find.tsx"));
+const FindMap = lazy(() => import("./pages/find-map.tsx"));
+const MyPosts = lazy(() => import("./pages/my-posts.tsx"));
+const Matches = lazy(() => import("./pages/matches.tsx"));
+const PostMatches = lazy(() => import("./pages/post-matches.tsx"));
+const Exchanges = lazy(() => import("./pages/exchanges.tsx"));
+const ExchangePage = lazy(() => import("./pages/exchange.tsx"));
+const NewExchange = lazy(() => import("./pages/exchange-new.tsx"));
+const Balance = lazy(() => import("./pages/balance.tsx"));
+const Inbox = lazy(() => import("./pages/inbox.tsx"));
+const MyData = lazy(() => import("./pages/my-data.tsx"));
 const NotFound = lazy(() => import("./pages/not-found.tsx"));
 
 /** Once signed in: who this is, their language on every device, and their unread notices. */
@@ -45,6 +60,22 @@ function Screens() {
   return (
     <Router key="member">
       <Route path="/" component={Home} />
+      <Route path="/profile" component={Profile} />
+      <Route path="/welcome" component={Profile} />
+      <Route path="/find" component={Find} />
+      <Route path="/find/map" component={FindMap} />
+      <Route path="/posts/new" component={NewPost} />
+      <Route path="/posts/:postId" component={PostPage} />
+      <Route path="/posts/:postId/edit" component={EditPost} />
+      <Route path="/posts/:postId/matches" component={PostMatches} />
+      <Route path="/my/posts" component={MyPosts} />
+      <Route path="/matches" component={Matches} />
+      <Route path="/exchanges" component={Exchanges} />
+      <Route path="/exchanges/new" component={NewExchange} />
+      <Route path="/exchanges/:exchangeId" component={ExchangePage} />
+      <Route path="/balance" component={Balance} />
+      <Route path="/inbox" component={Inbox} />
+      <Route path="/my/data" component={MyData} />
       <Route default component={NotFound} />
     </Router>
   );

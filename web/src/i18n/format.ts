@@ -26,6 +26,11 @@ type DurationFormatConstructor = new (
 
 /** Minutes as people say them: "1 h 30 min", "45 min" (Intl.DurationFormat where the browser has it). */
 export function formatDuration(totalMinutes: number, style: "short" | "long" = "short"): string {
+  if (totalMinutes === 0) {
+    return new Intl.NumberFormat(locale.value, { style: "unit", unit: "minute", unitDisplay: style }).format(
+      0,
+    );
+  }
   const sign = totalMinutes < 0 ? "−" : "";
   const abs = Math.abs(totalMinutes);
   const hours = Math.floor(abs / 60);
@@ -91,6 +96,14 @@ export function formatMonth(iso: string): string {
     "month",
     () =>
       new Intl.DateTimeFormat(locale.value, { month: "long", year: "numeric", timeZone: city().timezone }),
+  ).format(new Date(iso));
+}
+
+/** A month in a few letters, for chart labels: "Mar". */
+export function formatMonthShort(iso: string): string {
+  return cached(
+    "monthShort",
+    () => new Intl.DateTimeFormat(locale.value, { month: "short", timeZone: city().timezone }),
   ).format(new Date(iso));
 }
 
