@@ -14,6 +14,8 @@ export default defineConfig({
     // Every screen but the first is its own chunk, loaded when visited.
     modulePreload: { polyfill: false },
     reportCompressedSize: false,
+    // Which chunks each screen needs; the web bench reads it (dist/.vite/manifest.json).
+    manifest: true,
   },
   server: { proxy: { "/api": "http://localhost:3000", "/config.json": "http://localhost:3000" } },
 });

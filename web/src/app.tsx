@@ -58,7 +58,7 @@ function Screens() {
     return <Router key="membership">{[<Route key="membership" default component={Membership} />]}</Router>;
   }
   return (
-    <Router key="member">
+    <Router key="member" onRouteChange={() => void refreshUnread(true)}>
       <Route path="/" component={Home} />
       <Route path="/profile" component={Profile} />
       <Route path="/welcome" component={Profile} />

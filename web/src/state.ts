@@ -22,9 +22,15 @@ export async function refreshMe(): Promise<Me | undefined> {
 }
 
 const INBOX_PAGE = 50;
+/** On every screen change the count is refreshed, but not more often than this. */
+const REFRESH_GAP_MS = 10_000;
+let lastRefresh = 0;
 
-export async function refreshUnread(): Promise<void> {
+/** Counts the unread notices again (after an action, or on a screen change when `lazy`). */
+export async function refreshUnread(lazy = false): Promise<void> {
   if (member.value?.status !== "active") return;
+  if (lazy && Date.now() - lastRefresh < REFRESH_GAP_MS) return;
+  lastRefresh = Date.now();
   const { data } = await api.GET("/me/inbox", { params: { query: { limit: String(INBOX_PAGE) } } });
   if (!data) return;
   unread.value = data.items.filter((n) => !n.readAt).length;

@@ -100,7 +100,7 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
   await page.evaluate(axeSource);
   const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
   const violations = await page.evaluate<Result[]>(
-    `axe.run(document, { runOnly: { type: "tag", values: ${JSON.stringify(tags)} } }).then((r) => r.violations)`,
+    `axe.run(document, { runOnly: { type: "tag", values: ${JSON.stringify(tags)} }, resultTypes: ["violations"] }).then((r) => r.violations)`,
   );
   expect(violations, `${label}: ${describeViolations(violations)}`).toEqual([]);
 }
