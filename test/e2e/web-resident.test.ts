@@ -182,7 +182,10 @@ describe("finding", () => {
     await page.getByRole("button", { name: "Search" }).click();
     await page.waitForURL(/radiusKm=5/);
     expect(page.url()).toContain("category=gardening");
-    await page.locator(".item .meta", { hasText: /km from your home/ }).first().waitFor();
+    await page
+      .locator(".item .meta", { hasText: /km from your home/ })
+      .first()
+      .waitFor();
     await page.getByRole("link", { name: "Help with tomatoes" }).waitFor();
     await expectAccessible(page, "find results");
     await screenshot(page, "find-results-en");
