@@ -289,3 +289,103 @@ describe("two residents, two languages, one exchange", () => {
     await luis.context().close();
   });
 });
+
+describe("looking after posts, matches and data", () => {
+  it("pauses, reopens, renews and marks a post done", async () => {
+    const created = await app.city.call("POST", "/posts", {
+      as: "chen",
+      body: {
+        kind: "offer",
+        title: "Phone set-up help",
+        category: "digital-help",
+        where: { type: "online" },
+        estimatedMinutes: 30,
+      },
+    });
+    const postId = (created.body as { postId: string }).postId;
+    const status = async () =>
+      (await app.city.call("GET", `/posts/${postId}`, { as: "chen" })).body as {
+        status: string;
+        expiresAt: string;
+      };
+    const page = await app.open({ language: "en" });
+    await signIn(page, { demo: "Chen Wei" });
+    await page.getByRole("link", { name: "My posts" }).click();
+    await page.getByRole("link", { name: /Open and manage.*Phone set-up help/ }).click();
+    await page.getByRole("button", { name: "Pause it" }).click();
+    await page.locator(".done").getByText("Your post is paused.").waitFor();
+    expect((await status()).status).toBe("paused");
+    await page.getByRole("button", { name: "Open it again" }).click();
+    await page.locator(".done").getByText("Your post is open again.").waitFor();
+    const before = (await status()).expiresAt;
+    await page.getByRole("button", { name: "Keep it open 30 more days" }).click();
+    await page
+      .locator(".done")
+      .getByText(/stays open until/)
+      .waitFor();
+    expect((await status()).expiresAt >= before).toBe(true);
+    await page.getByRole("button", { name: "Mark it done" }).click();
+    await page.locator(".done").getByText("Marked as done.").waitFor();
+    expect((await status()).status).toBe("fulfilled");
+    await expectAccessible(page, "post after changes");
+    await page.context().close();
+  });
+
+  it("answers a match and is offered to agree on an exchange", async () => {
+    await app.city.call("POST", "/posts", {
+      as: "ben",
+      body: {
+        kind: "request",
+        title: "Weed the vegetable patch",
+        category: "gardening",
+        tags: ["vegetables"],
+        where: { type: "my-place" },
+        estimatedMinutes: 60,
+      },
+    });
+    await app.city.runtime.poller.drain();
+    const page = await app.open({ language: "fr" });
+    await signIn(page, { demo: "Amira Haddad" });
+    await page.getByRole("link", { name: "Correspondances", exact: true }).click();
+    const item = page.locator(".item", { hasText: "Weed the vegetable patch" });
+    await item.getByText("S’y connaît en Jardinage").waitFor();
+    await expectAccessible(page, "matches (fr)");
+    await screenshot(page, "matches-fr");
+    await item.getByRole("button", { name: /Oui, cela m’intéresse/ }).click();
+    await item.getByText("Vous avez dit oui").waitFor();
+    await item.getByRole("link", { name: /Convenir d’un échange/ }).click();
+    await page.getByText("Vous aidez Ben Jacobs pour « Weed the vegetable patch ».").waitFor();
+    await page.context().close();
+  });
+
+  it("downloads the member's data and closes the account", async () => {
+    const joined = await app.city.call("POST", "/members/join", {
+      as: "jonas-peeters",
+      body: { displayName: "Jonas Peeters", area: "hillcrest", languages: ["en"], consent: true },
+    });
+    const jonasId = (joined.body as { memberId: string }).memberId;
+    await app.city.call("POST", `/members/${jonasId}/status`, { as: "dora", body: { decision: "approve" } });
+    const page = await app.open({ language: "en" });
+    await signIn(page, { name: "Jonas Peeters" });
+    await page.getByRole("link", { name: "My profile", exact: true }).click();
+    await page.getByRole("link", { name: "My data and closing my account" }).click();
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download all my data" }).click(),
+    ]);
+    const file = await download.path();
+    const { readFileSync } = await import("node:fs");
+    expect(JSON.parse(readFileSync(file, "utf8"))).toMatchObject({
+      member: { displayName: "Jonas Peeters" },
+    });
+    await page.getByRole("button", { name: "Close my account" }).click();
+    await page.locator(".error-summary").getByText("Tick the box to confirm").waitFor();
+    await page.getByRole("checkbox", { name: "I understand, and I want to close my account" }).check();
+    await page.getByRole("button", { name: "Close my account" }).click();
+    await page.getByRole("heading", { name: "Your account is closed" }).waitFor();
+    await expectAccessible(page, "closed");
+    const me = (await app.city.call("GET", "/me", { as: "jonas-peeters" })).body as Me;
+    expect(me.member?.status).toBe("closed");
+    await page.context().close();
+  });
+});
