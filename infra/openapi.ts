@@ -143,6 +143,8 @@ export async function buildOpenApi(city: City, manifest: Manifest = defaultManif
       version: "1",
       description: "Residents post offers and requests, coordinators help, exchanges settle hour for hour.",
     },
+    // The API shares the web app's origin under /api, locally and at the edge.
+    servers: [{ url: "/api", description: "This city's API, on the same origin as its web app" }],
     paths,
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },

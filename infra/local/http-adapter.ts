@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import {
   createServer,
   type IncomingMessage,
@@ -6,15 +7,18 @@ import {
   type ServerResponse,
   STATUS_CODES,
 } from "node:http";
+import { extname, resolve, sep } from "node:path";
 import type { Duplex } from "node:stream";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { errorResponse, internalErrorResponse, jsonResponse } from "../../functions/http/errors.ts";
 import {
   type DomainError,
   MalformedRequestError,
+  NotFoundError,
   PayloadTooLargeError,
   RequestHeadersTooLargeError,
   UnauthorizedError,
+  ValidationError,
 } from "../../shared/domain/errors.ts";
 import { functionName, type HttpRouteEntry, type Manifest } from "../manifest.ts";
 import { loadHandler } from "./handlers.ts";
@@ -25,6 +29,12 @@ import { lambdaContext } from "./lambda-context.ts";
 const MAX_GATEWAY_BODY_BYTES = 10 * 1024 * 1024;
 /** HTTP APIs take at most 10,240 bytes of request line and headers together; so does the adapter. */
 const MAX_GATEWAY_HEADER_BYTES = 10 * 1024;
+
+/**
+ * The API lives under this path, beside the web app on one origin (in AWS the edge sends `/api/*`
+ * to the HTTP API with the prefix stripped), so the manifest's paths stay as they are.
+ */
+export const API_PREFIX = "/api";
 
 export interface CompiledRoute extends HttpRouteEntry {
   pattern: RegExp;
@@ -106,18 +116,32 @@ function decodePathSegment(segment: string): string | undefined {
   }
 }
 
-/** A route only the local runtime serves; with `auth`, it takes the same tokens as every other route. */
+/**
+ * A route only the local runtime serves (the OpenAPI document, the outbox, the development
+ * sign-in); with `auth`, it takes the same tokens as every other route. It answers JSON.
+ */
 export interface LocalRoute {
   auth: boolean;
-  /** The JSON body of a 200, given the verified token's claims on an `auth` route. */
-  handle(claims: Record<string, string> | undefined): Promise<unknown>;
+  handle(request: {
+    body: Buffer;
+    /** The verified token's claims, on an `auth` route. */
+    claims: Record<string, string> | undefined;
+  }): Promise<{ status?: number; body: unknown }>;
+}
+
+/** The built web app: its files, and the headers every page and file carries. */
+export interface StaticSite {
+  dir: string;
+  headers: Record<string, string>;
 }
 
 export interface HttpAdapterOptions {
   manifest: Manifest;
   issuer: DevIssuer;
-  /** Routes only the local runtime serves (e.g. the generated OpenAPI document), by "GET /path". */
+  /** Routes only the local runtime serves, by method and full path: "GET /api/openapi.json". */
   localRoutes?: Record<string, LocalRoute>;
+  /** Everything outside `/api` is the web app, with index.html for page navigations. */
+  site?: StaticSite;
   /** Called after each request, for the console log. */
   onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
 }
@@ -156,12 +180,16 @@ export function createHttpAdapter(options: HttpAdapterOptions): Server {
       sendError(res, new PayloadTooLargeError("Request body is larger than 10 MB"));
       return;
     }
-    const local = Object.hasOwn(options.localRoutes ?? {}, `${method} ${url.pathname}`)
-      ? options.localRoutes?.[`${method} ${url.pathname}`]
-      : undefined;
+    const key = `${method} ${url.pathname}`;
+    const local = Object.hasOwn(options.localRoutes ?? {}, key) ? options.localRoutes?.[key] : undefined;
+    if (!local && url.pathname !== API_PREFIX && !url.pathname.startsWith(`${API_PREFIX}/`)) {
+      serveSite(options.site, method, url.pathname, res);
+      return;
+    }
+    const path = url.pathname.slice(API_PREFIX.length) || "/";
     const { route, pathParameters } = local
       ? { route: undefined, pathParameters: undefined }
-      : findRoute(routes, method, url.pathname);
+      : findRoute(routes, method, path);
 
     let claims: Record<string, string> | undefined;
     if (local?.auth ?? route?.auth) {
@@ -179,7 +207,8 @@ export function createHttpAdapter(options: HttpAdapterOptions): Server {
       }
     }
     if (local) {
-      writeResult(res, jsonResponse(200, await local.handle(claims)));
+      const answer = await local.handle({ body, claims });
+      writeResult(res, jsonResponse(answer.status ?? 200, answer.body));
       return;
     }
 
@@ -195,7 +224,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): Server {
     const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
       version: "2.0",
       routeKey,
-      rawPath: url.pathname,
+      rawPath: path,
       rawQueryString: url.search.slice(1),
       headers,
       ...(query.size > 0 ? { queryStringParameters } : {}),
@@ -207,7 +236,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): Server {
         domainPrefix: "localhost",
         http: {
           method,
-          path: url.pathname,
+          path,
           protocol: `HTTP/${req.httpVersion}`,
           sourceIp: req.socket.remoteAddress ?? "127.0.0.1",
           userAgent: headers["user-agent"] ?? "",
@@ -266,4 +295,66 @@ function answerUnreadableRequest(error: NodeJS.ErrnoException, socket: Duplex): 
   const headers = { ...result.headers, "content-length": Buffer.byteLength(body), connection: "close" };
   const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\n${head.join("")}\r\n${body}`);
+}
+
+const contentTypes: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".webp": "image/webp",
+  ".ico": "image/x-icon",
+  ".woff2": "font/woff2",
+  ".txt": "text/plain; charset=utf-8",
+};
+
+/**
+ * Serves the built web app as the edge does: its files, index.html for any page address (the app
+ * routes in the browser), hashed assets cached for good and everything else revalidated.
+ */
+function serveSite(
+  site: StaticSite | undefined,
+  method: string,
+  pathname: string,
+  res: ServerResponse,
+): void {
+  if (method !== "GET" && method !== "HEAD") {
+    sendError(res, new NotFoundError("No such route"));
+    return;
+  }
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    sendError(res, new ValidationError("The address is not valid"));
+    return;
+  }
+  const index = site ? resolve(site.dir, "index.html") : undefined;
+  if (!site || !index || !existsSync(index)) {
+    res.writeHead(503, { "content-type": "text/plain; charset=utf-8" });
+    res.end("The web app is not built. Run `npm start`, which builds it, or `npm run build:web`.\n");
+    return;
+  }
+  const file = resolve(site.dir, `.${decoded}`);
+  const inside = file.startsWith(`${resolve(site.dir)}${sep}`);
+  const isFile = inside && existsSync(file) && statSync(file).isFile();
+  let served: string | undefined;
+  if (isFile) served = file;
+  else if (extname(decoded) === "") served = index;
+  if (!served) {
+    res.writeHead(404, { "content-type": "text/plain; charset=utf-8", ...site.headers });
+    res.end("Not found\n");
+    return;
+  }
+  const body = readFileSync(served);
+  res.writeHead(200, {
+    "content-type": contentTypes[extname(served)] ?? "application/octet-stream",
+    "content-length": String(body.length),
+    // Vite names every asset by its content hash: it never changes under the same name.
+    "cache-control": decoded.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache",
+    ...site.headers,
+  });
+  res.end(method === "HEAD" ? undefined : body);
 }

@@ -6,16 +6,20 @@ import { join } from "node:path";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBClient as Client } from "@aws-sdk/client-dynamodb";
 import type { City } from "../../shared/config/city.ts";
+import { webConfig } from "../../shared/config/web.ts";
 import { productionDeps, resetProductionDeps } from "../../shared/data/deps.ts";
 import type { OutboundMessage } from "../../shared/domain/channels.ts";
 import type { Deps } from "../../shared/domain/ports.ts";
 import { manifest as defaultManifest, type Manifest } from "../manifest.ts";
 import { buildOpenApi } from "../openapi.ts";
+import { webSecurityHeaders } from "../web-headers.ts";
 import { type BootstrapResult, ensureTable } from "./bootstrap.ts";
 import { seedDemoCity } from "./demo.ts";
 import { seedDemoLedger } from "./demo-ledger.ts";
+import { devSignInRoutes } from "./dev-sign-in.ts";
 import { createHttpAdapter, type LocalRoute } from "./http-adapter.ts";
 import type { DevIssuer } from "./identity.ts";
+import { webDistDir } from "./paths.ts";
 import { startScheduler } from "./scheduler.ts";
 import { type Store, startStore } from "./store.ts";
 import { StreamPoller, streamsClient } from "./stream-poller.ts";
@@ -47,6 +51,8 @@ export interface CityRuntimeOptions {
   /** Run scheduled handlers on their schedule (default true). */
   schedules?: boolean;
   manifest?: Manifest;
+  /** The built web app served beside the API (default web/dist, when built). */
+  webDir?: string;
   onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
 }
 
@@ -148,25 +154,31 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
 
     let openApi: Promise<unknown> | undefined;
     const localRoutes: Record<string, LocalRoute> = {
-      "GET /openapi.json": {
+      "GET /api/openapi.json": {
         auth: false,
-        handle: () => (openApi ??= buildOpenApi(options.city, manifest)),
+        handle: async () => ({ body: await (openApi ??= buildOpenApi(options.city, manifest)) }),
       },
       // The messages sent to the signed-in member, newest first: their mailbox, as it were. Other
       // people's mail is not anyone's to read (the whole file is in the data folder).
-      "GET /outbox": {
+      "GET /api/outbox": {
         auth: true,
-        handle: async (claims) => {
+        handle: async ({ claims }) => {
           const member = claims?.sub ? await deps.members.getBySubject(claims.sub) : undefined;
           const mine = readOutbox(outboxFile).filter((m) => member && m.memberId === member.memberId);
-          return { messages: mine.slice(-50).reverse() };
+          return { body: { messages: mine.slice(-50).reverse() } };
         },
       },
+      "GET /config.json": {
+        auth: false,
+        handle: async () => ({ body: webConfig(options.city, { kind: "dev" }) }),
+      },
+      ...devSignInRoutes(options.issuer),
     };
     const server = createHttpAdapter({
       manifest,
       issuer: options.issuer,
       localRoutes,
+      site: { dir: options.webDir ?? webDistDir, headers: webSecurityHeaders(options.city) },
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     });
     await new Promise<void>((resolve, reject) => {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parseCityJson } from "../../shared/config/city.ts";
+import { ensureWebBuilt } from "../../web/build/web.ts";
 import { manifest } from "../manifest.ts";
 import { startupBanner } from "./banner.ts";
 import { demoLogins } from "./demo.ts";
@@ -30,6 +31,17 @@ try {
 const port = Number(process.env.PORT ?? 3000);
 const cityData = join(dataDir, city.id);
 
+// A fresh clone has no built app: build it now (a few seconds, once), so `npm start` is all it takes.
+let webReady = true;
+try {
+  await ensureWebBuilt((line) => console.log(line));
+} catch (error) {
+  webReady = false;
+  console.error(
+    `The web app could not be built; the API still runs.\n${error instanceof Error ? error.message : String(error)}`,
+  );
+}
+
 const runtime = await startCityRuntime({
   city,
   issuer: await DevIssuer.fromFile(devIssuerKeyFile),
@@ -50,6 +62,7 @@ console.log(
     cityName: city.name,
     readyMs: performance.now() - started,
     url: runtime.url,
+    webReady,
     store: runtime.store,
     dataDir: cityData,
     tableName: `mutua-${city.id}`,

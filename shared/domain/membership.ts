@@ -37,6 +37,8 @@ export const joinRequestSchema = z.strictObject({
   displayName,
   area: z.string().check(z.maxLength(60)),
   languages,
+  /** The language Mutua should speak to them (one the city offers). */
+  preferredLanguage: z.optional(languageSchema),
   /** The applicant accepts the city's terms; nobody joins without it. */
   consent: z.literal(true, "You must accept the city's terms to join"),
   contact: z.optional(contactSchema),
@@ -95,6 +97,15 @@ function requireLanguages(city: City, list: readonly string[], field = "language
       ]);
     }
   });
+}
+
+/** @throws ValidationError naming `preferredLanguage` when the city does not offer it. */
+export function requirePreferredLanguage(city: City, language: string): void {
+  if (!city.languages.offered.some((l) => l === language)) {
+    throw new ValidationError("Language not offered", [
+      { path: "preferredLanguage", message: `Must be one of: ${city.languages.offered.join(", ")}` },
+    ]);
+  }
 }
 
 /**
@@ -158,6 +169,7 @@ export async function askToJoin(
   requireArea(deps.city, request.area);
   requireLanguages(deps.city, request.languages);
   if (request.contact) requireReachable(deps.city, request.contact);
+  if (request.preferredLanguage) requirePreferredLanguage(deps.city, request.preferredLanguage);
   if (await deps.members.getBySubject(loginSubject)) throw new ConflictError("You have already joined");
   const now = deps.clock.now().toISOString();
   const member = newMember({
@@ -169,6 +181,7 @@ export async function askToJoin(
     coordinatorAreas: [],
     area: request.area,
     languages: request.languages,
+    ...(request.preferredLanguage ? { preferredLanguage: request.preferredLanguage } : {}),
     ...(request.contact ? { contact: request.contact } : {}),
     consentedAt: now,
     createdAt: now,

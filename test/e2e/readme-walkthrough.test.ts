@@ -64,7 +64,7 @@ async function emailTo(handle: string, to: string): Promise<unknown> {
   });
   const headers = { authorization: `Bearer ${token.trim()}` };
   for (;;) {
-    const outbox = (await (await fetch(`http://127.0.0.1:${port}/outbox`, { headers })).json()) as {
+    const outbox = (await (await fetch(`http://127.0.0.1:${port}/api/outbox`, { headers })).json()) as {
       messages: { to: string }[];
     };
     const message = outbox.messages.find((m) => m.to === to);
@@ -96,6 +96,7 @@ curl() { command curl -sS -w '%{stderr}@@status %{http_code} %{url_effective}\\n
 ${walkthrough()}`;
   const { stdout, stderr } = await run("bash", ["-c", script], {
     cwd: repoRoot,
+    // The README's curl lines reach the API at localhost:${PORT:-3000}/api.
     env: { ...process.env, PORT: String(port), MUTUA_DATA_DIR: dataDir },
     maxBuffer: 10 * 1024 * 1024,
   });
@@ -106,7 +107,7 @@ ${walkthrough()}`;
   expect(statuses.length).toBeGreaterThan(10);
   const failures = statuses.filter((s) => s.status >= 400);
   // Only the README's deliberate bad-input example fails, with the field named.
-  expect(failures).toEqual([{ status: 400, url: `http://localhost:${port}/me/profile` }]);
+  expect(failures).toEqual([{ status: 400, url: `http://localhost:${port}/api/me/profile` }]);
   expect(stdout).toContain('"path":"home.lat"');
   // The posts example: the request is found by category and distance (create, search, my posts).
   expect(stdout.split("Turn over two raised beds").length - 1).toBeGreaterThanOrEqual(3);
