@@ -156,7 +156,10 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
     const localRoutes: Record<string, LocalRoute> = {
       "GET /api/openapi.json": {
         auth: false,
-        handle: async () => ({ body: await (openApi ??= buildOpenApi(options.city, manifest)) }),
+        handle: async () => {
+          openApi ??= buildOpenApi(options.city, manifest);
+          return { body: await openApi };
+        },
       },
       // The messages sent to the signed-in member, newest first: their mailbox, as it were. Other
       // people's mail is not anyone's to read (the whole file is in the data folder).
