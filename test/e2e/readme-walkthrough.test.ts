@@ -85,8 +85,8 @@ it("the walkthrough reaches the API through one variable that honours PORT", () 
   const script = walkthrough();
   // No curl names a port: `npm start` on another PORT (as here) must work as written.
   expect(script.match(/localhost:\d+/g) ?? []).toEqual([]);
-  const apiLine = 'API="http://localhost:$' + '{PORT:-3000}"'; // a shell default, not a JS template
-  expect(script.match(/^API=.*$/gm)).toEqual([apiLine]);
+  const apiLine = 'API="http://localhost:$' + '{PORT:-3000}/api"'; // a shell default, not a JS template
+  expect(script.match(/^API=\S*/gm)).toEqual([apiLine]);
 });
 
 it("the README's curl walkthrough works as written", async () => {

@@ -18,7 +18,7 @@ import {
 let app: BrowserCity;
 beforeAll(async () => {
   app = await startBrowserCity();
-}, 60_000);
+});
 afterAll(async () => {
   await app?.stop();
 });

@@ -47,7 +47,7 @@ beforeAll(async () => {
     body: { action: "accept" },
   });
   await app.city.runtime.poller.drain();
-}, 60_000);
+});
 afterAll(async () => {
   await app?.stop();
 });
@@ -111,5 +111,5 @@ describe("on a phone", () => {
       await screenshot(page, `phone-${screen.name}-nl`);
     }
     await page.context().close();
-  }, 300_000);
+  });
 });

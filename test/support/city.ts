@@ -19,6 +19,8 @@ export interface TestCity {
   runtime: CityRuntime;
   issuer: DevIssuer;
   url: string;
+  /** Where the API is: `url` and `/api`. */
+  apiUrl: string;
   /** A bearer token for a demo member handle, or for any new login name. */
   token(handle: string): Promise<string>;
   /** fetch against the local API (`path` as in the manifest; `/api` is added); `as` signs the request as that member. */
@@ -67,6 +69,7 @@ export async function startTestCity(overrides: Partial<CityRuntimeOptions> = {})
     runtime,
     issuer,
     url: runtime.url,
+    apiUrl: `${runtime.url}${API_PREFIX}`,
     token,
     async call(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };

@@ -436,7 +436,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
         report.requests += 1;
         let answer: Answer;
         try {
-          answer = await send(world.city.url, req);
+          answer = await send(world.city.apiUrl, req);
         } catch (error) {
           fail({ operation: op.key, problem: "no answer", status: 0, detail: String(error), request: req });
           continue;

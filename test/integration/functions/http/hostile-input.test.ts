@@ -373,7 +373,7 @@ describe("media types", () => {
 function rawGet(path: string, headers: Record<string, string>) {
   return new Promise<{ status: number; headers: Record<string, unknown>; text: string }>(
     (resolve, reject) => {
-      const req = request(`${city.url}${path}`, { method: "GET", headers }, (res) => {
+      const req = request(`${city.apiUrl}${path}`, { method: "GET", headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("end", () =>
@@ -442,7 +442,7 @@ describe("response headers", () => {
       void (async () => {
         const headers: Record<string, string> = {};
         if (as) headers.authorization = `Bearer ${await city.token(as)}`;
-        const req = request(`${city.url}${path}`, { method, headers }, (r) => {
+        const req = request(`${city.apiUrl}${path}`, { method, headers }, (r) => {
           r.resume();
           r.on("end", () => resolve({ headers: r.headers }));
         });
