@@ -201,8 +201,10 @@ export class DynamoMatchSignalsRepository implements MatchSignalsRepository {
         if (typeof value !== "number") continue;
         if (name.startsWith("partner#")) partners[name.slice(8)] = value;
         if (name.startsWith("balance#")) balance = (balance ?? 0) + value;
-        if (name.startsWith("given#")) givenMinutes = (givenMinutes ?? 0) + value;
       }
+      // Minutes given in settled exchanges; a member with an account who never gave has given 0.
+      if (typeof item.givenToPeople === "number") givenMinutes = item.givenToPeople;
+      else if (balance !== undefined) givenMinutes = 0;
       const signals = { ...signalsSchema.parse({ ...item, partners }), balance, givenMinutes };
       found.set(signals.memberId, signals);
     }
@@ -216,13 +218,12 @@ export class DynamoMatchSignalsRepository implements MatchSignalsRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.matchSignals(memberId),
-          UpdateExpression: "SET memberId = :member, entity = :entity, #b = :balance, #g = :given",
-          ExpressionAttributeNames: { "#b": `balance#${change.shard}`, "#g": `given#${change.shard}` },
+          UpdateExpression: "SET memberId = :member, entity = :entity, #b = :balance",
+          ExpressionAttributeNames: { "#b": `balance#${change.shard}` },
           ExpressionAttributeValues: {
             ":member": memberId,
             ":entity": "MatchSignals",
             ":balance": change.balance,
-            ":given": change.totalIn,
           },
         }),
       );
@@ -239,6 +240,10 @@ export class DynamoMatchSignalsRepository implements MatchSignalsRepository {
     const adds = ["#seen :event"];
     if (change.type === "exchange") {
       adds.push(`${change.outcome} :one`);
+      if (change.givenMinutes > 0) {
+        adds.push("givenToPeople :given");
+        values[":given"] = change.givenMinutes;
+      }
       // Partners are top-level counters ("partner#<id>") so one update changes them atomically.
       if (change.outcome === "settled") {
         change.partnerIds.forEach((partner, i) => {

@@ -96,7 +96,7 @@ ${walkthrough()}`;
   expect(stdout.split("Turn over two raised beds").length - 1).toBeGreaterThanOrEqual(3);
   expect(stdout.split("Dutch conversation over coffee").length - 1).toBeGreaterThanOrEqual(2);
   // The matching example: Amira is told about Ben's request, with the reasons, and by email.
-  expect(stdout).toContain("offers gardening (vegetables)");
+  expect(stdout).toContain("offers Gardening (vegetables)");
   expect(stdout).toContain('"to":"amira@example.org"');
   // The ledger example: Ben finds Amira's proposal in his inbox; the exchange settled once (the
   // retried confirmation answers the same).

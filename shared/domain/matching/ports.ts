@@ -26,7 +26,10 @@ export interface MemberSignals {
   cancelled: number;
   told: number;
   answered: number;
-  /** The member's ledger balance and minutes earned by giving, if they have an account. */
+  /**
+   * The member's ledger balance, and the minutes they gave to people in settled exchanges, if
+   * they have an account.
+   */
   balance: number | undefined;
   givenMinutes: number | undefined;
 }
@@ -38,11 +41,17 @@ export interface MatchSignalsRepository {
 }
 
 export type SignalsChange =
-  | { type: "exchange"; partnerIds: string[]; outcome: "settled" | "cancelled" }
+  | {
+      type: "exchange";
+      partnerIds: string[];
+      outcome: "settled" | "cancelled";
+      /** What this member gave as a provider in it (0 for receivers and cancelled exchanges). */
+      givenMinutes: number;
+    }
   | { type: "told" }
   | { type: "answered" }
   /** A ledger book's latest state (last write wins: the stream delivers each book in order). */
-  | { type: "ledger"; shard: number; balance: number; totalIn: number };
+  | { type: "ledger"; shard: number; balance: number };
 
 export interface MatchRepository {
   /** Stores matches that do not exist yet; existing ones (same id) are left as they are. Returns those created. */
