@@ -165,7 +165,8 @@ export async function runSearchEngine(request: EngineRequest): Promise<EngineRes
       state.buffer.push(...result.items);
       state.itemsSeen += result.items.length;
       state.readOnce = true;
-      state.filled = !result.exhausted && result.items.length >= limit;
+      // A full read of one item says nothing of density (it was a probe of a sparse run).
+      state.filled = !result.exhausted && result.items.length >= limit && limit > 1;
       state.exhausted = result.exhausted;
       const lastItem = result.items[result.items.length - 1];
       if (lastItem) state.readAfter = lastItem.position;
@@ -265,7 +266,9 @@ function planConcat(
       limit = Math.max(1, need - expected);
       likely = limit / 2;
     } else if (average !== undefined) {
-      limit = 2 * average + 1;
+      // A little over the average seen, so most such reads also find the source's end; where
+      // most sources were empty, one item each, so a round reaches many of them.
+      limit = average < 0.5 ? 1 : 2 * average + 1;
       likely = average;
     } else {
       limit = halving;
