@@ -251,6 +251,14 @@ export const manifest: Manifest = {
     },
     {
       method: "GET",
+      path: "/exchanges",
+      handler: "functions/http/exchanges/queue.ts",
+      fn: "exchanges",
+      auth: true,
+      access: "read",
+    },
+    {
+      method: "GET",
       path: "/exchanges/{exchangeId}",
       handler: "functions/http/exchanges/get.ts",
       fn: "exchanges",
@@ -440,6 +448,13 @@ export const manifest: Manifest = {
       batchSize: 100,
       maxRetries: 5,
       filter: { entities: ["Transfer"], eventNames: ["INSERT"] },
+    },
+    {
+      name: "exchange-queue",
+      handler: "functions/streams/exchange-queue.ts",
+      batchSize: 25,
+      maxRetries: 5,
+      filter: { entities: ["Exchange"], eventNames: ["INSERT", "MODIFY"] },
     },
     {
       name: "ledger-guard",

@@ -11,6 +11,8 @@ export const keys = {
     sk: `${at}#${eventId}`,
   }),
   membersByStatus: (status: string, area: string) => `MEMBERS#${status}#${area}`,
+  /** The partition of the coordinators index: every active coordinator and admin of the city. */
+  coordinators: () => "COORDINATORS",
   cityStats: (date: string) => ({ pk: "CITYSTATS", sk: date }),
   /** Inbox entries live under the member's partition, newest last by ULID. */
   notification: (memberId: string, notificationId: string) => ({
@@ -100,6 +102,12 @@ export const keys = {
     sk: `EXCHANGE#${createdAt}#${exchangeId}`,
   }),
   exchangesByStatus: (status: string) => `EXCHANGES#${status}`,
+  /** An exchange's entry in one area's queue; it shares the exchange's partition. */
+  exchangeQueueEntry: (exchangeId: string, area: string) => ({
+    pk: `EXCHANGE#${exchangeId}`,
+    sk: `AREA#${area}`,
+  }),
+  exchangesByStatusAndArea: (status: string, area: string) => `EXCHANGES#${status}#${area}`,
   /** Activities that accept credits: one small partition per city, newest last by ULID. */
   activity: (activityId: string) => ({ pk: "ACTIVITIES", sk: `ACTIVITY#${activityId}` }),
   /** A monthly report aggregate (`AREA#..`, `CAT#..`, `ORG#..`, `POT`); month "ALLTIME" for totals. */

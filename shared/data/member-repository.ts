@@ -7,7 +7,13 @@ import {
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { ConflictError } from "../domain/errors.ts";
-import { type Member, type MemberStatus, memberSchema } from "../domain/member.ts";
+import {
+  isActive,
+  isCoordinatorOrAdmin,
+  type Member,
+  type MemberStatus,
+  memberSchema,
+} from "../domain/member.ts";
 import type { Page, PageRequest } from "../domain/paging.ts";
 import type { MemberRepository } from "../domain/ports.ts";
 import * as z from "../zod.ts";
@@ -25,6 +31,11 @@ function itemOf(member: Member): Record<string, unknown> {
     ...member,
     statusPk: keys.membersByStatus(member.status, member.area),
     statusSk: `${member.createdAt}#${member.memberId}`,
+    // Only active coordinators and admins are in the coordinators index (a Put without the
+    // attributes takes a member out of it).
+    ...(isActive(member) && isCoordinatorOrAdmin(member)
+      ? { staffPk: keys.coordinators(), staffSk: member.memberId }
+      : {}),
   };
 }
 
@@ -116,6 +127,25 @@ export class DynamoMemberRepository implements MemberRepository {
       items: (result.Items ?? []).map((item) => memberSchema.parse(item)),
       ...(nextCursor ? { nextCursor } : {}),
     };
+  }
+
+  async listCoordinators(): Promise<Member[]> {
+    const found: Member[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: "coordinators",
+          KeyConditionExpression: "staffPk = :pk",
+          ExpressionAttributeValues: { ":pk": keys.coordinators() },
+          ExclusiveStartKey: start,
+        }),
+      );
+      found.push(...(page.Items ?? []).map((item) => memberSchema.parse(item)));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return found;
   }
 
   async countByStatus(status: MemberStatus, area: string): Promise<number> {

@@ -19,7 +19,7 @@ export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 type Image = Record<string, unknown>;
 
-const ignoredFields = new Set(["updatedAt", "updatedBy", "statusPk", "statusSk"]);
+const ignoredFields = new Set(["updatedAt", "updatedBy", "statusPk", "statusSk", "staffPk", "staffSk"]);
 
 /** Which entity types are audited, and whose trail an item belongs to. */
 const subjectOf: Record<string, (item: Image) => string | undefined> = {

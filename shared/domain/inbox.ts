@@ -25,6 +25,7 @@ export const notificationKinds = [
   "credits-donated",
   "credits-granted",
   "credits-reversed",
+  "dispute-to-resolve",
 ] as const;
 
 /**

@@ -33,6 +33,11 @@ export interface MemberRepository {
   update(next: Member, expectedUpdatedAt: string): Promise<void>;
   /** Members with a status in one area, oldest first (the coordinators' queue). */
   listByStatus(status: MemberStatus, area: string, page: PageRequest): Promise<Page<Member>>;
+  /**
+   * Every active coordinator and admin of the city (an index of them alone, read in full: a city
+   * has tens of them, not thousands). Eventually consistent.
+   */
+  listCoordinators(): Promise<Member[]>;
   /** How many members have this status in this area (an index count, not a scan). */
   countByStatus(status: MemberStatus, area: string): Promise<number>;
 }
