@@ -469,7 +469,7 @@ export const manifest: Manifest = {
       handler: "functions/streams/notification-channels.ts",
       batchSize: 25,
       maxRetries: 5,
-      filter: { entities: ["Notification"], eventNames: ["INSERT"] },
+      filter: { entities: ["Notification", "NoticeRelease"], eventNames: ["INSERT"] },
       sends: ["email", "sms"],
     },
   ],
@@ -487,6 +487,8 @@ export const manifest: Manifest = {
     },
     // -- posts and search --
     { name: "post-expiry", handler: "functions/schedules/post-expiry.ts", everyMinutes: 60 },
+    // -- notices --
+    { name: "held-notices", handler: "functions/schedules/held-notices.ts", everyMinutes: 15 },
   ],
 };
 

@@ -21,6 +21,12 @@ export const keys = {
   }),
   /** A notice sent on an outside channel (email, SMS). */
   delivery: (notificationId: string, channel: string) => ({ pk: `DELIVERY#${notificationId}`, sk: channel }),
+  /** A notice held back from email and SMS in quiet hours, until they end. */
+  heldNotice: (memberId: string, notificationId: string) => ({ pk: `HELD#${memberId}`, sk: notificationId }),
+  /** Members with notices held: one small partition the release schedule reads. */
+  heldDue: (memberId: string) => ({ pk: "HELDNOTICES", sk: memberId }),
+  /** Held notices released together after quiet hours; the channel consumer sends them. */
+  noticeRelease: (memberId: string, releaseId: string) => ({ pk: `RELEASE#${memberId}`, sk: releaseId }),
   /** Marks that a notification with this dedupe key was delivered (exactly-once delivery). */
   inboxGuard: (memberId: string, dedupeKey: string) => ({
     pk: `INBOX#${memberId}`,

@@ -62,6 +62,27 @@ export interface DeliveryRepository {
   recordSent(notificationId: string, channel: ChannelName, at: string): Promise<void>;
 }
 
+/**
+ * Notices held back from email and SMS during quiet hours. Holding is idempotent per notice;
+ * releasing writes one release item (the channel consumer sends it) and forgets what it released,
+ * in one transaction.
+ */
+export interface HeldNoticeRepository {
+  /** Holds a notice for its member; "already" when it is held (or was released) before. */
+  hold(notification: Notification): Promise<"held" | "already">;
+  /** Members with notices held, at most `limit`. */
+  membersWaiting(limit: number): Promise<string[]>;
+  /** A member's held notices, oldest first, at most `limit`. */
+  heldFor(memberId: string, limit: number): Promise<Notification[]>;
+  /**
+   * Releases these held notices of a member together: a release item (create-only, keyed by its
+   * first notice) and the held items gone, all or nothing. "already" when it was released before.
+   */
+  release(memberId: string, notifications: readonly Notification[]): Promise<"released" | "already">;
+  /** Forgets a member with nothing held (unless something was held meanwhile). */
+  forget(memberId: string): Promise<void>;
+}
+
 export interface AuditRepository {
   /** Stores an entry once; a second delivery of the same event is reported as a duplicate. */
   record(entry: AuditEntry): Promise<"recorded" | "duplicate">;
@@ -90,6 +111,7 @@ export interface Deps {
   stats: StatsRepository;
   inbox: InboxRepository;
   deliveries: DeliveryRepository;
+  held: HeldNoticeRepository;
   // -- matching --
   matchIndex: MatchIndexRepository;
   signals: MatchSignalsRepository;
