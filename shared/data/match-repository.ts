@@ -26,6 +26,7 @@ import type { Page, PageRequest } from "../domain/paging.ts";
 import * as z from "../zod.ts";
 import { batchGetItems } from "./batch-get.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
 
 const indexEntrySchema = z.object({
@@ -451,6 +452,74 @@ export class DynamoMatchRepository implements MatchRepository {
       },
     ]);
     return result === "done" ? "told" : result === "already" ? "already" : "budget-spent";
+  }
+
+  async tellOwner(
+    notification: Notification,
+    dedupeKey: string,
+    budget: { day: string; limit: number },
+  ): Promise<"told" | "already" | "budget-spent"> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            ...inboxDeliveryItems(this.tableName, notification, dedupeKey),
+            {
+              // The same budget as the owner's own match notices: one count per notice.
+              Update: {
+                TableName: this.tableName,
+                Key: keys.matchBudget(notification.memberId, budget.day),
+                UpdateExpression: "ADD used :one, matchIds :notice SET entity = :entity, expiresAt = :ttl",
+                ConditionExpression: "attribute_not_exists(used) OR used < :limit",
+                ExpressionAttributeValues: {
+                  ":one": 1,
+                  ":notice": new Set([dedupeKey]),
+                  ":limit": budget.limit,
+                  ":entity": "MatchBudget",
+                  ":ttl": Math.floor(Date.now() / 1000) + 2 * 86_400,
+                },
+              },
+            },
+          ],
+        }),
+      );
+      return "told";
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const codes = (error.CancellationReasons ?? []).map((r) => r.Code ?? "None");
+      if (codes[0] === "ConditionalCheckFailed") return "already";
+      if (codes[2] === "ConditionalCheckFailed") return "budget-spent";
+      throw error;
+    }
+  }
+
+  async digestForOwner(match: Match): Promise<void> {
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                ...keys.digestEntry(match.postOwnerId, match.matchId),
+                entity: "DigestEntry",
+                ...match,
+              },
+            },
+          },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                ...keys.digestDue(match.postOwnerId),
+                entity: "DigestDue",
+                memberId: match.postOwnerId,
+              },
+            },
+          },
+        ],
+      }),
+    );
   }
 
   async digest(match: Match): Promise<"digested" | "already"> {

@@ -9,6 +9,8 @@ export const notificationKinds = [
   "post-expired",
   "post-changed-by-coordinator",
   "match",
+  "post-matches",
+  "post-fulfilled",
   "digest",
   "suggestion",
   "exchange-proposed",

@@ -79,6 +79,18 @@ export interface MatchRepository {
     notification: Notification,
     budget: { day: string; limit: number },
   ): Promise<"told" | "already" | "budget-spent">;
+  /**
+   * Tells a post's owner of its best candidates, atomically: the notice (once per dedupe key) and
+   * its count against the owner's budget for the day. "already" if this notice was delivered
+   * before, "budget-spent" (nothing written) if the day's budget was used up.
+   */
+  tellOwner(
+    notification: Notification,
+    dedupeKey: string,
+    budget: { day: string; limit: number },
+  ): Promise<"told" | "already" | "budget-spent">;
+  /** Queues a match for its post owner's digest (the owner hears of the candidate there). */
+  digestForOwner(match: Match): Promise<void>;
   /** Creates the match (status "digest") and queues it for the candidate's digest, atomically. */
   digest(match: Match): Promise<"digested" | "already">;
   /** Members with matches waiting for their digest, and those matches. */
