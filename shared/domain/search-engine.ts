@@ -38,10 +38,15 @@ export interface EngineResult {
 
 /**
  * Rounds of parallel reads per page: the search's sequential depth never exceeds this. Measured on
- * the benchmark city (`npm run bench -- posts`): pages fill in one to three rounds; the ceiling
- * only binds where nearly everything read is refused.
+ * the benchmark city (`npm run bench -- posts`); the ceiling binds only where nearly everything
+ * read is refused.
  */
 export const MAX_ROUNDS = 8;
+
+/** The first round's read budget: the constant term of the page's read bound. */
+export function firstBudgetOf(mode: EngineMode, pageSize: number, sources: number): number {
+  return mode === "merge" ? Math.max(pageSize, sources) : 2 * pageSize;
+}
 /** Items one page may read in all: past it, a page returns what it found, with a cursor. */
 export const MAX_READ_PER_PAGE = 1000;
 /** Parallel queries per round, whatever the budget allows. */
@@ -64,15 +69,16 @@ interface SourceState {
 /**
  * Reads one page of a search in rounds of parallel queries until the page holds `pageSize`
  * results or the sources are exhausted. Each round spends a read budget that keeps
- * `itemsRead <= 2 * (returned + rejected) + pageSize`, where `rejected` counts the items read in
- * order and refused by the checks the keys cannot make: at most twice what the page had to go
- * through, plus a page. Round one may read `pageSize` items, each later round
- * `pageSize + 2 * (returned + rejected) - read`, so where most items are refused each round reads
- * about twice as far as the last. (A merge of more sources than the page size reads one item per
- * source first: the bound's last term is then the number of sources.) A page comes back short,
- * with a cursor, only at the ceilings (MAX_ROUNDS rounds, MAX_READ_PER_PAGE items), where nearly
- * everything read was refused. Each page consumes at least one item or source, so following
- * cursors always ends.
+ * `itemsRead <= 2 * (returned + rejected) + firstBudget`, where `rejected` counts the items read
+ * in order and refused by the checks the keys cannot make: at most twice what the page had to go
+ * through, plus a first round's worth. Each later round may read
+ * `firstBudget + 2 * (returned + rejected) - read`, so where most items are refused each round
+ * reads about twice as far as the last. The first round's budget is a page for a merge (or one
+ * item per source, if there are more), two pages for nearest-first cells: there most cells of a
+ * sparse category are empty, and probing many of them at once keeps the rounds few. A page comes
+ * back short, with a cursor, only at the ceilings (MAX_ROUNDS rounds, MAX_READ_PER_PAGE items),
+ * where nearly everything read was refused. Each page consumes at least one item or source, so
+ * following cursors always ends.
  */
 export async function runSearchEngine(request: EngineRequest): Promise<EngineResult> {
   const { mode, sources, pageSize } = request;
@@ -88,7 +94,7 @@ export async function runSearchEngine(request: EngineRequest): Promise<EngineRes
   }));
   // A merge can emit nothing until every source was read once, so its first round needs at least
   // one item per source (2 at most in practice: one per kind) even for a page of one.
-  const firstBudget = mode === "merge" ? Math.max(pageSize, sources.length) : pageSize;
+  const firstBudget = firstBudgetOf(mode, pageSize, sources.length);
   const emitted: EngineResult["items"] = [];
   let rejected = 0;
   let itemsRead = 0;
@@ -267,8 +273,9 @@ function planConcat(
       likely = limit / 2;
     } else if (average !== undefined) {
       // A little over the average seen, so most such reads also find the source's end; where
-      // most sources were empty, one item each, so a round reaches many of them.
-      limit = average < 0.5 ? 1 : 2 * average + 1;
+      // most sources were empty, one item each, so a round reaches many of them. A source whose
+      // one-item probe found something is read on with room to find its end.
+      limit = state.readOnce ? 2 * average + 2 : average < 0.5 ? 1 : 2 * average + 1;
       likely = average;
     } else {
       limit = halving;
