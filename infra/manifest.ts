@@ -457,6 +457,13 @@ export const manifest: Manifest = {
       filter: { entities: ["Exchange"], eventNames: ["INSERT", "MODIFY"] },
     },
     {
+      name: "post-fulfilment",
+      handler: "functions/streams/post-fulfilment.ts",
+      batchSize: 25,
+      maxRetries: 5,
+      filter: { entities: ["Exchange"], eventNames: ["MODIFY"] },
+    },
+    {
       name: "ledger-guard",
       handler: "functions/streams/ledger-guard.ts",
       batchSize: 100,
