@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +15,7 @@ import { seedDemoCity } from "./demo.ts";
 import { seedDemoLedger } from "./demo-ledger.ts";
 import { createHttpAdapter } from "./http-adapter.ts";
 import type { DevIssuer } from "./identity.ts";
+import { storeEndpointFile } from "./paths.ts";
 import { startScheduler } from "./scheduler.ts";
 import { type Store, startStore } from "./store.ts";
 import { StreamPoller, streamsClient } from "./stream-poller.ts";
@@ -96,6 +97,11 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
       credentials: { accessKeyId: "local", secretAccessKey: "local" },
     });
     const tableResult = await ensureTable(client, options.tableName);
+    // Local commands with the machine's rights (npm run first-admin) reach the running store here.
+    if (options.dataDir) {
+      mkdirSync(options.dataDir, { recursive: true });
+      writeFileSync(storeEndpointFile(options.dataDir), store.endpoint);
+    }
     const deps = productionDeps();
     const demoIds = tableResult === "created" && options.demo !== false ? await seedDemo(deps) : undefined;
 
@@ -145,6 +151,7 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
         await closed;
         await poller.stop();
         client.destroy();
+        if (options.dataDir) rmSync(storeEndpointFile(options.dataDir), { force: true });
         await store.stop();
       },
     };

@@ -11,6 +11,8 @@ export const keys = {
     sk: `${at}#${eventId}`,
   }),
   membersByStatus: (status: string, area: string) => `MEMBERS#${status}#${area}`,
+  /** Made once, with the city's first admin: a second first admin cannot be written. */
+  firstAdmin: () => ({ pk: "CITY", sk: "FIRSTADMIN" }),
   /** The partition of the coordinators index: every active coordinator and admin of the city. */
   coordinators: () => "COORDINATORS",
   cityStats: (date: string) => ({ pk: "CITYSTATS", sk: date }),

@@ -129,6 +129,60 @@ export class DynamoMemberRepository implements MemberRepository {
     };
   }
 
+  async claimFirstAdmin(
+    admin: Member,
+    link: { subject: string } | { expectedUpdatedAt: string },
+  ): Promise<"claimed" | "taken" | "changed"> {
+    const guard = {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...keys.firstAdmin(), entity: "FirstAdmin", memberId: admin.memberId, at: admin.updatedAt },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    };
+    const member =
+      "subject" in link
+        ? [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: itemOf(admin),
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...keys.identity(link.subject),
+                  entity: "IdentityLink",
+                  memberId: admin.memberId,
+                  subject: link.subject,
+                },
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+          ]
+        : [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: itemOf(admin),
+                ConditionExpression: "attribute_exists(pk) AND updatedAt = :expected",
+                ExpressionAttributeValues: { ":expected": link.expectedUpdatedAt },
+              },
+            },
+          ];
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: [guard, ...member] }));
+      return "claimed";
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [guardCode] = (error.CancellationReasons ?? []).map((r) => r.Code ?? "None");
+      return guardCode === "ConditionalCheckFailed" ? "taken" : "changed";
+    }
+  }
+
   async listCoordinators(): Promise<Member[]> {
     const found: Member[] = [];
     let start: Record<string, unknown> | undefined;

@@ -38,6 +38,15 @@ export interface MemberRepository {
    * has tens of them, not thousands). Eventually consistent.
    */
   listCoordinators(): Promise<Member[]>;
+  /**
+   * Writes a city's first admin, once ever: a guard item (create-only) with the new member and its
+   * login link, or with the existing member promoted (if unchanged since it was read).
+   * @returns "taken" when a first admin was made before; "changed" when the member changed meanwhile.
+   */
+  claimFirstAdmin(
+    admin: Member,
+    link: { subject: string } | { expectedUpdatedAt: string },
+  ): Promise<"claimed" | "taken" | "changed">;
   /** How many members have this status in this area (an index count, not a scan). */
   countByStatus(status: MemberStatus, area: string): Promise<number>;
 }
