@@ -294,8 +294,6 @@ interface Sample {
   /** Items read in order and refused by the checks the keys could not make. */
   rejected?: number;
   pageSize?: number;
-  /** The first round's read budget: the constant term of the engine's read bound. */
-  firstBudget?: number;
   full?: boolean;
 }
 
@@ -328,10 +326,9 @@ function figures(name: string, samples: Sample[]): Record<string, unknown> {
     [`${name}.capacityUnitsP95`]: round(quantile(of("capacity"), 0.95)),
   };
   if (samples.some((s) => s.returned !== undefined)) {
-    // The engine's bound: at most twice what the page returned or refused, plus its first round.
+    // The engine's bound: at most twice what the page returned or refused, plus a page.
     const bound = samples.map(
-      (s) =>
-        s.itemsRead <= 2 * ((s.returned ?? 0) + (s.rejected ?? 0)) + (s.firstBudget ?? s.pageSize ?? PAGE),
+      (s) => s.itemsRead <= 2 * ((s.returned ?? 0) + (s.rejected ?? 0)) + (s.pageSize ?? PAGE),
     );
     Object.assign(out, {
       [`${name}.itemsReadMedian`]: quantile(of("itemsRead"), 0.5),
@@ -464,8 +461,7 @@ export async function run(): Promise<Record<string, unknown>> {
           returned: result.items.length,
           rejected: result.stats.rejected,
           pageSize: query.limit ?? PAGE,
-          // Nearest-first searches read cells (concat): two pages in their first round.
-          firstBudget: (query.near && query.sort !== "recent" ? 2 : 1) * (query.limit ?? PAGE),
+
           full: result.items.length === (query.limit ?? PAGE) || !result.nextCursor,
         },
       };

@@ -38,14 +38,14 @@ export interface EngineResult {
 
 /**
  * Rounds of parallel reads per page: the search's sequential depth never exceeds this. Measured on
- * the benchmark city (`npm run bench -- posts`); the ceiling binds only where nearly everything
- * read is refused.
+ * the benchmark city (`npm run bench -- posts`): dense searches take two or three rounds, a
+ * sparse category across a wide circle up to six; the ceiling leaves room beyond that.
  */
-export const MAX_ROUNDS = 8;
+export const MAX_ROUNDS = 10;
 
 /** The first round's read budget: the constant term of the page's read bound. */
-export function firstBudgetOf(mode: EngineMode, pageSize: number, sources: number): number {
-  return mode === "merge" ? Math.max(pageSize, sources) : 2 * pageSize;
+function firstBudgetOf(mode: EngineMode, pageSize: number, sources: number): number {
+  return mode === "merge" ? Math.max(pageSize, sources) : pageSize;
 }
 /** Items one page may read in all: past it, a page returns what it found, with a cursor. */
 export const MAX_READ_PER_PAGE = 1000;
@@ -69,16 +69,15 @@ interface SourceState {
 /**
  * Reads one page of a search in rounds of parallel queries until the page holds `pageSize`
  * results or the sources are exhausted. Each round spends a read budget that keeps
- * `itemsRead <= 2 * (returned + rejected) + firstBudget`, where `rejected` counts the items read
- * in order and refused by the checks the keys cannot make: at most twice what the page had to go
- * through, plus a first round's worth. Each later round may read
- * `firstBudget + 2 * (returned + rejected) - read`, so where most items are refused each round
- * reads about twice as far as the last. The first round's budget is a page for a merge (or one
- * item per source, if there are more), two pages for nearest-first cells: there most cells of a
- * sparse category are empty, and probing many of them at once keeps the rounds few. A page comes
- * back short, with a cursor, only at the ceilings (MAX_ROUNDS rounds, MAX_READ_PER_PAGE items),
- * where nearly everything read was refused. Each page consumes at least one item or source, so
- * following cursors always ends.
+ * `itemsRead <= 2 * (returned + rejected) + pageSize`, where `rejected` counts the items read in
+ * order and refused by the checks the keys cannot make: at most twice what the page had to go
+ * through, plus a page. Round one may read `pageSize` items, each later round
+ * `pageSize + 2 * (returned + rejected) - read`, so where most items are refused each round reads
+ * about twice as far as the last; where cells are mostly empty, later rounds probe many of them
+ * at one item each. (A merge of more sources than the page size reads one item per source first:
+ * the bound's last term is then the number of sources.) A page comes back short, with a cursor,
+ * only at the ceilings (MAX_ROUNDS rounds, MAX_READ_PER_PAGE items). Each page consumes at least
+ * one item or source, so following cursors always ends.
  */
 export async function runSearchEngine(request: EngineRequest): Promise<EngineResult> {
   const { mode, sources, pageSize } = request;

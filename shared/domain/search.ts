@@ -271,9 +271,8 @@ export function decodeSearchCursor(cursor: string, print: string, sources: numbe
  * Open posts matching a search, nearest or newest first, one page at a time. Sensitive posts
  * appear only to verified members, the owner's side and coordinators in scope; other posts a
  * viewer may not see are left out silently. A page holds `limit` results whenever that many are
- * left; it reads at most `2 * (returned + refused)` items plus a first round (`limit`, or twice
- * that nearest first; see runSearchEngine), and comes back short, with a cursor, only at the
- * engine's ceilings.
+ * left; it reads at most `2 * (returned + refused) + limit` items (see runSearchEngine), and comes
+ * back short, with a cursor, only at the engine's ceilings.
  * @throws ValidationError naming the query field (unknown category or area, a place outside the
  * city, `near=home` without a home, a radius out of range, a cursor from another search).
  */

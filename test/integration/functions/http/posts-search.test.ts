@@ -367,7 +367,7 @@ describe("search pages and their cost", () => {
     { near: `${P.lat},${P.lon}`, radiusKm: 1, sort: "recent", limit: 4 },
   ];
 
-  it("fill every page but the last, reading at most twice what they return or refuse, plus a first round", async () => {
+  it("fill every page but the last, reading at most twice what they return or refuse, plus a page", async () => {
     const ben = await city.runtime.deps.members.get(ids.ben ?? "");
     if (!ben) throw new Error("ben missing");
     for (const query of queries) {
@@ -382,10 +382,8 @@ describe("search pages and their cost", () => {
         cursor = result.nextCursor;
         // A page holds `limit` results whenever that many are left.
         if (cursor) expect(result.items.length, JSON.stringify(query)).toBe(pageSize);
-        // Plus a first round: two pages for nearest-first cells, one otherwise.
-        const first = query.near && query.sort !== "recent" ? 2 * pageSize : pageSize;
         expect(result.stats.itemsRead, JSON.stringify(query)).toBeLessThanOrEqual(
-          2 * (result.items.length + result.stats.rejected) + first,
+          2 * (result.items.length + result.stats.rejected) + pageSize,
         );
         expect(result.stats.rounds).toBeLessThanOrEqual(MAX_ROUNDS);
       } while (cursor);
