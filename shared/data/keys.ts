@@ -13,8 +13,8 @@ export const keys = {
   membersByStatus: (status: string, area: string) => `MEMBERS#${status}#${area}`,
   /** Made once, with the city's first admin: a second first admin cannot be written. */
   firstAdmin: () => ({ pk: "CITY", sk: "FIRSTADMIN" }),
-  /** The partition of the coordinators index: every active coordinator and admin of the city. */
-  coordinators: () => "COORDINATORS",
+  /** The partition of the activeCoordinators index: every active coordinator and admin of the city. */
+  activeCoordinators: "COORDINATORS",
   cityStats: (date: string) => ({ pk: "CITYSTATS", sk: date }),
   /** Inbox entries live under the member's partition, newest last by ULID. */
   notification: (memberId: string, notificationId: string) => ({

@@ -31,10 +31,10 @@ function itemOf(member: Member): Record<string, unknown> {
     ...member,
     statusPk: keys.membersByStatus(member.status, member.area),
     statusSk: `${member.createdAt}#${member.memberId}`,
-    // Only active coordinators and admins are in the coordinators index (a Put without the
+    // Only active coordinators and admins are in the activeCoordinators index (a Put without the
     // attributes takes a member out of it).
     ...(isActive(member) && isCoordinatorOrAdmin(member)
-      ? { staffPk: keys.coordinators(), staffSk: member.memberId }
+      ? { coordinatorPk: keys.activeCoordinators, coordinatorSk: member.memberId }
       : {}),
   };
 }
@@ -190,9 +190,9 @@ export class DynamoMemberRepository implements MemberRepository {
       const page = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
-          IndexName: "coordinators",
-          KeyConditionExpression: "staffPk = :pk",
-          ExpressionAttributeValues: { ":pk": keys.coordinators() },
+          IndexName: "activeCoordinators",
+          KeyConditionExpression: "coordinatorPk = :pk",
+          ExpressionAttributeValues: { ":pk": keys.activeCoordinators },
           ExclusiveStartKey: start,
         }),
       );

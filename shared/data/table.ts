@@ -29,7 +29,12 @@ export const table = {
     { name: "membersByStatus", partitionKey: "statusPk", sortKey: "statusSk", projection: "ALL" },
     // Active coordinators and admins, one small partition (sparse: only they carry the keys): who
     // is told of a dispute in their scope, and whether a city has an admin yet.
-    { name: "coordinators", partitionKey: "staffPk", sortKey: "staffSk", projection: "ALL" },
+    {
+      name: "activeCoordinators",
+      partitionKey: "coordinatorPk",
+      sortKey: "coordinatorSk",
+      projection: "ALL",
+    },
     // -- matching --
     // A member's matches (they are the candidate), newest first: GET /me/matches.
     { name: "matchesByCandidate", partitionKey: "candidatePk", sortKey: "candidateSk", projection: "ALL" },
