@@ -253,6 +253,14 @@ export const manifest: Manifest = {
     },
     {
       method: "GET",
+      path: "/exchanges",
+      handler: "functions/http/exchanges/queue.ts",
+      fn: "exchanges",
+      auth: true,
+      access: "read",
+    },
+    {
+      method: "GET",
       path: "/exchanges/{exchangeId}",
       handler: "functions/http/exchanges/get.ts",
       fn: "exchanges",
@@ -444,6 +452,20 @@ export const manifest: Manifest = {
       filter: { entities: ["Transfer"], eventNames: ["INSERT"] },
     },
     {
+      name: "exchange-queue",
+      handler: "functions/streams/exchange-queue.ts",
+      batchSize: 25,
+      maxRetries: 5,
+      filter: { entities: ["Exchange"], eventNames: ["INSERT", "MODIFY"] },
+    },
+    {
+      name: "post-fulfilment",
+      handler: "functions/streams/post-fulfilment.ts",
+      batchSize: 25,
+      maxRetries: 5,
+      filter: { entities: ["Exchange"], eventNames: ["MODIFY"] },
+    },
+    {
       name: "ledger-guard",
       handler: "functions/streams/ledger-guard.ts",
       batchSize: 100,
@@ -456,7 +478,7 @@ export const manifest: Manifest = {
       handler: "functions/streams/notification-channels.ts",
       batchSize: 25,
       maxRetries: 5,
-      filter: { entities: ["Notification"], eventNames: ["INSERT"] },
+      filter: { entities: ["Notification", "NoticeRelease"], eventNames: ["INSERT"] },
       sends: ["email", "sms"],
     },
   ],
@@ -501,6 +523,13 @@ export const manifest: Manifest = {
       handler: "functions/schedules/post-expiry.ts",
       everyMinutes: 60,
       about: "reminds owners three days before a post expires, and expires posts whose date has passed",
+    },
+    // -- notices --
+    {
+      name: "held-notices",
+      handler: "functions/schedules/held-notices.ts",
+      everyMinutes: 15,
+      about: "sends the notices held during a member's quiet hours, once those hours have ended",
     },
   ],
 };

@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { repoRoot } from "../repo-root.ts";
 
 export { repoRoot };

@@ -102,7 +102,7 @@ export const citySchema = z
       defaultMaxBalanceMinutes: minutes,
     }),
     notifications: z.strictObject({
-      /** No email or SMS is sent in these hours (city time); notices wait in the inbox and digest. */
+      /** No email or SMS is sent in these hours (city time): notices wait, and go when they end. */
       quietHours: z.strictObject({ start: hhmm, end: hhmm }),
       /** Sender address of email notices (an SES-verified identity in the cloud). */
       emailFrom: z.optional(z.email()),

@@ -1,7 +1,8 @@
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
@@ -156,6 +157,88 @@ export class DynamoExchangeRepository implements ExchangeRepository {
         const exchange = exchanges.get(id);
         return exchange ? [exchange] : [];
       }),
+      ...(nextCursor ? { nextCursor } : {}),
+    };
+  }
+
+  async saveQueueEntries(exchange: Exchange, areas: readonly string[]): Promise<void> {
+    await Promise.all(
+      areas.map(async (area) => {
+        try {
+          await this.db.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: {
+                ...keys.exchangeQueueEntry(exchange.exchangeId, area),
+                entity: "ExchangeQueueEntry",
+                exchangeId: exchange.exchangeId,
+                area,
+                status: exchange.status,
+                version: exchange.version,
+                queuePk: keys.exchangesByStatusAndArea(exchange.status, area),
+                queueSk: `${exchange.statusAt}#${exchange.exchangeId}`,
+              },
+              // A redelivered or late record never puts an exchange back in an older status.
+              ConditionExpression: "attribute_not_exists(pk) OR version < :version",
+              ExpressionAttributeValues: { ":version": exchange.version },
+            }),
+          );
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        }
+      }),
+    );
+  }
+
+  async listQueue(status: ExchangeStatus, area: string, page: PageRequest): Promise<Page<Exchange>> {
+    const paging = storePaging({
+      index: "exchangesByStatusAndArea",
+      partition: keys.exchangesByStatusAndArea(status, area),
+      item: { pk: { prefix: keys.exchange("").pk }, sk: { prefix: keys.exchangeQueueEntry("", "").sk } },
+    });
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: "exchangesByStatusAndArea",
+        KeyConditionExpression: "queuePk = :pk",
+        ExpressionAttributeValues: { ":pk": keys.exchangesByStatusAndArea(status, area) },
+        Limit: page.limit,
+        ExclusiveStartKey: paging.start(page.cursor),
+      }),
+    );
+    const ids = (result.Items ?? []).map((item) => String(item.exchangeId));
+    const exchanges = await this.getMany(ids);
+    const nextCursor = paging.next(result.LastEvaluatedKey);
+    return {
+      // Entries follow the exchange from the stream, a moment behind: one whose exchange has moved
+      // on since is left out (its entry is about to move too).
+      items: ids.flatMap((id) => {
+        const exchange = exchanges.get(id);
+        return exchange?.status === status ? [exchange] : [];
+      }),
+      ...(nextCursor ? { nextCursor } : {}),
+    };
+  }
+
+  async listByStatus(status: ExchangeStatus, page: PageRequest): Promise<Page<Exchange>> {
+    const paging = storePaging({
+      index: "exchangesByStatus",
+      partition: keys.exchangesByStatus(status),
+      item: entityKeys(keys.exchange("")),
+    });
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: "exchangesByStatus",
+        KeyConditionExpression: "exchangeStatusPk = :pk",
+        ExpressionAttributeValues: { ":pk": keys.exchangesByStatus(status) },
+        Limit: page.limit,
+        ExclusiveStartKey: paging.start(page.cursor),
+      }),
+    );
+    const nextCursor = paging.next(result.LastEvaluatedKey);
+    return {
+      items: (result.Items ?? []).map((item) => exchangeSchema.parse(item)),
       ...(nextCursor ? { nextCursor } : {}),
     };
   }

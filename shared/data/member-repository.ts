@@ -7,7 +7,13 @@ import {
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { ConflictError } from "../domain/errors.ts";
-import { isCoordinatorOrAdmin, type Member, type MemberStatus, memberSchema } from "../domain/member.ts";
+import {
+  isActive,
+  isCoordinatorOrAdmin,
+  type Member,
+  type MemberStatus,
+  memberSchema,
+} from "../domain/member.ts";
 import type { Page, PageRequest } from "../domain/paging.ts";
 import type { MemberRepository } from "../domain/ports.ts";
 import * as z from "../zod.ts";
@@ -22,14 +28,17 @@ const identityLinkSchema = z.object({ memberId: z.string() });
  * coordinators and admins are also in the sparse `activeCoordinators` index (one small partition).
  */
 export function memberItem(member: Member): Record<string, unknown> {
-  const coordinator = member.status === "active" && isCoordinatorOrAdmin(member);
   return {
     ...keys.member(member.memberId),
     entity: "Member",
     ...member,
     statusPk: keys.membersByStatus(member.status, member.area),
     statusSk: `${member.createdAt}#${member.memberId}`,
-    ...(coordinator ? { coordinatorPk: keys.activeCoordinators, coordinatorSk: member.memberId } : {}),
+    // Only active coordinators and admins are in the activeCoordinators index (a Put without the
+    // attributes takes a member out of it).
+    ...(isActive(member) && isCoordinatorOrAdmin(member)
+      ? { coordinatorPk: keys.activeCoordinators, coordinatorSk: member.memberId }
+      : {}),
   };
 }
 const itemOf = memberItem;
@@ -126,8 +135,62 @@ export class DynamoMemberRepository implements MemberRepository {
     };
   }
 
+  async claimFirstAdmin(
+    admin: Member,
+    link: { subject: string } | { expectedUpdatedAt: string },
+  ): Promise<"claimed" | "taken" | "changed"> {
+    const guard = {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...keys.firstAdmin(), entity: "FirstAdmin", memberId: admin.memberId, at: admin.updatedAt },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    };
+    const member =
+      "subject" in link
+        ? [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: itemOf(admin),
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...keys.identity(link.subject),
+                  entity: "IdentityLink",
+                  memberId: admin.memberId,
+                  subject: link.subject,
+                },
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+          ]
+        : [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: itemOf(admin),
+                ConditionExpression: "attribute_exists(pk) AND updatedAt = :expected",
+                ExpressionAttributeValues: { ":expected": link.expectedUpdatedAt },
+              },
+            },
+          ];
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: [guard, ...member] }));
+      return "claimed";
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [guardCode] = (error.CancellationReasons ?? []).map((r) => r.Code ?? "None");
+      return guardCode === "ConditionalCheckFailed" ? "taken" : "changed";
+    }
+  }
+
   async listCoordinators(): Promise<Member[]> {
-    const out: Member[] = [];
+    const found: Member[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.db.send(
@@ -139,10 +202,10 @@ export class DynamoMemberRepository implements MemberRepository {
           ExclusiveStartKey: start,
         }),
       );
-      out.push(...(page.Items ?? []).map((item) => memberSchema.parse(item)));
+      found.push(...(page.Items ?? []).map((item) => memberSchema.parse(item)));
       start = page.LastEvaluatedKey;
     } while (start);
-    return out;
+    return found;
   }
 
   async countByStatus(status: MemberStatus, area: string): Promise<number> {

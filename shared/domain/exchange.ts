@@ -8,6 +8,7 @@ import {
   ValidationError,
 } from "./errors.ts";
 import { type ExchangeEvent, type ExchangeEventBy, exchangeNotices } from "./exchange-notices.ts";
+import { coordinatesExchange } from "./exchange-scope.ts";
 import { idSchema } from "./ids.ts";
 import type { InboxDelivery } from "./inbox.ts";
 import { MAX_LEGS, MAX_TRANSACTION_ITEMS, minutesSchema, type PostingPlan } from "./ledger.ts";
@@ -388,9 +389,12 @@ async function refuseOwnParties(
   }
 }
 
-/** Whether the caller may see the exchange: a party (or someone acting for one), or a coordinator in scope. */
+/**
+ * Whether the caller may see the exchange: a party (or someone acting for one), or a coordinator
+ * of its area or of any party's area.
+ */
 function mayView(acting: Acting, exchange: Exchange): boolean {
-  return isParty(exchange, acting.subject.memberId) || coordinatesArea(acting.actor, exchange.area);
+  return isParty(exchange, acting.subject.memberId) || coordinatesExchange(acting.actor, exchange);
 }
 
 /**
@@ -727,9 +731,10 @@ export async function transitionExchange(
 /**
  * A coordinator in scope resolves a disputed exchange (or confirms a completed one): settle as
  * logged, adjust the minutes and settle, or cancel.
- * @throws ForbiddenError for non-coordinators; NotFoundError out of scope; SelfDealingError when
- * the coordinator (or an organisation they run) is a party; RuleViolationError when the exchange
- * is not disputed or completed.
+ * @throws ForbiddenError for non-coordinators, and for coordinators of a party's area who do not
+ * coordinate the exchange's own; NotFoundError out of scope; SelfDealingError when the coordinator
+ * (or an organisation they run) is a party; RuleViolationError when the exchange is not disputed
+ * or completed.
  */
 export async function resolveExchange(
   deps: ExchangeDeps,
@@ -741,7 +746,12 @@ export async function resolveExchange(
   requireCoordinator(actor);
   for (let attempt = 0; attempt < MAX_EXCHANGE_ATTEMPTS; attempt++) {
     const exchange = await deps.exchanges.get(exchangeId);
-    if (!exchange || !coordinatesArea(actor, exchange.area)) throw new NotFoundError("No such exchange");
+    if (!exchange || !coordinatesExchange(actor, exchange)) throw new NotFoundError("No such exchange");
+    // A coordinator of a party's area sees it (and hears of its dispute); resolving it is for
+    // those who coordinate the exchange's own area.
+    if (!coordinatesArea(actor, exchange.area)) {
+      throw new ForbiddenError(`Only a coordinator for ${exchange.area} can resolve this exchange`);
+    }
     await refuseOwnParties(deps, actor, exchange.parties, "resolves an exchange they take part in");
     if (exchange.status !== "disputed" && exchange.status !== "completed") {
       throw wrongState(exchange, "resolved");

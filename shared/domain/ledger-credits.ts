@@ -2,21 +2,29 @@ import * as z from "../zod.ts";
 import type { Acting } from "./acting.ts";
 import { ConflictError, NotFoundError, RuleViolationError, ValidationError } from "./errors.ts";
 import { idSchema } from "./ids.ts";
+import type { InboxDelivery } from "./inbox.ts";
 import {
   type AccountKind,
   MAX_LEGS,
+  MAX_TRANSACTION_ITEMS,
   MAX_TRANSFER_MINUTES,
   minutesSchema,
   POT_ACCOUNT_ID,
+  type PostingPlan,
   type Transfer,
+  transferSchema,
 } from "./ledger.ts";
 import { TransferExistsError } from "./ledger-errors.ts";
 import {
   type IdempotencyContext,
+  type IdempotencyRecord,
   idFromKey,
+  type RecordBuilder,
   runIdempotent,
   type StoredResponse,
 } from "./ledger-idempotency.ts";
+import { type CreditMove, creditNotices } from "./ledger-notices.ts";
+import type { PostingEffects } from "./ledger-ports.ts";
 import { postTransfer, type TransferRequest } from "./ledger-posting.ts";
 import { coordinatesArea, type Member } from "./member.ts";
 import { requireCoordinator } from "./membership.ts";
@@ -29,8 +37,10 @@ import { withArticle } from "./words.ts";
  * donations to and welcome credits from the community pot, a coordinator's reversal, and direct
  * payments. Every one takes an idempotency key; its transfer id is derived from the key (or, for a
  * reversal, from the transfer reversed), so even past the key's retention nothing posts twice.
+ * Every member whose balance a move changes is told why (ledger-notices.ts), in the posting's
+ * transaction when it has room.
  */
-type CreditDeps = Pick<Deps, "ledger" | "clock" | "city" | "members" | "activities">;
+type CreditDeps = Pick<Deps, "ledger" | "clock" | "city" | "members" | "activities" | "inbox" | "ids">;
 
 const memo = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
 const reason = z.string().check(z.trim(), z.minLength(3), z.maxLength(200));
@@ -50,17 +60,63 @@ function accountOf(member: Member): { accountId: string; kind: AccountKind } {
 }
 const pot = { accountId: POT_ACCOUNT_ID, kind: "pot" as const };
 
+/** What a move's notices say besides the transfer itself: who did it, the names they mention. */
+type NoticeContext = Omit<CreditMove, "transfer">;
+
+/**
+ * Splits a posting's notices into those that fit its transaction (two items each, after the
+ * transfer, the idempotency record, the books and the lines) and those delivered right after.
+ */
+function fitNotices(plan: PostingPlan, withIdempotency: boolean, notices: readonly InboxDelivery[]) {
+  const used = 1 + (withIdempotency ? 1 : 0) + plan.books.length + plan.lines.length;
+  const room = Math.max(0, Math.floor((MAX_TRANSACTION_ITEMS - used) / 2));
+  return { now: notices.slice(0, room), late: notices.slice(room) };
+}
+
+/** What a posting writes with it: the idempotency record, and the notices that fit. */
+type EffectsOf = (plan: PostingPlan, idempotency: IdempotencyRecord | undefined) => PostingEffects;
+
+/**
+ * Runs a keyed posting and tells whoever's balance it moved. A fresh run delivers, after its
+ * transaction, the notices that did not fit in it; a replay (the stored answer to a retry)
+ * delivers them all again under their keys, so whoever an interrupted run did not tell is told
+ * now, and nobody twice.
+ */
+async function postAndTell(
+  deps: CreditDeps,
+  context: IdempotencyContext,
+  notice: NoticeContext,
+  run: (effectsOf: EffectsOf, record: RecordBuilder) => Promise<StoredResponse>,
+): Promise<StoredResponse> {
+  let late: readonly InboxDelivery[] | undefined;
+  const response = await runIdempotent(deps, context, async (record) => {
+    let planned: readonly InboxDelivery[] = [];
+    const result = await run((plan, idempotency) => {
+      const all = creditNotices(deps, { ...notice, transfer: plan.transfer });
+      const split = fitNotices(plan, !!idempotency, all);
+      planned = split.late;
+      return { ...(idempotency ? { idempotency } : {}), notices: split.now };
+    }, record);
+    late = planned;
+    return result;
+  });
+  const pending = late ?? creditNotices(deps, { ...notice, transfer: transferSchema.parse(response.body) });
+  for (const { notification, dedupeKey } of pending) await deps.inbox.deliver(notification, dedupeKey);
+  return response;
+}
+
 /** Posts a keyed transfer once and answers 201 with it (or the stored answer on a retry). */
 function keyedTransfer(
   deps: CreditDeps,
   context: IdempotencyContext,
   request: Omit<TransferRequest, "transferId">,
+  notice: NoticeContext,
   transferId: string = idFromKey("K", context.scope, context.key),
 ): Promise<StoredResponse> {
-  return runIdempotent(deps, context, async (record) => {
-    const plan = await postTransfer(deps, { ...request, transferId }, (p) => ({
-      idempotency: record({ status: 201, body: p.transfer }),
-    }));
+  return postAndTell(deps, context, notice, async (effectsOf, record) => {
+    const plan = await postTransfer(deps, { ...request, transferId }, (p) =>
+      effectsOf(p, record({ status: 201, body: p.transfer })),
+    );
     return { status: 201, body: plan.transfer };
   });
 }
@@ -106,18 +162,26 @@ export async function awardCredits(
       return { member, minutes: v.minutes };
     }),
   );
-  return keyedTransfer(deps, context, {
-    kind: "award",
-    legs: volunteers.map((v) => ({
-      from: accountOf(organisation),
-      to: accountOf(v.member),
-      minutes: v.minutes,
-    })),
-    createdBy: acting.actor.memberId,
-    onBehalfOf: organisation.memberId,
-    area: organisation.area,
-    ...(request.memo ? { memo: request.memo } : {}),
-  });
+  return keyedTransfer(
+    deps,
+    context,
+    {
+      kind: "award",
+      legs: volunteers.map((v) => ({
+        from: accountOf(organisation),
+        to: accountOf(v.member),
+        minutes: v.minutes,
+      })),
+      createdBy: acting.actor.memberId,
+      onBehalfOf: organisation.memberId,
+      area: organisation.area,
+      ...(request.memo ? { memo: request.memo } : {}),
+    },
+    {
+      by: { memberId: acting.actor.memberId, displayName: acting.actor.displayName },
+      names: new Map([[organisation.memberId, organisation.displayName]]),
+    },
+  );
 }
 
 /**
@@ -151,22 +215,34 @@ export async function redeemActivity(
     const venue = await deps.members.get(activity.venueId);
     if (venue) refuseSelfDealing(acting.actor, venue, "spends a member's credits at a venue", "activityId");
   }
-  return keyedTransfer(deps, context, {
-    kind: "redemption",
-    legs: [
-      {
-        from: accountOf(acting.subject),
-        to: { accountId: activity.venueId, kind: "organisation" },
-        minutes,
-      },
-    ],
-    createdBy: acting.actor.memberId,
-    onBehalfOf: acting.subject.memberId,
-    activityId,
-    ...(activity.category ? { category: activity.category } : {}),
-    area: activity.area,
-    memo: `${activity.title}${places > 1 ? ` x${places}` : ""}`.slice(0, 200),
-  });
+  return keyedTransfer(
+    deps,
+    context,
+    {
+      kind: "redemption",
+      legs: [
+        {
+          from: accountOf(acting.subject),
+          to: { accountId: activity.venueId, kind: "organisation" },
+          minutes,
+        },
+      ],
+      createdBy: acting.actor.memberId,
+      onBehalfOf: acting.subject.memberId,
+      activityId,
+      ...(activity.category ? { category: activity.category } : {}),
+      area: activity.area,
+      memo: `${activity.title}${places > 1 ? ` x${places}` : ""}`.slice(0, 200),
+    },
+    {
+      by: { memberId: acting.actor.memberId, displayName: acting.actor.displayName },
+      names: new Map([
+        [acting.subject.memberId, acting.subject.displayName],
+        [activity.venueId, activity.venueName],
+      ]),
+      activityTitle: `${activity.title}${places > 1 ? ` (${places} places)` : ""}`,
+    },
+  );
 }
 
 /**
@@ -179,14 +255,22 @@ export function donateToPot(
   request: z.infer<typeof donationSchema>,
   context: IdempotencyContext,
 ): Promise<StoredResponse> {
-  return keyedTransfer(deps, context, {
-    kind: "donation",
-    legs: [{ from: accountOf(acting.subject), to: pot, minutes: request.minutes }],
-    createdBy: acting.actor.memberId,
-    onBehalfOf: acting.subject.memberId,
-    area: acting.subject.area,
-    ...(request.memo ? { memo: request.memo } : {}),
-  });
+  return keyedTransfer(
+    deps,
+    context,
+    {
+      kind: "donation",
+      legs: [{ from: accountOf(acting.subject), to: pot, minutes: request.minutes }],
+      createdBy: acting.actor.memberId,
+      onBehalfOf: acting.subject.memberId,
+      area: acting.subject.area,
+      ...(request.memo ? { memo: request.memo } : {}),
+    },
+    {
+      by: { memberId: acting.actor.memberId, displayName: acting.actor.displayName },
+      names: new Map([[acting.subject.memberId, acting.subject.displayName]]),
+    },
+  );
 }
 
 /**
@@ -206,13 +290,21 @@ export async function grantFromPot(
   if (!member || !coordinatesArea(actor, member.area)) throw new NotFoundError("No such member");
   if (member.status !== "active")
     throw new RuleViolationError(`${withArticle(member.status, true)} member cannot receive credits`);
-  return keyedTransfer(deps, context, {
-    kind: "grant",
-    legs: [{ from: pot, to: accountOf(member), minutes: request.minutes }],
-    createdBy: actor.memberId,
-    area: member.area,
-    memo: request.reason,
-  });
+  return keyedTransfer(
+    deps,
+    context,
+    {
+      kind: "grant",
+      legs: [{ from: pot, to: accountOf(member), minutes: request.minutes }],
+      createdBy: actor.memberId,
+      area: member.area,
+      memo: request.reason,
+    },
+    {
+      by: { memberId: actor.memberId, displayName: actor.displayName },
+      names: new Map([[member.memberId, member.displayName]]),
+    },
+  );
 }
 
 /**
@@ -233,7 +325,11 @@ export async function reverseTransfer(
   context: IdempotencyContext,
 ): Promise<StoredResponse> {
   requireCoordinator(actor);
-  return runIdempotent(deps, context, async (record) => {
+  const notice = {
+    by: { memberId: actor.memberId, displayName: actor.displayName },
+    names: new Map<string, string>(),
+  };
+  return postAndTell(deps, context, notice, async (effectsOf, record) => {
     const original = await deps.ledger.getTransfer(transferId);
     if (!original) throw new NotFoundError("No such transfer");
     const ids = [...new Set(original.legs.flatMap((l) => [l.fromAccountId, l.toAccountId]))];
@@ -272,7 +368,7 @@ export async function reverseTransfer(
           ...(original.area ? { area: original.area } : {}),
           memo: request.reason,
         },
-        (p) => ({ idempotency: record({ status: 201, body: p.transfer }) }),
+        (p) => effectsOf(p, record({ status: 201, body: p.transfer })),
       );
       return { status: 201, body: plan.transfer };
     } catch (error) {
@@ -289,11 +385,11 @@ export function reversalIdOf(original: Pick<Transfer, "transferId">): string {
 
 /**
  * A direct payment between two members. Not an HTTP route (a time bank settles through
- * exchanges); the benchmark and the ledger's concurrency and model tests drive the posting path
- * through it.
+ * exchanges), so it tells nobody; the benchmark and the ledger's concurrency and model tests drive
+ * the posting path through it.
  */
 export function makePayment(
-  deps: CreditDeps,
+  deps: Pick<Deps, "ledger" | "clock" | "city">,
   context: IdempotencyContext,
   payment: {
     from: { accountId: string; kind: AccountKind };
@@ -303,10 +399,18 @@ export function makePayment(
     area?: string;
   },
 ): Promise<StoredResponse> {
-  return keyedTransfer(deps, context, {
-    kind: "payment",
-    legs: [{ from: payment.from, to: payment.to, minutes: payment.minutes }],
-    createdBy: payment.createdBy,
-    ...(payment.area ? { area: payment.area } : {}),
+  const transferId = idFromKey("K", context.scope, context.key);
+  return runIdempotent(deps, context, async (record) => {
+    const request: TransferRequest = {
+      transferId,
+      kind: "payment",
+      legs: [{ from: payment.from, to: payment.to, minutes: payment.minutes }],
+      createdBy: payment.createdBy,
+      ...(payment.area ? { area: payment.area } : {}),
+    };
+    const plan = await postTransfer(deps, request, (p) => ({
+      idempotency: record({ status: 201, body: p.transfer }),
+    }));
+    return { status: 201, body: plan.transfer };
   });
 }

@@ -111,6 +111,15 @@ export interface ExchangeRepository {
   ): Promise<"updated" | "stale" | "idempotency-exists">;
   /** The member's exchanges, newest first. */
   listForParty(memberId: string, page: PageRequest): Promise<Page<Exchange>>;
+  /**
+   * Puts the exchange in the queue of each of its areas (exchangeAreas) under its current status,
+   * unless a later version is already there (idempotent: the stream may deliver a change twice).
+   */
+  saveQueueEntries(exchange: Exchange, areas: readonly string[]): Promise<void>;
+  /** Exchanges in a status in one area's queue, oldest in that status first. */
+  listQueue(status: ExchangeStatus, area: string, page: PageRequest): Promise<Page<Exchange>>;
+  /** Exchanges in a status city-wide, oldest in that status first. */
+  listByStatus(status: ExchangeStatus, page: PageRequest): Promise<Page<Exchange>>;
   /** Exchange ids in a status, oldest in it first, that entered it before `before` (ISO time). */
   listIdsByStatus(
     status: ExchangeStatus,

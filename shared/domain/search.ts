@@ -73,8 +73,11 @@ export const searchResultSchema = z.object({
 export interface SearchResult {
   items: PostCardView[];
   nextCursor?: string;
-  /** What the page cost: items the store read, queries and rounds of parallel queries. */
-  stats: { itemsRead: number; queries: number; rounds: number };
+  /**
+   * What the page cost: items the store read, those read and refused by the checks the keys could
+   * not make, queries and rounds of parallel queries.
+   */
+  stats: { itemsRead: number; rejected: number; queries: number; rounds: number };
 }
 
 /** A search with every input checked and resolved (home, radius, words). */
@@ -256,8 +259,9 @@ export function decodeSearchCursor(
 /**
  * Open posts matching a search, nearest or newest first, one page at a time. Sensitive posts
  * appear only to verified members, the owner's side and coordinators in scope; other posts a
- * viewer may not see are left out silently. Reads at most `2 * returned + pageSize` items in at
- * most two rounds of parallel queries.
+ * viewer may not see are left out silently. A page holds `limit` results whenever that many are
+ * left; it reads at most `2 * (returned + refused) + limit` items (see runSearchEngine), and comes
+ * back short, with a cursor, only at the engine's ceilings.
  * @throws ValidationError naming the query field (unknown category or area, a place outside the
  * city, `near=home` without a home, a radius out of range, a cursor from another search).
  */
@@ -276,7 +280,7 @@ export async function searchPosts(
     isSensitiveCategory(deps.city, criteria.category) &&
     !acting.actor.verified &&
     !isCoordinatorOrAdmin(acting.actor);
-  if (blind) return { items: [], stats: { itemsRead: 0, queries: 0, rounds: 0 } };
+  if (blind) return { items: [], stats: { itemsRead: 0, rejected: 0, queries: 0, rounds: 0 } };
 
   const { mode, sources } = planSearch(criteria);
   const start = decodeSearchCursor(query.cursor, search, sources.length);
@@ -299,6 +303,11 @@ export async function searchPosts(
   return {
     items,
     ...(result.next ? { nextCursor: encodeSearchCursor(search, result.next) } : {}),
-    stats: { itemsRead: result.itemsRead, queries: result.queries, rounds: result.rounds },
+    stats: {
+      itemsRead: result.itemsRead,
+      rejected: result.rejected,
+      queries: result.queries,
+      rounds: result.rounds,
+    },
   };
 }

@@ -114,7 +114,7 @@ ${walkthrough()}`;
   expect(stdout.split("Dutch conversation over coffee").length - 1).toBeGreaterThanOrEqual(2);
   // The matching example: Amira is told about Ben's request, with the reasons, and by email (the
   // last hop of the stream, which the README does not wait for).
-  expect(stdout).toContain("offers gardening (vegetables)");
+  expect(stdout).toContain("offers Gardening (vegetables)");
   expect(await emailTo("amira", "amira@example.org")).toMatchObject({ channel: "email" });
   // The ledger example: Ben finds Amira's proposal in his inbox; the exchange settled once (the
   // retried confirmation answers the same).
