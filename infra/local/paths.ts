@@ -1,4 +1,4 @@
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { repoRoot } from "../repo-root.ts";
 
 export { repoRoot };
