@@ -20,6 +20,7 @@ import { devSignInRoutes } from "./dev-sign-in.ts";
 import { createHttpAdapter, type LocalRoute } from "./http-adapter.ts";
 import type { DevIssuer } from "./identity.ts";
 import { webDistDir } from "./paths.ts";
+import { announceRunning } from "./running.ts";
 import { startScheduler } from "./scheduler.ts";
 import { type Store, startStore } from "./store.ts";
 import { StreamPoller, streamsClient } from "./stream-poller.ts";
@@ -189,9 +190,21 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
       server.listen(options.port, "127.0.0.1", () => resolve());
     });
     const { port } = server.address() as AddressInfo;
+    const url = `http://localhost:${port}`;
+    // One-off commands with this machine's rights (`npm run schedule`, `npm run first-admin`) find
+    // this city's store through the note while it runs, rather than opening its files a second time.
+    const forget = options.dataDir
+      ? announceRunning(options.dataDir, {
+          pid: process.pid,
+          url,
+          endpoint: store.endpoint,
+          tableName: options.tableName,
+          city: options.city,
+        })
+      : undefined;
 
     return {
-      url: `http://localhost:${port}`,
+      url,
       outbox: () => readOutbox(outboxFile),
       store,
       table: tableResult,
@@ -202,6 +215,7 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
       // In order, so nothing still running meets a store that has gone: requests first (no new
       // work), then the schedules and the stream consumers finish what they hold, then the store.
       stop: async () => {
+        forget?.();
         await closeServer(server);
         await scheduler?.stop();
         await poller.stop();

@@ -8,7 +8,6 @@ import { startupBanner } from "./banner.ts";
 import { demoLogins } from "./demo.ts";
 import { DevIssuer } from "./identity.ts";
 import { dataDir, devIssuerKeyFile, repoRoot } from "./paths.ts";
-import { announceRunning } from "./running.ts";
 import { startCityRuntime } from "./runtime.ts";
 import { stopOnSignals } from "./shutdown.ts";
 
@@ -74,17 +73,4 @@ console.log(
   }),
 );
 
-// `npm run schedule` finds this city's store through the note while it runs.
-const forget = announceRunning(cityData, {
-  pid: process.pid,
-  url: runtime.url,
-  endpoint: runtime.store.endpoint,
-  tableName: `mutua-${city.id}`,
-  city,
-});
-stopOnSignals({
-  stop: async () => {
-    forget();
-    await runtime.stop();
-  },
-});
+stopOnSignals({ stop: () => runtime.stop() });

@@ -172,6 +172,6 @@ function receipt(exchange: Exchange, category: string): { title: string; body: s
   const what = exchange.description ? `"${exchange.description}"` : category;
   return {
     title: `The exchange is settled: ${what}`,
-    body: `${minutesOf(exchange)} minutes moved on the ledger. Your statement shows them.`,
+    body: `${minutesText(minutesOf(exchange))} moved on the ledger. Your statement shows them.`,
   };
 }

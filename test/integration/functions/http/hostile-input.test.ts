@@ -50,8 +50,8 @@ async function listRoutes(): Promise<string[]> {
   return found;
 }
 
-/** A caller who may read the list (coordinators for the member queue). */
-const readerOf = (path: string) => (path === "/members" ? "dora" : "ben");
+/** A caller who may read the list (coordinators for the member and dispute queues). */
+const readerOf = (path: string) => (path === "/members" || path === "/exchanges" ? "dora" : "ben");
 
 function withQuery(path: string, query: string): string {
   return `${path}${path.includes("?") ? "&" : "?"}${query}`;
@@ -64,6 +64,7 @@ describe("cursors: one codec for every list", async () => {
     expect(lists.sort()).toEqual(
       [
         "/activities",
+        "/exchanges",
         "/me/exchanges",
         "/me/inbox",
         "/me/matches",
