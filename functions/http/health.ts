@@ -1,4 +1,4 @@
-import * as z from "../../shared/zod.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "./stack.ts";
 
 export const healthSchema = z.object({ status: z.literal("ok"), city: z.string(), time: z.iso.datetime() });

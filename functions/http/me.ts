@@ -1,6 +1,6 @@
-import { whoAmI } from "../../shared/domain/identity.ts";
-import { memberSchema, roleSchema } from "../../shared/domain/member.ts";
-import * as z from "../../shared/zod.ts";
+import { whoAmI } from "#domain/identity.ts";
+import { memberSchema, roleSchema } from "#domain/member.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "./stack.ts";
 
 export const whoAmISchema = z.object({

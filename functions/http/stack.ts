@@ -4,8 +4,8 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from "aws-lambda";
-import { productionDeps } from "../../shared/data/deps.ts";
-import { type Acting, resolveActing } from "../../shared/domain/acting.ts";
+import { productionDeps } from "#data/deps.ts";
+import { type Acting, resolveActing } from "#domain/acting.ts";
 import {
   DomainError,
   ForbiddenError,
@@ -14,12 +14,12 @@ import {
   UnauthorizedError,
   UnsupportedMediaTypeError,
   ValidationError,
-} from "../../shared/domain/errors.ts";
-import { idempotencyKeyFrom } from "../../shared/domain/ledger-idempotency.ts";
-import { isActive, type Member } from "../../shared/domain/member.ts";
-import type { Deps } from "../../shared/domain/ports.ts";
-import { describeError, log } from "../../shared/logger.ts";
-import * as z from "../../shared/zod.ts";
+} from "#domain/errors.ts";
+import { idempotencyKeyFrom } from "#domain/ledger-idempotency.ts";
+import { isActive, type Member } from "#domain/member.ts";
+import type { Deps } from "#domain/ports.ts";
+import { describeError, log } from "#shared/logger.ts";
+import * as z from "#shared/zod.ts";
 import { errorResponse, internalErrorResponse, jsonResponse, textResponse } from "./errors.ts";
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;

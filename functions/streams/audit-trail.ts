@@ -1,6 +1,6 @@
-import { productionDeps } from "../../shared/data/deps.ts";
-import { imagesOf } from "../../shared/data/stream.ts";
-import { auditEntryFor } from "../../shared/domain/audit.ts";
+import { productionDeps } from "#data/deps.ts";
+import { imagesOf } from "#data/stream.ts";
+import { auditEntryFor } from "#domain/audit.ts";
 import { streamConsumer } from "./stack.ts";
 
 /** Writes an audit entry for every change to an audited item: who did what to whom. */

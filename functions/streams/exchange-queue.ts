@@ -1,7 +1,7 @@
-import { productionDeps } from "../../shared/data/deps.ts";
-import { imagesOf } from "../../shared/data/stream.ts";
-import { exchangeSchema } from "../../shared/domain/exchange.ts";
-import { followExchangeForCoordinators } from "../../shared/domain/exchange-queue.ts";
+import { productionDeps } from "#data/deps.ts";
+import { imagesOf } from "#data/stream.ts";
+import { exchangeSchema } from "#domain/exchange.ts";
+import { followExchangeForCoordinators } from "#domain/exchange-queue.ts";
 import { streamConsumer } from "./stack.ts";
 
 /** Keeps the coordinators' queue of exchanges by status and area, and tells them of new disputes. */

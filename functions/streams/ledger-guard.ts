@@ -1,6 +1,6 @@
-import { productionDeps } from "../../shared/data/deps.ts";
-import { imagesOf } from "../../shared/data/stream.ts";
-import { reportLedgerViolations } from "../../shared/ledger-metric.ts";
+import { productionDeps } from "#data/deps.ts";
+import { imagesOf } from "#data/stream.ts";
+import { reportLedgerViolations } from "#shared/ledger-metric.ts";
 import { streamConsumer } from "./stack.ts";
 
 const IMMUTABLE = new Set(["JournalLine", "Transfer"]);

@@ -1,7 +1,7 @@
-import { productionDeps } from "../../shared/data/deps.ts";
-import { imagesOf } from "../../shared/data/stream.ts";
-import { transferSchema } from "../../shared/domain/ledger.ts";
-import { recordTransferInReports } from "../../shared/domain/ledger-reports.ts";
+import { productionDeps } from "#data/deps.ts";
+import { imagesOf } from "#data/stream.ts";
+import { transferSchema } from "#domain/ledger.ts";
+import { recordTransferInReports } from "#domain/ledger-reports.ts";
 import { streamConsumer } from "./stack.ts";
 
 /** Adds each new transfer to the monthly report aggregates, exactly once per transfer. */

@@ -1,13 +1,9 @@
-import type { City } from "../../shared/config/city.ts";
-import { productionDeps } from "../../shared/data/deps.ts";
-import { type Image, imagesOf } from "../../shared/data/stream.ts";
-import {
-  entriesForMember,
-  entriesForPost,
-  type IndexEntry,
-} from "../../shared/domain/matching/index-entries.ts";
-import { memberSchema } from "../../shared/domain/member.ts";
-import { postSchema } from "../../shared/domain/post.ts";
+import { productionDeps } from "#data/deps.ts";
+import { type Image, imagesOf } from "#data/stream.ts";
+import { entriesForMember, entriesForPost, type IndexEntry } from "#domain/matching/index-entries.ts";
+import { memberSchema } from "#domain/member.ts";
+import { postSchema } from "#domain/post.ts";
+import type { City } from "#shared/config/city.ts";
 import { streamConsumer } from "./stack.ts";
 
 function entriesOf(image: Image | undefined, city: City): IndexEntry[] {

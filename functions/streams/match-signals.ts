@@ -1,6 +1,6 @@
-import { productionDeps } from "../../shared/data/deps.ts";
-import { imagesOf } from "../../shared/data/stream.ts";
-import { signalEventsOf } from "../../shared/domain/matching/signal-events.ts";
+import { productionDeps } from "#data/deps.ts";
+import { imagesOf } from "#data/stream.ts";
+import { signalEventsOf } from "#domain/matching/signal-events.ts";
 import { streamConsumer } from "./stack.ts";
 
 /**

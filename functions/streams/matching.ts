@@ -1,8 +1,8 @@
-import { productionDeps } from "../../shared/data/deps.ts";
-import { imagesOf } from "../../shared/data/stream.ts";
-import { matchPost } from "../../shared/domain/matching/run.ts";
-import { postSchema } from "../../shared/domain/post.ts";
-import { log } from "../../shared/logger.ts";
+import { productionDeps } from "#data/deps.ts";
+import { imagesOf } from "#data/stream.ts";
+import { matchPost } from "#domain/matching/run.ts";
+import { postSchema } from "#domain/post.ts";
+import { log } from "#shared/logger.ts";
 import { streamConsumer } from "./stack.ts";
 
 /** What a match depends on: when none of it changes (e.g. a reminder was sent), nothing is re-run. */

@@ -1,5 +1,5 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
-import { describeError, log } from "../../shared/logger.ts";
+import { describeError, log } from "#shared/logger.ts";
 
 /**
  * Wraps a per-record function into a stream handler that reports partial batch failures. Records

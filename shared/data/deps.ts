@@ -1,7 +1,7 @@
 import { monotonicFactory } from "ulid";
-import { resetRuntimeConfig, runtimeConfig } from "../config/runtime.ts";
-import { systemClock } from "../domain/clock.ts";
-import type { Deps } from "../domain/ports.ts";
+import { systemClock } from "#domain/clock.ts";
+import type { Deps } from "#domain/ports.ts";
+import { resetRuntimeConfig, runtimeConfig } from "#shared/config/runtime.ts";
 import { DynamoAuditRepository } from "./audit-repository.ts";
 import { createDocumentClient } from "./client.ts";
 import { DynamoDeliveryRepository } from "./delivery-repository.ts";

@@ -6,17 +6,17 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { ConflictError } from "../domain/errors.ts";
+import { ConflictError } from "#domain/errors.ts";
 import {
   isActive,
   isCoordinatorOrAdmin,
   type Member,
   type MemberStatus,
   memberSchema,
-} from "../domain/member.ts";
-import type { Page, PageRequest } from "../domain/paging.ts";
-import type { MemberRepository } from "../domain/ports.ts";
-import * as z from "../zod.ts";
+} from "#domain/member.ts";
+import type { Page, PageRequest } from "#domain/paging.ts";
+import type { MemberRepository } from "#domain/ports.ts";
+import * as z from "#shared/zod.ts";
 import { batchGetItems } from "./batch-get.ts";
 import { entityKeys, storePaging } from "./cursor.ts";
 import { keys } from "./keys.ts";

@@ -1,4 +1,4 @@
-import * as z from "../zod.ts";
+import * as z from "#shared/zod.ts";
 import { ForbiddenError, NotFoundError } from "./errors.ts";
 import { idSchema } from "./ids.ts";
 import { coordinatesArea, isCoordinatorOrAdmin, type Member } from "./member.ts";

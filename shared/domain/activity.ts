@@ -1,4 +1,4 @@
-import * as z from "../zod.ts";
+import * as z from "#shared/zod.ts";
 import type { Acting } from "./acting.ts";
 import { NotFoundError, ValidationError } from "./errors.ts";
 import { MAX_TRANSFER_MINUTES, minutesSchema } from "./ledger.ts";

@@ -1,4 +1,4 @@
-import * as z from "../zod.ts";
+import * as z from "#shared/zod.ts";
 
 /** An entry in the audit trail: who changed what about whom. Built from stream records. */
 export const auditEntrySchema = z.object({

@@ -1,4 +1,4 @@
-import type { City } from "../config/city.ts";
+import type { City } from "#shared/config/city.ts";
 import { ValidationError } from "./errors.ts";
 import type { Notification } from "./inbox.ts";
 import type { Contact, Member } from "./member.ts";

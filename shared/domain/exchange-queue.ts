@@ -1,4 +1,4 @@
-import * as z from "../zod.ts";
+import * as z from "#shared/zod.ts";
 import { ForbiddenError, ValidationError } from "./errors.ts";
 import { type Exchange, exchangeStatuses } from "./exchange.ts";
 import { coordinatesExchange, exchangeAreas } from "./exchange-scope.ts";

@@ -1,4 +1,4 @@
-import type { Language } from "../config/city.ts";
+import type { Language } from "#shared/config/city.ts";
 import { ConflictError, RuleViolationError, ValidationError } from "./errors.ts";
 import { type Member, newMember } from "./member.ts";
 import { requireArea } from "./membership.ts";

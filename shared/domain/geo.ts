@@ -1,4 +1,4 @@
-import * as z from "../zod.ts";
+import * as z from "#shared/zod.ts";
 
 export const pointSchema = z.strictObject({
   lat: z.number().check(z.gte(-90), z.lte(90)),

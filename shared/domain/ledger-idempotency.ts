@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import * as z from "../zod.ts";
+import * as z from "#shared/zod.ts";
 import { ValidationError } from "./errors.ts";
 import { IdempotencyKeyReusedError } from "./ledger-errors.ts";
 import type { Deps } from "./ports.ts";

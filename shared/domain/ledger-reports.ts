@@ -1,4 +1,4 @@
-import * as z from "../zod.ts";
+import * as z from "#shared/zod.ts";
 import { toCsv } from "./csv.ts";
 import { ValidationError } from "./errors.ts";
 import { monthOf, POT_ACCOUNT_ID, type Transfer, type TransferKind } from "./ledger.ts";

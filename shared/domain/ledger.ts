@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import type { City } from "../config/city.ts";
-import * as z from "../zod.ts";
+import type { City } from "#shared/config/city.ts";
+import * as z from "#shared/zod.ts";
 import { ValidationError } from "./errors.ts";
 import { AccountFrozenError, LimitExceededError } from "./ledger-errors.ts";
 import { minutesText } from "./words.ts";

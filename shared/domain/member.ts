@@ -1,5 +1,5 @@
-import { languageSchema } from "../config/city.ts";
-import * as z from "../zod.ts";
+import { languageSchema } from "#shared/config/city.ts";
+import * as z from "#shared/zod.ts";
 import { pointSchema } from "./geo.ts";
 
 export const memberKinds = ["person", "organisation"] as const;

@@ -1,4 +1,4 @@
-import type { City } from "../config/city.ts";
+import type { City } from "#shared/config/city.ts";
 
 /**
  * The names people read in place of ids and codes: a skill category's name from the city file,

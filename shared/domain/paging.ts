@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import * as z from "../zod.ts";
+import * as z from "#shared/zod.ts";
 import { ValidationError } from "./errors.ts";
 
 /** One page of results; `nextCursor` is opaque to clients and absent on the last page. */

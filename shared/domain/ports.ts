@@ -1,4 +1,9 @@
-import type { City } from "../config/city.ts";
+import type {
+  MatchIndexRepository,
+  MatchRepository,
+  MatchSignalsRepository,
+} from "#domain/matching/ports.ts";
+import type { City } from "#shared/config/city.ts";
 import type { AuditEntry } from "./audit.ts";
 import type { ChannelName, OutboundMessage } from "./channels.ts";
 import type { Clock, IdGenerator } from "./clock.ts";
@@ -9,7 +14,6 @@ import type {
   LedgerReportRepository,
   LedgerRepository,
 } from "./ledger-ports.ts";
-import type { MatchIndexRepository, MatchRepository, MatchSignalsRepository } from "./matching/ports.ts";
 import type { Member, MemberStatus } from "./member.ts";
 import type { Page, PageRequest } from "./paging.ts";
 import type { PostRepository } from "./post-ports.ts";

@@ -1,4 +1,4 @@
-import * as z from "../zod.ts";
+import * as z from "#shared/zod.ts";
 import type { Acting } from "./acting.ts";
 import { ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from "./errors.ts";
 import { coordinatesArea } from "./member.ts";

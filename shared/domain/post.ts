@@ -1,5 +1,5 @@
-import type { City } from "../config/city.ts";
-import * as z from "../zod.ts";
+import type { City } from "#shared/config/city.ts";
+import * as z from "#shared/zod.ts";
 import { ValidationError } from "./errors.ts";
 import { insideBounds, type Point, pointSchema } from "./geo.ts";
 import { availabilityWindowSchema, coordinatesArea, type Member } from "./member.ts";

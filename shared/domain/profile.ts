@@ -1,7 +1,7 @@
 import geohash from "ngeohash";
-import type { City } from "../config/city.ts";
-import { languageSchema } from "../config/city.ts";
-import * as z from "../zod.ts";
+import type { City } from "#shared/config/city.ts";
+import { languageSchema } from "#shared/config/city.ts";
+import * as z from "#shared/zod.ts";
 import type { Acting } from "./acting.ts";
 import { requireReachable } from "./channels.ts";
 import { ValidationError } from "./errors.ts";

@@ -1,4 +1,4 @@
-import * as z from "../zod.ts";
+import * as z from "#shared/zod.ts";
 import type { Acting } from "./acting.ts";
 import { ValidationError } from "./errors.ts";
 import { distanceMetres, insideBounds, type Point } from "./geo.ts";

@@ -1,6 +1,6 @@
-import { transferSchema } from "../../../shared/domain/ledger.ts";
-import { grantFromPot, grantSchema } from "../../../shared/domain/ledger-credits.ts";
-import { requiredIdempotency } from "../../../shared/domain/ledger-idempotency.ts";
+import { transferSchema } from "#domain/ledger.ts";
+import { grantFromPot, grantSchema } from "#domain/ledger-credits.ts";
+import { requiredIdempotency } from "#domain/ledger-idempotency.ts";
 import { httpRoute } from "../stack.ts";
 
 /** A coordinator gives a member in scope credits from the pot, e.g. a welcome credit. */

@@ -1,10 +1,6 @@
-import {
-  accountViewSchema,
-  changeAccountLimits,
-  limitsRequestSchema,
-} from "../../../shared/domain/account.ts";
-import { idSchema } from "../../../shared/domain/ids.ts";
-import * as z from "../../../shared/zod.ts";
+import { accountViewSchema, changeAccountLimits, limitsRequestSchema } from "#domain/account.ts";
+import { idSchema } from "#domain/ids.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
 /**

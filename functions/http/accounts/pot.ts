@@ -1,5 +1,5 @@
-import { accountViewSchema, viewAccount } from "../../../shared/domain/account.ts";
-import { POT_ACCOUNT_ID } from "../../../shared/domain/ledger.ts";
+import { accountViewSchema, viewAccount } from "#domain/account.ts";
+import { POT_ACCOUNT_ID } from "#domain/ledger.ts";
 import { httpRoute } from "../stack.ts";
 
 /** The city's community pot, open for every member to see. */

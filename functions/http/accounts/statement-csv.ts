@@ -1,5 +1,5 @@
-import { fullStatement, type StatementLine } from "../../../shared/domain/account.ts";
-import { toCsv } from "../../../shared/domain/csv.ts";
+import { fullStatement, type StatementLine } from "#domain/account.ts";
+import { toCsv } from "#domain/csv.ts";
 import { httpRoute } from "../stack.ts";
 
 /** My whole statement as CSV, with the running balance. */

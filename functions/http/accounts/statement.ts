@@ -1,6 +1,6 @@
-import { readStatement, statementSchema } from "../../../shared/domain/account.ts";
-import { pageQueryFields } from "../../../shared/domain/paging.ts";
-import * as z from "../../../shared/zod.ts";
+import { readStatement, statementSchema } from "#domain/account.ts";
+import { pageQueryFields } from "#domain/paging.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
 /** My statement, oldest first, with the running balance after each line. */

@@ -1,6 +1,6 @@
-import { activityPageSchema, listActivities } from "../../../shared/domain/activity.ts";
-import { pageQueryFields } from "../../../shared/domain/paging.ts";
-import * as z from "../../../shared/zod.ts";
+import { activityPageSchema, listActivities } from "#domain/activity.ts";
+import { pageQueryFields } from "#domain/paging.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
 /** Activities that accept credits, newest first. */

@@ -1,7 +1,7 @@
-import { resolveActing } from "../../../shared/domain/acting.ts";
-import { activitySchema, publishActivity, publishActivitySchema } from "../../../shared/domain/activity.ts";
-import { idSchema } from "../../../shared/domain/ids.ts";
-import * as z from "../../../shared/zod.ts";
+import { resolveActing } from "#domain/acting.ts";
+import { activitySchema, publishActivity, publishActivitySchema } from "#domain/activity.ts";
+import { idSchema } from "#domain/ids.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
 /** A venue (any organisation, through its admin) publishes an activity that accepts credits. */

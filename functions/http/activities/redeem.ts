@@ -1,9 +1,9 @@
-import { redeemActivitySchema } from "../../../shared/domain/activity.ts";
-import { idSchema } from "../../../shared/domain/ids.ts";
-import { transferSchema } from "../../../shared/domain/ledger.ts";
-import { redeemActivity } from "../../../shared/domain/ledger-credits.ts";
-import { requiredIdempotency } from "../../../shared/domain/ledger-idempotency.ts";
-import * as z from "../../../shared/zod.ts";
+import { redeemActivitySchema } from "#domain/activity.ts";
+import { idSchema } from "#domain/ids.ts";
+import { transferSchema } from "#domain/ledger.ts";
+import { redeemActivity } from "#domain/ledger-credits.ts";
+import { requiredIdempotency } from "#domain/ledger-idempotency.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
 /** Spend credits on an activity at a venue (Idempotency-Key required). */

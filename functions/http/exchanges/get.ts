@@ -1,6 +1,6 @@
-import { exchangeSchema, getExchange } from "../../../shared/domain/exchange.ts";
-import { idSchema } from "../../../shared/domain/ids.ts";
-import * as z from "../../../shared/zod.ts";
+import { exchangeSchema, getExchange } from "#domain/exchange.ts";
+import { idSchema } from "#domain/ids.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
 /** One exchange, for its parties (or those acting for them) and coordinators in scope. */

@@ -1,6 +1,6 @@
-import { exchangePageSchema, listMyExchanges } from "../../../shared/domain/exchange.ts";
-import { pageQueryFields } from "../../../shared/domain/paging.ts";
-import * as z from "../../../shared/zod.ts";
+import { exchangePageSchema, listMyExchanges } from "#domain/exchange.ts";
+import { pageQueryFields } from "#domain/paging.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
 /** My exchanges, newest first. */

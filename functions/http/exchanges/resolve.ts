@@ -1,7 +1,7 @@
-import { exchangeSchema, resolutionSchema, resolveExchange } from "../../../shared/domain/exchange.ts";
-import { idSchema } from "../../../shared/domain/ids.ts";
-import { requiredIdempotency, runIdempotent } from "../../../shared/domain/ledger-idempotency.ts";
-import * as z from "../../../shared/zod.ts";
+import { exchangeSchema, resolutionSchema, resolveExchange } from "#domain/exchange.ts";
+import { idSchema } from "#domain/ids.ts";
+import { requiredIdempotency, runIdempotent } from "#domain/ledger-idempotency.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
 /** A coordinator in scope settles, adjusts or cancels a disputed (or completed) exchange. */

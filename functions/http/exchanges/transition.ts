@@ -1,7 +1,7 @@
-import { exchangeSchema, transitionExchange, transitionSchema } from "../../../shared/domain/exchange.ts";
-import { idSchema } from "../../../shared/domain/ids.ts";
-import { optionalIdempotency, runIdempotent } from "../../../shared/domain/ledger-idempotency.ts";
-import * as z from "../../../shared/zod.ts";
+import { exchangeSchema, transitionExchange, transitionSchema } from "#domain/exchange.ts";
+import { idSchema } from "#domain/ids.ts";
+import { optionalIdempotency, runIdempotent } from "#domain/ledger-idempotency.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
 /**

@@ -1,7 +1,7 @@
-import { idSchema } from "../../../shared/domain/ids.ts";
-import { matchViewSchema } from "../../../shared/domain/matching/match.ts";
-import { postMatches } from "../../../shared/domain/matching/respond.ts";
-import * as z from "../../../shared/zod.ts";
+import { idSchema } from "#domain/ids.ts";
+import { matchViewSchema } from "#domain/matching/match.ts";
+import { postMatches } from "#domain/matching/respond.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
 /** The people matched with one of my posts, best first, with why. */

@@ -1,7 +1,7 @@
-import { matchViewSchema } from "../../../shared/domain/matching/match.ts";
-import { myMatches } from "../../../shared/domain/matching/respond.ts";
-import { pageQueryFields } from "../../../shared/domain/paging.ts";
-import * as z from "../../../shared/zod.ts";
+import { matchViewSchema } from "#domain/matching/match.ts";
+import { myMatches } from "#domain/matching/respond.ts";
+import { pageQueryFields } from "#domain/paging.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
 /** Posts I was matched with, each with its score and the reasons. */

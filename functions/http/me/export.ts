@@ -1,8 +1,8 @@
-import { auditEntrySchema } from "../../../shared/domain/audit.ts";
-import { notificationSchema } from "../../../shared/domain/inbox.ts";
-import { memberSchema } from "../../../shared/domain/member.ts";
-import { exportMemberData } from "../../../shared/domain/membership.ts";
-import * as z from "../../../shared/zod.ts";
+import { auditEntrySchema } from "#domain/audit.ts";
+import { notificationSchema } from "#domain/inbox.ts";
+import { memberSchema } from "#domain/member.ts";
+import { exportMemberData } from "#domain/membership.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
 /** Everything Mutua holds about me, as one JSON document (the right of access). */

@@ -1,5 +1,5 @@
-import { idSchema } from "../../../shared/domain/ids.ts";
-import * as z from "../../../shared/zod.ts";
+import { idSchema } from "#domain/ids.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
 /** Mark one of my notifications read (idempotent). */

@@ -1,6 +1,6 @@
-import { notificationSchema } from "../../../shared/domain/inbox.ts";
-import { pageQueryFields } from "../../../shared/domain/paging.ts";
-import * as z from "../../../shared/zod.ts";
+import { notificationSchema } from "#domain/inbox.ts";
+import { pageQueryFields } from "#domain/paging.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
 /** My notifications, newest first. */

@@ -1,9 +1,4 @@
-import {
-  privateMemberSchema,
-  profileUpdateSchema,
-  updateProfile,
-  viewMember,
-} from "../../../shared/domain/profile.ts";
+import { privateMemberSchema, profileUpdateSchema, updateProfile, viewMember } from "#domain/profile.ts";
 import { httpRoute } from "../stack.ts";
 
 /** Edit my profile (or, with x-act-for, the profile of a member I help or an organisation I run). */

@@ -1,7 +1,7 @@
-import { auditEntrySchema } from "../../../shared/domain/audit.ts";
-import { idSchema } from "../../../shared/domain/ids.ts";
-import { auditTrailOf } from "../../../shared/domain/membership.ts";
-import * as z from "../../../shared/zod.ts";
+import { auditEntrySchema } from "#domain/audit.ts";
+import { idSchema } from "#domain/ids.ts";
+import { auditTrailOf } from "#domain/membership.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
 /** Who changed what about a member, newest first: for the member, their coordinators and admins. */

@@ -1,7 +1,7 @@
-import { idSchema } from "../../../shared/domain/ids.ts";
-import { lookUpMember } from "../../../shared/domain/membership.ts";
-import { privateMemberSchema, publicMemberSchema, viewMember } from "../../../shared/domain/profile.ts";
-import * as z from "../../../shared/zod.ts";
+import { idSchema } from "#domain/ids.ts";
+import { lookUpMember } from "#domain/membership.ts";
+import { privateMemberSchema, publicMemberSchema, viewMember } from "#domain/profile.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
 /** A member's profile as the caller may see it: contact details only for the member and their coordinators. */

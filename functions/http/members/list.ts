@@ -1,8 +1,8 @@
-import { memberStatuses } from "../../../shared/domain/member.ts";
-import { listMembers } from "../../../shared/domain/membership.ts";
-import { pageQueryFields } from "../../../shared/domain/paging.ts";
-import { privateMemberSchema, viewMember } from "../../../shared/domain/profile.ts";
-import * as z from "../../../shared/zod.ts";
+import { memberStatuses } from "#domain/member.ts";
+import { listMembers } from "#domain/membership.ts";
+import { pageQueryFields } from "#domain/paging.ts";
+import { privateMemberSchema, viewMember } from "#domain/profile.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
 /** The coordinators' queue: members by status (pending by default) in their areas. */

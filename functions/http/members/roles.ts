@@ -1,7 +1,7 @@
-import { idSchema } from "../../../shared/domain/ids.ts";
-import { rolesSchema, setRoles } from "../../../shared/domain/membership.ts";
-import { privateMemberSchema, viewMember } from "../../../shared/domain/profile.ts";
-import * as z from "../../../shared/zod.ts";
+import { idSchema } from "#domain/ids.ts";
+import { rolesSchema, setRoles } from "#domain/membership.ts";
+import { privateMemberSchema, viewMember } from "#domain/profile.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
 /** An admin makes a member a coordinator (for the whole city or listed areas) or an admin. */

@@ -1,7 +1,7 @@
-import { idSchema } from "../../../shared/domain/ids.ts";
-import { decideMembership } from "../../../shared/domain/membership.ts";
-import { privateMemberSchema, viewMember } from "../../../shared/domain/profile.ts";
-import * as z from "../../../shared/zod.ts";
+import { idSchema } from "#domain/ids.ts";
+import { decideMembership } from "#domain/membership.ts";
+import { privateMemberSchema, viewMember } from "#domain/profile.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
 const reason = z.string().check(z.trim(), z.minLength(3), z.maxLength(500));

@@ -1,7 +1,7 @@
-import { idSchema } from "../../../shared/domain/ids.ts";
-import { setVerified, verifySchema } from "../../../shared/domain/membership.ts";
-import { privateMemberSchema, viewMember } from "../../../shared/domain/profile.ts";
-import * as z from "../../../shared/zod.ts";
+import { idSchema } from "#domain/ids.ts";
+import { setVerified, verifySchema } from "#domain/membership.ts";
+import { privateMemberSchema, viewMember } from "#domain/profile.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
 /** A coordinator marks a member verified (checked in person), which opens sensitive posts to them. */

@@ -1,9 +1,9 @@
-import { resolveActing } from "../../../shared/domain/acting.ts";
-import { idSchema } from "../../../shared/domain/ids.ts";
-import { transferSchema } from "../../../shared/domain/ledger.ts";
-import { awardCredits, awardSchema } from "../../../shared/domain/ledger-credits.ts";
-import { requiredIdempotency } from "../../../shared/domain/ledger-idempotency.ts";
-import * as z from "../../../shared/zod.ts";
+import { resolveActing } from "#domain/acting.ts";
+import { idSchema } from "#domain/ids.ts";
+import { transferSchema } from "#domain/ledger.ts";
+import { awardCredits, awardSchema } from "#domain/ledger-credits.ts";
+import { requiredIdempotency } from "#domain/ledger-idempotency.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
 /** An organisation's admin awards credits to volunteers, within the quota an admin set. */

@@ -1,8 +1,8 @@
-import { resolveActing } from "../../../shared/domain/acting.ts";
-import { idSchema } from "../../../shared/domain/ids.ts";
-import { adminsSchema, setOrganisationAdmins } from "../../../shared/domain/membership.ts";
-import { privateMemberSchema, viewMember } from "../../../shared/domain/profile.ts";
-import * as z from "../../../shared/zod.ts";
+import { resolveActing } from "#domain/acting.ts";
+import { idSchema } from "#domain/ids.ts";
+import { adminsSchema, setOrganisationAdmins } from "#domain/membership.ts";
+import { privateMemberSchema, viewMember } from "#domain/profile.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
 /** An organisation's admins (or a coordinator in scope) change who acts for it. */

@@ -1,7 +1,7 @@
-import { idSchema } from "../../../shared/domain/ids.ts";
-import { postViewSchema, viewPost } from "../../../shared/domain/post.ts";
-import { getPost } from "../../../shared/domain/post-lifecycle.ts";
-import * as z from "../../../shared/zod.ts";
+import { idSchema } from "#domain/ids.ts";
+import { postViewSchema, viewPost } from "#domain/post.ts";
+import { getPost } from "#domain/post-lifecycle.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
 /** One post; sensitive posts read as not found unless the caller may see them. */

@@ -1,7 +1,7 @@
-import { pageQueryFields } from "../../../shared/domain/paging.ts";
-import { postCardViewSchema, viewCard } from "../../../shared/domain/post.ts";
-import { listMyPosts } from "../../../shared/domain/post-lifecycle.ts";
-import * as z from "../../../shared/zod.ts";
+import { pageQueryFields } from "#domain/paging.ts";
+import { postCardViewSchema, viewCard } from "#domain/post.ts";
+import { listMyPosts } from "#domain/post-lifecycle.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
 /** My posts (or, with x-act-for, those of a member I help), any status, newest first. */

@@ -1,7 +1,7 @@
-import { idSchema } from "../../../shared/domain/ids.ts";
-import { postStatusChangeSchema, postViewSchema, viewPost } from "../../../shared/domain/post.ts";
-import { changePostStatus } from "../../../shared/domain/post-lifecycle.ts";
-import * as z from "../../../shared/zod.ts";
+import { idSchema } from "#domain/ids.ts";
+import { postStatusChangeSchema, postViewSchema, viewPost } from "#domain/post.ts";
+import { changePostStatus } from "#domain/post-lifecycle.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
 /** Pause, reopen, fulfil or withdraw a post. */

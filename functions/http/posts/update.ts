@@ -1,7 +1,7 @@
-import { idSchema } from "../../../shared/domain/ids.ts";
-import { postPatchSchema, postRules, postViewSchema, viewPost } from "../../../shared/domain/post.ts";
-import { updatePost } from "../../../shared/domain/post-lifecycle.ts";
-import * as z from "../../../shared/zod.ts";
+import { idSchema } from "#domain/ids.ts";
+import { postPatchSchema, postRules, postViewSchema, viewPost } from "#domain/post.ts";
+import { updatePost } from "#domain/post-lifecycle.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
 /** Edit an open or paused post (its owner's side, or a coordinator for its area). */

@@ -1,8 +1,8 @@
-import { idSchema } from "../../../shared/domain/ids.ts";
-import { transferSchema } from "../../../shared/domain/ledger.ts";
-import { reversalSchema, reverseTransfer } from "../../../shared/domain/ledger-credits.ts";
-import { requiredIdempotency } from "../../../shared/domain/ledger-idempotency.ts";
-import * as z from "../../../shared/zod.ts";
+import { idSchema } from "#domain/ids.ts";
+import { transferSchema } from "#domain/ledger.ts";
+import { reversalSchema, reverseTransfer } from "#domain/ledger-credits.ts";
+import { requiredIdempotency } from "#domain/ledger-idempotency.ts";
+import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 
 /** A coordinator reverses a transfer with a new, opposite transfer; a second reversal is refused. */

@@ -1,8 +1,8 @@
-import { distanceMetres } from "../geo.ts";
-import type { Member } from "../member.ts";
-import { notify } from "../notify.ts";
-import type { Deps } from "../ports.ts";
-import { coarsePoint } from "../search-geo.ts";
+import { distanceMetres } from "#domain/geo.ts";
+import type { Member } from "#domain/member.ts";
+import { notify } from "#domain/notify.ts";
+import type { Deps } from "#domain/ports.ts";
+import { coarsePoint } from "#domain/search-geo.ts";
 import { widening } from "./index-entries.ts";
 
 type DormantDeps = Pick<

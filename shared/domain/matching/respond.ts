@@ -1,10 +1,10 @@
-import type { Acting } from "../acting.ts";
-import { NotFoundError, RuleViolationError } from "../errors.ts";
-import type { Member } from "../member.ts";
-import { notify } from "../notify.ts";
-import type { Page, PageRequest } from "../paging.ts";
-import type { Deps } from "../ports.ts";
-import { blockedEitherWay } from "../safeguarding.ts";
+import type { Acting } from "#domain/acting.ts";
+import { NotFoundError, RuleViolationError } from "#domain/errors.ts";
+import type { Member } from "#domain/member.ts";
+import { notify } from "#domain/notify.ts";
+import type { Page, PageRequest } from "#domain/paging.ts";
+import type { Deps } from "#domain/ports.ts";
+import { blockedEitherWay } from "#domain/safeguarding.ts";
 import { isVisible, type Match, type MatchView } from "./match.ts";
 
 type RespondDeps = Pick<Deps, "matches" | "members" | "posts" | "inbox" | "clock" | "ids">;

@@ -1,5 +1,5 @@
-import { exchangeSchema } from "../exchange.ts";
-import { bookSchema } from "../ledger.ts";
+import { exchangeSchema } from "#domain/exchange.ts";
+import { bookSchema } from "#domain/ledger.ts";
 import { matchSchema } from "./match.ts";
 import type { SignalsChange } from "./ports.ts";
 

@@ -1,8 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Context } from "aws-lambda";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { statusFor } from "../../../../functions/http/errors.ts";
-import { type HttpEvent, httpRoute } from "../../../../functions/http/stack.ts";
 import {
   ConflictError,
   ForbiddenError,
@@ -10,8 +8,10 @@ import {
   RuleViolationError,
   UnauthorizedError,
   ValidationError,
-} from "../../../../shared/domain/errors.ts";
-import * as z from "../../../../shared/zod.ts";
+} from "#domain/errors.ts";
+import * as z from "#shared/zod.ts";
+import { statusFor } from "../../../../functions/http/errors.ts";
+import { type HttpEvent, httpRoute } from "../../../../functions/http/stack.ts";
 
 beforeAll(() => {
   process.env.TABLE_NAME = "unit";

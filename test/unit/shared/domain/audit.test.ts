@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { auditEntryFor } from "../../../../shared/domain/audit.ts";
+import { auditEntryFor } from "#domain/audit.ts";
 
 const base = {
   pk: "MEMBER#m1",

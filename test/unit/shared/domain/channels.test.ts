@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-  channelsFor,
-  inQuietHours,
-  render,
-  renderBundle,
-  requireReachable,
-} from "../../../../shared/domain/channels.ts";
-import { ValidationError } from "../../../../shared/domain/errors.ts";
-import { newMember } from "../../../../shared/domain/member.ts";
+import { channelsFor, inQuietHours, render, renderBundle, requireReachable } from "#domain/channels.ts";
+import { ValidationError } from "#domain/errors.ts";
+import { newMember } from "#domain/member.ts";
 import { exampleCity } from "../../../support/city.ts";
 
 const city = exampleCity(); // Europe/Brussels, quiet 21:00-08:00, email on, SMS off

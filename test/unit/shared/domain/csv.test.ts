@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toCsv } from "../../../../shared/domain/csv.ts";
+import { toCsv } from "#domain/csv.ts";
 
 const cell = (value: unknown) =>
   toCsv([{ header: "v", value: (row: { v: unknown }) => row.v }], [{ v: value }]).split("\r\n")[1];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exchangeNotices } from "../../../../shared/domain/exchange-notices.ts";
+import { exchangeNotices } from "#domain/exchange-notices.ts";
 import { exampleCity } from "../../../support/city.ts";
 import { sampleAt, sampleExchange } from "../../../support/exchanges.ts";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { disputeNotices } from "../../../../shared/domain/exchange-queue.ts";
-import { coordinatesExchange, exchangeAreas } from "../../../../shared/domain/exchange-scope.ts";
-import { newMember } from "../../../../shared/domain/member.ts";
+import { disputeNotices } from "#domain/exchange-queue.ts";
+import { coordinatesExchange, exchangeAreas } from "#domain/exchange-scope.ts";
+import { newMember } from "#domain/member.ts";
 import { exampleCity } from "../../../support/city.ts";
 import { sampleAt, sampleExchange } from "../../../support/exchanges.ts";
 

@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ForbiddenError, RuleViolationError, ValidationError } from "../../../../shared/domain/errors.ts";
-import {
-  applyTransition,
-  counterparts,
-  type Exchange,
-  type Transition,
-} from "../../../../shared/domain/exchange.ts";
+import { ForbiddenError, RuleViolationError, ValidationError } from "#domain/errors.ts";
+import { applyTransition, counterparts, type Exchange, type Transition } from "#domain/exchange.ts";
 import { sampleAt, sampleExchange } from "../../../support/exchanges.ts";
 
 const at = sampleAt;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { toCsv } from "../../../../shared/domain/csv.ts";
-import { ValidationError } from "../../../../shared/domain/errors.ts";
+import { toCsv } from "#domain/csv.ts";
+import { ValidationError } from "#domain/errors.ts";
 import {
   type Book,
   bookKey,
@@ -13,15 +13,15 @@ import {
   planPosting,
   splitLimits,
   type TransferDraft,
-} from "../../../../shared/domain/ledger.ts";
-import { LimitExceededError } from "../../../../shared/domain/ledger-errors.ts";
+} from "#domain/ledger.ts";
+import { LimitExceededError } from "#domain/ledger-errors.ts";
 import {
   clientRequestToken,
   fingerprintOf,
   idempotencyKeyFrom,
   idFromKey,
-} from "../../../../shared/domain/ledger-idempotency.ts";
-import { reportIncrementsFor } from "../../../../shared/domain/ledger-reports.ts";
+} from "#domain/ledger-idempotency.ts";
+import { reportIncrementsFor } from "#domain/ledger-reports.ts";
 import { exampleCity } from "../../../support/city.ts";
 
 const at = "2025-03-01T10:00:00.000Z";

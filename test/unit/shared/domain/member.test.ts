@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { coordinatesArea, type Member, newMember } from "../../../../shared/domain/member.ts";
+import { coordinatesArea, type Member, newMember } from "#domain/member.ts";
 
 const person: Member = newMember({
   memberId: "m",

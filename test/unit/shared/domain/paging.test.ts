@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../../../../shared/domain/errors.ts";
-import { decodeCursor, encodeCursor } from "../../../../shared/domain/paging.ts";
-import * as z from "../../../../shared/zod.ts";
+import { ValidationError } from "#domain/errors.ts";
+import { decodeCursor, encodeCursor } from "#domain/paging.ts";
+import * as z from "#shared/zod.ts";
 
 const position = z.strictObject({
   n: z.int().check(z.gte(0)),

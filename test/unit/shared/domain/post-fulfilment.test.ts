@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Post } from "../../../../shared/domain/post.ts";
-import { fulfilled, placesTaken } from "../../../../shared/domain/post-fulfilment.ts";
+import type { Post } from "#domain/post.ts";
+import { fulfilled, placesTaken } from "#domain/post-fulfilment.ts";
 import { sampleAt, sampleExchange } from "../../../support/exchanges.ts";
 
 // Pia (p) gives a workshop to Rob (r1) and Rae (r2).

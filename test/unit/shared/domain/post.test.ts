@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseCityJson } from "../../../../shared/config/city.ts";
-import { ValidationError } from "../../../../shared/domain/errors.ts";
-import { distanceMetres } from "../../../../shared/domain/geo.ts";
-import { type Member, newMember } from "../../../../shared/domain/member.ts";
+import { ValidationError } from "#domain/errors.ts";
+import { distanceMetres } from "#domain/geo.ts";
+import { type Member, newMember } from "#domain/member.ts";
 import {
   applyPatch,
   buildPost,
@@ -15,7 +14,8 @@ import {
   type Post,
   postStatuses,
   viewPost,
-} from "../../../../shared/domain/post.ts";
+} from "#domain/post.ts";
+import { parseCityJson } from "#shared/config/city.ts";
 
 const city = parseCityJson(readFileSync(new URL("../../../../cities/example.json", import.meta.url), "utf8"));
 const NOW = new Date("2030-03-04T10:00:00.000Z");

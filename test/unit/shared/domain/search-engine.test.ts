@@ -1,14 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { PostCard } from "../../../../shared/domain/post.ts";
-import type { SearchSource, SourceRead } from "../../../../shared/domain/post-ports.ts";
+import type { PostCard } from "#domain/post.ts";
+import type { SearchSource, SourceRead } from "#domain/post-ports.ts";
 import {
   type EngineMode,
   type EnginePosition,
   MAX_READ_PER_PAGE,
   MAX_ROUNDS,
   runSearchEngine,
-} from "../../../../shared/domain/search-engine.ts";
+} from "#domain/search-engine.ts";
 
 function card(postId: string): PostCard {
   return {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { distanceMetres } from "../../../../shared/domain/geo.ts";
+import { distanceMetres } from "#domain/geo.ts";
 import {
   cellRange,
   coarseCell,
@@ -8,7 +8,7 @@ import {
   coverCircle,
   distanceToBox,
   positionHash,
-} from "../../../../shared/domain/search-geo.ts";
+} from "#domain/search-geo.ts";
 
 const CENTRE = { lat: 50.8503, lon: 4.3517 };
 

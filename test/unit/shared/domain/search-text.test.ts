@@ -7,7 +7,7 @@ import {
   MAX_POST_WORDS,
   postWordsOf,
   wordsOf,
-} from "../../../../shared/domain/search-text.ts";
+} from "#domain/search-text.ts";
 
 describe("search words", () => {
   it("folds case and accents", () => {

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../../../../shared/domain/errors.ts";
-import { encodeCursor } from "../../../../shared/domain/paging.ts";
-import {
-  availableOn,
-  cellBitsFor,
-  decodeSearchCursor,
-  encodeSearchCursor,
-} from "../../../../shared/domain/search.ts";
+import { ValidationError } from "#domain/errors.ts";
+import { encodeCursor } from "#domain/paging.ts";
+import { availableOn, cellBitsFor, decodeSearchCursor, encodeSearchCursor } from "#domain/search.ts";
 
 describe("availability filter", () => {
   const weekly = {

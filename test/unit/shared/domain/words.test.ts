@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { minutesText, withArticle } from "#domain/words.ts";
 import { repoRoot } from "../../../../infra/repo-root.ts";
-import { minutesText, withArticle } from "../../../../shared/domain/words.ts";
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
