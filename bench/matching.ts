@@ -21,8 +21,8 @@ import {
 } from "#domain/matching/index-entries.ts";
 import type { MemberSignals } from "#domain/matching/ports.ts";
 import { KEPT_PER_POST, type MatchDeps, matchPost } from "#domain/matching/run.ts";
-import { type AvailabilityWindow, type Member, newMember } from "#domain/member.ts";
-import { buildPost, type NewPost, type Post } from "#domain/post.ts";
+import { type AvailabilityWindow, type Member, newMember } from "#domain/membership/member.ts";
+import { buildPost, type NewPost, type Post } from "#domain/posts/post.ts";
 import { type City, parseCityJson } from "#shared/config/city.ts";
 import { ensureTable } from "../infra/local/bootstrap.ts";
 import { repoRoot } from "../infra/local/paths.ts";

@@ -1,4 +1,4 @@
-import { idempotencyKeySchema } from "#domain/ledger-idempotency.ts";
+import { idempotencyKeySchema } from "#domain/ledger/idempotency.ts";
 import type { City } from "#shared/config/city.ts";
 import * as z from "#shared/zod.ts";
 import type { RouteContract } from "../functions/http/stack.ts";

@@ -1,4 +1,4 @@
-import type { Point } from "#domain/geo.ts";
+import type { Point } from "#domain/kernel/geo.ts";
 import type { City } from "#shared/config/city.ts";
 import type { Draws } from "./random.ts";
 

@@ -1,5 +1,5 @@
-import { whoAmI } from "#domain/identity.ts";
-import { memberSchema, roleSchema } from "#domain/member.ts";
+import { whoAmI } from "#domain/membership/identity.ts";
+import { memberSchema, roleSchema } from "#domain/membership/member.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "./stack.ts";
 

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { NotFoundError } from "#domain/errors.ts";
+import { NotFoundError } from "#domain/kernel/errors.ts";
 import { errorResponse } from "./errors.ts";
 
 /**

@@ -5,7 +5,7 @@ import type {
   Context,
 } from "aws-lambda";
 import { productionDeps } from "#data/deps.ts";
-import { type Acting, resolveActing } from "#domain/acting.ts";
+import type { Deps } from "#domain/deps.ts";
 import {
   DomainError,
   ForbiddenError,
@@ -14,10 +14,10 @@ import {
   UnauthorizedError,
   UnsupportedMediaTypeError,
   ValidationError,
-} from "#domain/errors.ts";
-import { idempotencyKeyFrom } from "#domain/ledger-idempotency.ts";
-import { isActive, type Member } from "#domain/member.ts";
-import type { Deps } from "#domain/ports.ts";
+} from "#domain/kernel/errors.ts";
+import { idempotencyKeyFrom } from "#domain/ledger/idempotency.ts";
+import { type Acting, resolveActing } from "#domain/membership/acting.ts";
+import { isActive, type Member } from "#domain/membership/member.ts";
 import { describeError, log } from "#shared/logger.ts";
 import * as z from "#shared/zod.ts";
 import { errorResponse, internalErrorResponse, jsonResponse, textResponse } from "./errors.ts";

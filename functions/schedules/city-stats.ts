@@ -1,6 +1,6 @@
 import type { ScheduledEvent } from "aws-lambda";
 import { productionDeps } from "#data/deps.ts";
-import { snapshotCityStats } from "#domain/city-stats.ts";
+import { snapshotCityStats } from "#domain/notices/city-stats.ts";
 import { log } from "#shared/logger.ts";
 
 /** Daily member counts by status and area, stored for coordinator and funder reports. */

@@ -1,6 +1,6 @@
 import type { ScheduledEvent } from "aws-lambda";
 import { productionDeps } from "#data/deps.ts";
-import { releaseHeldNotices } from "#domain/channels.ts";
+import { releaseHeldNotices } from "#domain/notices/channels.ts";
 import { log } from "#shared/logger.ts";
 
 /**

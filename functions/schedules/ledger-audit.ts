@@ -1,6 +1,6 @@
 import type { ScheduledEvent } from "aws-lambda";
 import { productionDeps } from "#data/deps.ts";
-import { auditLedger } from "#domain/ledger-audit.ts";
+import { auditLedger } from "#domain/ledger/audit.ts";
 import { reportLedgerViolations } from "#shared/ledger-metric.ts";
 import { log } from "#shared/logger.ts";
 

@@ -1,6 +1,6 @@
 import type { ScheduledEvent } from "aws-lambda";
 import { productionDeps } from "#data/deps.ts";
-import { runPostExpiry } from "#domain/post-expiry.ts";
+import { runPostExpiry } from "#domain/posts/expiry.ts";
 import { log } from "#shared/logger.ts";
 
 /** Hourly: reminds owners three days before their post expires, and expires posts whose date passed. */

@@ -1,6 +1,6 @@
 import { productionDeps } from "#data/deps.ts";
 import { imagesOf } from "#data/stream.ts";
-import { auditEntryFor } from "#domain/audit.ts";
+import { auditEntryFor } from "#domain/notices/audit-trail.ts";
 import { streamConsumer } from "./stack.ts";
 
 /** Writes an audit entry for every change to an audited item: who did what to whom. */

@@ -1,7 +1,7 @@
 import { productionDeps } from "#data/deps.ts";
 import { imagesOf } from "#data/stream.ts";
-import { transferSchema } from "#domain/ledger.ts";
-import { recordTransferInReports } from "#domain/ledger-reports.ts";
+import { transferSchema } from "#domain/ledger/books.ts";
+import { recordTransferInReports } from "#domain/ledger/reports.ts";
 import { streamConsumer } from "./stack.ts";
 
 /** Adds each new transfer to the monthly report aggregates, exactly once per transfer. */

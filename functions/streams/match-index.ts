@@ -1,8 +1,8 @@
 import { productionDeps } from "#data/deps.ts";
 import { type Image, imagesOf } from "#data/stream.ts";
 import { entriesForMember, entriesForPost, type IndexEntry } from "#domain/matching/index-entries.ts";
-import { memberSchema } from "#domain/member.ts";
-import { postSchema } from "#domain/post.ts";
+import { memberSchema } from "#domain/membership/member.ts";
+import { postSchema } from "#domain/posts/post.ts";
 import type { City } from "#shared/config/city.ts";
 import { streamConsumer } from "./stack.ts";
 

@@ -1,7 +1,7 @@
 import { productionDeps } from "#data/deps.ts";
 import { imagesOf } from "#data/stream.ts";
 import { matchPost } from "#domain/matching/run.ts";
-import { postSchema } from "#domain/post.ts";
+import { postSchema } from "#domain/posts/post.ts";
 import { log } from "#shared/logger.ts";
 import { streamConsumer } from "./stack.ts";
 

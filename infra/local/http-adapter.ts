@@ -18,7 +18,7 @@ import {
   RequestHeadersTooLargeError,
   UnauthorizedError,
   ValidationError,
-} from "#domain/errors.ts";
+} from "#domain/kernel/errors.ts";
 import { errorResponse, internalErrorResponse, jsonResponse } from "../../functions/http/errors.ts";
 import { functionName, type HttpRouteEntry, type Manifest } from "../manifest.ts";
 import { loadHandler } from "./handlers.ts";

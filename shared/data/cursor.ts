@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor } from "#domain/paging.ts";
+import { decodeCursor, encodeCursor } from "#domain/kernel/paging.ts";
 import * as z from "#shared/zod.ts";
 import { table } from "./table.ts";
 

@@ -1,6 +1,6 @@
 import { monotonicFactory } from "ulid";
-import { systemClock } from "#domain/clock.ts";
-import type { Deps } from "#domain/ports.ts";
+import type { Deps } from "#domain/deps.ts";
+import { systemClock } from "#domain/kernel/clock.ts";
 import { resetRuntimeConfig, runtimeConfig } from "#shared/config/runtime.ts";
 import { DynamoAuditRepository } from "./audit-repository.ts";
 import { createDocumentClient } from "./client.ts";

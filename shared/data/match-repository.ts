@@ -10,8 +10,8 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { ConflictError } from "#domain/errors.ts";
-import type { Notification } from "#domain/inbox.ts";
+import { ConflictError } from "#domain/kernel/errors.ts";
+import type { Page, PageRequest } from "#domain/kernel/paging.ts";
 import { type Area, type IndexEntry, partitionOf, type Side } from "#domain/matching/index-entries.ts";
 import { type Match, matchSchema } from "#domain/matching/match.ts";
 import type {
@@ -21,7 +21,7 @@ import type {
   MemberSignals,
   SignalsChange,
 } from "#domain/matching/ports.ts";
-import type { Page, PageRequest } from "#domain/paging.ts";
+import type { Notification } from "#domain/notices/inbox.ts";
 import { languageSchema } from "#shared/config/city.ts";
 import * as z from "#shared/zod.ts";
 import { batchGetItems } from "./batch-get.ts";

@@ -6,16 +6,16 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { ConflictError } from "#domain/errors.ts";
+import type { MemberRepository } from "#domain/deps.ts";
+import { ConflictError } from "#domain/kernel/errors.ts";
+import type { Page, PageRequest } from "#domain/kernel/paging.ts";
 import {
   isActive,
   isCoordinatorOrAdmin,
   type Member,
   type MemberStatus,
   memberSchema,
-} from "#domain/member.ts";
-import type { Page, PageRequest } from "#domain/paging.ts";
-import type { MemberRepository } from "#domain/ports.ts";
+} from "#domain/membership/member.ts";
 import * as z from "#shared/zod.ts";
 import { batchGetItems } from "./batch-get.ts";
 import { entityKeys, storePaging } from "./cursor.ts";

@@ -7,12 +7,19 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { ConflictError } from "#domain/errors.ts";
-import type { Notification } from "#domain/inbox.ts";
-import type { Page, PageRequest } from "#domain/paging.ts";
-import { cardOf, nextDueAt, type Post, type PostCard, postCardSchema, postSchema } from "#domain/post.ts";
-import type { DuePost, PostRepository, SearchSource, SourceRead } from "#domain/post-ports.ts";
-import { PARTITION_PRECISION, positionHash } from "#domain/search-geo.ts";
+import { ConflictError } from "#domain/kernel/errors.ts";
+import type { Page, PageRequest } from "#domain/kernel/paging.ts";
+import type { Notification } from "#domain/notices/inbox.ts";
+import type { DuePost, PostRepository, SearchSource, SourceRead } from "#domain/posts/ports.ts";
+import {
+  cardOf,
+  nextDueAt,
+  type Post,
+  type PostCard,
+  postCardSchema,
+  postSchema,
+} from "#domain/posts/post.ts";
+import { PARTITION_PRECISION, positionHash } from "#domain/posts/search/cells.ts";
 import * as z from "#shared/zod.ts";
 import { entityKeys, storePaging } from "./cursor.ts";
 import { inboxDeliveryItems } from "./inbox-repository.ts";

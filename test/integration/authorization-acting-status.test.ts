@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type MemberStatus, newMember } from "#domain/member.ts";
+import { type MemberStatus, newMember } from "#domain/membership/member.ts";
 import { manifest } from "../../infra/manifest.ts";
 import { contractOf } from "../../infra/openapi.ts";
 import { startTestCity, type TestCity } from "../support/city.ts";

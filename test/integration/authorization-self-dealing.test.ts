@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Exchange } from "#domain/exchange.ts";
-import { summarise } from "#domain/ledger.ts";
+import type { Exchange } from "#domain/exchanges/exchange.ts";
+import { summarise } from "#domain/ledger/books.ts";
 import { manifest } from "../../infra/manifest.ts";
 import { contractOf } from "../../infra/openapi.ts";
 import { startTestCity, type TestCity } from "../support/city.ts";

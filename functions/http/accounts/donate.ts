@@ -1,6 +1,6 @@
-import { transferSchema } from "#domain/ledger.ts";
-import { donateToPot, donationSchema } from "#domain/ledger-credits.ts";
-import { requiredIdempotency } from "#domain/ledger-idempotency.ts";
+import { transferSchema } from "#domain/ledger/books.ts";
+import { donateToPot, donationSchema } from "#domain/ledger/credits.ts";
+import { requiredIdempotency } from "#domain/ledger/idempotency.ts";
 import { httpRoute } from "../stack.ts";
 
 /** Give credits to the community pot (Idempotency-Key required). */

@@ -1,6 +1,6 @@
-import { transferSchema } from "#domain/ledger.ts";
-import { grantFromPot, grantSchema } from "#domain/ledger-credits.ts";
-import { requiredIdempotency } from "#domain/ledger-idempotency.ts";
+import { transferSchema } from "#domain/ledger/books.ts";
+import { grantFromPot, grantSchema } from "#domain/ledger/credits.ts";
+import { requiredIdempotency } from "#domain/ledger/idempotency.ts";
 import { httpRoute } from "../stack.ts";
 
 /** A coordinator gives a member in scope credits from the pot, e.g. a welcome credit. */

@@ -1,5 +1,5 @@
-import { accountViewSchema, changeAccountLimits, limitsRequestSchema } from "#domain/account.ts";
-import { idSchema } from "#domain/ids.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import { accountViewSchema, changeAccountLimits, limitsRequestSchema } from "#domain/ledger/accounts.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 

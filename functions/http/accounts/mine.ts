@@ -1,4 +1,4 @@
-import { accountViewSchema, viewAccount } from "#domain/account.ts";
+import { accountViewSchema, viewAccount } from "#domain/ledger/accounts.ts";
 import { httpRoute } from "../stack.ts";
 
 /** My account: balance, limits, what I can still spend and receive, hours given and received. */

@@ -1,5 +1,5 @@
-import { accountViewSchema, viewAccount } from "#domain/account.ts";
-import { POT_ACCOUNT_ID } from "#domain/ledger.ts";
+import { accountViewSchema, viewAccount } from "#domain/ledger/accounts.ts";
+import { POT_ACCOUNT_ID } from "#domain/ledger/books.ts";
 import { httpRoute } from "../stack.ts";
 
 /** The city's community pot, open for every member to see. */

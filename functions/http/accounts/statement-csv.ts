@@ -1,5 +1,5 @@
-import { fullStatement, type StatementLine } from "#domain/account.ts";
-import { toCsv } from "#domain/csv.ts";
+import { toCsv } from "#domain/kernel/csv.ts";
+import { fullStatement, type StatementLine } from "#domain/ledger/accounts.ts";
 import { httpRoute } from "../stack.ts";
 
 /** My whole statement as CSV, with the running balance. */

@@ -1,5 +1,5 @@
-import { readStatement, statementSchema } from "#domain/account.ts";
-import { pageQueryFields } from "#domain/paging.ts";
+import { pageQueryFields } from "#domain/kernel/paging.ts";
+import { readStatement, statementSchema } from "#domain/ledger/accounts.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 

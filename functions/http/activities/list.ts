@@ -1,5 +1,5 @@
-import { activityPageSchema, listActivities } from "#domain/activity.ts";
-import { pageQueryFields } from "#domain/paging.ts";
+import { pageQueryFields } from "#domain/kernel/paging.ts";
+import { activityPageSchema, listActivities } from "#domain/ledger/activities.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 

@@ -1,6 +1,6 @@
-import { resolveActing } from "#domain/acting.ts";
-import { activitySchema, publishActivity, publishActivitySchema } from "#domain/activity.ts";
-import { idSchema } from "#domain/ids.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import { activitySchema, publishActivity, publishActivitySchema } from "#domain/ledger/activities.ts";
+import { resolveActing } from "#domain/membership/acting.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 

@@ -1,8 +1,8 @@
-import { redeemActivitySchema } from "#domain/activity.ts";
-import { idSchema } from "#domain/ids.ts";
-import { transferSchema } from "#domain/ledger.ts";
-import { redeemActivity } from "#domain/ledger-credits.ts";
-import { requiredIdempotency } from "#domain/ledger-idempotency.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import { redeemActivitySchema } from "#domain/ledger/activities.ts";
+import { transferSchema } from "#domain/ledger/books.ts";
+import { redeemActivity } from "#domain/ledger/credits.ts";
+import { requiredIdempotency } from "#domain/ledger/idempotency.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 

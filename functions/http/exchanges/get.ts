@@ -1,5 +1,5 @@
-import { exchangeSchema, getExchange } from "#domain/exchange.ts";
-import { idSchema } from "#domain/ids.ts";
+import { exchangeSchema, getExchange } from "#domain/exchanges/exchange.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 

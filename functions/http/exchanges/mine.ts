@@ -1,5 +1,5 @@
-import { exchangePageSchema, listMyExchanges } from "#domain/exchange.ts";
-import { pageQueryFields } from "#domain/paging.ts";
+import { exchangePageSchema, listMyExchanges } from "#domain/exchanges/exchange.ts";
+import { pageQueryFields } from "#domain/kernel/paging.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 

@@ -1,4 +1,4 @@
-import { exchangeSchema, proposeExchange, proposeExchangeSchema } from "#domain/exchange.ts";
+import { exchangeSchema, proposeExchange, proposeExchangeSchema } from "#domain/exchanges/exchange.ts";
 import { httpRoute } from "../stack.ts";
 
 /**

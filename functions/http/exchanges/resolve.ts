@@ -1,6 +1,6 @@
-import { exchangeSchema, resolutionSchema, resolveExchange } from "#domain/exchange.ts";
-import { idSchema } from "#domain/ids.ts";
-import { requiredIdempotency, runIdempotent } from "#domain/ledger-idempotency.ts";
+import { exchangeSchema, resolutionSchema, resolveExchange } from "#domain/exchanges/exchange.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import { requiredIdempotency, runIdempotent } from "#domain/ledger/idempotency.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 

@@ -1,6 +1,6 @@
-import { exchangeSchema, transitionExchange, transitionSchema } from "#domain/exchange.ts";
-import { idSchema } from "#domain/ids.ts";
-import { optionalIdempotency, runIdempotent } from "#domain/ledger-idempotency.ts";
+import { exchangeSchema, transitionExchange, transitionSchema } from "#domain/exchanges/exchange.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import { optionalIdempotency, runIdempotent } from "#domain/ledger/idempotency.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 

@@ -1,7 +1,7 @@
-import { toCsv } from "#domain/csv.ts";
-import type { Member } from "#domain/member.ts";
-import { membersForExport } from "#domain/membership.ts";
-import { homeCellOf } from "#domain/profile.ts";
+import { toCsv } from "#domain/kernel/csv.ts";
+import type { Member } from "#domain/membership/member.ts";
+import { membersForExport } from "#domain/membership/members.ts";
+import { homeCellOf } from "#domain/membership/profile.ts";
 import { httpRoute } from "../stack.ts";
 
 /** Members in the coordinator's areas as CSV, for spreadsheets and funder reports. */

@@ -1,4 +1,4 @@
-import { idSchema } from "#domain/ids.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
 import { matchViewSchema } from "#domain/matching/match.ts";
 import { postMatches } from "#domain/matching/respond.ts";
 import * as z from "#shared/zod.ts";

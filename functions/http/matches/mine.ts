@@ -1,6 +1,6 @@
+import { pageQueryFields } from "#domain/kernel/paging.ts";
 import { matchViewSchema } from "#domain/matching/match.ts";
 import { myMatches } from "#domain/matching/respond.ts";
-import { pageQueryFields } from "#domain/paging.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 

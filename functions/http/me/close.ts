@@ -1,5 +1,5 @@
-import { closeAccountAndPosts } from "#domain/closing.ts";
-import { privateMemberSchema, viewMember } from "#domain/profile.ts";
+import { closeAccountAndPosts } from "#domain/membership/closing.ts";
+import { privateMemberSchema, viewMember } from "#domain/membership/profile.ts";
 import { httpRoute } from "../stack.ts";
 
 /** Close my account: personal details are erased and my open posts withdrawn. */

@@ -1,7 +1,7 @@
-import { auditEntrySchema } from "#domain/audit.ts";
-import { notificationSchema } from "#domain/inbox.ts";
-import { memberSchema } from "#domain/member.ts";
-import { exportMemberData } from "#domain/membership.ts";
+import { memberSchema } from "#domain/membership/member.ts";
+import { exportMemberData } from "#domain/membership/members.ts";
+import { auditEntrySchema } from "#domain/notices/audit-trail.ts";
+import { notificationSchema } from "#domain/notices/inbox.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 

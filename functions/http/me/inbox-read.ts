@@ -1,4 +1,4 @@
-import { idSchema } from "#domain/ids.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 

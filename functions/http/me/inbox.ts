@@ -1,5 +1,5 @@
-import { notificationSchema } from "#domain/inbox.ts";
-import { pageQueryFields } from "#domain/paging.ts";
+import { pageQueryFields } from "#domain/kernel/paging.ts";
+import { notificationSchema } from "#domain/notices/inbox.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 

@@ -1,4 +1,9 @@
-import { privateMemberSchema, profileUpdateSchema, updateProfile, viewMember } from "#domain/profile.ts";
+import {
+  privateMemberSchema,
+  profileUpdateSchema,
+  updateProfile,
+  viewMember,
+} from "#domain/membership/profile.ts";
 import { httpRoute } from "../stack.ts";
 
 /** Edit my profile (or, with x-act-for, the profile of a member I help or an organisation I run). */

@@ -1,6 +1,6 @@
-import { auditEntrySchema } from "#domain/audit.ts";
-import { idSchema } from "#domain/ids.ts";
-import { auditTrailOf } from "#domain/membership.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import { auditTrailOf } from "#domain/membership/members.ts";
+import { auditEntrySchema } from "#domain/notices/audit-trail.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 

@@ -1,6 +1,6 @@
-import { idSchema } from "#domain/ids.ts";
-import { lookUpMember } from "#domain/membership.ts";
-import { privateMemberSchema, publicMemberSchema, viewMember } from "#domain/profile.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import { lookUpMember } from "#domain/membership/members.ts";
+import { privateMemberSchema, publicMemberSchema, viewMember } from "#domain/membership/profile.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 

@@ -1,5 +1,5 @@
-import { askToJoin, joinRequestSchema } from "#domain/membership.ts";
-import { privateMemberSchema, viewMember } from "#domain/profile.ts";
+import { askToJoin, joinRequestSchema } from "#domain/membership/members.ts";
+import { privateMemberSchema, viewMember } from "#domain/membership/profile.ts";
 import { httpRoute } from "../stack.ts";
 
 /** A signed-in person asks to join the city's time bank; a coordinator decides. */

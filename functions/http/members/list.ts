@@ -1,7 +1,7 @@
-import { memberStatuses } from "#domain/member.ts";
-import { listMembers } from "#domain/membership.ts";
-import { pageQueryFields } from "#domain/paging.ts";
-import { privateMemberSchema, viewMember } from "#domain/profile.ts";
+import { pageQueryFields } from "#domain/kernel/paging.ts";
+import { memberStatuses } from "#domain/membership/member.ts";
+import { listMembers } from "#domain/membership/members.ts";
+import { privateMemberSchema, viewMember } from "#domain/membership/profile.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 

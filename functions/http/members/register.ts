@@ -1,5 +1,5 @@
-import { newResidentSchema, registerResident } from "#domain/membership.ts";
-import { privateMemberSchema, viewMember } from "#domain/profile.ts";
+import { newResidentSchema, registerResident } from "#domain/membership/members.ts";
+import { privateMemberSchema, viewMember } from "#domain/membership/profile.ts";
 import { httpRoute } from "../stack.ts";
 
 /** A coordinator registers a resident who has no email or phone; they act for them afterwards. */

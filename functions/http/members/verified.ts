@@ -1,6 +1,6 @@
-import { idSchema } from "#domain/ids.ts";
-import { setVerified, verifySchema } from "#domain/membership.ts";
-import { privateMemberSchema, viewMember } from "#domain/profile.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import { setVerified, verifySchema } from "#domain/membership/members.ts";
+import { privateMemberSchema, viewMember } from "#domain/membership/profile.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 

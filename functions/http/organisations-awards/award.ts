@@ -1,8 +1,8 @@
-import { resolveActing } from "#domain/acting.ts";
-import { idSchema } from "#domain/ids.ts";
-import { transferSchema } from "#domain/ledger.ts";
-import { awardCredits, awardSchema } from "#domain/ledger-credits.ts";
-import { requiredIdempotency } from "#domain/ledger-idempotency.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import { transferSchema } from "#domain/ledger/books.ts";
+import { awardCredits, awardSchema } from "#domain/ledger/credits.ts";
+import { requiredIdempotency } from "#domain/ledger/idempotency.ts";
+import { resolveActing } from "#domain/membership/acting.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 

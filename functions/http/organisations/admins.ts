@@ -1,7 +1,7 @@
-import { resolveActing } from "#domain/acting.ts";
-import { idSchema } from "#domain/ids.ts";
-import { adminsSchema, setOrganisationAdmins } from "#domain/membership.ts";
-import { privateMemberSchema, viewMember } from "#domain/profile.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import { resolveActing } from "#domain/membership/acting.ts";
+import { adminsSchema, setOrganisationAdmins } from "#domain/membership/members.ts";
+import { privateMemberSchema, viewMember } from "#domain/membership/profile.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 

@@ -1,5 +1,5 @@
-import { newOrganisationSchema, registerOrganisation } from "#domain/membership.ts";
-import { privateMemberSchema, viewMember } from "#domain/profile.ts";
+import { newOrganisationSchema, registerOrganisation } from "#domain/membership/members.ts";
+import { privateMemberSchema, viewMember } from "#domain/membership/profile.ts";
 import { httpRoute } from "../stack.ts";
 
 /** A coordinator registers a charity, council service or venue with the residents who act for it. */

@@ -1,5 +1,5 @@
-import { newPostSchema, postRules, postViewSchema, viewPost } from "#domain/post.ts";
-import { createPost } from "#domain/post-lifecycle.ts";
+import { createPost } from "#domain/posts/lifecycle.ts";
+import { newPostSchema, postRules, postViewSchema, viewPost } from "#domain/posts/post.ts";
 import { httpRoute } from "../stack.ts";
 
 /** Post an offer or request; with x-act-for, for an organisation I run or a member I help. */

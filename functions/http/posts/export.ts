@@ -1,6 +1,6 @@
-import { toCsv } from "#domain/csv.ts";
-import { homeCellOfPost, type PostCard } from "#domain/post.ts";
-import { exportPosts, postExportQuerySchema } from "#domain/post-lifecycle.ts";
+import { toCsv } from "#domain/kernel/csv.ts";
+import { exportPosts, postExportQuerySchema } from "#domain/posts/lifecycle.ts";
+import { homeCellOfPost, type PostCard } from "#domain/posts/post.ts";
 import { httpRoute } from "../stack.ts";
 
 /** Posts in my areas as CSV, for spreadsheets and funder reports (coordinators and admins). */

@@ -1,6 +1,6 @@
-import { idSchema } from "#domain/ids.ts";
-import { postViewSchema, viewPost } from "#domain/post.ts";
-import { getPost } from "#domain/post-lifecycle.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import { getPost } from "#domain/posts/lifecycle.ts";
+import { postViewSchema, viewPost } from "#domain/posts/post.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 

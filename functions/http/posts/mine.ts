@@ -1,6 +1,6 @@
-import { pageQueryFields } from "#domain/paging.ts";
-import { postCardViewSchema, viewCard } from "#domain/post.ts";
-import { listMyPosts } from "#domain/post-lifecycle.ts";
+import { pageQueryFields } from "#domain/kernel/paging.ts";
+import { listMyPosts } from "#domain/posts/lifecycle.ts";
+import { postCardViewSchema, viewCard } from "#domain/posts/post.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 

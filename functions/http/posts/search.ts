@@ -1,4 +1,4 @@
-import { searchPosts, searchQuerySchema, searchResultSchema } from "#domain/search.ts";
+import { searchPosts, searchQuerySchema, searchResultSchema } from "#domain/posts/search/search.ts";
 import { httpRoute } from "../stack.ts";
 
 /** Browse and search open posts: by kind, category, words, distance, area and availability. */

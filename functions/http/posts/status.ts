@@ -1,6 +1,6 @@
-import { idSchema } from "#domain/ids.ts";
-import { postStatusChangeSchema, postViewSchema, viewPost } from "#domain/post.ts";
-import { changePostStatus } from "#domain/post-lifecycle.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import { changePostStatus } from "#domain/posts/lifecycle.ts";
+import { postStatusChangeSchema, postViewSchema, viewPost } from "#domain/posts/post.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 

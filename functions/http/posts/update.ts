@@ -1,6 +1,6 @@
-import { idSchema } from "#domain/ids.ts";
-import { postPatchSchema, postRules, postViewSchema, viewPost } from "#domain/post.ts";
-import { updatePost } from "#domain/post-lifecycle.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import { updatePost } from "#domain/posts/lifecycle.ts";
+import { postPatchSchema, postRules, postViewSchema, viewPost } from "#domain/posts/post.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 

@@ -1,4 +1,4 @@
-import { ledgerReport, ledgerReportCsv, reportQuerySchema } from "#domain/ledger-reports.ts";
+import { ledgerReport, ledgerReportCsv, reportQuerySchema } from "#domain/ledger/reports.ts";
 import { httpRoute } from "../stack.ts";
 
 /** The ledger report as CSV, one figure per row. */

@@ -1,4 +1,4 @@
-import { ledgerReport, ledgerReportSchema, reportQuerySchema } from "#domain/ledger-reports.ts";
+import { ledgerReport, ledgerReportSchema, reportQuerySchema } from "#domain/ledger/reports.ts";
 import { httpRoute } from "../stack.ts";
 
 /** Minutes exchanged by month, category and area; active members; awards and redemptions. */

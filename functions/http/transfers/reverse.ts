@@ -1,7 +1,7 @@
-import { idSchema } from "#domain/ids.ts";
-import { transferSchema } from "#domain/ledger.ts";
-import { reversalSchema, reverseTransfer } from "#domain/ledger-credits.ts";
-import { requiredIdempotency } from "#domain/ledger-idempotency.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import { transferSchema } from "#domain/ledger/books.ts";
+import { reversalSchema, reverseTransfer } from "#domain/ledger/credits.ts";
+import { requiredIdempotency } from "#domain/ledger/idempotency.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 

@@ -1,8 +1,8 @@
-import { distanceMetres } from "#domain/geo.ts";
-import type { Member } from "#domain/member.ts";
-import { categoryName, languageName } from "#domain/names.ts";
-import type { Deps } from "#domain/ports.ts";
-import type { Post } from "#domain/post.ts";
+import type { Deps } from "#domain/deps.ts";
+import { distanceMetres } from "#domain/kernel/geo.ts";
+import { categoryName, languageName } from "#domain/kernel/names.ts";
+import type { Member } from "#domain/membership/member.ts";
+import type { Post } from "#domain/posts/post.ts";
 import type { City } from "#shared/config/city.ts";
 import { type IndexEntry, type Side, widening } from "./index-entries.ts";
 import type { MatchIndexRepository, MatchSignalsRepository, MemberSignals } from "./ports.ts";

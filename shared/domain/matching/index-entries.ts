@@ -1,8 +1,8 @@
 import geohash from "ngeohash";
-import type { Point } from "#domain/geo.ts";
-import type { AvailabilityWindow, Member } from "#domain/member.ts";
-import type { Post } from "#domain/post.ts";
-import { coarsePoint } from "#domain/search-geo.ts";
+import type { Point } from "#domain/kernel/geo.ts";
+import type { AvailabilityWindow, Member } from "#domain/membership/member.ts";
+import type { Post } from "#domain/posts/post.ts";
+import { coarsePoint } from "#domain/posts/search/cells.ts";
 import type { City } from "#shared/config/city.ts";
 
 /** "gives": can help (an offer, or a member's skill). "asks": needs help (a request). */

@@ -1,5 +1,5 @@
-import type { Notification } from "#domain/inbox.ts";
-import type { Page, PageRequest } from "#domain/paging.ts";
+import type { Page, PageRequest } from "#domain/kernel/paging.ts";
+import type { Notification } from "#domain/notices/inbox.ts";
 import type { Area, IndexEntry, Side } from "./index-entries.ts";
 import type { Match } from "./match.ts";
 

@@ -1,4 +1,4 @@
-import type { AvailabilityWindow } from "#domain/member.ts";
+import type { AvailabilityWindow } from "#domain/membership/member.ts";
 import type { City } from "#shared/config/city.ts";
 
 export const scoreParts = [

@@ -1,4 +1,4 @@
-import { newMember } from "#domain/member.ts";
+import { newMember } from "#domain/membership/member.ts";
 import { demoSubject } from "../../../infra/local/demo.ts";
 import type { TestCity } from "../../support/city.ts";
 

@@ -1,4 +1,4 @@
-import { notify } from "#domain/notify.ts";
+import { notify } from "#domain/notices/notify.ts";
 import {
   actFor,
   coordinatorInScopeDecides,

@@ -1,7 +1,7 @@
 import { expect } from "vitest";
-import { auditLedger, type LedgerAuditReport } from "#domain/ledger-audit.ts";
-import { type Member, newMember } from "#domain/member.ts";
-import type { Deps } from "#domain/ports.ts";
+import type { Deps } from "#domain/deps.ts";
+import { auditLedger, type LedgerAuditReport } from "#domain/ledger/audit.ts";
+import { type Member, newMember } from "#domain/membership/member.ts";
 import { demoSubject } from "../../../infra/local/demo.ts";
 
 /** Runs the ledger audit and fails the test on any violated invariant (run after every ledger test). */

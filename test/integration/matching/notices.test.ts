@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { followUpMatches } from "#domain/matching/run.ts";
-import { newMember } from "#domain/member.ts";
+import { newMember } from "#domain/membership/member.ts";
 import { demoSubject } from "../../../infra/local/demo.ts";
 import { runSchedule } from "../../../infra/local/scheduler.ts";
 import { manifest } from "../../../infra/manifest.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_PAGE_SIZE } from "#domain/paging.ts";
+import { MAX_PAGE_SIZE } from "#domain/kernel/paging.ts";
 import { manifest } from "../../../infra/manifest.ts";
 import { buildOpenApi, contractOf } from "../../../infra/openapi.ts";
 import { exampleCity } from "../../support/city.ts";

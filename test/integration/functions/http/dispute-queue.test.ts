@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Exchange } from "#domain/exchange.ts";
-import { followExchangeForCoordinators } from "#domain/exchange-queue.ts";
-import type { Notification } from "#domain/inbox.ts";
-import { newMember } from "#domain/member.ts";
+import type { Exchange } from "#domain/exchanges/exchange.ts";
+import { followExchangeForCoordinators } from "#domain/exchanges/queue.ts";
+import { newMember } from "#domain/membership/member.ts";
+import type { Notification } from "#domain/notices/inbox.ts";
 import { demoSubject } from "../../../../infra/local/demo.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
 import { errorOf, expectLedgerSound, newKey } from "../../ledger/support.ts";

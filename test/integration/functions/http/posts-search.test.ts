@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { distanceMetres, type Point } from "#domain/geo.ts";
-import { newMember } from "#domain/member.ts";
-import { buildPost } from "#domain/post.ts";
-import { type SearchQuery, searchPosts } from "#domain/search.ts";
-import { MAX_ROUNDS } from "#domain/search-engine.ts";
+import { distanceMetres, type Point } from "#domain/kernel/geo.ts";
+import { newMember } from "#domain/membership/member.ts";
+import { buildPost } from "#domain/posts/post.ts";
+import { MAX_ROUNDS } from "#domain/posts/search/engine.ts";
+import { type SearchQuery, searchPosts } from "#domain/posts/search/search.ts";
 import { demoSubject } from "../../../../infra/local/demo.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Exchange } from "#domain/exchange.ts";
+import type { Exchange } from "#domain/exchanges/exchange.ts";
 import { type Match, matchIdOf } from "#domain/matching/match.ts";
 import { followUpMatches } from "#domain/matching/run.ts";
 import { scoreParts } from "#domain/matching/score.ts";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { localDate } from "#domain/time.ts";
+import { localDate } from "#domain/kernel/time.ts";
 import { runSchedule } from "../../../../infra/local/scheduler.ts";
 import { manifest } from "../../../../infra/manifest.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";

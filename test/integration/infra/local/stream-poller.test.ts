@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { newMember } from "#domain/member.ts";
+import { newMember } from "#domain/membership/member.ts";
 import { manifest } from "../../../../infra/manifest.ts";
 import { attemptsOnPoison, seen } from "../../../fixtures/flaky-consumer.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";

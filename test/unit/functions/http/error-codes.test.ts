@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { DomainError } from "#domain/errors.ts";
+import { DomainError } from "#domain/kernel/errors.ts";
 import { INTERNAL_ERROR_CODE, statusFor, statusTable } from "../../../../functions/http/errors.ts";
 import { repoRoot } from "../../../../infra/repo-root.ts";
 import { documentedErrors } from "../../../support/readme.ts";

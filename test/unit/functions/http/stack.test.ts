@@ -8,7 +8,7 @@ import {
   RuleViolationError,
   UnauthorizedError,
   ValidationError,
-} from "#domain/errors.ts";
+} from "#domain/kernel/errors.ts";
 import * as z from "#shared/zod.ts";
 import { statusFor } from "../../../../functions/http/errors.ts";
 import { type HttpEvent, httpRoute } from "../../../../functions/http/stack.ts";

@@ -1,6 +1,6 @@
 import geohash from "ngeohash";
 import { describe, expect, it } from "vitest";
-import { distanceMetres } from "#domain/geo.ts";
+import { distanceMetres } from "#domain/kernel/geo.ts";
 import {
   eligible,
   type FindDeps,
@@ -21,8 +21,8 @@ import {
   widening,
 } from "#domain/matching/index-entries.ts";
 import type { MatchIndexRepository, MemberSignals } from "#domain/matching/ports.ts";
-import { type Member, newMember } from "#domain/member.ts";
-import type { Post } from "#domain/post.ts";
+import { type Member, newMember } from "#domain/membership/member.ts";
+import type { Post } from "#domain/posts/post.ts";
 import type { City } from "#shared/config/city.ts";
 import { exampleCity } from "../../../../support/city.ts";
 
