@@ -10,7 +10,7 @@ import { DynamoMatchRepository } from "#data/match-repository.ts";
 import { DynamoMemberRepository } from "#data/member-repository.ts";
 import { DynamoPostRepository } from "#data/post-repository.ts";
 import type { Deps } from "#domain/deps.ts";
-import { proposeExchange, transitionExchange } from "#domain/exchanges/exchange.ts";
+import { proposeExchange, transitionExchange } from "#domain/exchanges/use-cases.ts";
 import { systemClock } from "#domain/kernel/clock.ts";
 import { auditLedger } from "#domain/ledger/audit.ts";
 import { ORGANISATION_BOOKS, openingOf, summarise } from "#domain/ledger/books.ts";

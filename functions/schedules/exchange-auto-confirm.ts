@@ -1,6 +1,6 @@
 import type { ScheduledEvent } from "aws-lambda";
 import { productionDeps } from "#data/deps.ts";
-import { autoConfirmExchanges } from "#domain/exchanges/exchange.ts";
+import { autoConfirmExchanges } from "#domain/exchanges/auto-confirm.ts";
 import { log } from "#shared/logger.ts";
 
 /** Settles exchanges completed more than 14 days ago that nobody confirmed or disputed. */

@@ -1,5 +1,5 @@
 import type { Deps } from "#domain/deps.ts";
-import { proposeExchange, transitionExchange } from "#domain/exchanges/exchange.ts";
+import { proposeExchange, transitionExchange } from "#domain/exchanges/use-cases.ts";
 import { changeAccountLimits } from "#domain/ledger/accounts.ts";
 import { POT_ACCOUNT_ID } from "#domain/ledger/books.ts";
 import { grantFromPot } from "#domain/ledger/credits.ts";

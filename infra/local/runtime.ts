@@ -7,7 +7,7 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBClient as Client } from "@aws-sdk/client-dynamodb";
 import { productionDeps, resetProductionDeps } from "#data/deps.ts";
 import type { Deps } from "#domain/deps.ts";
-import type { OutboundMessage } from "#domain/notices/channels.ts";
+import type { OutboundMessage } from "#domain/notices/ports.ts";
 import type { City } from "#shared/config/city.ts";
 import { webConfig } from "#shared/config/web.ts";
 import { manifest as defaultManifest, type Manifest } from "../manifest.ts";

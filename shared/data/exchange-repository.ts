@@ -7,10 +7,10 @@ import {
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { type Exchange, type ExchangeStatus, exchangeSchema } from "#domain/exchanges/exchange.ts";
+import type { ExchangeRepository } from "#domain/exchanges/ports.ts";
 import { ConflictError } from "#domain/kernel/errors.ts";
 import type { Page, PageRequest } from "#domain/kernel/paging.ts";
 import type { IdempotencyRecord } from "#domain/ledger/idempotency.ts";
-import type { ExchangeRepository } from "#domain/ledger/ports.ts";
 import type { InboxDelivery } from "#domain/notices/inbox.ts";
 import { batchGetItems } from "./batch-get.ts";
 import { entityKeys, storePaging } from "./cursor.ts";

@@ -5,8 +5,8 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
-import type { HeldNoticeRepository } from "#domain/deps.ts";
 import { type Notification, notificationSchema } from "#domain/notices/inbox.ts";
+import type { HeldNoticeRepository } from "#domain/notices/ports.ts";
 import { cancellationCodes } from "./exchange-repository.ts";
 import { keys } from "./keys.ts";
 

@@ -6,7 +6,6 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
-import type { MemberRepository } from "#domain/deps.ts";
 import { ConflictError } from "#domain/kernel/errors.ts";
 import type { Page, PageRequest } from "#domain/kernel/paging.ts";
 import {
@@ -16,6 +15,7 @@ import {
   type MemberStatus,
   memberSchema,
 } from "#domain/membership/member.ts";
+import type { MemberRepository } from "#domain/membership/ports.ts";
 import * as z from "#shared/zod.ts";
 import { batchGetItems } from "./batch-get.ts";
 import { entityKeys, storePaging } from "./cursor.ts";

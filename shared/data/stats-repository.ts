@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import type { CityStats, StatsRepository } from "#domain/deps.ts";
+import type { CityStats, StatsRepository } from "#domain/notices/ports.ts";
 import * as z from "#shared/zod.ts";
 import { keys } from "./keys.ts";
 

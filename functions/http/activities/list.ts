@@ -1,5 +1,6 @@
 import { pageQueryFields } from "#domain/kernel/paging.ts";
-import { activityPageSchema, listActivities } from "#domain/ledger/activities.ts";
+import { listActivities } from "#domain/ledger/activities.ts";
+import { activityPageSchema } from "#domain/ledger/activity.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";
 

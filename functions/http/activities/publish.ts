@@ -1,5 +1,6 @@
 import { idSchema } from "#domain/kernel/ids.ts";
-import { activitySchema, publishActivity, publishActivitySchema } from "#domain/ledger/activities.ts";
+import { publishActivity } from "#domain/ledger/activities.ts";
+import { activitySchema, publishActivitySchema } from "#domain/ledger/activity.ts";
 import { resolveActing } from "#domain/membership/acting.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";

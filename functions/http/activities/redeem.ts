@@ -1,5 +1,5 @@
 import { idSchema } from "#domain/kernel/ids.ts";
-import { redeemActivitySchema } from "#domain/ledger/activities.ts";
+import { redeemActivitySchema } from "#domain/ledger/activity.ts";
 import { transferSchema } from "#domain/ledger/books.ts";
 import { redeemActivity } from "#domain/ledger/credits.ts";
 import { requiredIdempotency } from "#domain/ledger/idempotency.ts";

@@ -1,4 +1,5 @@
-import { exchangeSchema, getExchange } from "#domain/exchanges/exchange.ts";
+import { exchangeSchema } from "#domain/exchanges/exchange.ts";
+import { getExchange } from "#domain/exchanges/use-cases.ts";
 import { idSchema } from "#domain/kernel/ids.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";

@@ -1,4 +1,5 @@
-import { exchangePageSchema, listMyExchanges } from "#domain/exchanges/exchange.ts";
+import { exchangePageSchema } from "#domain/exchanges/requests.ts";
+import { listMyExchanges } from "#domain/exchanges/use-cases.ts";
 import { pageQueryFields } from "#domain/kernel/paging.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../stack.ts";

@@ -1,4 +1,6 @@
-import { exchangeSchema, proposeExchange, proposeExchangeSchema } from "#domain/exchanges/exchange.ts";
+import { exchangeSchema } from "#domain/exchanges/exchange.ts";
+import { proposeExchangeSchema } from "#domain/exchanges/requests.ts";
+import { proposeExchange } from "#domain/exchanges/use-cases.ts";
 import { httpRoute } from "../stack.ts";
 
 /**

@@ -1,5 +1,5 @@
-import { exchangePageSchema } from "#domain/exchanges/exchange.ts";
 import { exchangeQueueQuerySchema, listExchangeQueue } from "#domain/exchanges/queue.ts";
+import { exchangePageSchema } from "#domain/exchanges/requests.ts";
 import { httpRoute } from "../stack.ts";
 
 /** The coordinators' queue: exchanges by status (default: disputed) in one of their areas. */

@@ -1,4 +1,6 @@
-import { exchangeSchema, resolutionSchema, resolveExchange } from "#domain/exchanges/exchange.ts";
+import { exchangeSchema } from "#domain/exchanges/exchange.ts";
+import { resolutionSchema } from "#domain/exchanges/requests.ts";
+import { resolveExchange } from "#domain/exchanges/use-cases.ts";
 import { idSchema } from "#domain/kernel/ids.ts";
 import { requiredIdempotency, runIdempotent } from "#domain/ledger/idempotency.ts";
 import * as z from "#shared/zod.ts";

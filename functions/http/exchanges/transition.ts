@@ -1,4 +1,6 @@
-import { exchangeSchema, transitionExchange, transitionSchema } from "#domain/exchanges/exchange.ts";
+import { exchangeSchema } from "#domain/exchanges/exchange.ts";
+import { transitionSchema } from "#domain/exchanges/requests.ts";
+import { transitionExchange } from "#domain/exchanges/use-cases.ts";
 import { idSchema } from "#domain/kernel/ids.ts";
 import { optionalIdempotency, runIdempotent } from "#domain/ledger/idempotency.ts";
 import * as z from "#shared/zod.ts";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Deps } from "#domain/deps.ts";
+import type { Clock } from "#domain/kernel/clock.ts";
 import { ValidationError } from "#domain/kernel/errors.ts";
 import * as z from "#shared/zod.ts";
 import { IdempotencyKeyReusedError } from "./errors.ts";
@@ -136,7 +136,11 @@ export type RecordBuilder = (response: StoredResponse) => IdempotencyRecord | un
  * whatever `run` throws.
  */
 export async function runIdempotent(
-  deps: Pick<Deps, "ledger" | "clock">,
+  // Typed by what it calls, not by `Deps`: the ledger's ports import this module's record type.
+  deps: {
+    ledger: { getIdempotencyRecord(scope: string, key: string): Promise<IdempotencyRecord | undefined> };
+    clock: Clock;
+  },
   context: IdempotencyContext | undefined,
   run: (record: RecordBuilder) => Promise<StoredResponse>,
 ): Promise<StoredResponse> {

@@ -1,11 +1,10 @@
-import type { Exchange, ExchangeStatus } from "#domain/exchanges/exchange.ts";
+import type { Exchange } from "#domain/exchanges/exchange.ts";
 import type { Page, PageRequest } from "#domain/kernel/paging.ts";
 import type { Member } from "#domain/membership/member.ts";
 import type { InboxDelivery } from "#domain/notices/inbox.ts";
-import type { Activity } from "./activities.ts";
+import type { Activity } from "./activity.ts";
 import type { Account, Book, BookRef, FreezeReason, JournalLine, PostingPlan, Transfer } from "./books.ts";
 import type { IdempotencyRecord } from "./idempotency.ts";
-import type { ReportIncrement, ReportItem } from "./reports.ts";
 
 /** What a posting writes besides the ledger, in the same transaction. */
 export interface PostingEffects {
@@ -90,44 +89,6 @@ export interface LedgerRepository {
   listAccountIds(page: PageRequest): Promise<Page<string>>;
 }
 
-export interface ExchangeRepository {
-  /**
-   * Stores a new exchange, its party pointers and the notices of its proposal in one transaction.
-   * @throws ConflictError when the id is taken.
-   */
-  create(exchange: Exchange, notices?: readonly InboxDelivery[]): Promise<void>;
-  get(exchangeId: string): Promise<Exchange | undefined>;
-  getMany(exchangeIds: readonly string[]): Promise<Map<string, Exchange>>;
-  /**
-   * Replaces the exchange if its version is still `expectedVersion`, with the idempotency record
-   * (if any) and the notices of the change in the same transaction.
-   * @returns "stale" when it changed meanwhile; "idempotency-exists" when the key was used first.
-   */
-  update(
-    next: Exchange,
-    expectedVersion: number,
-    idempotency: IdempotencyRecord | undefined,
-    notices?: readonly InboxDelivery[],
-  ): Promise<"updated" | "stale" | "idempotency-exists">;
-  /** The member's exchanges, newest first. */
-  listForParty(memberId: string, page: PageRequest): Promise<Page<Exchange>>;
-  /**
-   * Puts the exchange in the queue of each of its areas (exchangeAreas) under its current status,
-   * unless a later version is already there (idempotent: the stream may deliver a change twice).
-   */
-  saveQueueEntries(exchange: Exchange, areas: readonly string[]): Promise<void>;
-  /** Exchanges in a status in one area's queue, oldest in that status first. */
-  listQueue(status: ExchangeStatus, area: string, page: PageRequest): Promise<Page<Exchange>>;
-  /** Exchanges in a status city-wide, oldest in that status first. */
-  listByStatus(status: ExchangeStatus, page: PageRequest): Promise<Page<Exchange>>;
-  /** Exchange ids in a status, oldest in it first, that entered it before `before` (ISO time). */
-  listIdsByStatus(
-    status: ExchangeStatus,
-    before: string | undefined,
-    page: PageRequest,
-  ): Promise<Page<string>>;
-}
-
 export interface ActivityRepository {
   create(activity: Activity): Promise<void>;
   get(activityId: string): Promise<Activity | undefined>;
@@ -149,4 +110,23 @@ export interface LedgerReportRepository {
   markParticipant(month: string, memberId: string, area: string): Promise<void>;
   /** Every aggregate of a month, and the all-time ones when month is "ALLTIME". */
   readMonth(month: string): Promise<ReportItem[]>;
+}
+
+/** Numbers to add to one aggregate item, and labels to set on it. */
+export interface ReportIncrement {
+  sk: string;
+  adds: Record<string, number>;
+  labels?: Record<string, string>;
+}
+
+export interface ReportItem {
+  sk: string;
+  numbers: Record<string, number>;
+  labels: Record<string, string>;
+}
+
+export interface LedgerPorts {
+  ledger: LedgerRepository;
+  activities: ActivityRepository;
+  ledgerReports: LedgerReportRepository;
 }

@@ -5,6 +5,7 @@ import { coordinatesArea, type Member } from "#domain/membership/member.ts";
 import { requireCoordinator } from "#domain/membership/members.ts";
 import * as z from "#shared/zod.ts";
 import { monthOf, POT_ACCOUNT_ID, type Transfer, type TransferKind } from "./books.ts";
+import type { ReportIncrement } from "./ports.ts";
 
 /**
  * Coordinator and funder reports on the ledger, read from monthly aggregates that the
@@ -18,19 +19,6 @@ import { monthOf, POT_ACCOUNT_ID, type Transfer, type TransferKind } from "./boo
  */
 export const ALL_TIME = "ALLTIME";
 const MAX_REPORT_MONTHS = 24;
-
-/** Numbers to add to one aggregate item, and labels to set on it. */
-export interface ReportIncrement {
-  sk: string;
-  adds: Record<string, number>;
-  labels?: Record<string, string>;
-}
-
-export interface ReportItem {
-  sk: string;
-  numbers: Record<string, number>;
-  labels: Record<string, string>;
-}
 
 /** What one transfer adds to its month's aggregates (reversals subtract what they undo). */
 export function reportIncrementsFor(transfer: Transfer): ReportIncrement[] {

@@ -100,3 +100,9 @@ export interface MatchRepository {
   dueFollowUps(until: string, limit: number): Promise<{ postId: string; dueAt: string }[]>;
   clearFollowUp(postId: string, dueAt: string): Promise<void>;
 }
+
+export interface MatchingPorts {
+  matchIndex: MatchIndexRepository;
+  signals: MatchSignalsRepository;
+  matches: MatchRepository;
+}

@@ -1,20 +1,10 @@
-import type { Deps, MessageSender } from "#domain/deps.ts";
+import type { Deps } from "#domain/deps.ts";
 import { ValidationError } from "#domain/kernel/errors.ts";
 import type { Contact, Member } from "#domain/membership/member.ts";
 import type { City } from "#shared/config/city.ts";
 import type { Notification } from "./inbox.ts";
 
-export type ChannelName = "email" | "sms";
-
-/** One message on an outside channel, rendered from an inbox notification. */
-export interface OutboundMessage {
-  channel: ChannelName;
-  to: string;
-  subject: string;
-  text: string;
-  memberId: string;
-  notificationId: string;
-}
+import type { ChannelName, MessageSender, OutboundMessage } from "./ports.ts";
 
 /** The outside channels a member asked for, as far as the city offers them and we can reach them. */
 export function channelsFor(member: Member, city: City): { channel: ChannelName; to: string }[] {

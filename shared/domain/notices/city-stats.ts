@@ -1,6 +1,7 @@
-import type { CityStats, Deps } from "#domain/deps.ts";
+import type { Deps } from "#domain/deps.ts";
 import { localDate } from "#domain/kernel/time.ts";
 import { memberStatuses } from "#domain/membership/member.ts";
+import type { CityStats } from "./ports.ts";
 
 /**
  * Counts members by status in every area of the city and stores the day's snapshot, so funder

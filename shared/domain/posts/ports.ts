@@ -76,3 +76,7 @@ export interface PostRepository {
   /** Reads up to `limit` items of a source, after `after` (a position) when given. */
   readSource(source: SearchSource, limit: number, after?: string): Promise<SourceRead>;
 }
+
+export interface PostsPorts {
+  posts: PostRepository;
+}

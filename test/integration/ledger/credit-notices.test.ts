@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Activity } from "#domain/ledger/activities.ts";
+import type { Activity } from "#domain/ledger/activity.ts";
 import { MAX_LEGS, type Transfer } from "#domain/ledger/books.ts";
 import { awardCredits } from "#domain/ledger/credits.ts";
 import type { Notification } from "#domain/notices/inbox.ts";

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Deps } from "#domain/deps.ts";
-import { autoConfirmExchanges, type Exchange } from "#domain/exchanges/exchange.ts";
+import { autoConfirmExchanges } from "#domain/exchanges/auto-confirm.ts";
+import type { Exchange } from "#domain/exchanges/exchange.ts";
 import { POT_ACCOUNT_ID, summarise } from "#domain/ledger/books.ts";
 import { makePayment } from "#domain/ledger/credits.ts";
 import type { LedgerRepository } from "#domain/ledger/ports.ts";

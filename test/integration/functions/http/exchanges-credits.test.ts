@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Exchange } from "#domain/exchanges/exchange.ts";
 import type { AccountView, Statement } from "#domain/ledger/accounts.ts";
-import type { Activity } from "#domain/ledger/activities.ts";
+import type { Activity } from "#domain/ledger/activity.ts";
 import { POT_ACCOUNT_ID, type Transfer } from "#domain/ledger/books.ts";
 import type { LedgerReport } from "#domain/ledger/reports.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";

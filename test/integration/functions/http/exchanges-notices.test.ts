@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { autoConfirmExchanges, type Exchange } from "#domain/exchanges/exchange.ts";
+import { autoConfirmExchanges } from "#domain/exchanges/auto-confirm.ts";
+import type { Exchange } from "#domain/exchanges/exchange.ts";
 import { MAX_LEGS } from "#domain/ledger/books.ts";
 import type { Notification } from "#domain/notices/inbox.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";

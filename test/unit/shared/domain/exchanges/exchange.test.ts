@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { applyTransition, counterparts, type Exchange, type Transition } from "#domain/exchanges/exchange.ts";
+import { counterparts, type Exchange } from "#domain/exchanges/exchange.ts";
+import type { Transition } from "#domain/exchanges/requests.ts";
+import { applyTransition } from "#domain/exchanges/state-machine.ts";
 import { ForbiddenError, RuleViolationError, ValidationError } from "#domain/kernel/errors.ts";
 import { sampleAt, sampleExchange } from "../../../../support/exchanges.ts";
 
