@@ -4,7 +4,7 @@ import { errorResponse } from "./errors.ts";
 
 /**
  * The gateway's catch-all route, so an unknown path gets Mutua's error shape. It bypasses the
- * route stack on purpose: whatever the body or token, the answer is 404.
+ * middleware chain on purpose: whatever the body or token, the answer is 404.
  */
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   return errorResponse(

@@ -4,7 +4,7 @@ import { entriesForMember, entriesForPost, type IndexEntry } from "#domain/match
 import { memberSchema } from "#domain/membership/member.ts";
 import { postSchema } from "#domain/posts/post.ts";
 import type { City } from "#shared/config/city.ts";
-import { streamConsumer } from "./stack.ts";
+import { streamConsumer } from "./consumer.ts";
 
 function entriesOf(image: Image | undefined, city: City): IndexEntry[] {
   if (image?.entity === "Member") return entriesForMember(memberSchema.parse(image), city);

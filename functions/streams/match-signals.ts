@@ -1,7 +1,7 @@
 import { productionDeps } from "#data/deps.ts";
 import { imagesOf } from "#data/stream.ts";
 import { signalEventsOf } from "#domain/matching/signal-events.ts";
-import { streamConsumer } from "./stack.ts";
+import { streamConsumer } from "./consumer.ts";
 
 /**
  * Keeps what matching scores reciprocity, trust and responsiveness with: ledger balances, who has

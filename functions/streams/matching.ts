@@ -3,7 +3,7 @@ import { imagesOf } from "#data/stream.ts";
 import { matchPost } from "#domain/matching/run.ts";
 import { postSchema } from "#domain/posts/post.ts";
 import { log } from "#shared/logger.ts";
-import { streamConsumer } from "./stack.ts";
+import { streamConsumer } from "./consumer.ts";
 
 /** What a match depends on: when none of it changes (e.g. a reminder was sent), nothing is re-run. */
 const matchedOn = ["status", "category", "tags", "where", "location", "availability", "kind"] as const;

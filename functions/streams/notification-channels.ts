@@ -10,7 +10,7 @@ import { notificationSchema } from "#domain/notices/inbox.ts";
 import type { MessageSender } from "#domain/notices/ports.ts";
 import { type RuntimeConfig, runtimeConfig } from "#shared/config/runtime.ts";
 import * as z from "#shared/zod.ts";
-import { streamConsumer } from "./stack.ts";
+import { streamConsumer } from "./consumer.ts";
 
 // Built once per container, on first use; only this function's bundle carries SES and SNS, and
 // it builds only the repositories it uses, to stay well inside the bundle budget.

@@ -1,7 +1,7 @@
 import { idSchema } from "#domain/kernel/ids.ts";
 import { accountViewSchema, changeAccountLimits, limitsRequestSchema } from "#domain/ledger/accounts.ts";
 import * as z from "#shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /**
  * Set an account's credit limit and maximum balance: a resident's by a coordinator in scope; an

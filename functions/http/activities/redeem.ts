@@ -4,7 +4,7 @@ import { transferSchema } from "#domain/ledger/books.ts";
 import { redeemActivity } from "#domain/ledger/credits.ts";
 import { requiredIdempotency } from "#domain/ledger/idempotency.ts";
 import * as z from "#shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** Spend credits on an activity at a venue (Idempotency-Key required). */
 export const handler = httpRoute(

@@ -1,6 +1,6 @@
 import { exchangeQueueQuerySchema, listExchangeQueue } from "#domain/exchanges/queue.ts";
 import { exchangePageSchema } from "#domain/exchanges/requests.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** The coordinators' queue: exchanges by status (default: disputed) in one of their areas. */
 export const handler = httpRoute(

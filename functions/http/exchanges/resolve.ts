@@ -4,7 +4,7 @@ import { resolveExchange } from "#domain/exchanges/use-cases.ts";
 import { idSchema } from "#domain/kernel/ids.ts";
 import { requiredIdempotency, runIdempotent } from "#domain/ledger/idempotency.ts";
 import * as z from "#shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** A coordinator in scope settles, adjusts or cancels a disputed (or completed) exchange. */
 export const handler = httpRoute(

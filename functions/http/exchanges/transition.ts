@@ -4,7 +4,7 @@ import { transitionExchange } from "#domain/exchanges/use-cases.ts";
 import { idSchema } from "#domain/kernel/ids.ts";
 import { optionalIdempotency, runIdempotent } from "#domain/ledger/idempotency.ts";
 import * as z from "#shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /**
  * accept, decline, cancel, complete (the provider logs minutes), confirm (the receiver; settles

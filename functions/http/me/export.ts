@@ -3,7 +3,7 @@ import { exportMemberData } from "#domain/membership/members.ts";
 import { auditEntrySchema } from "#domain/notices/audit-trail.ts";
 import { notificationSchema } from "#domain/notices/inbox.ts";
 import * as z from "#shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** Everything Mutua holds about me, as one JSON document (the right of access). */
 export const handler = httpRoute(

@@ -1,7 +1,7 @@
 import { pageQueryFields } from "#domain/kernel/paging.ts";
 import { notificationSchema } from "#domain/notices/inbox.ts";
 import * as z from "#shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** My notifications, newest first. */
 export const handler = httpRoute(

@@ -4,7 +4,7 @@ import {
   updateProfile,
   viewMember,
 } from "#domain/membership/profile.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** Edit my profile (or, with x-act-for, the profile of a member I help or an organisation I run). */
 export const handler = httpRoute(

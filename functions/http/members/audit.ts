@@ -2,7 +2,7 @@ import { idSchema } from "#domain/kernel/ids.ts";
 import { auditTrailOf } from "#domain/membership/members.ts";
 import { auditEntrySchema } from "#domain/notices/audit-trail.ts";
 import * as z from "#shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** Who changed what about a member, newest first: for the member, their coordinators and admins. */
 export const handler = httpRoute(

@@ -3,7 +3,7 @@ import { memberStatuses } from "#domain/membership/member.ts";
 import { listMembers } from "#domain/membership/members.ts";
 import { privateMemberSchema, viewMember } from "#domain/membership/profile.ts";
 import * as z from "#shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** The coordinators' queue: members by status (pending by default) in their areas. */
 export const handler = httpRoute(

@@ -2,7 +2,7 @@ import { idSchema } from "#domain/kernel/ids.ts";
 import { setVerified, verifySchema } from "#domain/membership/members.ts";
 import { privateMemberSchema, viewMember } from "#domain/membership/profile.ts";
 import * as z from "#shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** A coordinator marks a member verified (checked in person), which opens sensitive posts to them. */
 export const handler = httpRoute(

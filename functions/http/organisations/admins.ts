@@ -3,7 +3,7 @@ import { resolveActing } from "#domain/membership/acting.ts";
 import { adminsSchema, setOrganisationAdmins } from "#domain/membership/members.ts";
 import { privateMemberSchema, viewMember } from "#domain/membership/profile.ts";
 import * as z from "#shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** An organisation's admins (or a coordinator in scope) change who acts for it. */
 export const handler = httpRoute(

@@ -2,7 +2,7 @@ import { idSchema } from "#domain/kernel/ids.ts";
 import { updatePost } from "#domain/posts/lifecycle.ts";
 import { postPatchSchema, postRules, postViewSchema, viewPost } from "#domain/posts/post.ts";
 import * as z from "#shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** Edit an open or paused post (its owner's side, or a coordinator for its area). */
 export const handler = httpRoute(

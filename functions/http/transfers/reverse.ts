@@ -3,7 +3,7 @@ import { transferSchema } from "#domain/ledger/books.ts";
 import { reversalSchema, reverseTransfer } from "#domain/ledger/credits.ts";
 import { requiredIdempotency } from "#domain/ledger/idempotency.ts";
 import * as z from "#shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** A coordinator reverses a transfer with a new, opposite transfer; a second reversal is refused. */
 export const handler = httpRoute(

@@ -17,7 +17,9 @@ import {
 } from "#domain/posts/post.ts";
 import { parseCityJson } from "#shared/config/city.ts";
 
-const city = parseCityJson(readFileSync(new URL("../../../../../cities/example.json", import.meta.url), "utf8"));
+const city = parseCityJson(
+  readFileSync(new URL("../../../../../cities/example.json", import.meta.url), "utf8"),
+);
 const NOW = new Date("2030-03-04T10:00:00.000Z");
 const DAY = 24 * 60 * 60 * 1000;
 

@@ -2,7 +2,7 @@ import { pageQueryFields } from "#domain/kernel/paging.ts";
 import { listMyPosts } from "#domain/posts/lifecycle.ts";
 import { postCardViewSchema, viewCard } from "#domain/posts/post.ts";
 import * as z from "#shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** My posts (or, with x-act-for, those of a member I help), any status, newest first. */
 export const handler = httpRoute(

@@ -1,7 +1,7 @@
 import { transferSchema } from "#domain/ledger/books.ts";
 import { grantFromPot, grantSchema } from "#domain/ledger/credits.ts";
 import { requiredIdempotency } from "#domain/ledger/idempotency.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** A coordinator gives a member in scope credits from the pot, e.g. a welcome credit. */
 export const handler = httpRoute(

@@ -2,7 +2,7 @@ import { exchangePageSchema } from "#domain/exchanges/requests.ts";
 import { listMyExchanges } from "#domain/exchanges/use-cases.ts";
 import { pageQueryFields } from "#domain/kernel/paging.ts";
 import * as z from "#shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** My exchanges, newest first. */
 export const handler = httpRoute(

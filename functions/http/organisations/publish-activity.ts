@@ -3,7 +3,7 @@ import { publishActivity } from "#domain/ledger/activities.ts";
 import { activitySchema, publishActivitySchema } from "#domain/ledger/activity.ts";
 import { resolveActing } from "#domain/membership/acting.ts";
 import * as z from "#shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** A venue (any organisation, through its admin) publishes an activity that accepts credits. */
 export const handler = httpRoute(

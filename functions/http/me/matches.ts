@@ -2,7 +2,7 @@ import { pageQueryFields } from "#domain/kernel/paging.ts";
 import { matchViewSchema } from "#domain/matching/match.ts";
 import { myMatches } from "#domain/matching/respond.ts";
 import * as z from "#shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** Posts I was matched with, each with its score and the reasons. */
 export const handler = httpRoute(

@@ -1,7 +1,7 @@
 import { whoAmI } from "#domain/membership/identity.ts";
 import { memberSchema, roleSchema } from "#domain/membership/member.ts";
 import * as z from "#shared/zod.ts";
-import { httpRoute } from "./stack.ts";
+import { httpRoute } from "../route.ts";
 
 export const whoAmISchema = z.object({
   subject: z.string(),

@@ -11,7 +11,7 @@ import {
 } from "#domain/kernel/errors.ts";
 import * as z from "#shared/zod.ts";
 import { statusFor } from "../../../../functions/http/errors.ts";
-import { type HttpEvent, httpRoute } from "../../../../functions/http/stack.ts";
+import { type HttpEvent, httpRoute } from "../../../../functions/http/route.ts";
 
 beforeAll(() => {
   process.env.TABLE_NAME = "unit";
@@ -53,7 +53,7 @@ function parse(result: unknown): {
   return { statusCode: r.statusCode, body: JSON.parse(r.body) };
 }
 
-describe("the HTTP route stack", () => {
+describe("the HTTP middleware chain", () => {
   it("validates the body before any member lookup, naming each bad field", async () => {
     const result = parse(
       await memberRoute(

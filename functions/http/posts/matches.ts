@@ -2,7 +2,7 @@ import { idSchema } from "#domain/kernel/ids.ts";
 import { matchViewSchema } from "#domain/matching/match.ts";
 import { postMatches } from "#domain/matching/respond.ts";
 import * as z from "#shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** The people matched with one of my posts, best first, with why. */
 export const handler = httpRoute(

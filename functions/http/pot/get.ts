@@ -1,6 +1,6 @@
 import { accountViewSchema, viewAccount } from "#domain/ledger/accounts.ts";
 import { POT_ACCOUNT_ID } from "#domain/ledger/books.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** The city's community pot, open for every member to see. */
 export const handler = httpRoute(

@@ -1,7 +1,7 @@
 import { pageQueryFields } from "#domain/kernel/paging.ts";
 import { readStatement, statementSchema } from "#domain/ledger/accounts.ts";
 import * as z from "#shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** My statement, oldest first, with the running balance after each line. */
 export const handler = httpRoute(

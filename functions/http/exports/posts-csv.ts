@@ -1,7 +1,7 @@
 import { toCsv } from "#domain/kernel/csv.ts";
 import { exportPosts, postExportQuerySchema } from "#domain/posts/lifecycle.ts";
 import { homeCellOfPost, type PostCard } from "#domain/posts/post.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** Posts in my areas as CSV, for spreadsheets and funder reports (coordinators and admins). */
 export const handler = httpRoute(

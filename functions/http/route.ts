@@ -117,7 +117,7 @@ function requestIdOf(request: Request): string {
 
 function state(request: Request): Parsed {
   const parsed = request.context.mutua;
-  if (!parsed) throw new Error("route state read before the stack initialised it");
+  if (!parsed) throw new Error("route state read before the middleware chain initialised it");
   return parsed;
 }
 
@@ -267,7 +267,7 @@ function authenticator(auth: Auth, actFor: boolean | "any-status"): Middleware {
 }
 
 /**
- * Builds a Lambda handler for one HTTP route from its contract. The stack runs in this order:
+ * Builds a Lambda handler for one HTTP route from its contract. The middleware chain runs in this order:
  * errorMapper (outermost, so it sees every failure) -> initialise (deps) -> bodyParser (size, media type, JSON)
  * -> validator (zod body, query, path) -> authenticator (subject -> member -> acting) -> use-case.
  * Validation precedes the member lookup so bad input costs no database read.

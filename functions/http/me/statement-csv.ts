@@ -1,6 +1,6 @@
 import { toCsv } from "#domain/kernel/csv.ts";
 import { fullStatement, type StatementLine } from "#domain/ledger/accounts.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** My whole statement as CSV, with the running balance. */
 export const handler = httpRoute(

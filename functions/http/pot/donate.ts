@@ -1,7 +1,7 @@
 import { transferSchema } from "#domain/ledger/books.ts";
 import { donateToPot, donationSchema } from "#domain/ledger/credits.ts";
 import { requiredIdempotency } from "#domain/ledger/idempotency.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** Give credits to the community pot (Idempotency-Key required). */
 export const handler = httpRoute(

@@ -1,5 +1,5 @@
 import { accountViewSchema, viewAccount } from "#domain/ledger/accounts.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** My account: balance, limits, what I can still spend and receive, hours given and received. */
 export const handler = httpRoute(

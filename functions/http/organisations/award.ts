@@ -4,7 +4,7 @@ import { awardCredits, awardSchema } from "#domain/ledger/credits.ts";
 import { requiredIdempotency } from "#domain/ledger/idempotency.ts";
 import { resolveActing } from "#domain/membership/acting.ts";
 import * as z from "#shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** An organisation's admin awards credits to volunteers, within the quota an admin set. */
 export const handler = httpRoute(
