@@ -14,7 +14,7 @@ import * as z from "#shared/zod.ts";
  * Every transition is a conditional write on the exchange's version, so two people acting at once
  * cannot both win, and settled, declined and cancelled exchanges never change again. Settling
  * writes the exchange and the ledger in one transaction. The other parties' inbox notices are
- * written in the same transaction as each change (see exchange-notices.ts).
+ * written in the same transaction as each change (see notices.ts).
  */
 export const exchangeStatuses = [
   "proposed",

@@ -4,7 +4,7 @@ import { minutesSchema } from "./books.ts";
 /**
  * Activities that accept time credits: a venue (any organisation: a cinema, a swimming pool, a
  * library's repair café) publishes one with its price in minutes, and residents spend credits on
- * it (see `redeemActivity` in ledger-credits.ts). The "agency time credits" model.
+ * it (see `redeemActivity` in credits.ts). The "agency time credits" model.
  */
 export const activitySchema = z.object({
   activityId: z.string(),

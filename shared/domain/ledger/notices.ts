@@ -4,7 +4,7 @@ import { POT_ACCOUNT_ID, type Transfer, type TransferKind } from "./books.ts";
 
 /**
  * The notices of a credit move outside exchanges (exchanges tell their parties themselves, see
- * exchange-notices.ts): every member whose balance it moved is told why, the one who did it
+ * exchanges/notices.ts): every member whose balance it moved is told why, the one who did it
  * included (their receipt), an organisation in its own inbox (its admins read it). The pot has
  * no inbox. Each notice is keyed by the transfer, so a member hears of one transfer once, however
  * it is written: in the posting's transaction, or right after it when the transaction is full.
