@@ -15,12 +15,13 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from "#domain/kernel/errors.ts";
-import { idempotencyKeyFrom } from "#domain/ledger/idempotency.ts";
+import type { IdempotencyContext } from "#domain/ledger/idempotency.ts";
 import { type Acting, resolveActing } from "#domain/membership/acting.ts";
 import { isActive, type Member } from "#domain/membership/member.ts";
 import { describeError, log } from "#shared/logger.ts";
 import * as z from "#shared/zod.ts";
 import { errorResponse, internalErrorResponse, jsonResponse, textResponse } from "./errors.ts";
+import { idempotencyContextOf, idempotencyKeyFrom } from "./idempotency.ts";
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 type Schema<T> = z.ZodMiniType<T>;
@@ -38,7 +39,7 @@ export const ACT_FOR_HEADER = "x-act-for";
  * A route's contract: the single source of its request and response types, of its validation and
  * of its OpenAPI operation (generated from these schemas).
  */
-export interface RouteSpec<A extends Auth, B, Q, P> {
+export interface RouteSpec<A extends Auth, B, Q, P, I extends Idempotency = undefined> {
   summary: string;
   auth: A;
   body?: Schema<B>;
@@ -62,10 +63,20 @@ export interface RouteSpec<A extends Auth, B, Q, P> {
   /**
    * The `Idempotency-Key` header: "required" on routes that move credit (a request without one
    * gets 400 before anything runs), "optional" where only some requests need it (its shape is
-   * checked when sent). Documented in the OpenAPI document from here.
+   * checked when sent). Documented in the OpenAPI document from here. The middleware chain builds
+   * the request's idempotency context (key, member scope, fingerprint) and hands it to the handler.
    */
-  idempotency?: "required" | "optional";
+  idempotency?: I;
+  /**
+   * With `idempotency`: the name this route's requests are fingerprinted under (with the path
+   * parameters, the member acted for and the body), so one key sent to two routes is a reuse.
+   */
+  operation?: string;
+  /** With `idempotency: "optional"`: whether this request's body makes the key required after all. */
+  idempotencyRequiredWhen?: (body: B) => boolean;
 }
+
+type Idempotency = "required" | "optional" | undefined;
 
 interface BaseInput<B, Q, P> {
   body: B;
@@ -82,11 +93,13 @@ export interface SubjectInput<B, Q, P> extends BaseInput<B, Q, P> {
   /** The caller's member record, if they have joined (any status). */
   member: Member | undefined;
 }
-export interface MemberInput<B, Q, P> extends BaseInput<B, Q, P>, Acting {
+export interface MemberInput<B, Q, P, I extends Idempotency = undefined> extends BaseInput<B, Q, P>, Acting {
   loginSubject: string;
+  /** The request's idempotency context, on routes whose contract declares `idempotency`. */
+  idempotency: I extends "required" ? IdempotencyContext : IdempotencyContext | undefined;
 }
-type InputFor<A extends Auth, B, Q, P> = A extends "member"
-  ? MemberInput<B, Q, P>
+type InputFor<A extends Auth, B, Q, P, I extends Idempotency> = A extends "member"
+  ? MemberInput<B, Q, P, I>
   : A extends "subject"
     ? SubjectInput<B, Q, P>
     : PublicInput<B, Q, P>;
@@ -103,6 +116,7 @@ interface Parsed {
   loginSubject: string | undefined;
   member: Member | undefined;
   acting: Acting | undefined;
+  idempotency: IdempotencyContext | undefined;
   deps: Deps;
 }
 type RouteContext = Context & { mutua?: Parsed };
@@ -158,6 +172,7 @@ const initialise: Middleware = {
       loginSubject: undefined,
       member: undefined,
       acting: undefined,
+      idempotency: undefined,
       deps: productionDeps(),
     };
   },
@@ -196,7 +211,9 @@ function bodyParser(maxBytes: number): Middleware {
   };
 }
 
-function validator<A extends Auth, B, Q, P>(spec: RouteSpec<A, B, Q, P>): Middleware {
+function validator<A extends Auth, B, Q, P, I extends Idempotency>(
+  spec: RouteSpec<A, B, Q, P, I>,
+): Middleware {
   return {
     before: async (request) => {
       const parsed = state(request);
@@ -267,21 +284,57 @@ function authenticator(auth: Auth, actFor: boolean | "any-status"): Middleware {
 }
 
 /**
+ * Builds the idempotency context of a route that declares one, once the body is valid and the
+ * member acted for is known: the key (required when the contract or this body says so), scoped to
+ * the signed-in member, and the fingerprint of what is asked.
+ */
+function idempotencyContext<A extends Auth, B, Q, P, I extends Idempotency>(
+  spec: RouteSpec<A, B, Q, P, I>,
+): Middleware {
+  const { idempotency, operation } = spec;
+  if (idempotency && !operation) throw new Error(`${spec.summary}: idempotency needs an operation name`);
+  return {
+    before: async (request) => {
+      const parsed = state(request);
+      if (!idempotency || !operation || !parsed.member) return;
+      const required =
+        idempotency === "required" || (spec.idempotencyRequiredWhen?.(parsed.body as B) ?? false);
+      parsed.idempotency = idempotencyContextOf(
+        request.event.headers,
+        {
+          scope: parsed.member.memberId,
+          operation,
+          path: parsed.path ?? {},
+          subjectId: parsed.acting?.subject.memberId ?? parsed.member.memberId,
+          body: parsed.body,
+        },
+        required,
+      );
+    },
+  };
+}
+
+/**
  * Builds a Lambda handler for one HTTP route from its contract. The middleware chain runs in this order:
  * errorMapper (outermost, so it sees every failure) -> initialise (deps) -> bodyParser (size, media type, JSON)
- * -> validator (zod body, query, path) -> authenticator (subject -> member -> acting) -> use-case.
+ * -> validator (zod body, query, path; the Idempotency-Key's shape) -> authenticator (subject -> member
+ * -> acting) -> idempotencyContext (key, scope, fingerprint) -> use-case.
  * Validation precedes the member lookup so bad input costs no database read.
  */
-export function httpRoute<A extends Auth, B = undefined, Q = undefined, P = Record<string, string>>(
-  spec: RouteSpec<A, B, Q, P>,
-  run: (input: InputFor<A, B, Q, P>) => Promise<RouteResult>,
-) {
+export function httpRoute<
+  A extends Auth,
+  B = undefined,
+  Q = undefined,
+  P = Record<string, string>,
+  I extends Idempotency = undefined,
+>(spec: RouteSpec<A, B, Q, P, I>, run: (input: InputFor<A, B, Q, P, I>) => Promise<RouteResult>) {
   const handler = middy<HttpEvent, APIGatewayProxyStructuredResultV2, Error, RouteContext>()
     .use(errorMapper)
     .use(initialise)
     .use(bodyParser(spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES))
     .use(validator(spec))
     .use(authenticator(spec.auth, spec.actFor ?? false))
+    .use(idempotencyContext(spec))
     .handler(async (event, context) => {
       const parsed = context.mutua;
       if (!parsed) throw new Error("route state missing");
@@ -295,7 +348,9 @@ export function httpRoute<A extends Auth, B = undefined, Q = undefined, P = Reco
         loginSubject: parsed.loginSubject,
         member: parsed.member,
         ...parsed.acting,
-      } as InputFor<A, B, Q, P>;
+        idempotency: parsed.idempotency,
+        // The middlewares above established what the contract promises (a member, a key when required).
+      } as unknown as InputFor<A, B, Q, P, I>;
       const result = await run(input);
       const status = result.status ?? spec.status ?? 200;
       return spec.csv && typeof result.body === "string"
@@ -306,4 +361,4 @@ export function httpRoute<A extends Auth, B = undefined, Q = undefined, P = Reco
 }
 
 /** What the OpenAPI generator and the contract tests read from a route module. */
-export type RouteContract = RouteSpec<Auth, unknown, unknown, unknown>;
+export type RouteContract = RouteSpec<Auth, unknown, unknown, unknown, Idempotency>;

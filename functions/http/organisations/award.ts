@@ -1,7 +1,6 @@
 import { idSchema } from "#domain/kernel/ids.ts";
 import { transferSchema } from "#domain/ledger/books.ts";
 import { awardCredits, awardSchema } from "#domain/ledger/credits.ts";
-import { requiredIdempotency } from "#domain/ledger/idempotency.ts";
 import { resolveActing } from "#domain/membership/acting.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../route.ts";
@@ -12,14 +11,14 @@ export const handler = httpRoute(
     summary: "Award credits to volunteers from an organisation, all at once (its admins; Idempotency-Key)",
     auth: "member",
     idempotency: "required",
+    operation: "award",
     path: z.object({ memberId: idSchema }),
     body: awardSchema,
     response: transferSchema,
     status: 201,
   },
-  async ({ deps, actor, path, body, event }) => {
+  async ({ deps, actor, path, body, idempotency }) => {
     const acting = await resolveActing(deps, actor, path.memberId);
-    const request = { scope: actor.memberId, route: "award", path, subjectId: acting.subject.memberId, body };
-    return awardCredits(deps, acting, body, requiredIdempotency(event.headers, request));
+    return awardCredits(deps, acting, body, idempotency);
   },
 );

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import type { Clock } from "#domain/kernel/clock.ts";
-import { ValidationError } from "#domain/kernel/errors.ts";
 import * as z from "#shared/zod.ts";
 import { IdempotencyKeyReusedError } from "./errors.ts";
 
@@ -13,9 +12,9 @@ import { IdempotencyKeyReusedError } from "./errors.ts";
  *   (DynamoDB's own ClientRequestToken only covers 10 minutes; the record has no such window);
  * - the same key with a different request gets 409 `IDEMPOTENCY_KEY_REUSED`;
  * - failures are not stored: a refused request may be retried with the same key.
- * Keys are scoped to the signed-in member, so two members never collide.
+ * Keys are scoped to the signed-in member, so two members never collide. Reading the key from a
+ * request is the HTTP middleware's job (functions/http/idempotency.ts).
  */
-export const IDEMPOTENCY_HEADER = "idempotency-key";
 /** How long a record is kept (DynamoDB TTL); transfer ids derived from keys guard beyond that. */
 export const IDEMPOTENCY_RETENTION_DAYS = 30;
 
@@ -47,29 +46,6 @@ export interface IdempotencyContext {
 export interface StoredResponse {
   status: number;
   body: unknown;
-}
-
-/**
- * Reads and checks the Idempotency-Key header.
- * @throws ValidationError naming `headers.idempotency-key` when it is missing (and required) or malformed.
- */
-export function idempotencyKeyFrom(
-  headers: Readonly<Record<string, string | undefined>> | undefined,
-  required: boolean,
-): string | undefined {
-  const value = headers?.[IDEMPOTENCY_HEADER];
-  if (value === undefined || value === "") {
-    if (!required) return undefined;
-    throw new ValidationError("An Idempotency-Key header is required for requests that move credit", [
-      { path: `headers.${IDEMPOTENCY_HEADER}`, message: "Required: 8 to 128 letters, digits, - or _" },
-    ]);
-  }
-  if (!z.safeParse(idempotencyKeySchema, value).success) {
-    throw new ValidationError("The Idempotency-Key header is invalid", [
-      { path: `headers.${IDEMPOTENCY_HEADER}`, message: "Must be 8 to 128 letters, digits, - or _" },
-    ]);
-  }
-  return value;
 }
 
 /** JSON with object keys sorted, so the same request always has the same fingerprint. */
@@ -157,36 +133,4 @@ export async function runIdempotent(
     }
     return { status: stored.status, body: JSON.parse(stored.body) };
   }
-}
-
-type Headers = Readonly<Record<string, string | undefined>> | undefined;
-interface KeyedRequest {
-  scope: string;
-  route: string;
-  path: unknown;
-  subjectId: string;
-  body: unknown;
-}
-
-/**
- * The idempotency context of a request that moves credit: the key is required.
- * @throws ValidationError naming `headers.idempotency-key` when it is missing or malformed.
- */
-export function requiredIdempotency(headers: Headers, request: KeyedRequest): IdempotencyContext {
-  const key = idempotencyKeyFrom(headers, true) ?? "";
-  return { scope: request.scope, key, fingerprint: fingerprintOf(request) };
-}
-
-/**
- * The idempotency context of a request that may send a key (exchange transitions); `required`
- * when this particular request may move credit.
- * @throws ValidationError naming `headers.idempotency-key` when it is malformed, or missing but required.
- */
-export function optionalIdempotency(
-  headers: Headers,
-  request: KeyedRequest,
-  required: boolean,
-): IdempotencyContext | undefined {
-  const key = idempotencyKeyFrom(headers, required);
-  return key ? { scope: request.scope, key, fingerprint: fingerprintOf(request) } : undefined;
 }

@@ -126,7 +126,10 @@ describe("the HTTP middleware chain", () => {
 
   it("refuses a request without the Idempotency-Key its contract requires, before any lookup", async () => {
     const use = vi.fn(async () => ({ body: {} }));
-    const keyed = httpRoute({ summary: "t", auth: "member", body: thing, idempotency: "required" }, use);
+    const keyed = httpRoute(
+      { summary: "t", auth: "member", body: thing, idempotency: "required", operation: "t" },
+      use,
+    );
     const body = JSON.stringify({ name: "a", count: 1 });
     const json = { "content-type": "application/json" };
     for (const headers of [json, { ...json, "idempotency-key": "short" }]) {
@@ -141,7 +144,10 @@ describe("the HTTP middleware chain", () => {
 
   it("checks the shape of an Idempotency-Key a contract leaves optional, when one is sent", async () => {
     const use = vi.fn(async () => ({ status: 201, body: {} }));
-    const optional = httpRoute({ summary: "t", auth: "public", body: thing, idempotency: "optional" }, use);
+    const optional = httpRoute(
+      { summary: "t", auth: "public", body: thing, idempotency: "optional", operation: "t" },
+      use,
+    );
     const body = JSON.stringify({ name: "a", count: 1 });
     const bad = parse(
       await optional(
