@@ -69,7 +69,7 @@ export class DynamoExchangeRepository implements ExchangeRepository {
       );
     } catch (error) {
       if (error instanceof TransactionCanceledException)
-        throw new ConflictError("That exchange already exists");
+        throw new ConflictError("That exchange already exists", undefined, { cause: error });
       throw error;
     }
   }

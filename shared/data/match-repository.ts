@@ -332,7 +332,7 @@ export class DynamoMatchRepository implements MatchRepository {
       );
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException)
-        throw new ConflictError("The match changed meanwhile");
+        throw new ConflictError("The match changed meanwhile", undefined, { cause: error });
       throw error;
     }
   }

@@ -89,7 +89,7 @@ export class DynamoMemberRepository implements MemberRepository {
       );
     } catch (error) {
       if (error instanceof TransactionCanceledException) {
-        throw new ConflictError("A member with this id or login already exists");
+        throw new ConflictError("A member with this id or login already exists", undefined, { cause: error });
       }
       throw error;
     }
@@ -109,7 +109,9 @@ export class DynamoMemberRepository implements MemberRepository {
       );
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
-        throw new ConflictError("The member was changed by someone else; reload and try again");
+        throw new ConflictError("The member was changed by someone else; reload and try again", undefined, {
+          cause: error,
+        });
       }
       throw error;
     }

@@ -162,7 +162,7 @@ export class DynamoPostRepository implements PostRepository {
       );
     } catch (error) {
       if (error instanceof TransactionCanceledException)
-        throw new ConflictError("A post with this id exists");
+        throw new ConflictError("A post with this id exists", undefined, { cause: error });
       throw error;
     }
   }
@@ -206,7 +206,9 @@ export class DynamoPostRepository implements PostRepository {
       );
     } catch (error) {
       if (error instanceof TransactionCanceledException) {
-        throw new ConflictError("The post was changed by someone else; reload and try again");
+        throw new ConflictError("The post was changed by someone else; reload and try again", undefined, {
+          cause: error,
+        });
       }
       throw error;
     }
@@ -310,7 +312,8 @@ export class DynamoPostRepository implements PostRepository {
         }),
       );
     } catch (error) {
-      if (error instanceof TransactionCanceledException) throw new ConflictError("The post changed");
+      if (error instanceof TransactionCanceledException)
+        throw new ConflictError("The post changed", undefined, { cause: error });
       throw error;
     }
   }
@@ -336,7 +339,8 @@ export class DynamoPostRepository implements PostRepository {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new ConflictError("The post changed");
+      if (error instanceof ConditionalCheckFailedException)
+        throw new ConflictError("The post changed", undefined, { cause: error });
       throw error;
     }
   }

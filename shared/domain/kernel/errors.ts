@@ -11,8 +11,9 @@ export interface FieldIssue {
 export abstract class DomainError extends Error {
   abstract readonly code: string;
   readonly details: FieldIssue[] | undefined;
-  constructor(message: string, details?: FieldIssue[]) {
-    super(message);
+  /** `options.cause`: the error this one was raised from (say, a cancelled transaction), kept for logs. */
+  constructor(message: string, details?: FieldIssue[], options?: ErrorOptions) {
+    super(message, options);
     this.name = new.target.name;
     this.details = details;
   }
