@@ -17,7 +17,7 @@ import {
 import { idempotencyKeyFrom } from "../../shared/domain/ledger-idempotency.ts";
 import { isActive, type Member } from "../../shared/domain/member.ts";
 import type { Deps } from "../../shared/domain/ports.ts";
-import { describeError, log } from "../../shared/logger.ts";
+import { addLogContext, describeError, log, withLogContext } from "../../shared/logger.ts";
 import * as z from "../../shared/zod.ts";
 import { errorResponse, internalErrorResponse, jsonResponse, textResponse } from "./errors.ts";
 
@@ -148,6 +148,7 @@ const errorMapper: Middleware = {
 
 const initialise: Middleware = {
   before: async (request) => {
+    const deps = productionDeps();
     request.context.mutua = {
       body: undefined,
       query: undefined,
@@ -155,8 +156,9 @@ const initialise: Middleware = {
       loginSubject: undefined,
       member: undefined,
       acting: undefined,
-      deps: productionDeps(),
+      deps,
     };
+    addLogContext({ city: deps.city.id });
   },
 };
 
@@ -229,6 +231,8 @@ function authenticator(auth: Auth, actFor: boolean): Middleware {
       }
       parsed.loginSubject = subject;
       parsed.member = await parsed.deps.members.getBySubject(subject);
+      // Every later line of this request names the caller (and whom they act for, below).
+      addLogContext({ memberId: parsed.member?.memberId });
       const actForId = request.event.headers?.[ACT_FOR_HEADER];
       if (auth !== "member") return;
       if (!parsed.member) throw new ForbiddenError("Join the time bank first");
@@ -239,6 +243,8 @@ function authenticator(auth: Auth, actFor: boolean): Middleware {
         ]);
       }
       parsed.acting = await resolveActing(parsed.deps, parsed.member, actForId);
+      if (parsed.acting.subject !== parsed.member)
+        addLogContext({ actingFor: parsed.acting.subject.memberId });
     },
   };
 }
@@ -279,7 +285,19 @@ export function httpRoute<A extends Auth, B = undefined, Q = undefined, P = Reco
         ? textResponse(status, result.body, "text/csv; charset=utf-8")
         : jsonResponse(status, result.body);
     });
-  return Object.assign(handler, { contract: spec });
+  // The request's log fields: Lambda's request id, the gateway's (the access log's key) and the
+  // function; the stack adds the city and, once authenticated, the caller.
+  const logged = (event: HttpEvent, context: Context) =>
+    withLogContext(
+      {
+        requestId: context.awsRequestId,
+        apiRequestId: event.requestContext?.requestId,
+        function: context.functionName,
+        route: event.routeKey,
+      },
+      () => handler(event, context as RouteContext),
+    );
+  return Object.assign(logged, { contract: spec });
 }
 
 /** What the OpenAPI generator and the contract tests read from a route module. */

@@ -445,10 +445,11 @@ describe("CityStack ledger alarms", () => {
     [field: string]: unknown;
   } {
     const lines: string[] = [];
-    const out = vi.spyOn(console, "log").mockImplementation((line: unknown) => {
+    const out = vi.spyOn(process.stdout, "write").mockImplementation((line: unknown) => {
       lines.push(String(line));
+      return true;
     });
-    const err = vi.spyOn(console, "error").mockImplementation(() => {});
+    const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     try {
       reportLedgerViolations(city.id, "ledger-audit", ["balances do not sum to zero"]);
     } finally {

@@ -53,7 +53,7 @@ function metricPoints(spy: { mock: { calls: unknown[][] } }, source: string): nu
 it("a sound ledger passes, and the scheduled audit reports zero", async () => {
   const report = await expectLedgerSound(city.runtime.deps);
   expect(report).toMatchObject({ accounts: 2, books: 2, lines: 6, transfers: 3 });
-  const log = vi.spyOn(console, "log");
+  const log = vi.spyOn(process.stdout, "write");
   await runSchedule(schedule("ledger-audit"));
   expect(metricPoints(log, "ledger-audit")).toEqual([0]);
   log.mockRestore();
@@ -76,8 +76,8 @@ it("catches a changed journal line: hash chain, balance and transfer, and raises
   expect(report.violations.join("\n")).toMatch(/balance 60, lines sum to 240/);
   expect(report.violations.join("\n")).toMatch(/journal lines do not match its legs/);
 
-  const log = vi.spyOn(console, "log");
-  const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+  const log = vi.spyOn(process.stdout, "write");
+  const errors = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
   await expect(runSchedule(schedule("ledger-audit"))).rejects.toThrow(/violation/);
   expect(metricPoints(log, "ledger-audit")[0]).toBeGreaterThan(0);
   // The stream guard saw the modification as it happened.
