@@ -4,7 +4,8 @@ import * as esbuild from "esbuild";
 import { loadCity } from "../infra/aws/app.ts";
 import { esbuildOptions, lambdaBundle } from "../infra/aws/bundling.ts";
 import { httpEntrySource } from "../infra/aws/http-entry.ts";
-import { functionPlans } from "../infra/manifest.ts";
+import { streamRouterSource } from "../infra/aws/stream-entry.ts";
+import { consumersOf, functionPlans } from "../infra/manifest.ts";
 import { repoRoot } from "../infra/repo-root.ts";
 
 const CITY_FILE = "cities/example.json";
@@ -49,10 +50,15 @@ export async function run(): Promise<Record<string, unknown>> {
   for (const plan of functionPlans()) {
     const { name } = plan;
     const [handler = ""] = plan.handlers;
-    const entry: esbuild.BuildOptions =
+    const generated =
       plan.trigger === "http"
-        ? { stdin: { contents: httpEntrySource(plan, repoRoot), resolveDir: repoRoot, loader: "ts" } }
-        : { entryPoints: [path.join(repoRoot, handler)] };
+        ? httpEntrySource(plan, repoRoot)
+        : plan.trigger === "stream"
+          ? streamRouterSource(plan.name, consumersOf(plan.name), repoRoot)
+          : undefined;
+    const entry: esbuild.BuildOptions = generated
+      ? { stdin: { contents: generated, resolveDir: repoRoot, loader: "ts" } }
+      : { entryPoints: [path.join(repoRoot, handler)] };
     const result = await esbuild.build({
       ...esbuildOptions(bundle),
       absWorkingDir: repoRoot,

@@ -26,3 +26,16 @@ export function reportLedgerViolations(city: string, source: string, violations:
     });
   }
 }
+
+/**
+ * The data point a finished audit pass reports (its total of violations, zero included): a day
+ * without one means the audit did not finish, which the "audit silent" alarm watches.
+ */
+export function reportLedgerAuditPass(city: string, violationCount: number): void {
+  emitMetrics(
+    LEDGER_METRIC_NAMESPACE,
+    { City: city },
+    { [LEDGER_VIOLATIONS_METRIC]: violationCount },
+    { source: "ledger-audit", pass: "complete" },
+  );
+}

@@ -3,6 +3,7 @@ import { resetRuntimeConfig, runtimeConfig } from "../config/runtime.ts";
 import { systemClock } from "../domain/clock.ts";
 import type { Deps } from "../domain/ports.ts";
 import { DynamoAuditRepository } from "./audit-repository.ts";
+import { DynamoCheckpointRepository } from "./checkpoint-repository.ts";
 import { createDocumentClient } from "./client.ts";
 import { DynamoDeliveryRepository } from "./delivery-repository.ts";
 import { DynamoInboxRepository } from "./inbox-repository.ts";
@@ -41,6 +42,8 @@ export function productionDeps(): Deps {
     posts: new DynamoPostRepository(db, config.tableName),
     // -- exchanges and ledger --
     ...ledgerRepositories(db, config.tableName),
+    // -- operations --
+    checkpoints: new DynamoCheckpointRepository(db, config.tableName),
   };
   return cached;
 }

@@ -322,6 +322,15 @@ export class DynamoLedgerRepository implements LedgerRepository {
     return Item ? idempotencyRecordSchema.parse(Item) : undefined;
   }
 
+  async getLines(refs: readonly (BookRef & { seq: number })[]): Promise<Map<string, JournalLine>> {
+    const items = await this.batchGet(refs.map((r) => keys.journalLine(r.accountId, r.shard, r.seq)));
+    return new Map(
+      items
+        .map((item) => journalLineSchema.parse(item))
+        .map((line) => [`${line.accountId}#${line.shard}#${line.seq}`, line]),
+    );
+  }
+
   async listLines(
     ref: BookRef,
     afterSeq: number,

@@ -75,6 +75,31 @@ export interface StatsRepository {
   getSnapshot(date: string): Promise<CityStats | undefined>;
 }
 
+/**
+ * Where a scheduled job that works through the city in passes (the daily ledger audit, the weekly
+ * suggestions) stands: which pass, how far, and what it has counted so far.
+ */
+export interface PassCheckpoint {
+  /** The pass it belongs to (a date, an ISO week). */
+  pass: string;
+  /** The job's own progress (a cursor, counts), as JSON. */
+  state: unknown;
+  done: boolean;
+  startedAt: string;
+  updatedAt: string;
+  /** Bumped by every save: two runs at once cannot both advance the pass. */
+  version: number;
+}
+
+export interface CheckpointRepository {
+  get(job: string): Promise<PassCheckpoint | undefined>;
+  /**
+   * Saves the job's checkpoint if its stored version is still `expectedVersion` (0: none yet).
+   * @returns false when another run saved first.
+   */
+  save(job: string, checkpoint: Omit<PassCheckpoint, "version">, expectedVersion: number): Promise<boolean>;
+}
+
 /** What every use-case may depend on. Tests pass their own; handlers get the production set. */
 export interface Deps {
   city: City;
@@ -96,4 +121,6 @@ export interface Deps {
   exchanges: ExchangeRepository;
   activities: ActivityRepository;
   ledgerReports: LedgerReportRepository;
+  // -- operations --
+  checkpoints: CheckpointRepository;
 }
