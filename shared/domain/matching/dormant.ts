@@ -73,7 +73,7 @@ export type DormantState = z.infer<typeof dormantStateSchema>;
 
 /** Members read per step (one checkpoint each in the scheduled run), and members handled at once. */
 export const DORMANT_PAGE = 100;
-export const DORMANT_CONCURRENCY = 8;
+export const DORMANT_CONCURRENCY = 32;
 
 /**
  * One step of the week's pass: a page of one area's active members (never a scan), each who has
