@@ -63,6 +63,8 @@ interface Measured {
   depth: number;
   steps: number;
   localSeconds: number;
+  readUnits: number;
+  writeUnits: number;
   [figure: string]: number;
 }
 
@@ -74,6 +76,14 @@ function callsOf(recorder: Recorder) {
     writes,
     reads: calls - writes,
     depth: Math.max(0, ...recorder.calls.map((c) => c.depth)),
+    readUnits: round(
+      recorder.calls.reduce((n, c) => n + c.readCapacity, 0),
+      1,
+    ),
+    writeUnits: round(
+      recorder.calls.reduce((n, c) => n + c.writeCapacity, 0),
+      1,
+    ),
   };
 }
 
@@ -281,6 +291,9 @@ function jobFigures(name: string, small: Measured, large: Measured, timeoutSecon
       functionTimeoutSeconds: timeoutSeconds,
       shareOfLambdaLimit: round(modelled / LAMBDA_LIMIT_SECONDS, 3),
       runsNeeded: Math.max(1, Math.ceil(modelled / perRun)),
+      /** Capacity units one pass uses per account (audit) or member (dormant), at the larger size. */
+      readUnitsPerUnit: round(large.readUnits / large.size, 3),
+      writeUnitsPerUnit: round(large.writeUnits / large.size, 3),
       /** This machine's CPU time per unit (embedded store included), scaled: not part of the model. */
       localSecondsScaled: round((large.localSeconds / large.size) * TARGET, 1),
     },

@@ -11,6 +11,7 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import type { IConstruct } from "constructs";
 import * as esbuild from "esbuild";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { stackShape } from "../../bench/cost/shape.ts";
 import { STREAM_FAILURES_WAITING_METRIC } from "../../functions/schedules/stream-failures.ts";
 import { STREAM_RECORDS_FAILED_METRIC } from "../../functions/streams/router.ts";
 import { addCity, loadCity } from "../../infra/aws/app.ts";
@@ -713,8 +714,8 @@ describe("CityStack operations", () => {
     });
   });
 
-  it("sends every alarm of the stack to the topic", () => {
-    expect(alarms().length).toBeGreaterThan(0);
+  it("sends every alarm of the stack to the topic, as many as the cost estimate bills", () => {
+    expect(alarms()).toHaveLength(stackShape().alarms);
     for (const [id, alarm] of alarms()) expect(notifiesTopic(alarm), id).toBe(true);
   });
 
