@@ -117,8 +117,8 @@ export class CityStack extends Stack {
   /** The `$default` stage, which serves at the API root. */
   readonly stage: HttpStage;
   /**
-   * The functions the manifest implies (see `functionPlans`), keyed by name: one per HTTP feature,
-   * one per stream consumer, one per schedule.
+   * The functions the manifest implies (see `functionPlans`), keyed by name: one or two per HTTP
+   * feature, one per stream router, one per schedule.
    */
   readonly functions: ReadonlyMap<string, HouseFunction>;
   /** Raised when the ledger audit or guard reports a violated invariant, or the audit goes quiet. */

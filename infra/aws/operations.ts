@@ -96,6 +96,8 @@ export class Operations extends Construct {
     });
     this.action = new SnsAction(this.topic);
     this.dashboard = new Dashboard(this, "Dashboard", {
+      // A name people look for in the console; one city per name, like the stack's.
+      dashboardName: `Mutua-${city.id}`,
       defaultInterval: Duration.days(1),
       widgets: [
         [
