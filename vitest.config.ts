@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // The browser tests and the README walkthrough's `npm start` serve the built web app.
+    globalSetup: ["test/support/web-build.ts"],
     // Each file runs in its own process with its own in-memory store, so files run in parallel
     // without sharing tables or environment variables.
     pool: "forks",

@@ -12,6 +12,7 @@ import { DynamoInboxRepository } from "../shared/data/inbox-repository.ts";
 import { ledgerRepositories } from "../shared/data/ledger-deps.ts";
 import { DynamoMatchRepository } from "../shared/data/match-repository.ts";
 import { DynamoMemberRepository } from "../shared/data/member-repository.ts";
+import { DynamoPostRepository } from "../shared/data/post-repository.ts";
 import { systemClock } from "../shared/domain/clock.ts";
 import { proposeExchange, transitionExchange } from "../shared/domain/exchange.ts";
 import { ORGANISATION_BOOKS, openingOf, summarise } from "../shared/domain/ledger.ts";
@@ -145,6 +146,7 @@ async function openLedger(city: City, options: { stream: boolean }) {
     members: new DynamoMemberRepository(db, TABLE),
     inbox: new DynamoInboxRepository(db, TABLE),
     matches: new DynamoMatchRepository(db, TABLE),
+    posts: new DynamoPostRepository(db, TABLE),
     ...ledgerRepositories(db, TABLE),
   } satisfies Partial<Deps>;
   const now = new Date().toISOString();

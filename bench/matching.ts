@@ -247,7 +247,8 @@ function signalsItem(s: MemberSignals): Record<string, unknown> {
     ...Object.fromEntries(Object.entries(s.partners).map(([id, n]) => [`partner#${id}`, n])),
     // One ledger book (shard 0), as a "ledger" change sets it.
     ...(s.balance !== undefined ? { "balance#0": s.balance } : {}),
-    ...(s.givenMinutes !== undefined ? { "given#0": s.givenMinutes } : {}),
+    // Minutes given in settled exchanges, as the "exchange" changes add them up.
+    ...(s.givenMinutes !== undefined ? { givenToPeople: s.givenMinutes } : {}),
   };
 }
 

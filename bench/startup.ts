@@ -22,7 +22,7 @@ interface Run {
   storeStartMs: number;
 }
 
-/** Starts `npm start` as a newcomer would and times it until GET /health first answers 200. */
+/** Starts `npm start` as a newcomer would and times it until GET /api/health first answers 200. */
 async function once(dataDir: string): Promise<Run> {
   const port = await freePort();
   const started = performance.now();
@@ -39,7 +39,7 @@ async function once(dataDir: string): Promise<Run> {
   try {
     for (;;) {
       if (performance.now() - started > 30_000) throw new Error(`no 200 on /health within 30 s:\n${output}`);
-      const ok = await fetch(`http://127.0.0.1:${port}/health`)
+      const ok = await fetch(`http://127.0.0.1:${port}/api/health`)
         .then((r) => r.status === 200)
         .catch(() => false);
       if (ok) break;

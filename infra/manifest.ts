@@ -310,6 +310,14 @@ export const manifest: Manifest = {
     },
     {
       method: "GET",
+      path: "/exchanges",
+      handler: "functions/http/exchanges/queue.ts",
+      fn: "exchanges",
+      auth: true,
+      access: "read",
+    },
+    {
+      method: "GET",
       path: "/exchanges/{exchangeId}",
       handler: "functions/http/exchanges/get.ts",
       fn: "exchanges",
@@ -518,6 +526,22 @@ export const manifest: Manifest = {
       filter: { entities: ["Transfer"], eventNames: ["INSERT"] },
     },
     {
+      name: "exchange-queue",
+      router: "streams-router",
+      handler: "functions/streams/exchange-queue.ts",
+      batchSize: 25,
+      maxRetries: 5,
+      filter: { entities: ["Exchange"], eventNames: ["INSERT", "MODIFY"] },
+    },
+    {
+      name: "post-fulfilment",
+      router: "streams-router",
+      handler: "functions/streams/post-fulfilment.ts",
+      batchSize: 25,
+      maxRetries: 5,
+      filter: { entities: ["Exchange"], eventNames: ["MODIFY"] },
+    },
+    {
       name: "ledger-guard",
       router: "streams-router",
       handler: "functions/streams/ledger-guard.ts",
@@ -538,7 +562,7 @@ export const manifest: Manifest = {
       handler: "functions/streams/notification-channels.ts",
       batchSize: 25,
       maxRetries: 5,
-      filter: { entities: ["Notification"], eventNames: ["INSERT"] },
+      filter: { entities: ["Notification", "NoticeRelease"], eventNames: ["INSERT"] },
       sends: ["email", "sms"],
     },
   ],
@@ -590,6 +614,13 @@ export const manifest: Manifest = {
       handler: "functions/schedules/post-expiry.ts",
       everyMinutes: 60,
       about: "reminds owners three days before a post expires, and expires posts whose date has passed",
+    },
+    // -- notices --
+    {
+      name: "held-notices",
+      handler: "functions/schedules/held-notices.ts",
+      everyMinutes: 15,
+      about: "sends the notices held during a member's quiet hours, once those hours have ended",
     },
     // -- operations --
     {

@@ -66,6 +66,7 @@ const errorStatuses: Record<string, string> = {
   "404": "No such item (also when it exists but is not yours to see)",
   "409": "Conflicts with the current state",
   "413": "Request body too large",
+  "415": "A request body that is not application/json",
   "422": "Breaks a rule of the time bank",
 };
 
@@ -91,7 +92,10 @@ export async function buildOpenApi(city: City, manifest: Manifest = defaultManif
                 name: ACT_FOR_HEADER,
                 in: "header",
                 required: false,
-                description: "Act for this member (coordinators in scope, organisation admins)",
+                description:
+                  contract.actFor === "any-status"
+                    ? "Act for this member (coordinators in scope, organisation admins), whatever their status"
+                    : "Act for this member (coordinators in scope, organisation admins) while they are active",
                 schema: { type: "string" },
               },
             ]
@@ -139,6 +143,8 @@ export async function buildOpenApi(city: City, manifest: Manifest = defaultManif
       version: "1",
       description: "Residents post offers and requests, coordinators help, exchanges settle hour for hour.",
     },
+    // The API shares the web app's origin under /api, locally and at the edge.
+    servers: [{ url: "/api", description: "This city's API, on the same origin as its web app" }],
     paths,
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },

@@ -4,26 +4,41 @@ import {
   type DomainError,
   ForbiddenError,
   MalformedJsonError,
+  MalformedRequestError,
   NotFoundError,
   PayloadTooLargeError,
+  RequestHeadersTooLargeError,
   RuleViolationError,
+  SelfDealingError,
   UnauthorizedError,
+  UnsupportedMediaTypeError,
   ValidationError,
+  VerificationRequiredError,
 } from "../../shared/domain/errors.ts";
-import { IdempotencyKeyReusedError, LimitExceededError } from "../../shared/domain/ledger-errors.ts";
+import {
+  AccountFrozenError,
+  IdempotencyKeyReusedError,
+  LimitExceededError,
+} from "../../shared/domain/ledger-errors.ts";
 
-// The one table from error class to HTTP status; first match by instanceof wins.
-const statusTable: [new (...args: never[]) => DomainError, number][] = [
+/** The one table from error class to HTTP status; first match by instanceof wins. */
+export const statusTable: readonly (readonly [new (...args: never[]) => DomainError, number])[] = [
   [ValidationError, 400],
   [MalformedJsonError, 400],
+  [MalformedRequestError, 400],
   [UnauthorizedError, 401],
   [ForbiddenError, 403],
+  [VerificationRequiredError, 403],
+  [SelfDealingError, 403],
   [NotFoundError, 404],
   [ConflictError, 409],
   [PayloadTooLargeError, 413],
+  [UnsupportedMediaTypeError, 415],
+  [RequestHeadersTooLargeError, 431],
   [RuleViolationError, 422],
   [IdempotencyKeyReusedError, 409],
   [LimitExceededError, 422],
+  [AccountFrozenError, 422],
 ];
 
 export function statusFor(error: DomainError): number {
@@ -31,10 +46,16 @@ export function statusFor(error: DomainError): number {
   return 400;
 }
 
+/**
+ * On every answer: browsers must not guess another type from the body (a member's text shown as
+ * HTML), and nothing is kept in a cache, since nearly every answer is about a person.
+ */
+const alwaysHeaders = { "x-content-type-options": "nosniff", "cache-control": "no-store" } as const;
+
 export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode,
-    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+    headers: { "content-type": "application/json; charset=utf-8", ...alwaysHeaders },
     body: JSON.stringify(body),
   };
 }
@@ -48,10 +69,13 @@ export function errorResponse(error: DomainError): APIGatewayProxyStructuredResu
   return jsonResponse(statusFor(error), { error: body });
 }
 
+/** The code of every 5xx: a fault on our side, whatever it was. */
+export const INTERNAL_ERROR_CODE = "INTERNAL";
+
 /** 5xx bodies carry only the request id: the cause goes to the log, never to the client. */
 export function internalErrorResponse(requestId: string): APIGatewayProxyStructuredResultV2 {
   return jsonResponse(500, {
-    error: { code: "INTERNAL", message: `Something went wrong on our side (request ${requestId})` },
+    error: { code: INTERNAL_ERROR_CODE, message: `Something went wrong on our side (request ${requestId})` },
   });
 }
 
@@ -60,5 +84,5 @@ export function textResponse(
   body: string,
   contentType: string,
 ): APIGatewayProxyStructuredResultV2 {
-  return { statusCode, headers: { "content-type": contentType, "cache-control": "no-store" }, body };
+  return { statusCode, headers: { "content-type": contentType, ...alwaysHeaders }, body };
 }

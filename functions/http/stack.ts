@@ -12,6 +12,7 @@ import {
   MalformedJsonError,
   PayloadTooLargeError,
   UnauthorizedError,
+  UnsupportedMediaTypeError,
   ValidationError,
 } from "../../shared/domain/errors.ts";
 import { idempotencyKeyFrom } from "../../shared/domain/ledger-idempotency.ts";
@@ -52,8 +53,10 @@ export interface RouteSpec<A extends Auth, B, Q, P> {
   /**
    * Whether a coordinator in scope (or an organisation's admin) may call this route for another
    * member by naming them in the `x-act-for` header. Every write then records actor and subject.
+   * `true` is for active members only; `"any-status"` also for a pending, suspended or closed
+   * member, on the routes that exist for them (exporting their data at their request).
    */
-  actFor?: boolean;
+  actFor?: boolean | "any-status";
   /** Largest accepted request body; larger ones get 413 before parsing. */
   maxBodyBytes?: number;
   /**
@@ -162,6 +165,15 @@ const initialise: Middleware = {
   },
 };
 
+/** Whether a Content-Type names JSON in UTF-8 (the charset may be left out; JSON is UTF-8). */
+function isJson(contentType: string | undefined): boolean {
+  const [type = "", ...parameters] = (contentType ?? "").split(";").map((part) => part.trim().toLowerCase());
+  if (type !== "application/json") return false;
+  return parameters.every(
+    (parameter) => !parameter.startsWith("charset=") || /^charset="?utf-8"?$/.test(parameter),
+  );
+}
+
 function bodyParser(maxBytes: number): Middleware {
   return {
     before: async (request) => {
@@ -170,6 +182,12 @@ function bodyParser(maxBytes: number): Middleware {
       const text = isBase64Encoded ? Buffer.from(body, "base64").toString("utf8") : body;
       if (Buffer.byteLength(text, "utf8") > maxBytes) {
         throw new PayloadTooLargeError(`Request body is larger than ${maxBytes} bytes`);
+      }
+      // Only JSON is read: a form, XML, multipart or untyped body is refused, never guessed at.
+      if (!isJson(request.event.headers?.["content-type"])) {
+        throw new UnsupportedMediaTypeError(
+          "Request bodies must be JSON: send content-type: application/json",
+        );
       }
       try {
         state(request).body = JSON.parse(text);
@@ -219,7 +237,7 @@ function validator<A extends Auth, B, Q, P>(spec: RouteSpec<A, B, Q, P>): Middle
   };
 }
 
-function authenticator(auth: Auth, actFor: boolean): Middleware {
+function authenticator(auth: Auth, actFor: boolean | "any-status"): Middleware {
   return {
     before: async (request) => {
       if (auth === "public") return;
@@ -242,7 +260,12 @@ function authenticator(auth: Auth, actFor: boolean): Middleware {
           { path: `headers.${ACT_FOR_HEADER}`, message: "Not accepted here" },
         ]);
       }
-      parsed.acting = await resolveActing(parsed.deps, parsed.member, actForId);
+      parsed.acting = await resolveActing(
+        parsed.deps,
+        parsed.member,
+        actForId,
+        actFor === "any-status" ? "any-status" : "active",
+      );
       if (parsed.acting.subject !== parsed.member)
         addLogContext({ actingFor: parsed.acting.subject.memberId });
     },
@@ -251,7 +274,7 @@ function authenticator(auth: Auth, actFor: boolean): Middleware {
 
 /**
  * Builds a Lambda handler for one HTTP route from its contract. The stack runs in this order:
- * errorMapper (outermost, so it sees every failure) -> initialise (deps) -> bodyParser (size, JSON)
+ * errorMapper (outermost, so it sees every failure) -> initialise (deps) -> bodyParser (size, media type, JSON)
  * -> validator (zod body, query, path) -> authenticator (subject -> member -> acting) -> use-case.
  * Validation precedes the member lookup so bad input costs no database read.
  */

@@ -1,17 +1,19 @@
 import { type RuntimeConfig, runtimeConfig } from "../../shared/config/runtime.ts";
 import { createDocumentClient } from "../../shared/data/client.ts";
 import { DynamoDeliveryRepository } from "../../shared/data/delivery-repository.ts";
+import { DynamoHeldNoticeRepository } from "../../shared/data/held-notice-repository.ts";
 import { DynamoMemberRepository } from "../../shared/data/member-repository.ts";
 import { productionSender } from "../../shared/data/message-sender.ts";
 import { imagesOf } from "../../shared/data/stream.ts";
-import { fanOutNotification } from "../../shared/domain/channels.ts";
+import { fanOutNotification, sendReleasedNotices } from "../../shared/domain/channels.ts";
 import { systemClock } from "../../shared/domain/clock.ts";
 import { notificationSchema } from "../../shared/domain/inbox.ts";
 import type { MessageSender } from "../../shared/domain/ports.ts";
+import * as z from "../../shared/zod.ts";
 import { streamConsumer } from "./stack.ts";
 
 // Built once per container, on first use; only this function's bundle carries SES and SNS, and
-// it builds only the two repositories it reads, to stay well inside the bundle budget.
+// it builds only the repositories it uses, to stay well inside the bundle budget.
 let built: { config: RuntimeConfig; deps: ReturnType<typeof buildDeps>; sender: MessageSender } | undefined;
 
 function buildDeps(config: RuntimeConfig) {
@@ -21,6 +23,7 @@ function buildDeps(config: RuntimeConfig) {
     clock: systemClock,
     members: new DynamoMemberRepository(db, config.tableName),
     deliveries: new DynamoDeliveryRepository(db, config.tableName),
+    held: new DynamoHeldNoticeRepository(db, config.tableName),
   };
 }
 
@@ -37,10 +40,19 @@ function channelDeps() {
   return { ...built.deps, sender: built.sender };
 }
 
-/** Sends each new inbox notification by email or SMS, as the member prefers. */
+const releaseSchema = z.object({ memberId: z.string(), notifications: z.array(notificationSchema) });
+
+/**
+ * Sends each new inbox notification by email or SMS, as the member prefers (held in quiet hours),
+ * and each release of held notices once quiet hours are over, as one message.
+ */
 export const handler = streamConsumer("notification-channels", channelDeps, async (record, deps) => {
   if (record.eventName !== "INSERT") return;
   const { newImage } = imagesOf(record);
-  if (newImage?.entity !== "Notification") return;
-  await fanOutNotification(deps, deps.sender, notificationSchema.parse(newImage));
+  if (newImage?.entity === "Notification") {
+    await fanOutNotification(deps, deps.sender, notificationSchema.parse(newImage));
+  } else if (newImage?.entity === "NoticeRelease") {
+    const release = releaseSchema.parse(newImage);
+    await sendReleasedNotices(deps, deps.sender, release.memberId, release.notifications);
+  }
 });

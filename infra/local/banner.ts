@@ -1,10 +1,13 @@
 import type { Manifest } from "../manifest.ts";
 import type { DemoMember } from "./demo.ts";
+import { API_PREFIX } from "./http-adapter.ts";
 
 export interface BannerInput {
   cityName: string;
   readyMs: number;
   url: string;
+  /** Whether the web app was built and is served at the url. */
+  webReady: boolean;
   store: { endpoint: string; spawned: boolean; startMs: number };
   /** Where the city's local files live (store, checkpoints, outbox). */
   dataDir: string;
@@ -31,8 +34,9 @@ export function startupBanner(input: BannerInput): string {
     `Mutua — ${input.cityName} is running locally (ready in ${input.readyMs.toFixed(0)} ms)`,
     `  store     ${store.spawned ? `embedded, ${store.endpoint}, started in ${store.startMs.toFixed(0)} ms, data in ${input.dataDir}` : `external, ${store.endpoint}`}`,
     `  table     ${input.tableName} (${input.table})${input.demoLoaded ? ", demo city loaded" : ""}`,
-    `  api       ${input.url}`,
-    ...manifest.routes.map((r) => route(r.method, r.path, r.auth ? "(bearer token)" : "")),
+    `  web app   ${input.webReady ? `${input.url}/` : "not built (see the error above)"}`,
+    `  api       ${input.url}${API_PREFIX}`,
+    ...manifest.routes.map((r) => route(r.method, `${API_PREFIX}${r.path}`, r.auth ? "(bearer token)" : "")),
     ...input.localRoutes.map((key) => {
       const [method = "GET", path = key] = key.split(" ");
       return route(method, path, "(local only)");
@@ -41,6 +45,8 @@ export function startupBanner(input: BannerInput): string {
     `  schedules ${manifest.schedules.map((s) => `${s.name} every ${s.everyMinutes} min`).join(", ") || "none"}`,
     "            run one now: npm run schedule -- <name>",
     `  tokens    ${tokens}`,
+    "",
+    ...(input.webReady ? [`Open ${input.url}/ in a browser to use the time bank.`] : []),
     "Press Ctrl-C to stop.",
   ].join("\n");
 }

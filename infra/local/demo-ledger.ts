@@ -13,7 +13,7 @@ export const DEMO_POT_CREDIT_LIMIT_MINUTES = 100 * 60;
 /**
  * The demo city's ledger, loaded right after its members (`seedDemoCity`) through the same
  * use-cases the API runs: the pot may pay welcome credits (set by Sam, the admin), every active
- * resident gets one (given by Dora, the coordinator), and Chen has helped Ben once, so statements
+ * resident gets one (given by Dora, the coordinator; hers by Sam), and Chen has helped Ben once, so statements
  * and reports have something to show. Amira acts for the kitchen. The kitchen has no issuance
  * quota yet: the README shows an admin setting one.
  * @throws Error when a demo member it needs is missing.
@@ -42,12 +42,14 @@ export async function seedDemoLedger(deps: Deps, ids: Readonly<Record<string, st
     maxBalanceMinutes: 1_000_000,
   });
   for (const resident of [amira, ben, chen, dora, sam]) {
+    // Nobody grants to themselves: Sam, the admin, gives Dora hers.
+    const giver = resident === dora ? sam : dora;
     await grantFromPot(
       deps,
-      dora,
+      giver,
       { memberId: resident.memberId, minutes: DEMO_WELCOME_MINUTES, reason: "Welcome to the time bank" },
       {
-        scope: dora.memberId,
+        scope: giver.memberId,
         key: `demo-welcome-${resident.memberId}`,
         fingerprint: `demo-welcome-${resident.memberId}`,
       },

@@ -1,6 +1,25 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from "node:http";
+import { extname, resolve, sep } from "node:path";
+import type { Duplex } from "node:stream";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { errorResponse, internalErrorResponse, jsonResponse } from "../../functions/http/errors.ts";
+import {
+  type DomainError,
+  MalformedRequestError,
+  NotFoundError,
+  PayloadTooLargeError,
+  RequestHeadersTooLargeError,
+  UnauthorizedError,
+  ValidationError,
+} from "../../shared/domain/errors.ts";
 import { functionName, type HttpRouteEntry, type Manifest } from "../manifest.ts";
 import { loadHandler } from "./handlers.ts";
 import type { DevIssuer } from "./identity.ts";
@@ -8,6 +27,14 @@ import { lambdaContext } from "./lambda-context.ts";
 
 /** API Gateway HTTP APIs refuse request bodies over 10 MB; so does the adapter. */
 const MAX_GATEWAY_BODY_BYTES = 10 * 1024 * 1024;
+/** HTTP APIs take at most 10,240 bytes of request line and headers together; so does the adapter. */
+const MAX_GATEWAY_HEADER_BYTES = 10 * 1024;
+
+/**
+ * The API lives under this path, beside the web app on one origin (in AWS the edge sends `/api/*`
+ * to the HTTP API with the prefix stripped), so the manifest's paths stay as they are.
+ */
+export const API_PREFIX = "/api";
 
 export interface CompiledRoute extends HttpRouteEntry {
   pattern: RegExp;
@@ -30,9 +57,8 @@ export function compileRoutes(manifest: Manifest): CompiledRoute[] {
   });
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
-  res.end(JSON.stringify(body));
+function sendError(res: ServerResponse, error: DomainError): void {
+  writeResult(res, errorResponse(error));
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | "too-large"> {
@@ -68,22 +94,54 @@ export function findRoute(
     if (candidate.method !== method) continue;
     const match = candidate.pattern.exec(pathname);
     if (!match) continue;
-    const pathParameters =
-      candidate.params.length > 0
-        ? Object.fromEntries(
-            candidate.params.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? "")]),
-          )
-        : undefined;
-    return { route: candidate, pathParameters };
+    if (candidate.params.length === 0) return { route: candidate, pathParameters: undefined };
+    const values = candidate.params.map((_, i) => decodePathSegment(match[i + 1] ?? ""));
+    // A segment that is not valid percent-encoded UTF-8 matches no route: the HTTP API then
+    // answers from `$default` (Mutua's 404), as it does for a path with no route.
+    if (values.some((value) => value === undefined)) continue;
+    return {
+      route: candidate,
+      pathParameters: Object.fromEntries(candidate.params.map((name, i) => [name, values[i] ?? ""])),
+    };
   }
   return { route: undefined, pathParameters: undefined };
+}
+
+/** A path segment's text, or undefined when its percent-encoding is malformed (`%ZZ`, a cut `%E0%A4`). */
+function decodePathSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A route only the local runtime serves (the OpenAPI document, the outbox, the development
+ * sign-in); with `auth`, it takes the same tokens as every other route. It answers JSON.
+ */
+export interface LocalRoute {
+  auth: boolean;
+  handle(request: {
+    body: Buffer;
+    /** The verified token's claims, on an `auth` route. */
+    claims: Record<string, string> | undefined;
+  }): Promise<{ status?: number; body: unknown }>;
+}
+
+/** The built web app: its files, and the headers every page and file carries. */
+export interface StaticSite {
+  dir: string;
+  headers: Record<string, string>;
 }
 
 export interface HttpAdapterOptions {
   manifest: Manifest;
   issuer: DevIssuer;
-  /** Routes only the local runtime serves (e.g. the generated OpenAPI document): "GET /path" -> body. */
-  localRoutes?: Record<string, () => Promise<unknown>>;
+  /** Routes only the local runtime serves, by method and full path: "GET /api/openapi.json". */
+  localRoutes?: Record<string, LocalRoute>;
+  /** Everything outside `/api` is the web app, with index.html for page navigations. */
+  site?: StaticSite;
   /** Called after each request, for the console log. */
   onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
 }
@@ -94,13 +152,13 @@ export interface HttpAdapterOptions {
  */
 export function createHttpAdapter(options: HttpAdapterOptions): Server {
   const routes = compileRoutes(options.manifest);
-  return createServer((req, res) => {
+  const server = createServer({ maxHeaderSize: MAX_GATEWAY_HEADER_BYTES }, (req, res) => {
     const started = performance.now();
     handle(req, res)
       .catch((error: unknown) => {
-        console.error("local adapter failure", error);
-        if (!res.headersSent)
-          send(res, 500, { error: { code: "INTERNAL", message: "Local adapter failure" } });
+        const requestId = randomUUID();
+        console.error("local adapter failure", requestId, error);
+        if (!res.headersSent) writeResult(res, internalErrorResponse(requestId));
       })
       .finally(() => {
         options.onRequest?.({
@@ -111,36 +169,47 @@ export function createHttpAdapter(options: HttpAdapterOptions): Server {
         });
       });
   });
+  server.on("clientError", answerUnreadableRequest);
+  return server;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://localhost");
     const method = (req.method ?? "GET").toUpperCase();
     const body = await readBody(req);
     if (body === "too-large") {
-      send(res, 413, { error: { code: "PAYLOAD_TOO_LARGE", message: "Request body is larger than 10 MB" } });
+      sendError(res, new PayloadTooLargeError("Request body is larger than 10 MB"));
       return;
     }
-    const local = options.localRoutes?.[`${method} ${url.pathname}`];
-    if (local) {
-      send(res, 200, await local());
+    const key = `${method} ${url.pathname}`;
+    const local = Object.hasOwn(options.localRoutes ?? {}, key) ? options.localRoutes?.[key] : undefined;
+    if (!local && url.pathname !== API_PREFIX && !url.pathname.startsWith(`${API_PREFIX}/`)) {
+      serveSite(options.site, method, url.pathname, res);
       return;
     }
-    const { route, pathParameters } = findRoute(routes, method, url.pathname);
+    const path = url.pathname.slice(API_PREFIX.length) || "/";
+    const { route, pathParameters } = local
+      ? { route: undefined, pathParameters: undefined }
+      : findRoute(routes, method, path);
 
     let claims: Record<string, string> | undefined;
-    if (route?.auth) {
+    if (local?.auth ?? route?.auth) {
       const header = req.headers.authorization ?? "";
       const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
       if (!token) {
-        send(res, 401, { error: { code: "UNAUTHORIZED", message: "A bearer token is required" } });
+        sendError(res, new UnauthorizedError("A bearer token is required"));
         return;
       }
       try {
         claims = gatewayClaims(await options.issuer.verify(token));
       } catch {
-        send(res, 401, { error: { code: "UNAUTHORIZED", message: "The bearer token is not valid" } });
+        sendError(res, new UnauthorizedError("The bearer token is not valid"));
         return;
       }
+    }
+    if (local) {
+      const answer = await local.handle({ body, claims });
+      writeResult(res, jsonResponse(answer.status ?? 200, answer.body));
+      return;
     }
 
     const headers: Record<string, string> = {};
@@ -155,7 +224,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): Server {
     const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
       version: "2.0",
       routeKey,
-      rawPath: url.pathname,
+      rawPath: path,
       rawQueryString: url.search.slice(1),
       headers,
       ...(query.size > 0 ? { queryStringParameters } : {}),
@@ -167,7 +236,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): Server {
         domainPrefix: "localhost",
         http: {
           method,
-          path: url.pathname,
+          path,
           protocol: `HTTP/${req.httpVersion}`,
           sourceIp: req.socket.remoteAddress ?? "127.0.0.1",
           userAgent: headers["user-agent"] ?? "",
@@ -204,5 +273,88 @@ function writeResult(res: ServerResponse, result: unknown): void {
     return;
   }
   // A bare value is sent as a JSON 200, as the gateway does.
-  send(res, 200, result);
+  writeResult(res, jsonResponse(200, result));
+}
+
+/**
+ * Node's HTTP parser refused the request (headers over the limit, a malformed request line):
+ * answer in the house shape rather than Node's empty body, then close the connection.
+ */
+function answerUnreadableRequest(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || error.code === "ECONNRESET" || error.code === "ERR_HTTP_REQUEST_TIMEOUT") {
+    socket.destroy();
+    return;
+  }
+  const result = errorResponse(
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? new RequestHeadersTooLargeError("The request line and headers are larger than 10,240 bytes")
+      : new MalformedRequestError("The HTTP request could not be read"),
+  );
+  const status = result.statusCode ?? 400;
+  const body = result.body ?? "";
+  const headers = { ...result.headers, "content-length": Buffer.byteLength(body), connection: "close" };
+  const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\n${head.join("")}\r\n${body}`);
+}
+
+const contentTypes: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".webp": "image/webp",
+  ".ico": "image/x-icon",
+  ".woff2": "font/woff2",
+  ".txt": "text/plain; charset=utf-8",
+};
+
+/**
+ * Serves the built web app as the edge does: its files, index.html for any page address (the app
+ * routes in the browser), hashed assets cached for good and everything else revalidated.
+ */
+function serveSite(
+  site: StaticSite | undefined,
+  method: string,
+  pathname: string,
+  res: ServerResponse,
+): void {
+  if (method !== "GET" && method !== "HEAD") {
+    sendError(res, new NotFoundError("No such route"));
+    return;
+  }
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    sendError(res, new ValidationError("The address is not valid"));
+    return;
+  }
+  const index = site ? resolve(site.dir, "index.html") : undefined;
+  if (!site || !index || !existsSync(index)) {
+    res.writeHead(503, { "content-type": "text/plain; charset=utf-8" });
+    res.end("The web app is not built. Run `npm start`, which builds it, or `npm run build:web`.\n");
+    return;
+  }
+  const file = resolve(site.dir, `.${decoded}`);
+  const inside = file.startsWith(`${resolve(site.dir)}${sep}`);
+  const isFile = inside && existsSync(file) && statSync(file).isFile();
+  let served: string | undefined;
+  if (isFile) served = file;
+  else if (extname(decoded) === "") served = index;
+  if (!served) {
+    res.writeHead(404, { "content-type": "text/plain; charset=utf-8", ...site.headers });
+    res.end("Not found\n");
+    return;
+  }
+  const body = readFileSync(served);
+  res.writeHead(200, {
+    "content-type": contentTypes[extname(served)] ?? "application/octet-stream",
+    "content-length": String(body.length),
+    // Vite names every asset by its content hash: it never changes under the same name.
+    "cache-control": decoded.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache",
+    ...site.headers,
+  });
+  res.end(method === "HEAD" ? undefined : body);
 }

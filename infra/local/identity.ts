@@ -57,7 +57,8 @@ export class DevIssuer {
   }
 
   /**
-   * Verifies signature, issuer, audience and expiry, as the HTTP API JWT authorizer does.
+   * Verifies signature, issuer, audience and expiry, as the HTTP API JWT authorizer does. A token
+   * without `exp` is refused: Cognito never issues one, and one would never expire.
    * @throws Error when the token is not valid.
    */
   async verify(token: string): Promise<JWTPayload> {
@@ -65,6 +66,7 @@ export class DevIssuer {
       issuer: DEV_ISSUER,
       audience: DEV_AUDIENCE,
       algorithms: [ALG],
+      requiredClaims: ["exp"],
     });
     return payload;
   }

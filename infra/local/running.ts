@@ -1,10 +1,10 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type City, citySchema } from "../../shared/config/city.ts";
 import * as z from "../../shared/zod.ts";
 
 /**
- * While `npm start` runs, it leaves a note in the city's data folder saying where its store is, so
+ * While a city runs (`npm start`), it leaves a note in the city's data folder saying where its store is, so
  * a one-off command (`npm run schedule`) works on the same data through the same store rather than
  * opening the store's files a second time.
  */
@@ -32,6 +32,7 @@ function noteOf(cityData: string): string {
 /** Writes the note; returns what removes it (on stop). */
 export function announceRunning(cityData: string, running: RunningCity): () => void {
   const file = noteOf(cityData);
+  mkdirSync(cityData, { recursive: true });
   writeFileSync(file, JSON.stringify(running));
   return () => rmSync(file, { force: true });
 }

@@ -7,16 +7,21 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBClient as Client } from "@aws-sdk/client-dynamodb";
 import type { RouterOptions } from "../../functions/streams/router.ts";
 import type { City } from "../../shared/config/city.ts";
+import { webConfig } from "../../shared/config/web.ts";
 import { productionDeps, resetProductionDeps } from "../../shared/data/deps.ts";
 import type { OutboundMessage } from "../../shared/domain/channels.ts";
 import type { Deps } from "../../shared/domain/ports.ts";
 import { manifest as defaultManifest, type Manifest } from "../manifest.ts";
 import { buildOpenApi } from "../openapi.ts";
+import { webSecurityHeaders } from "../web-headers.ts";
 import { type BootstrapResult, ensureTable } from "./bootstrap.ts";
 import { seedDemoCity } from "./demo.ts";
 import { seedDemoLedger } from "./demo-ledger.ts";
-import { createHttpAdapter } from "./http-adapter.ts";
+import { devSignInRoutes } from "./dev-sign-in.ts";
+import { createHttpAdapter, type LocalRoute } from "./http-adapter.ts";
 import type { DevIssuer } from "./identity.ts";
+import { webDistDir } from "./paths.ts";
+import { announceRunning } from "./running.ts";
 import { startScheduler } from "./scheduler.ts";
 import { type Store, startStore } from "./store.ts";
 import { StreamPoller, streamsClient } from "./stream-poller.ts";
@@ -50,6 +55,8 @@ export interface CityRuntimeOptions {
   manifest?: Manifest;
   /** Passed to the stream router (tests make its backoff instant). */
   routerOptions?: RouterOptions;
+  /** The built web app served beside the API (default web/dist, when built). */
+  webDir?: string;
   onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
 }
 
@@ -147,14 +154,35 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
     const scheduler = options.schedules === false ? undefined : startScheduler(manifest.schedules);
 
     let openApi: Promise<unknown> | undefined;
-    const localRoutes: Record<string, () => Promise<unknown>> = {
-      "GET /openapi.json": () => (openApi ??= buildOpenApi(options.city, manifest)),
-      "GET /outbox": async () => ({ messages: readOutbox(outboxFile).slice(-50).reverse() }),
+    const localRoutes: Record<string, LocalRoute> = {
+      "GET /api/openapi.json": {
+        auth: false,
+        handle: async () => {
+          openApi ??= buildOpenApi(options.city, manifest);
+          return { body: await openApi };
+        },
+      },
+      // The messages sent to the signed-in member, newest first: their mailbox, as it were. Other
+      // people's mail is not anyone's to read (the whole file is in the data folder).
+      "GET /api/outbox": {
+        auth: true,
+        handle: async ({ claims }) => {
+          const member = claims?.sub ? await deps.members.getBySubject(claims.sub) : undefined;
+          const mine = readOutbox(outboxFile).filter((m) => member && m.memberId === member.memberId);
+          return { body: { messages: mine.slice(-50).reverse() } };
+        },
+      },
+      "GET /config.json": {
+        auth: false,
+        handle: async () => ({ body: webConfig(options.city, { kind: "dev" }) }),
+      },
+      ...devSignInRoutes(options.issuer),
     };
     const server = createHttpAdapter({
       manifest,
       issuer: options.issuer,
       localRoutes,
+      site: { dir: options.webDir ?? webDistDir, headers: webSecurityHeaders(options.city) },
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     });
     await new Promise<void>((resolve, reject) => {
@@ -162,9 +190,21 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
       server.listen(options.port, "127.0.0.1", () => resolve());
     });
     const { port } = server.address() as AddressInfo;
+    const url = `http://localhost:${port}`;
+    // One-off commands with this machine's rights (`npm run schedule`, `npm run first-admin`) find
+    // this city's store through the note while it runs, rather than opening its files a second time.
+    const forget = options.dataDir
+      ? announceRunning(options.dataDir, {
+          pid: process.pid,
+          url,
+          endpoint: store.endpoint,
+          tableName: options.tableName,
+          city: options.city,
+        })
+      : undefined;
 
     return {
-      url: `http://localhost:${port}`,
+      url,
       outbox: () => readOutbox(outboxFile),
       store,
       table: tableResult,
@@ -175,6 +215,7 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
       // In order, so nothing still running meets a store that has gone: requests first (no new
       // work), then the schedules and the stream consumers finish what they hold, then the store.
       stop: async () => {
+        forget?.();
         await closeServer(server);
         await scheduler?.stop();
         await poller.stop();

@@ -2,12 +2,12 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parseCityJson } from "../../shared/config/city.ts";
+import { ensureWebBuilt } from "../../web/build/web.ts";
 import { manifest } from "../manifest.ts";
 import { startupBanner } from "./banner.ts";
 import { demoLogins } from "./demo.ts";
 import { DevIssuer } from "./identity.ts";
 import { dataDir, devIssuerKeyFile, repoRoot } from "./paths.ts";
-import { announceRunning } from "./running.ts";
 import { startCityRuntime } from "./runtime.ts";
 import { stopOnSignals } from "./shutdown.ts";
 
@@ -30,6 +30,17 @@ try {
 const port = Number(process.env.PORT ?? 3000);
 const cityData = join(dataDir, city.id);
 
+// A fresh clone has no built app: build it now (a few seconds, once), so `npm start` is all it takes.
+let webReady = true;
+try {
+  await ensureWebBuilt((line) => console.log(line));
+} catch (error) {
+  webReady = false;
+  console.error(
+    `The web app could not be built; the API still runs.\n${error instanceof Error ? error.message : String(error)}`,
+  );
+}
+
 const runtime = await startCityRuntime({
   city,
   issuer: await DevIssuer.fromFile(devIssuerKeyFile),
@@ -50,6 +61,7 @@ console.log(
     cityName: city.name,
     readyMs: performance.now() - started,
     url: runtime.url,
+    webReady,
     store: runtime.store,
     dataDir: cityData,
     tableName: `mutua-${city.id}`,
@@ -61,17 +73,4 @@ console.log(
   }),
 );
 
-// `npm run schedule` finds this city's store through the note while it runs.
-const forget = announceRunning(cityData, {
-  pid: process.pid,
-  url: runtime.url,
-  endpoint: runtime.store.endpoint,
-  tableName: `mutua-${city.id}`,
-  city,
-});
-stopOnSignals({
-  stop: async () => {
-    forget();
-    await runtime.stop();
-  },
-});
+stopOnSignals({ stop: () => runtime.stop() });

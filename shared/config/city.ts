@@ -10,6 +10,9 @@ const latitude = z.number().check(z.gte(-90), z.lte(90));
 const longitude = z.number().check(z.gte(-180), z.lte(180));
 const minutes = z.int().check(z.gte(0), z.lte(1_000_000));
 const weight = z.number().check(z.gte(0), z.lte(10));
+const label = z.string().check(z.minLength(1), z.maxLength(80));
+/** A name in other languages than the city's default: `{ "nl": "Tuinieren" }`. */
+const translations = z.optional(z.partialRecord(languageSchema, label));
 
 function isTimeZone(value: string): boolean {
   try {
@@ -106,6 +109,25 @@ export const citySchema = z
       .strictObject({
         centre: z.strictObject({ lat: latitude, lon: longitude }),
         bounds: z.strictObject({ south: latitude, west: longitude, north: latitude, east: longitude }),
+        /**
+         * Map tiles for the web app's map (an XYZ URL template with {z}, {x} and {y}). Without
+         * tiles the map draws the city's cells on a plain background, and loads nothing from outside.
+         */
+        tiles: z.optional(
+          z.strictObject({
+            url: z
+              .url({ protocol: /^https$/ })
+              .check(
+                z.refine(
+                  (u) => ["{z}", "{x}", "{y}"].every((p) => u.includes(p)),
+                  "must be an https URL template with {z}, {x} and {y}",
+                ),
+              ),
+            /** Shown on the map, as tile providers require (e.g. "© OpenStreetMap contributors"). */
+            attribution: z.string().check(z.minLength(1), z.maxLength(300)),
+            maxZoom: z._default(z.int().check(z.gte(1), z.lte(22)), 18),
+          }),
+        ),
       })
       .check(
         z.refine((m) => m.bounds.south < m.bounds.north && m.bounds.west < m.bounds.east, {
@@ -122,13 +144,15 @@ export const citySchema = z
         ),
       ),
     areas: z
-      .array(z.strictObject({ id: slug, name: z.string().check(z.minLength(1), z.maxLength(80)) }))
+      .array(z.strictObject({ id: slug, name: label, names: translations }))
       .check(z.minLength(1), z.refine(uniqueIds, "area ids must be unique")),
     skills: z
       .array(
         z.strictObject({
           id: slug,
-          name: z.string().check(z.minLength(1), z.maxLength(80)),
+          /** The name in the city's default language; `names` gives it in the other offered languages. */
+          name: label,
+          names: translations,
           /** Posts in a sensitive category (e.g. home visits) are shown only to verified members. */
           sensitive: z.optional(z.boolean()),
         }),
@@ -139,7 +163,7 @@ export const citySchema = z
       defaultMaxBalanceMinutes: minutes,
     }),
     notifications: z.strictObject({
-      /** No email or SMS is sent in these hours (city time); notices wait in the inbox and digest. */
+      /** No email or SMS is sent in these hours (city time): notices wait, and go when they end. */
       quietHours: z.strictObject({ start: hhmm, end: hhmm }),
       /** Sender address of email notices (an SES-verified identity in the cloud). */
       emailFrom: z.optional(z.email()),

@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } fro
 import { type Activity, activitySchema } from "../domain/activity.ts";
 import type { ActivityRepository } from "../domain/ledger-ports.ts";
 import type { Page, PageRequest } from "../domain/paging.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { storePaging } from "./cursor.ts";
 import { keys } from "./keys.ts";
 
 export class DynamoActivityRepository implements ActivityRepository {
@@ -30,6 +30,7 @@ export class DynamoActivityRepository implements ActivityRepository {
 
   async list(page: PageRequest): Promise<Page<Activity>> {
     const first = keys.activity("");
+    const paging = storePaging({ partition: first.pk, sort: { prefix: first.sk } });
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -38,10 +39,10 @@ export class DynamoActivityRepository implements ActivityRepository {
         // ULIDs sort by time: descending is newest first.
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: paging.start(page.cursor),
       }),
     );
-    const nextCursor = encodeCursor(result.LastEvaluatedKey);
+    const nextCursor = paging.next(result.LastEvaluatedKey);
     return {
       items: (result.Items ?? []).map((item) => activitySchema.parse(item)),
       ...(nextCursor ? { nextCursor } : {}),

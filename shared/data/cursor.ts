@@ -1,31 +1,73 @@
-import { ValidationError } from "../domain/errors.ts";
+import { decodeCursor, encodeCursor } from "../domain/paging.ts";
+import * as z from "../zod.ts";
+import { table } from "./table.ts";
 
-/**
- * Opaque pagination cursors: the store's position (LastEvaluatedKey) as base64url JSON, never
- * handed to clients raw. A cursor that does not decode to a key of string values is refused.
- */
-export function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key), "utf8").toString("base64url") : undefined;
+/** What one attribute of a store position must be: exactly a value, longer than a prefix, or below a bound. */
+export type KeyPart = { equals: string } | { prefix: string } | { below: string };
+
+type IndexName = (typeof table.indexes)[number]["name"];
+
+/** One paged Query: the table or an index, the partition read and the range of sort keys. */
+export interface PagedQuery {
+  index?: IndexName;
+  partition: string;
+  /** The key condition on the sort key; any sort key when absent. */
+  sort?: KeyPart;
+  /** For an index: what the table keys of its items look like (the store returns them in the position). */
+  item?: { pk: KeyPart; sk: KeyPart };
 }
 
-/** @throws ValidationError (INVALID) when the cursor was not made by encodeCursor. */
-export function decodeCursor(cursor: string | undefined): Record<string, string> | undefined {
-  if (!cursor) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    parsed = undefined;
+/** The store refuses longer sort keys (1,024 bytes); partition keys allow 2,048 but ours are short. */
+const MAX_KEY_BYTES = 1024;
+
+function fits(part: KeyPart | undefined, value: string): boolean {
+  if (!part) return true;
+  if ("equals" in part) return value === part.equals;
+  if ("prefix" in part) return value.length > part.prefix.length && value.startsWith(part.prefix);
+  return value < part.below;
+}
+
+function keyAttribute(part: KeyPart | undefined) {
+  return z.string().check(
+    z.minLength(1),
+    z.refine((value) => Buffer.byteLength(value, "utf8") <= MAX_KEY_BYTES, "too long for a key"),
+    z.refine((value) => fits(part, value), "outside this query"),
+  );
+}
+
+/**
+ * Cursors for one store Query, made with the one cursor codec: the position is the store's
+ * LastEvaluatedKey, bound to this query, and taken back only if it has exactly this query's key
+ * attributes, its partition and a sort key inside its range, so the store never sees a start key
+ * it would refuse or one from elsewhere.
+ * @throws Error when an index query does not say what its items' table keys look like.
+ */
+export function storePaging(query: PagedQuery): {
+  start(cursor: string | undefined): Record<string, string> | undefined;
+  next(lastKey: Record<string, unknown> | undefined): string | undefined;
+} {
+  const shape: Record<string, ReturnType<typeof keyAttribute>> = {};
+  if (query.index) {
+    const index = table.indexes.find((i) => i.name === query.index);
+    if (!index || !query.item)
+      throw new Error(`a query on ${query.index} must say what its item keys look like`);
+    shape[index.partitionKey] = keyAttribute({ equals: query.partition });
+    shape[index.sortKey] = keyAttribute(query.sort);
+    shape[table.partitionKey] = keyAttribute(query.item.pk);
+    shape[table.sortKey] = keyAttribute(query.item.sk);
+  } else {
+    shape[table.partitionKey] = keyAttribute({ equals: query.partition });
+    shape[table.sortKey] = keyAttribute(query.sort);
   }
-  if (
-    typeof parsed !== "object" ||
-    parsed === null ||
-    Array.isArray(parsed) ||
-    !Object.values(parsed).every((v) => typeof v === "string")
-  ) {
-    throw new ValidationError("The cursor is not valid", [
-      { path: "query.cursor", message: "Not a cursor from this API" },
-    ]);
-  }
-  return parsed as Record<string, string>;
+  const position = z.strictObject(shape);
+  const binding = JSON.stringify(["store", query]);
+  return {
+    start: (cursor) => decodeCursor(cursor, binding, position),
+    next: (lastKey) => (lastKey ? encodeCursor(binding, lastKey) : undefined),
+  };
+}
+
+/** The item keys of an entity whose sort key is fixed, from a key built with an empty id. */
+export function entityKeys(sample: { pk: string; sk: string }): { pk: KeyPart; sk: KeyPart } {
+  return { pk: { prefix: sample.pk }, sk: { equals: sample.sk } };
 }

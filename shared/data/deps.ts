@@ -6,6 +6,7 @@ import { DynamoAuditRepository } from "./audit-repository.ts";
 import { DynamoCheckpointRepository } from "./checkpoint-repository.ts";
 import { createDocumentClient } from "./client.ts";
 import { DynamoDeliveryRepository } from "./delivery-repository.ts";
+import { DynamoHeldNoticeRepository } from "./held-notice-repository.ts";
 import { DynamoInboxRepository } from "./inbox-repository.ts";
 import { ledgerRepositories } from "./ledger-deps.ts";
 import {
@@ -34,6 +35,7 @@ export function productionDeps(): Deps {
     stats: new DynamoStatsRepository(db, config.tableName),
     inbox: new DynamoInboxRepository(db, config.tableName),
     deliveries: new DynamoDeliveryRepository(db, config.tableName),
+    held: new DynamoHeldNoticeRepository(db, config.tableName),
     // -- matching --
     matchIndex: new DynamoMatchIndexRepository(db, config.tableName),
     signals: new DynamoMatchSignalsRepository(db, config.tableName),

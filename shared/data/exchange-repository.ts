@@ -1,7 +1,8 @@
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
@@ -12,7 +13,7 @@ import type { IdempotencyRecord } from "../domain/ledger-idempotency.ts";
 import type { ExchangeRepository } from "../domain/ledger-ports.ts";
 import type { Page, PageRequest } from "../domain/paging.ts";
 import { batchGetItems } from "./batch-get.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { entityKeys, storePaging } from "./cursor.ts";
 import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
 
@@ -136,19 +137,21 @@ export class DynamoExchangeRepository implements ExchangeRepository {
   }
 
   async listForParty(memberId: string, page: PageRequest): Promise<Page<Exchange>> {
+    const partition = keys.exchangeParty(memberId, "", "").pk;
+    const paging = storePaging({ partition });
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: "pk = :pk",
-        ExpressionAttributeValues: { ":pk": keys.exchangeParty(memberId, "", "").pk },
+        ExpressionAttributeValues: { ":pk": partition },
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: paging.start(page.cursor),
       }),
     );
     const ids = (result.Items ?? []).map((item) => String(item.exchangeId));
     const exchanges = await this.getMany(ids);
-    const nextCursor = encodeCursor(result.LastEvaluatedKey);
+    const nextCursor = paging.next(result.LastEvaluatedKey);
     return {
       items: ids.flatMap((id) => {
         const exchange = exchanges.get(id);
@@ -158,11 +161,99 @@ export class DynamoExchangeRepository implements ExchangeRepository {
     };
   }
 
+  async saveQueueEntries(exchange: Exchange, areas: readonly string[]): Promise<void> {
+    await Promise.all(
+      areas.map(async (area) => {
+        try {
+          await this.db.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: {
+                ...keys.exchangeQueueEntry(exchange.exchangeId, area),
+                entity: "ExchangeQueueEntry",
+                exchangeId: exchange.exchangeId,
+                area,
+                status: exchange.status,
+                version: exchange.version,
+                queuePk: keys.exchangesByStatusAndArea(exchange.status, area),
+                queueSk: `${exchange.statusAt}#${exchange.exchangeId}`,
+              },
+              // A redelivered or late record never puts an exchange back in an older status.
+              ConditionExpression: "attribute_not_exists(pk) OR version < :version",
+              ExpressionAttributeValues: { ":version": exchange.version },
+            }),
+          );
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        }
+      }),
+    );
+  }
+
+  async listQueue(status: ExchangeStatus, area: string, page: PageRequest): Promise<Page<Exchange>> {
+    const paging = storePaging({
+      index: "exchangesByStatusAndArea",
+      partition: keys.exchangesByStatusAndArea(status, area),
+      item: { pk: { prefix: keys.exchange("").pk }, sk: { prefix: keys.exchangeQueueEntry("", "").sk } },
+    });
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: "exchangesByStatusAndArea",
+        KeyConditionExpression: "queuePk = :pk",
+        ExpressionAttributeValues: { ":pk": keys.exchangesByStatusAndArea(status, area) },
+        Limit: page.limit,
+        ExclusiveStartKey: paging.start(page.cursor),
+      }),
+    );
+    const ids = (result.Items ?? []).map((item) => String(item.exchangeId));
+    const exchanges = await this.getMany(ids);
+    const nextCursor = paging.next(result.LastEvaluatedKey);
+    return {
+      // Entries follow the exchange from the stream, a moment behind: one whose exchange has moved
+      // on since is left out (its entry is about to move too).
+      items: ids.flatMap((id) => {
+        const exchange = exchanges.get(id);
+        return exchange?.status === status ? [exchange] : [];
+      }),
+      ...(nextCursor ? { nextCursor } : {}),
+    };
+  }
+
+  async listByStatus(status: ExchangeStatus, page: PageRequest): Promise<Page<Exchange>> {
+    const paging = storePaging({
+      index: "exchangesByStatus",
+      partition: keys.exchangesByStatus(status),
+      item: entityKeys(keys.exchange("")),
+    });
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: "exchangesByStatus",
+        KeyConditionExpression: "exchangeStatusPk = :pk",
+        ExpressionAttributeValues: { ":pk": keys.exchangesByStatus(status) },
+        Limit: page.limit,
+        ExclusiveStartKey: paging.start(page.cursor),
+      }),
+    );
+    const nextCursor = paging.next(result.LastEvaluatedKey);
+    return {
+      items: (result.Items ?? []).map((item) => exchangeSchema.parse(item)),
+      ...(nextCursor ? { nextCursor } : {}),
+    };
+  }
+
   async listIdsByStatus(
     status: ExchangeStatus,
     before: string | undefined,
     page: PageRequest,
   ): Promise<Page<string>> {
+    const paging = storePaging({
+      index: "exchangesByStatus",
+      partition: keys.exchangesByStatus(status),
+      ...(before ? { sort: { below: before } } : {}),
+      item: entityKeys(keys.exchange("")),
+    });
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -175,10 +266,10 @@ export class DynamoExchangeRepository implements ExchangeRepository {
           ...(before ? { ":before": before } : {}),
         },
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: paging.start(page.cursor),
       }),
     );
-    const nextCursor = encodeCursor(result.LastEvaluatedKey);
+    const nextCursor = paging.next(result.LastEvaluatedKey);
     return {
       items: (result.Items ?? []).map((item) => String(item.exchangeId)),
       ...(nextCursor ? { nextCursor } : {}),

@@ -9,7 +9,7 @@ import { NotFoundError } from "../domain/errors.ts";
 import { type Notification, notificationSchema } from "../domain/inbox.ts";
 import type { Page, PageRequest } from "../domain/paging.ts";
 import type { InboxRepository } from "../domain/ports.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { storePaging } from "./cursor.ts";
 import { keys } from "./keys.ts";
 
 /**
@@ -60,20 +60,19 @@ export class DynamoInboxRepository implements InboxRepository {
   }
 
   async list(memberId: string, page: PageRequest): Promise<Page<Notification>> {
+    const first = keys.notification(memberId, "");
+    const paging = storePaging({ partition: first.pk, sort: { prefix: first.sk } });
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: {
-          ":pk": keys.notification(memberId, "").pk,
-          ":prefix": keys.notification(memberId, "").sk,
-        },
+        ExpressionAttributeValues: { ":pk": first.pk, ":prefix": first.sk },
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: paging.start(page.cursor),
       }),
     );
-    const nextCursor = encodeCursor(result.LastEvaluatedKey);
+    const nextCursor = paging.next(result.LastEvaluatedKey);
     return {
       items: (result.Items ?? []).map((item) => notificationSchema.parse(item)),
       ...(nextCursor ? { nextCursor } : {}),

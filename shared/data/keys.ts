@@ -17,6 +17,10 @@ export const keys = {
     sk: `${at}#${eventId}`,
   }),
   membersByStatus: (status: string, area: string) => `MEMBERS#${status}#${area}`,
+  /** Made once, with the city's first admin: a second first admin cannot be written. */
+  firstAdmin: () => ({ pk: "CITY", sk: "FIRSTADMIN" }),
+  /** The partition of the activeCoordinators index: every active coordinator and admin of the city. */
+  activeCoordinators: "COORDINATORS",
   cityStats: (date: string) => ({ pk: "CITYSTATS", sk: date }),
   /** Inbox entries live under the member's partition, newest last by ULID. */
   notification: (memberId: string, notificationId: string) => ({
@@ -25,6 +29,12 @@ export const keys = {
   }),
   /** A notice sent on an outside channel (email, SMS). */
   delivery: (notificationId: string, channel: string) => ({ pk: `DELIVERY#${notificationId}`, sk: channel }),
+  /** A notice held back from email and SMS in quiet hours, until they end. */
+  heldNotice: (memberId: string, notificationId: string) => ({ pk: `HELD#${memberId}`, sk: notificationId }),
+  /** Members with notices held: one small partition the release schedule reads. */
+  heldDue: (memberId: string) => ({ pk: "HELDNOTICES", sk: memberId }),
+  /** Held notices released together after quiet hours; the channel consumer sends them. */
+  noticeRelease: (memberId: string, releaseId: string) => ({ pk: `RELEASE#${memberId}`, sk: releaseId }),
   /** Marks that a notification with this dedupe key was delivered (exactly-once delivery). */
   inboxGuard: (memberId: string, dedupeKey: string) => ({
     pk: `INBOX#${memberId}`,
@@ -106,6 +116,12 @@ export const keys = {
     sk: `EXCHANGE#${createdAt}#${exchangeId}`,
   }),
   exchangesByStatus: (status: string) => `EXCHANGES#${status}`,
+  /** An exchange's entry in one area's queue; it shares the exchange's partition. */
+  exchangeQueueEntry: (exchangeId: string, area: string) => ({
+    pk: `EXCHANGE#${exchangeId}`,
+    sk: `AREA#${area}`,
+  }),
+  exchangesByStatusAndArea: (status: string, area: string) => `EXCHANGES#${status}#${area}`,
   /** Activities that accept credits: one small partition per city, newest last by ULID. */
   activity: (activityId: string) => ({ pk: "ACTIVITIES", sk: `ACTIVITY#${activityId}` }),
   /** A monthly report aggregate (`AREA#..`, `CAT#..`, `ORG#..`, `POT`); month "ALLTIME" for totals. */

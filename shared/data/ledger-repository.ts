@@ -7,6 +7,7 @@ import {
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { ConflictError } from "../domain/errors.ts";
 import {
   type Account,
   accountSchema,
@@ -21,13 +22,20 @@ import {
   transferSchema,
 } from "../domain/ledger.ts";
 import { type IdempotencyRecord, idempotencyRecordSchema } from "../domain/ledger-idempotency.ts";
-import type { CommitOutcome, LedgerRepository, LimitChange, PostingEffects } from "../domain/ledger-ports.ts";
+import type {
+  CommitOutcome,
+  LedgerRepository,
+  LimitChange,
+  PostingEffects,
+  StandingChange,
+} from "../domain/ledger-ports.ts";
 import type { Page, PageRequest } from "../domain/paging.ts";
 import { batchGetItems } from "./batch-get.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { storePaging } from "./cursor.ts";
 import { cancellationCodes, exchangeItem, idempotencyItem } from "./exchange-repository.ts";
 import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
+import { memberItem } from "./member-repository.ts";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
@@ -172,8 +180,10 @@ export class DynamoLedgerRepository implements LedgerRepository {
           // nextSeq as read: postings on one book serialise, so line numbers are gapless and each
           // running balance is exact. The limits as read, and the balance after this posting
           // within them: the limit holds in DynamoDB itself, whatever runs concurrently.
+          // Never a frozen book: a suspension or closing that commits first stops this posting.
           ConditionExpression:
-            "nextSeq = :seq AND creditLimit = :cl AND maxBalance = :mb AND balance >= :minBefore AND balance <= :maxBefore",
+            "nextSeq = :seq AND creditLimit = :cl AND maxBalance = :mb AND balance >= :minBefore AND balance <= :maxBefore" +
+            " AND attribute_not_exists(frozen)",
           ExpressionAttributeValues: {
             ":delta": delta,
             ":next": after.nextSeq,
@@ -247,6 +257,78 @@ export class DynamoLedgerRepository implements LedgerRepository {
         return { outcome: "stale", staleBooks, current };
       }
       throw error;
+    }
+  }
+
+  async changeStanding(change: StandingChange): Promise<"changed" | "stale"> {
+    const table = this.tableName;
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: table,
+          Item: memberItem(change.member),
+          ConditionExpression: "attribute_exists(pk) AND updatedAt = :expected",
+          ExpressionAttributeValues: { ":expected": change.expectedUpdatedAt },
+        },
+      },
+    ];
+    if ("opening" in change.account) {
+      // Never opened: it opens frozen (or not), so a first posting cannot slip past the change.
+      const { account, books } = change.account.opening;
+      const frozen = change.frozen ? { frozen: change.frozen } : {};
+      for (const Item of [
+        { ...keys.account(account.accountId), entity: "Account", ...account },
+        ...books.map((book) => ({
+          ...keys.accountBook(book.accountId, book.shard),
+          entity: "AccountBook",
+          ...book,
+          ...frozen,
+        })),
+        {
+          ...keys.accountRegistry(account.accountId),
+          entity: "AccountRegistration",
+          accountId: account.accountId,
+        },
+      ]) {
+        items.push({ Put: { TableName: table, Item, ConditionExpression: "attribute_not_exists(pk)" } });
+      }
+    } else {
+      for (const book of change.account.books) {
+        items.push({
+          Update: {
+            TableName: table,
+            Key: keys.accountBook(book.accountId, book.shard),
+            UpdateExpression: change.frozen ? "SET frozen = :frozen" : "REMOVE frozen",
+            // A closing freezes books that hold nothing: a posting that slipped in since the
+            // closing transfer makes this fail, and the closing settles the new balance first.
+            ConditionExpression: change.requireZeroBalance
+              ? "attribute_exists(pk) AND balance = :zero"
+              : "attribute_exists(pk)",
+            ...(change.frozen || change.requireZeroBalance
+              ? {
+                  ExpressionAttributeValues: {
+                    ...(change.frozen ? { ":frozen": change.frozen } : {}),
+                    ...(change.requireZeroBalance ? { ":zero": 0 } : {}),
+                  },
+                }
+              : {}),
+          },
+        });
+      }
+    }
+    for (const notice of change.notices)
+      items.push(...inboxDeliveryItems(table, notice.notification, notice.dedupeKey));
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      return "changed";
+    } catch (error) {
+      if (error instanceof Error && RACE_ERRORS.has(error.name)) return "stale";
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const codes = cancellationCodes(error);
+      if (codes[0] === "ConditionalCheckFailed") {
+        throw new ConflictError("The member was changed by someone else; reload and try again");
+      }
+      return "stale";
     }
   }
 
@@ -353,17 +435,19 @@ export class DynamoLedgerRepository implements LedgerRepository {
   }
 
   async listAccountIds(page: PageRequest): Promise<Page<string>> {
+    const partition = keys.accountRegistry("").pk;
+    const paging = storePaging({ partition });
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: "pk = :pk",
-        ExpressionAttributeValues: { ":pk": keys.accountRegistry("").pk },
+        ExpressionAttributeValues: { ":pk": partition },
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: paging.start(page.cursor),
         ConsistentRead: true,
       }),
     );
-    const nextCursor = encodeCursor(result.LastEvaluatedKey);
+    const nextCursor = paging.next(result.LastEvaluatedKey);
     return {
       items: (result.Items ?? []).map((item) => String(item.accountId)),
       ...(nextCursor ? { nextCursor } : {}),

@@ -25,7 +25,8 @@ import type {
 import type { Page, PageRequest } from "../domain/paging.ts";
 import * as z from "../zod.ts";
 import { batchGetItems } from "./batch-get.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { entityKeys, storePaging } from "./cursor.ts";
+import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
 
 const indexEntrySchema = z.object({
@@ -201,8 +202,10 @@ export class DynamoMatchSignalsRepository implements MatchSignalsRepository {
         if (typeof value !== "number") continue;
         if (name.startsWith("partner#")) partners[name.slice(8)] = value;
         if (name.startsWith("balance#")) balance = (balance ?? 0) + value;
-        if (name.startsWith("given#")) givenMinutes = (givenMinutes ?? 0) + value;
       }
+      // Minutes given in settled exchanges; a member with an account who never gave has given 0.
+      if (typeof item.givenToPeople === "number") givenMinutes = item.givenToPeople;
+      else if (balance !== undefined) givenMinutes = 0;
       const signals = { ...signalsSchema.parse({ ...item, partners }), balance, givenMinutes };
       found.set(signals.memberId, signals);
     }
@@ -216,13 +219,12 @@ export class DynamoMatchSignalsRepository implements MatchSignalsRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.matchSignals(memberId),
-          UpdateExpression: "SET memberId = :member, entity = :entity, #b = :balance, #g = :given",
-          ExpressionAttributeNames: { "#b": `balance#${change.shard}`, "#g": `given#${change.shard}` },
+          UpdateExpression: "SET memberId = :member, entity = :entity, #b = :balance",
+          ExpressionAttributeNames: { "#b": `balance#${change.shard}` },
           ExpressionAttributeValues: {
             ":member": memberId,
             ":entity": "MatchSignals",
             ":balance": change.balance,
-            ":given": change.totalIn,
           },
         }),
       );
@@ -239,6 +241,10 @@ export class DynamoMatchSignalsRepository implements MatchSignalsRepository {
     const adds = ["#seen :event"];
     if (change.type === "exchange") {
       adds.push(`${change.outcome} :one`);
+      if (change.givenMinutes > 0) {
+        adds.push("givenToPeople :given");
+        values[":given"] = change.givenMinutes;
+      }
       // Partners are top-level counters ("partner#<id>") so one update changes them atomically.
       if (change.outcome === "settled") {
         change.partnerIds.forEach((partner, i) => {
@@ -332,18 +338,20 @@ export class DynamoMatchRepository implements MatchRepository {
   }
 
   async listForCandidate(memberId: string, page: PageRequest): Promise<Page<Match>> {
+    const partition = keys.matchesByCandidate(memberId);
+    const paging = storePaging({ index: "matchesByCandidate", partition, item: entityKeys(keys.match("")) });
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: "matchesByCandidate",
         KeyConditionExpression: "candidatePk = :pk",
-        ExpressionAttributeValues: { ":pk": keys.matchesByCandidate(memberId) },
+        ExpressionAttributeValues: { ":pk": partition },
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: paging.start(page.cursor),
       }),
     );
-    const nextCursor = encodeCursor(result.LastEvaluatedKey);
+    const nextCursor = paging.next(result.LastEvaluatedKey);
     return {
       items: (result.Items ?? []).map((i) => matchSchema.parse(i)),
       ...(nextCursor ? { nextCursor } : {}),
@@ -446,6 +454,74 @@ export class DynamoMatchRepository implements MatchRepository {
       },
     ]);
     return result === "done" ? "told" : result === "already" ? "already" : "budget-spent";
+  }
+
+  async tellOwner(
+    notification: Notification,
+    dedupeKey: string,
+    budget: { day: string; limit: number },
+  ): Promise<"told" | "already" | "budget-spent"> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            ...inboxDeliveryItems(this.tableName, notification, dedupeKey),
+            {
+              // The same budget as the owner's own match notices: one count per notice.
+              Update: {
+                TableName: this.tableName,
+                Key: keys.matchBudget(notification.memberId, budget.day),
+                UpdateExpression: "ADD used :one, matchIds :notice SET entity = :entity, expiresAt = :ttl",
+                ConditionExpression: "attribute_not_exists(used) OR used < :limit",
+                ExpressionAttributeValues: {
+                  ":one": 1,
+                  ":notice": new Set([dedupeKey]),
+                  ":limit": budget.limit,
+                  ":entity": "MatchBudget",
+                  ":ttl": Math.floor(Date.now() / 1000) + 2 * 86_400,
+                },
+              },
+            },
+          ],
+        }),
+      );
+      return "told";
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const codes = (error.CancellationReasons ?? []).map((r) => r.Code ?? "None");
+      if (codes[0] === "ConditionalCheckFailed") return "already";
+      if (codes[2] === "ConditionalCheckFailed") return "budget-spent";
+      throw error;
+    }
+  }
+
+  async digestForOwner(match: Match): Promise<void> {
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                ...keys.digestEntry(match.postOwnerId, match.matchId),
+                entity: "DigestEntry",
+                ...match,
+              },
+            },
+          },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                ...keys.digestDue(match.postOwnerId),
+                entity: "DigestDue",
+                memberId: match.postOwnerId,
+              },
+            },
+          },
+        ],
+      }),
+    );
   }
 
   async digest(match: Match): Promise<"digested" | "already"> {

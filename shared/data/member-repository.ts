@@ -7,26 +7,41 @@ import {
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { ConflictError } from "../domain/errors.ts";
-import { type Member, type MemberStatus, memberSchema } from "../domain/member.ts";
+import {
+  isActive,
+  isCoordinatorOrAdmin,
+  type Member,
+  type MemberStatus,
+  memberSchema,
+} from "../domain/member.ts";
 import type { Page, PageRequest } from "../domain/paging.ts";
 import type { MemberRepository } from "../domain/ports.ts";
 import * as z from "../zod.ts";
 import { batchGetItems } from "./batch-get.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { entityKeys, storePaging } from "./cursor.ts";
 import { keys } from "./keys.ts";
 
 const identityLinkSchema = z.object({ memberId: z.string() });
 
-/** The stored item: the member plus its keys and the index attributes derived from it. */
-function itemOf(member: Member): Record<string, unknown> {
+/**
+ * The stored item: the member plus its keys and the index attributes derived from it. Active
+ * coordinators and admins are also in the sparse `activeCoordinators` index (one small partition).
+ */
+export function memberItem(member: Member): Record<string, unknown> {
   return {
     ...keys.member(member.memberId),
     entity: "Member",
     ...member,
     statusPk: keys.membersByStatus(member.status, member.area),
     statusSk: `${member.createdAt}#${member.memberId}`,
+    // Only active coordinators and admins are in the activeCoordinators index (a Put without the
+    // attributes takes a member out of it).
+    ...(isActive(member) && isCoordinatorOrAdmin(member)
+      ? { coordinatorPk: keys.activeCoordinators, coordinatorSk: member.memberId }
+      : {}),
   };
 }
+const itemOf = memberItem;
 
 export class DynamoMemberRepository implements MemberRepository {
   constructor(
@@ -101,21 +116,96 @@ export class DynamoMemberRepository implements MemberRepository {
   }
 
   async listByStatus(status: MemberStatus, area: string, page: PageRequest): Promise<Page<Member>> {
+    const partition = keys.membersByStatus(status, area);
+    const paging = storePaging({ index: "membersByStatus", partition, item: entityKeys(keys.member("")) });
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: "membersByStatus",
         KeyConditionExpression: "statusPk = :pk",
-        ExpressionAttributeValues: { ":pk": keys.membersByStatus(status, area) },
+        ExpressionAttributeValues: { ":pk": partition },
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: paging.start(page.cursor),
       }),
     );
-    const nextCursor = encodeCursor(result.LastEvaluatedKey);
+    const nextCursor = paging.next(result.LastEvaluatedKey);
     return {
       items: (result.Items ?? []).map((item) => memberSchema.parse(item)),
       ...(nextCursor ? { nextCursor } : {}),
     };
+  }
+
+  async claimFirstAdmin(
+    admin: Member,
+    link: { subject: string } | { expectedUpdatedAt: string },
+  ): Promise<"claimed" | "taken" | "changed"> {
+    const guard = {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...keys.firstAdmin(), entity: "FirstAdmin", memberId: admin.memberId, at: admin.updatedAt },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    };
+    const member =
+      "subject" in link
+        ? [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: itemOf(admin),
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...keys.identity(link.subject),
+                  entity: "IdentityLink",
+                  memberId: admin.memberId,
+                  subject: link.subject,
+                },
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+          ]
+        : [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: itemOf(admin),
+                ConditionExpression: "attribute_exists(pk) AND updatedAt = :expected",
+                ExpressionAttributeValues: { ":expected": link.expectedUpdatedAt },
+              },
+            },
+          ];
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: [guard, ...member] }));
+      return "claimed";
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [guardCode] = (error.CancellationReasons ?? []).map((r) => r.Code ?? "None");
+      return guardCode === "ConditionalCheckFailed" ? "taken" : "changed";
+    }
+  }
+
+  async listCoordinators(): Promise<Member[]> {
+    const found: Member[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: "activeCoordinators",
+          KeyConditionExpression: "coordinatorPk = :pk",
+          ExpressionAttributeValues: { ":pk": keys.activeCoordinators },
+          ExclusiveStartKey: start,
+        }),
+      );
+      found.push(...(page.Items ?? []).map((item) => memberSchema.parse(item)));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return found;
   }
 
   async countByStatus(status: MemberStatus, area: string): Promise<number> {

@@ -7,14 +7,14 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { ConflictError, ValidationError } from "../domain/errors.ts";
+import { ConflictError } from "../domain/errors.ts";
 import type { Notification } from "../domain/inbox.ts";
 import type { Page, PageRequest } from "../domain/paging.ts";
 import { cardOf, nextDueAt, type Post, type PostCard, postCardSchema, postSchema } from "../domain/post.ts";
 import type { DuePost, PostRepository, SearchSource, SourceRead } from "../domain/post-ports.ts";
 import { PARTITION_PRECISION, positionHash } from "../domain/search-geo.ts";
 import * as z from "../zod.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { entityKeys, storePaging } from "./cursor.ts";
 import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
 
@@ -207,13 +207,7 @@ export class DynamoPostRepository implements PostRepository {
 
   async listByOwner(ownerId: string, page: PageRequest): Promise<Page<PostCard>> {
     const partition = keys.postsByOwner(ownerId);
-    const start = decodeCursor(page.cursor);
-    // A cursor from another list (or another member's) would make the store fail: refuse it as input.
-    if (start && (start.ownerPk !== partition || Object.keys(start).length !== 4)) {
-      throw new ValidationError("The cursor is not valid", [
-        { path: "query.cursor", message: "Not a cursor of this list" },
-      ]);
-    }
+    const paging = storePaging({ index: "postsByOwner", partition, item: entityKeys(keys.post("")) });
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -222,10 +216,10 @@ export class DynamoPostRepository implements PostRepository {
         ExpressionAttributeValues: { ":pk": partition },
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: start,
+        ExclusiveStartKey: paging.start(page.cursor),
       }),
     );
-    const nextCursor = encodeCursor(result.LastEvaluatedKey);
+    const nextCursor = paging.next(result.LastEvaluatedKey);
     return {
       items: (result.Items ?? []).map((item) => indexedCardSchema.parse(item).card),
       ...(nextCursor ? { nextCursor } : {}),
@@ -342,6 +336,9 @@ export class DynamoPostRepository implements PostRepository {
 
   async readSource(source: SearchSource, limit: number, after?: string): Promise<SourceRead> {
     const query = this.sourceQuery(source, after);
+    // A position at or past the end of the range (a cursor edited by hand) leaves nothing to read;
+    // the store would refuse a range whose lower bound is above its upper bound.
+    if (!query) return { items: [], read: 0, exhausted: true };
     const result = await this.db.send(
       new QueryCommand({ ...query, TableName: this.tableName, Limit: limit }),
     );
@@ -357,7 +354,7 @@ export class DynamoPostRepository implements PostRepository {
   private sourceQuery(
     source: SearchSource,
     after: string | undefined,
-  ): Omit<QueryCommandInput, "TableName" | "Limit"> & { sortKey: string } {
+  ): (Omit<QueryCommandInput, "TableName" | "Limit"> & { sortKey: string }) | undefined {
     if (source.index === "place") {
       const [index, pk, sk] = source.category
         ? (["openPostsByCategoryCell", "catCellPk", "catCellSk"] as const)
@@ -372,6 +369,7 @@ export class DynamoPostRepository implements PostRepository {
       const high = source.to;
       const values: Record<string, string> = { ":pk": partition };
       let condition = `${pk} = :pk`;
+      if (low !== undefined && high !== undefined && low > high) return undefined;
       if (low !== undefined && high !== undefined) {
         condition += ` AND ${sk} BETWEEN :low AND :high`;
         values[":low"] = low;

@@ -27,6 +27,14 @@ export const table = {
   indexes: [
     // Members waiting for a coordinator, by status and area, oldest first.
     { name: "membersByStatus", partitionKey: "statusPk", sortKey: "statusSk", projection: "ALL" },
+    // Active coordinators and admins, one small partition (sparse: only they carry the keys): who
+    // is told of a dispute in their scope, and whether a city has an admin yet.
+    {
+      name: "activeCoordinators",
+      partitionKey: "coordinatorPk",
+      sortKey: "coordinatorSk",
+      projection: "ALL",
+    },
     // -- matching --
     // A member's matches (they are the candidate), newest first: GET /me/matches.
     { name: "matchesByCandidate", partitionKey: "candidatePk", sortKey: "candidateSk", projection: "ALL" },
@@ -64,6 +72,15 @@ export const table = {
       partitionKey: "exchangeStatusPk",
       sortKey: "exchangeStatusSk",
       projection: "ALL",
+    },
+    // The coordinators' queue: exchanges by status in an area, oldest in that status first. An
+    // exchange is in the queue of its own area and of every party's area (one entry per area), so
+    // the index is on queue entries, not on the exchange.
+    {
+      name: "exchangesByStatusAndArea",
+      partitionKey: "queuePk",
+      sortKey: "queueSk",
+      projection: ["exchangeId"],
     },
   ],
   // Old and new images let consumers see what changed (audit trail, matching, projections).

@@ -1,5 +1,4 @@
 import * as z from "../zod.ts";
-import { ValidationError } from "./errors.ts";
 import {
   type AccountKind,
   defaultLimits,
@@ -15,8 +14,9 @@ import { LimitExceededError } from "./ledger-errors.ts";
 import { openAccounts } from "./ledger-posting.ts";
 import type { Member } from "./member.ts";
 import { memberInScope, requireAdmin, requireCoordinator } from "./membership.ts";
-import { MAX_PAGE_SIZE, type PageRequest } from "./paging.ts";
+import { decodeCursor, encodeCursor, MAX_PAGE_SIZE, type PageRequest } from "./paging.ts";
 import type { Deps } from "./ports.ts";
+import { refuseSelfDealing } from "./power.ts";
 import { minutesText } from "./words.ts";
 
 /** Accounts as members see them: balance, limits, totals, and the statement with running balance. */
@@ -119,8 +119,9 @@ export async function viewAccount(
  * Changes an account's credit limit and maximum balance: a person's by a coordinator in scope, an
  * organisation's (its issuance quota) or the pot's by an admin. Guarded against racing postings:
  * every book's new share is written only if its balance still lies within it.
- * @throws ForbiddenError for the wrong role; NotFoundError out of scope; LimitExceededError when
- * the balance already lies beyond the new limits.
+ * @throws ForbiddenError for the wrong role; SelfDealingError for their own account or an
+ * organisation they run; NotFoundError out of scope; LimitExceededError when the balance already
+ * lies beyond the new limits.
  */
 export async function changeAccountLimits(
   deps: Pick<Deps, "ledger" | "members" | "clock" | "city">,
@@ -134,6 +135,7 @@ export async function changeAccountLimits(
   } else {
     requireCoordinator(actor);
     const member = await deps.members.get(accountId);
+    if (member) refuseSelfDealing(actor, member, "sets the limits of an account");
     if (member?.kind === "organisation") {
       requireAdmin(actor);
     } else {
@@ -205,33 +207,32 @@ async function namesOf(deps: Pick<Deps, "members">, ids: readonly string[]): Pro
   return names;
 }
 
-const cursorShape = z.object({
-  /** Per book: the last sequence number shown and the book's balance after it. */
-  b: z.array(z.tuple([z.int(), z.int(), z.int()])),
+const statementPosition = z.strictObject({
+  /** Per book: the shard, the last sequence number shown and the book's balance after it. */
+  b: z
+    .array(z.tuple([z.int().check(z.gte(0), z.lt(100)), z.int().check(z.gte(0)), z.int()]))
+    .check(z.maxLength(100)),
 });
+const statementOf = (accountId: string) => `statement:${accountId}`;
 
-function decodeStatementCursor(cursor: string | undefined): Map<number, { seq: number; balance: number }> {
+function decodeStatementCursor(
+  accountId: string,
+  cursor: string | undefined,
+): Map<number, { seq: number; balance: number }> {
   const position = new Map<number, { seq: number; balance: number }>();
-  if (!cursor) return position;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    parsed = undefined;
+  for (const [shard, seq, balance] of decodeCursor(cursor, statementOf(accountId), statementPosition)?.b ??
+    []) {
+    position.set(shard, { seq, balance });
   }
-  const result = z.safeParse(cursorShape, parsed);
-  if (!result.success) {
-    throw new ValidationError("The cursor is not valid", [
-      { path: "query.cursor", message: "Not a cursor from this API" },
-    ]);
-  }
-  for (const [shard, seq, balance] of result.data.b) position.set(shard, { seq, balance });
   return position;
 }
 
-function encodeStatementCursor(position: Map<number, { seq: number; balance: number }>): string {
+function encodeStatementCursor(
+  accountId: string,
+  position: Map<number, { seq: number; balance: number }>,
+): string {
   const b = [...position].map(([shard, p]) => [shard, p.seq, p.balance]);
-  return Buffer.from(JSON.stringify({ b }), "utf8").toString("base64url");
+  return encodeCursor(statementOf(accountId), { b });
 }
 
 /**
@@ -245,7 +246,7 @@ export async function readStatement(
   accountId: string,
   page: PageRequest,
 ): Promise<Statement> {
-  const position = decodeStatementCursor(page.cursor);
+  const position = decodeStatementCursor(accountId, page.cursor);
   const state = await deps.ledger.readAccount(accountId);
   if (!state) return { accountId, items: [] };
   const limit = Math.min(page.limit, MAX_PAGE_SIZE * 4);
@@ -297,7 +298,7 @@ export async function readStatement(
     };
   });
   const more = heads.some((h) => h.index < h.lines.length || h.more);
-  return { accountId, items, ...(more ? { nextCursor: encodeStatementCursor(balances) } : {}) };
+  return { accountId, items, ...(more ? { nextCursor: encodeStatementCursor(accountId, balances) } : {}) };
 }
 
 /** The whole statement (up to `maxLines`), for CSV export. */

@@ -1,4 +1,6 @@
-import { NotFoundError } from "./errors.ts";
+import * as z from "../zod.ts";
+import { ForbiddenError, NotFoundError } from "./errors.ts";
+import { idSchema } from "./ids.ts";
 import { coordinatesArea, isCoordinatorOrAdmin, type Member } from "./member.ts";
 import type { Deps } from "./ports.ts";
 
@@ -22,17 +24,35 @@ export function mayActFor(actor: Member, subject: Member): boolean {
 }
 
 /**
- * Resolves the subject named by `actForId` (the `x-act-for` header) for an active caller.
+ * For whom a route may be used on someone's behalf: `active` members only (the rule: one acts for
+ * a member only while they could act themselves), or `any-status` for the routes that exist for
+ * members who cannot (exporting their data at their request). Approving, reinstating and the other
+ * coordinator decisions are not acting for a member: they name the member in the path.
+ */
+export type ActingFor = "active" | "any-status";
+
+/**
+ * Resolves the subject named by `actForId` (the `x-act-for` header, or an organisation's id in the
+ * path) for an active caller.
  * @throws NotFoundError when the member does not exist or the caller may not act for them (the
- * same answer for both, so the existence of other members' records never leaks).
+ * same answer for both, so the existence of other members' records never leaks); ForbiddenError
+ * when the caller may act for them but they are not active and the route is not for that.
  */
 export async function resolveActing(
   deps: Pick<Deps, "members">,
   actor: Member,
   actForId: string | undefined,
+  allowed: ActingFor = "active",
 ): Promise<Acting> {
   if (!actForId || actForId === actor.memberId) return { actor, subject: actor };
+  // Text no member id can be (too long for a store key, other characters) is an unknown member.
+  if (!z.safeParse(idSchema, actForId).success) throw new NotFoundError("No such member");
   const subject = await deps.members.get(actForId);
   if (!subject || !mayActFor(actor, subject)) throw new NotFoundError("No such member");
+  if (subject.status !== "active" && allowed !== "any-status") {
+    throw new ForbiddenError(
+      `This member's membership is ${subject.status}: nobody can act for them until it is active`,
+    );
+  }
   return { actor, subject };
 }

@@ -19,7 +19,14 @@ export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 type Image = Record<string, unknown>;
 
-const ignoredFields = new Set(["updatedAt", "updatedBy", "statusPk", "statusSk"]);
+const ignoredFields = new Set([
+  "updatedAt",
+  "updatedBy",
+  "statusPk",
+  "statusSk",
+  "coordinatorPk",
+  "coordinatorSk",
+]);
 
 /** Which entity types are audited, and whose trail an item belongs to. */
 const subjectOf: Record<string, (item: Image) => string | undefined> = {

@@ -108,26 +108,116 @@ export function render(
 }
 
 /**
- * Sends a new inbox notification on the member's outside channel, at most once per channel:
- * a record of each sent message is checked before and written after sending, so a redelivered
- * stream record does not send twice (a crash between sending and recording may, rarely).
- * Email and SMS are held back in quiet hours; the notice stays in the inbox and the digest.
+ * Several notices held through quiet hours, as one message: a count in the subject, each notice
+ * in the text (SMS: their titles, kept short).
  */
-export async function fanOutNotification(
+export function renderBundle(
+  notifications: readonly Notification[],
+  channel: ChannelName,
+  to: string,
+  city: City,
+): OutboundMessage {
+  const [first] = notifications;
+  if (!first || notifications.length === 1) {
+    if (!first) throw new Error("a bundle needs at least one notice");
+    return render(first, channel, to, city);
+  }
+  const subject = `${notifications.length} notices from ${city.name} time bank`;
+  const linkOf = (n: Notification) =>
+    n.link && city.notifications.appUrl ? `${city.notifications.appUrl}${n.link}` : "";
+  const text =
+    channel === "sms"
+      ? `${city.name}: ${notifications.map((n) => n.title).join("; ")}`.slice(0, 300)
+      : [
+          ...notifications.map((n) => [n.title, n.body, linkOf(n)].filter(Boolean).join("\n")),
+          `— ${city.name} time bank`,
+        ].join("\n\n");
+  return { channel, to, subject, text, memberId: first.memberId, notificationId: first.notificationId };
+}
+
+/**
+ * Sends notices on the member's outside channels, at most once per notice and channel: a record
+ * of each sent notice is checked before and written after sending, so a redelivered stream record
+ * does not send twice (a crash between sending and recording may, rarely). Several notices go as
+ * one message.
+ */
+async function sendOnChannels(
   deps: Pick<Deps, "members" | "city" | "clock" | "deliveries">,
   sender: MessageSender,
-  notification: Notification,
+  memberId: string,
+  notifications: readonly Notification[],
 ): Promise<OutboundMessage[]> {
-  if (inQuietHours(deps.clock.now(), deps.city)) return [];
-  const member = await deps.members.get(notification.memberId);
+  const member = await deps.members.get(memberId);
   if (!member) return [];
   const sent: OutboundMessage[] = [];
   for (const { channel, to } of channelsFor(member, deps.city)) {
-    if (await deps.deliveries.wasSent(notification.notificationId, channel)) continue;
-    const message = render(notification, channel, to, deps.city);
+    const unsent: Notification[] = [];
+    for (const n of notifications) {
+      if (!(await deps.deliveries.wasSent(n.notificationId, channel))) unsent.push(n);
+    }
+    if (unsent.length === 0) continue;
+    const message = renderBundle(unsent, channel, to, deps.city);
     await sender.send(message);
-    await deps.deliveries.recordSent(notification.notificationId, channel, deps.clock.now().toISOString());
+    const at = deps.clock.now().toISOString();
+    for (const n of unsent) await deps.deliveries.recordSent(n.notificationId, channel, at);
     sent.push(message);
   }
   return sent;
+}
+
+/**
+ * Sends a new inbox notification on the member's outside channel, at most once per channel. In
+ * quiet hours it is held instead (if the member has an outside channel at all), and sent when they
+ * end (`releaseHeldNotices`); the notice is in the inbox either way.
+ */
+export async function fanOutNotification(
+  deps: Pick<Deps, "members" | "city" | "clock" | "deliveries" | "held">,
+  sender: MessageSender,
+  notification: Notification,
+): Promise<OutboundMessage[]> {
+  if (inQuietHours(deps.clock.now(), deps.city)) {
+    const member = await deps.members.get(notification.memberId);
+    if (member && channelsFor(member, deps.city).length > 0) await deps.held.hold(notification);
+    return [];
+  }
+  return sendOnChannels(deps, sender, notification.memberId, [notification]);
+}
+
+/** Sends a release of held notices (written by `releaseHeldNotices`) as one message per channel. */
+export function sendReleasedNotices(
+  deps: Pick<Deps, "members" | "city" | "clock" | "deliveries">,
+  sender: MessageSender,
+  memberId: string,
+  notifications: readonly Notification[],
+): Promise<OutboundMessage[]> {
+  return sendOnChannels(deps, sender, memberId, notifications);
+}
+
+/** Most held notices released for one member per run (one transaction); the rest go next run. */
+const RELEASE_BATCH = 40;
+/** Most members released per run. */
+const RELEASE_MEMBERS = 200;
+
+/**
+ * Once quiet hours are over, releases every member's held notices: one release per member (the
+ * notification-channels consumer sends it as one message per channel), each held notice once.
+ * Run by the `held-notices` schedule; in quiet hours it does nothing.
+ */
+export async function releaseHeldNotices(
+  deps: Pick<Deps, "held" | "clock" | "city">,
+): Promise<{ members: number; notices: number }> {
+  const result = { members: 0, notices: 0 };
+  if (inQuietHours(deps.clock.now(), deps.city)) return result;
+  for (const memberId of await deps.held.membersWaiting(RELEASE_MEMBERS)) {
+    const held = await deps.held.heldFor(memberId, RELEASE_BATCH);
+    if (held.length === 0) {
+      await deps.held.forget(memberId);
+      continue;
+    }
+    if ((await deps.held.release(memberId, held)) === "released") {
+      result.members += 1;
+      result.notices += held.length;
+    }
+  }
+  return result;
 }

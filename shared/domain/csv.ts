@@ -4,8 +4,9 @@ function field(value: unknown): string {
   // A finite number cannot carry a formula: negative amounts stay numbers.
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
   const text = Array.isArray(value) ? value.join(" ") : String(value);
-  // A leading =, +, - or @ makes spreadsheets run the cell as a formula; a quote mark defuses it.
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+  // A leading =, +, - or @ (or its full-width form, which spreadsheets read the same), a tab or a
+  // carriage return makes spreadsheets run the cell as a formula; a quote mark defuses it.
+  const safe = /^[=+\-@\t\r＝＋－＠]/.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

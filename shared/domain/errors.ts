@@ -30,6 +30,21 @@ export class PayloadTooLargeError extends DomainError {
   readonly code = "PAYLOAD_TOO_LARGE";
 }
 
+/** A request body in a media type other than JSON. */
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly code = "UNSUPPORTED_MEDIA_TYPE";
+}
+
+/** The request line and headers together are larger than the gateway accepts. */
+export class RequestHeadersTooLargeError extends DomainError {
+  readonly code = "REQUEST_HEADERS_TOO_LARGE";
+}
+
+/** The HTTP request itself cannot be read (its request line or a header is malformed). */
+export class MalformedRequestError extends DomainError {
+  readonly code = "MALFORMED_REQUEST";
+}
+
 export class UnauthorizedError extends DomainError {
   readonly code = "UNAUTHORIZED";
 }
@@ -49,4 +64,20 @@ export class ConflictError extends DomainError {
 
 export class RuleViolationError extends DomainError {
   readonly code = "RULE_VIOLATION";
+}
+
+/**
+ * Work in a sensitive category (home visits, childcare) needs a member a coordinator has verified:
+ * 403 with the stable code `VERIFICATION_REQUIRED`, `details` naming the member's field.
+ */
+export class VerificationRequiredError extends DomainError {
+  readonly code = "VERIFICATION_REQUIRED";
+}
+
+/**
+ * Nobody uses power for their own benefit: awarding, granting, approving, verifying, raising a
+ * limit, reversing or resolving for themselves (or an organisation they run). 403, `SELF_DEALING`.
+ */
+export class SelfDealingError extends DomainError {
+  readonly code = "SELF_DEALING";
 }

@@ -34,9 +34,12 @@ function minutesOf(exchange: Exchange): number {
 
 /**
  * Who hears of an event: the counterparts of a proposal; for one member's answer in a group
- * (the status did not move), the other side only; otherwise every party but the one who acted.
+ * (the status did not move), the other side only; of a settlement, every party, since every
+ * party's balance moves (the one who confirmed gets it as a receipt, which also tells a resident
+ * a coordinator confirmed for); otherwise every party but the one who acted.
  */
 function recipients(exchange: Exchange, event: ExchangeEvent, by: ExchangeEventBy): ExchangeParty[] {
+  if (event === "settled") return exchange.parties;
   if (event === "proposed") {
     const proposer = exchange.parties.find((p) => p.memberId === exchange.proposedBy);
     return exchange.parties.filter((p) => p.role !== proposer?.role);
@@ -44,6 +47,7 @@ function recipients(exchange: Exchange, event: ExchangeEvent, by: ExchangeEventB
   const actor = typeof by === "object" && "party" in by ? by.party : undefined;
   const partial =
     (event === "accepted" && exchange.status === "proposed") ||
+    (event === "completed" && exchange.status === "accepted") ||
     (event === "confirmed" && exchange.status === "completed");
   if (partial) {
     const side = exchange.parties.find((p) => p.memberId === actor)?.role;
@@ -79,6 +83,16 @@ function text(
             body: "Others still have to answer before it goes ahead.",
           };
     case "completed":
+      if (exchange.status === "accepted") {
+        // One of several providers recorded their own minutes; the others have yet to.
+        const own = exchange.legs
+          .filter((leg) => typeof by === "object" && "party" in by && leg.providerId === by.party)
+          .reduce((sum, leg) => sum + (leg.actualMinutes ?? 0), 0);
+        return {
+          title: `${who} logged ${own} minutes: ${what}`,
+          body: "The other providers still have to log theirs before you confirm.",
+        };
+      }
       return {
         title: `${who} logged ${minutesText(minutes)}: ${what}`,
         body: `Confirm the time logged to settle the exchange, or dispute it. Unanswered, it is confirmed after 14 days.`,
@@ -133,18 +147,31 @@ export function exchangeNotices(
   by: ExchangeEventBy,
 ): InboxDelivery[] {
   const category = deps.city.skills.find((s) => s.id === exchange.category)?.name ?? exchange.category;
-  const { title, body } = text(exchange, event, by, category);
+  const forOthers = text(exchange, event, by, category);
+  const actor = typeof by === "object" && "party" in by ? by.party : undefined;
   const createdAt = deps.clock.now().toISOString();
-  return recipients(exchange, event, by).map((party) => ({
-    notification: {
-      notificationId: deps.ids.next(),
-      memberId: party.memberId,
-      kind: `exchange-${event}`,
-      title: title.slice(0, TITLE_MAX),
-      body: body.slice(0, BODY_MAX),
-      link: `/exchanges/${exchange.exchangeId}`,
-      createdAt,
-    },
-    dedupeKey: `exchange#${exchange.exchangeId}#${exchange.version}`,
-  }));
+  return recipients(exchange, event, by).map((party) => {
+    const { title, body } = party.memberId === actor ? receipt(exchange, category) : forOthers;
+    return {
+      notification: {
+        notificationId: deps.ids.next(),
+        memberId: party.memberId,
+        kind: `exchange-${event}` as const,
+        title: title.slice(0, TITLE_MAX),
+        body: body.slice(0, BODY_MAX),
+        link: `/exchanges/${exchange.exchangeId}`,
+        createdAt,
+      },
+      dedupeKey: `exchange#${exchange.exchangeId}#${exchange.version}`,
+    };
+  });
+}
+
+/** What the party whose own step it was reads (only a settlement tells them): a receipt. */
+function receipt(exchange: Exchange, category: string): { title: string; body: string } {
+  const what = exchange.description ? `"${exchange.description}"` : category;
+  return {
+    title: `The exchange is settled: ${what}`,
+    body: `${minutesText(minutesOf(exchange))} moved on the ledger. Your statement shows them.`,
+  };
 }

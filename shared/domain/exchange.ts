@@ -8,6 +8,7 @@ import {
   ValidationError,
 } from "./errors.ts";
 import { type ExchangeEvent, type ExchangeEventBy, exchangeNotices } from "./exchange-notices.ts";
+import { coordinatesExchange } from "./exchange-scope.ts";
 import { idSchema } from "./ids.ts";
 import type { InboxDelivery } from "./inbox.ts";
 import { MAX_LEGS, MAX_TRANSACTION_ITEMS, minutesSchema, type PostingPlan } from "./ledger.ts";
@@ -22,13 +23,17 @@ import { coordinatesArea, type Member, memberKinds } from "./member.ts";
 import { requireArea, requireCoordinator } from "./membership.ts";
 import type { Page, PageRequest } from "./paging.ts";
 import type { Deps } from "./ports.ts";
+import { isSensitiveCategory } from "./post.ts";
+import { refuseSelfDealing } from "./power.ts";
+import { blockedEitherWay, requireVerified } from "./safeguarding.ts";
 import { withArticle } from "./words.ts";
 
 /**
  * Exchanges: one provider gives time to one receiver (or to a group: a workshop; or several
  * providers help one receiver), and the ledger settles it hour for hour.
  *
- *   proposed --accept (every counterpart)--> accepted --complete (a provider logs minutes)--> completed
+ *   proposed --accept (every counterpart)--> accepted --complete (the provider logs minutes; with
+ *     several providers, each logs their own and the last one completes it)--> completed
  *   completed --confirm (every receiver) | auto after 14 days | coordinator--> settled
  *   proposed --decline--> declined;  proposed|accepted --cancel--> cancelled
  *   accepted|completed --dispute--> disputed --coordinator: settle | adjust | cancel--> settled | cancelled
@@ -80,6 +85,8 @@ export const exchangeSchema = z.object({
   /** The party who proposed (their side needs no acceptance). */
   proposedBy: z.string(),
   category: z.string(),
+  /** Work of a sensitive category, or about a sensitive post: verified members only. */
+  sensitive: z.optional(z.boolean()),
   area: z.string(),
   postId: z.optional(z.string()),
   /** The accepted match this exchange came from, when it came from one. */
@@ -170,7 +177,7 @@ export const exchangePageSchema = z.object({
 });
 
 type ExchangeDeps = Pick<Deps, "members" | "exchanges" | "ledger" | "inbox" | "clock" | "ids" | "city">;
-type ProposeDeps = ExchangeDeps & Pick<Deps, "matches">;
+type ProposeDeps = ExchangeDeps & Pick<Deps, "matches" | "posts">;
 
 const providers = (e: Exchange) => e.parties.filter((p) => p.role === "provider");
 const receivers = (e: Exchange) => e.parties.filter((p) => p.role === "receiver");
@@ -233,9 +240,12 @@ async function requireProposableMatch(
  * A resident (or a coordinator or organisation admin for them) proposes an exchange directly, or
  * from an accepted match (`matchId`). The proposer must be a party; in a group exchange, the one
  * on the single side. The counterparts find the proposal in their inbox.
- * @throws ValidationError naming the field (unknown category, area or member; a member on both
- * sides or twice); RuleViolationError when the proposer takes no part, or the match is not
- * accepted or not between the two parties; NotFoundError when the match is missing or not theirs.
+ * @throws ValidationError naming the field (unknown category, area or member, or a member blocked
+ * either way, answered alike; a member on both sides or twice); VerificationRequiredError naming
+ * the party when sensitive work involves a member who is not verified; SelfDealingError when
+ * someone acting for a party would arrange it with their own account; RuleViolationError when
+ * the proposer takes no part, or the match is not accepted or not between the two parties;
+ * NotFoundError when the match is missing or not theirs.
  */
 export async function proposeExchange(
   deps: ProposeDeps,
@@ -285,14 +295,21 @@ export async function proposeExchange(
     throw new RuleViolationError("In a group exchange, the single provider or receiver proposes it");
   }
   const parties: ExchangeParty[] = [];
+  const partyMembers: { member: Member; path: string }[] = [];
   for (const [field, ids] of sides) {
     const members = await Promise.all(ids.map((id) => deps.members.get(id)));
     members.forEach((member, index) => {
-      if (member?.status !== "active") {
+      // A block between the proposer and a counterpart gets the answer a missing member gets, so
+      // the blocked side never learns of it. (The proposer is on the single side: every leg has them.)
+      if (
+        member?.status !== "active" ||
+        (member.memberId !== subjectId && blockedEitherWay(member, acting.subject))
+      ) {
         throw new ValidationError("Not an active member", [
           { path: `${field}.${index}`, message: "No active member with this id" },
         ]);
       }
+      partyMembers.push({ member, path: `${field}.${index}` });
       parties.push({
         memberId: member.memberId,
         role: field === "providerIds" ? "provider" : "receiver",
@@ -301,6 +318,26 @@ export async function proposeExchange(
         area: member.area,
       });
     });
+  }
+  if (acting.actor.memberId !== subjectId) {
+    // Acting for one side, nobody arranges an exchange with themselves on the other.
+    for (const { member, path } of partyMembers) {
+      if (member.memberId !== subjectId) {
+        refuseSelfDealing(
+          acting.actor,
+          member,
+          "arranges an exchange with themselves for someone else",
+          path,
+        );
+      }
+    }
+  }
+  const post = request.postId ? await deps.posts.get(request.postId) : undefined;
+  const sensitive = isSensitiveCategory(city, request.category) || post?.sensitive === true;
+  if (sensitive) {
+    for (const { member, path } of partyMembers) {
+      requireVerified(member, path, member.memberId === acting.actor.memberId);
+    }
   }
   if (request.matchId !== undefined) {
     await requireProposableMatch(deps, { ...request, matchId: request.matchId }, subjectId);
@@ -316,6 +353,7 @@ export async function proposeExchange(
     legs,
     proposedBy: subjectId,
     category: request.category,
+    ...(sensitive ? { sensitive } : {}),
     area: request.area ?? parties.find((p) => p.role === "receiver")?.area ?? acting.subject.area,
     ...(request.postId ? { postId: request.postId } : {}),
     ...(request.matchId ? { matchId: request.matchId } : {}),
@@ -332,9 +370,31 @@ export async function proposeExchange(
   return exchange;
 }
 
-/** Whether the caller may see the exchange: a party (or someone acting for one), or a coordinator in scope. */
+/**
+ * Refuses a step that would benefit the actor: any of the parties is their own account (their
+ * own, or an organisation they run).
+ * @throws SelfDealingError
+ */
+async function refuseOwnParties(
+  deps: Pick<Deps, "members">,
+  actor: Member,
+  parties: readonly ExchangeParty[],
+  what: string,
+): Promise<void> {
+  if (parties.some((p) => p.memberId === actor.memberId)) refuseSelfDealing(actor, actor, what);
+  const organisations = parties.filter((p) => p.kind === "organisation").map((p) => p.memberId);
+  if (organisations.length === 0) return;
+  for (const organisation of (await deps.members.getMany(organisations)).values()) {
+    refuseSelfDealing(actor, organisation, what);
+  }
+}
+
+/**
+ * Whether the caller may see the exchange: a party (or someone acting for one), or a coordinator
+ * of its area or of any party's area.
+ */
 function mayView(acting: Acting, exchange: Exchange): boolean {
-  return isParty(exchange, acting.subject.memberId) || coordinatesArea(acting.actor, exchange.area);
+  return isParty(exchange, acting.subject.memberId) || coordinatesExchange(acting.actor, exchange);
 }
 
 /**
@@ -395,6 +455,37 @@ function minutesPerLeg(
 }
 
 /**
+ * In a group of several providers, one provider's record of their own minutes.
+ * @throws ForbiddenError when they name another provider; RuleViolationError when they have
+ * recorded theirs already; ValidationError without minutes.
+ */
+function ownLegRecorded(
+  exchange: Exchange,
+  providerId: string,
+  body: { minutes?: number | undefined; legs?: { memberId: string; minutes: number }[] | undefined },
+): ExchangeLeg[] {
+  body.legs?.forEach((leg, index) => {
+    if (leg.memberId !== providerId) {
+      throw new ForbiddenError("Each provider records only their own minutes", [
+        { path: `legs.${index}.memberId`, message: "Another provider records their own minutes" },
+      ]);
+    }
+  });
+  if (exchange.legs.some((leg) => leg.providerId === providerId && leg.actualMinutes !== undefined)) {
+    throw new RuleViolationError("You have already recorded your minutes; dispute them to change them");
+  }
+  const minutes = body.legs?.[0]?.minutes ?? body.minutes;
+  if (minutes === undefined) {
+    throw new ValidationError("Minutes are required", [
+      { path: "minutes", message: "Give the minutes you gave" },
+    ]);
+  }
+  return exchange.legs.map((leg) =>
+    leg.providerId === providerId ? { ...leg, actualMinutes: minutes } : leg,
+  );
+}
+
+/**
  * Applies a party's transition to an exchange (pure).
  * @returns the next state, and whether it must be settled on the ledger now.
  * @throws ForbiddenError when the member's role does not allow the action; RuleViolationError when
@@ -441,6 +532,9 @@ export function applyTransition(
       if (exchange.status !== "proposed" && exchange.status !== "accepted") {
         throw wrongState(exchange, "cancelled");
       }
+      if (exchange.legs.some((leg) => leg.actualMinutes !== undefined)) {
+        throw new RuleViolationError("Time has been given and recorded: dispute the exchange instead");
+      }
       return {
         next: moved("cancelled", transition.reason ? { statusReason: transition.reason } : {}),
         settle: false,
@@ -449,6 +543,12 @@ export function applyTransition(
     case "complete": {
       if (exchange.status !== "accepted") throw wrongState(exchange, "completed");
       if (party.role !== "provider") throw new ForbiddenError("The provider logs the minutes given");
+      if (providers(exchange).length > 1) {
+        // Several providers: each records their own leg; it completes when every leg has been.
+        const legs = ownLegRecorded(exchange, memberId, transition);
+        const all = legs.every((leg) => leg.actualMinutes !== undefined);
+        return { next: moved(all ? "completed" : "accepted", { legs }), settle: false };
+      }
       return { next: moved("completed", { legs: minutesPerLeg(exchange, transition) }), settle: false };
     }
     case "confirm": {
@@ -551,12 +651,16 @@ const transitionEvents: Record<Transition["action"], ExchangeEvent> = {
   dispute: "disputed",
 };
 
+/** The steps that agree or settle what moves on the ledger. */
+const creditSteps = new Set<Transition["action"]>(["accept", "complete", "confirm"]);
+
 /**
  * A party (or someone acting for them) moves an exchange along: accept, decline, cancel, complete,
  * confirm (settling it when the last receiver confirms) or dispute.
  * @throws NotFoundError when the caller may not see it; ForbiddenError when they may see it but
- * are not the right party; RuleViolationError for a wrong state; LimitExceededError when
- * settlement would cross a limit.
+ * are not the right party; SelfDealingError when someone acting for a party would agree or settle
+ * with their own account; VerificationRequiredError accepting sensitive work unverified;
+ * RuleViolationError for a wrong state; LimitExceededError when settlement would cross a limit.
  */
 export async function transitionExchange(
   deps: ExchangeDeps,
@@ -569,6 +673,21 @@ export async function transitionExchange(
     const exchange = await getExchange(deps, acting, exchangeId);
     if (!isParty(exchange, acting.subject.memberId)) {
       throw new ForbiddenError("Only the parties to an exchange can do this; coordinators resolve disputes");
+    }
+    if (acting.actor.memberId !== acting.subject.memberId && creditSteps.has(transition.action)) {
+      // Acting for one party, nobody agrees, logs or confirms minutes that pay themselves.
+      await refuseOwnParties(
+        deps,
+        acting.actor,
+        exchange.parties.filter((p) => p.memberId !== acting.subject.memberId),
+        "agrees or settles an exchange with themselves for someone else",
+      );
+    }
+    if (
+      transition.action === "accept" &&
+      (exchange.sensitive === true || isSensitiveCategory(deps.city, exchange.category))
+    ) {
+      requireVerified(acting.subject, "action", acting.actor.memberId === acting.subject.memberId);
     }
     const at = deps.clock.now().toISOString();
     const { next, settle: settleNow } = applyTransition(
@@ -612,8 +731,10 @@ export async function transitionExchange(
 /**
  * A coordinator in scope resolves a disputed exchange (or confirms a completed one): settle as
  * logged, adjust the minutes and settle, or cancel.
- * @throws ForbiddenError for non-coordinators; NotFoundError out of scope; RuleViolationError when
- * the exchange is not disputed or completed, or when the coordinator is a party.
+ * @throws ForbiddenError for non-coordinators, and for coordinators of a party's area who do not
+ * coordinate the exchange's own; NotFoundError out of scope; SelfDealingError when the coordinator
+ * (or an organisation they run) is a party; RuleViolationError when the exchange is not disputed
+ * or completed.
  */
 export async function resolveExchange(
   deps: ExchangeDeps,
@@ -625,10 +746,13 @@ export async function resolveExchange(
   requireCoordinator(actor);
   for (let attempt = 0; attempt < MAX_EXCHANGE_ATTEMPTS; attempt++) {
     const exchange = await deps.exchanges.get(exchangeId);
-    if (!exchange || !coordinatesArea(actor, exchange.area)) throw new NotFoundError("No such exchange");
-    if (isParty(exchange, actor.memberId)) {
-      throw new RuleViolationError("Another coordinator must resolve an exchange you take part in");
+    if (!exchange || !coordinatesExchange(actor, exchange)) throw new NotFoundError("No such exchange");
+    // A coordinator of a party's area sees it (and hears of its dispute); resolving it is for
+    // those who coordinate the exchange's own area.
+    if (!coordinatesArea(actor, exchange.area)) {
+      throw new ForbiddenError(`Only a coordinator for ${exchange.area} can resolve this exchange`);
     }
+    await refuseOwnParties(deps, actor, exchange.parties, "resolves an exchange they take part in");
     if (exchange.status !== "disputed" && exchange.status !== "completed") {
       throw wrongState(exchange, "resolved");
     }

@@ -9,6 +9,8 @@ export const notificationKinds = [
   "post-expired",
   "post-changed-by-coordinator",
   "match",
+  "post-matches",
+  "post-fulfilled",
   "digest",
   "suggestion",
   "exchange-proposed",
@@ -20,7 +22,23 @@ export const notificationKinds = [
   "exchange-cancelled",
   "exchange-disputed",
   "exchange-resolved",
+  "account-closed",
+  "account-written-off",
+  "credits-awarded",
+  "credits-redeemed",
+  "credits-donated",
+  "credits-granted",
+  "credits-reversed",
+  "dispute-to-resolve",
 ] as const;
+
+/**
+ * What a notice is about, as values rather than words (minutes, ids, names), so a reader's app
+ * can render it in their language. Newer notices carry them; `title` and `body` are the English
+ * rendering.
+ */
+export const noticeParamsSchema = z.record(z.string(), z.union([z.string(), z.number()]));
+export type NoticeParams = z.infer<typeof noticeParamsSchema>;
 
 export const notificationSchema = z.object({
   notificationId: z.string(),
@@ -30,6 +48,7 @@ export const notificationSchema = z.object({
   body: z.string().check(z.maxLength(2000)),
   /** What the notification is about, e.g. `/posts/01J...`. */
   link: z.optional(z.string()),
+  params: z.optional(noticeParamsSchema),
   createdAt: z.iso.datetime(),
   readAt: z.optional(z.iso.datetime()),
 });

@@ -23,6 +23,18 @@ export class LimitExceededError extends DomainError {
   }
 }
 
+/**
+ * A transfer would move an account that is frozen: its member is suspended or has closed the
+ * account. Every book update of a posting is conditioned on its book not being frozen, so this
+ * holds in DynamoDB itself, whatever runs concurrently. 422, `ACCOUNT_FROZEN`; nothing written.
+ */
+export class AccountFrozenError extends DomainError {
+  readonly code = "ACCOUNT_FROZEN";
+  constructor(readonly accountId: string) {
+    super("An account this would move is frozen (its member is suspended or has left): nothing can move it");
+  }
+}
+
 /** The same Idempotency-Key came back with a different request: 409, code `IDEMPOTENCY_KEY_REUSED`. */
 export class IdempotencyKeyReusedError extends DomainError {
   readonly code = "IDEMPOTENCY_KEY_REUSED";

@@ -1,9 +1,10 @@
 import type { Activity } from "./activity.ts";
 import type { Exchange, ExchangeStatus } from "./exchange.ts";
 import type { InboxDelivery } from "./inbox.ts";
-import type { Account, Book, BookRef, JournalLine, PostingPlan, Transfer } from "./ledger.ts";
+import type { Account, Book, BookRef, FreezeReason, JournalLine, PostingPlan, Transfer } from "./ledger.ts";
 import type { IdempotencyRecord } from "./ledger-idempotency.ts";
 import type { ReportIncrement, ReportItem } from "./ledger-reports.ts";
+import type { Member } from "./member.ts";
 import type { Page, PageRequest } from "./paging.ts";
 
 /** What a posting writes besides the ledger, in the same transaction. */
@@ -40,6 +41,22 @@ export interface LimitChange {
   books: { before: Book; creditLimit: number; maxBalance: number }[];
 }
 
+/**
+ * A member's status change written with the freeze (or thaw) of their account, in one
+ * transaction: a posting either commits before it or finds the account frozen.
+ */
+export interface StandingChange {
+  member: Member;
+  /** The member is written only if nobody changed it since (optimistic lock). */
+  expectedUpdatedAt: string;
+  /** The account's books as read (each gets or loses the freeze), or an account to open frozen. */
+  account: { books: readonly Book[] } | { opening: { account: Account; books: readonly Book[] } };
+  frozen: FreezeReason | undefined;
+  /** Closing: every book must hold nothing at the moment it freezes. */
+  requireZeroBalance: boolean;
+  notices: readonly InboxDelivery[];
+}
+
 /** Storage port of the reciprocal ledger; the DynamoDB adapter is shared/data/ledger-repository.ts. */
 export interface LedgerRepository {
   /** Account headers and the named books, strongly consistent, in one round trip. */
@@ -56,6 +73,12 @@ export interface LedgerRepository {
    * with its sequence and limit conditions, the journal lines, and the effects.
    */
   commit(plan: PostingPlan, effects: PostingEffects, clientRequestToken: string): Promise<CommitOutcome>;
+  /**
+   * Writes a member's new status with their account's freeze or thaw (and notices).
+   * @returns "stale" when a book moved or appeared meanwhile (re-read and try again).
+   * @throws ConflictError when the member changed meanwhile.
+   */
+  changeStanding(change: StandingChange): Promise<"changed" | "stale">;
   /** Replaces limits and book shares; "stale" when a posting or another change came first. */
   changeLimits(change: LimitChange): Promise<"changed" | "stale">;
   getTransfer(transferId: string): Promise<Transfer | undefined>;
@@ -90,6 +113,15 @@ export interface ExchangeRepository {
   ): Promise<"updated" | "stale" | "idempotency-exists">;
   /** The member's exchanges, newest first. */
   listForParty(memberId: string, page: PageRequest): Promise<Page<Exchange>>;
+  /**
+   * Puts the exchange in the queue of each of its areas (exchangeAreas) under its current status,
+   * unless a later version is already there (idempotent: the stream may deliver a change twice).
+   */
+  saveQueueEntries(exchange: Exchange, areas: readonly string[]): Promise<void>;
+  /** Exchanges in a status in one area's queue, oldest in that status first. */
+  listQueue(status: ExchangeStatus, area: string, page: PageRequest): Promise<Page<Exchange>>;
+  /** Exchanges in a status city-wide, oldest in that status first. */
+  listByStatus(status: ExchangeStatus, page: PageRequest): Promise<Page<Exchange>>;
   /** Exchange ids in a status, oldest in it first, that entered it before `before` (ISO time). */
   listIdsByStatus(
     status: ExchangeStatus,

@@ -127,8 +127,10 @@ export async function postTransfer(
 
     const missing = [...accounts.values()].filter((a) => !read.accounts.has(a.accountId));
     if (missing.length > 0) {
-      // Accounts open on first use, with the city's defaults, before any limit is checked.
+      // Accounts open on first use, with the city's defaults. A refusal writes nothing, not even
+      // an opening: the posting is planned first on the books they would open with.
       if (opened) throw new Error(`accounts ${missing.map((m) => m.accountId).join(", ")} did not open`);
+      await refuseBeforeOpening(deps, request, legs, read.books, missing);
       await openAccounts(deps, missing);
       opened = true;
       continue;
@@ -151,13 +153,7 @@ export async function postTransfer(
           (l.to.accountId === error.accountId && l.toShard !== undefined),
       );
       if (!account || account.books === 1 || fixed) throw await refusal(deps, request.transferId, error);
-      const delta = legs.reduce(
-        (sum, leg) =>
-          sum +
-          (leg.to.accountId === account.accountId ? leg.minutes : 0) -
-          (leg.from.accountId === account.accountId ? leg.minutes : 0),
-        0,
-      );
+      const delta = netDelta(legs, account.accountId);
       try {
         preferred.set(account.accountId, await resolveShardedLimit(deps, account.accountId, delta, error));
       } catch (resolution) {
@@ -194,6 +190,76 @@ export async function postTransfer(
     }
   }
   throw new ConflictError("The accounts are too busy right now; retry with the same Idempotency-Key");
+}
+
+/**
+ * Plans the posting as if the missing accounts were open with their defaults, so that a posting
+ * their limits (or a bad leg) refuse is refused before anything is written.
+ * @throws LimitExceededError naming a missing account; ValidationError for a bad leg.
+ */
+async function refuseBeforeOpening(
+  deps: PostingDeps,
+  request: TransferRequest,
+  legs: TransferDraft["legs"],
+  books: ReadonlyMap<string, Book>,
+  missing: readonly AccountRef[],
+): Promise<void> {
+  const at = deps.clock.now().toISOString();
+  const virtual = new Map(books);
+  for (const ref of missing) {
+    for (const book of openingOf(deps.city, ref.accountId, ref.kind, at).books) {
+      virtual.set(bookKey(book), book);
+    }
+  }
+  // Books of open accounts not read yet (a guess beyond their count) are judged once read.
+  if (legs.some((leg) => !virtual.has(bookKey(leg.from)) || !virtual.has(bookKey(leg.to)))) return;
+  try {
+    planPosting({ ...request, legs, postedAt: at }, virtual);
+  } catch (error) {
+    if (!(error instanceof LimitExceededError)) throw error;
+    if (missing.some((m) => m.accountId === error.accountId)) {
+      throw await refusal(deps, request.transferId, error);
+    }
+    // An open sharded account may still find room on another book: it refuses only if the
+    // account as a whole has none.
+    const state = await deps.ledger.readAccount(error.accountId);
+    const delta = netDelta(legs, error.accountId);
+    const whole = state ? wholeAccountRefusal(state, delta) : error;
+    if (whole) throw await refusal(deps, request.transferId, whole);
+  }
+}
+
+/** The net minutes a posting adds to an account (negative for a net debit). */
+function netDelta(legs: TransferDraft["legs"], accountId: string): number {
+  return legs.reduce(
+    (sum, leg) =>
+      sum +
+      (leg.to.accountId === accountId ? leg.minutes : 0) -
+      (leg.from.accountId === accountId ? leg.minutes : 0),
+    0,
+  );
+}
+
+/** The refusal of `delta` by the account as a whole (all its books together), if its limits refuse it. */
+function wholeAccountRefusal(
+  state: { account: Account; books: Book[] },
+  delta: number,
+): LimitExceededError | undefined {
+  const { account } = state;
+  const total = summarise(state.books).balance + delta;
+  if (delta < 0 && total < -account.creditLimitMinutes) {
+    return new LimitExceededError(
+      `Account ${account.accountId} does not have ${minutesText(-delta)} available (its credit limit would be crossed)`,
+      { accountId: account.accountId, limit: "credit-limit" },
+    );
+  }
+  if (delta > 0 && total > account.maxBalanceMinutes) {
+    return new LimitExceededError(
+      `Account ${account.accountId} cannot receive ${minutesText(delta)} more (its maximum balance would be crossed)`,
+      { accountId: account.accountId, limit: "max-balance" },
+    );
+  }
+  return undefined;
 }
 
 /**
@@ -255,20 +321,9 @@ async function resolveShardedLimit(
     const chosen = roomy[pickShard(`${accountId}|${delta}|${Date.now()}`, roomy.length)];
     if (chosen) return chosen.shard;
   }
-  const total = summarise(state.books).balance + delta;
   const { account } = state;
-  if (delta < 0 && total < -account.creditLimitMinutes) {
-    throw new LimitExceededError(
-      `Account ${accountId} does not have ${minutesText(-delta)} available (its credit limit would be crossed)`,
-      { accountId, limit: "credit-limit" },
-    );
-  }
-  if (delta > 0 && total > account.maxBalanceMinutes) {
-    throw new LimitExceededError(
-      `Account ${accountId} cannot receive ${minutesText(delta)} more (its maximum balance would be crossed)`,
-      { accountId, limit: "max-balance" },
-    );
-  }
+  const whole = wholeAccountRefusal(state, delta);
+  if (whole) throw whole;
   const headroom = (b: Book) => (delta < 0 ? b.balance + b.creditLimit : b.maxBalance - b.balance);
   const target = state.books.reduce((best, b) => (headroom(b) > headroom(best) ? b : best));
   const index = state.books.indexOf(target);

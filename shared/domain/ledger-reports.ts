@@ -13,7 +13,7 @@ import type { Deps } from "./ports.ts";
  *   AREA#<area>               exchanges, exchangedMinutes, reversals, activeMembers
  *   CAT#<area>#<category>     exchanges, minutes
  *   ORG#<organisationId>      awards, awardedMinutes, volunteersAwarded, redemptions, redeemedMinutes
- *   POT                       donatedMinutes, grantedMinutes
+ *   POT                       donatedMinutes, grantedMinutes, writtenOffMinutes
  * and in `REPORT#ALLTIME`: AREA#<area> everExchanged (members who ever took part in an exchange).
  */
 export const ALL_TIME = "ALLTIME";
@@ -82,6 +82,20 @@ export function reportIncrementsFor(transfer: Transfer): ReportIncrement[] {
       return [{ sk: "POT", adds: { donatedMinutes: total } }];
     case "grant":
       return [{ sk: "POT", adds: { grantedMinutes: total } }];
+    case "closing": {
+      // A closed account's credit given to the pot counts as donated; its debt as written off.
+      const toPot = transfer.legs.filter((l) => l.toAccountId === POT_ACCOUNT_ID);
+      const fromPot = transfer.legs.filter((l) => l.fromAccountId === POT_ACCOUNT_ID);
+      return [
+        {
+          sk: "POT",
+          adds: {
+            donatedMinutes: sign * toPot.reduce((sum, l) => sum + l.minutes, 0),
+            writtenOffMinutes: sign * fromPot.reduce((sum, l) => sum + l.minutes, 0),
+          },
+        },
+      ];
+    }
     default:
       return [];
   }
@@ -152,7 +166,12 @@ export const ledgerReportSchema = z.object({
       redeemedMinutes: z.int(),
     }),
   ),
-  pot: z.object({ donatedMinutes: z.int(), grantedMinutes: z.int() }),
+  pot: z.object({
+    donatedMinutes: z.int(),
+    grantedMinutes: z.int(),
+    /** Debts of closed accounts the pot wrote off (their credit, when positive, counts as donated). */
+    writtenOffMinutes: z.int(),
+  }),
 });
 export type LedgerReport = z.infer<typeof ledgerReportSchema>;
 
@@ -203,7 +222,7 @@ export async function ledgerReport(
   const byMonth = await Promise.all(months.map((m) => deps.ledgerReports.readMonth(m)));
   const organisations = new Map<string, LedgerReport["organisations"][number]>();
   const totals = { exchanges: 0, minutesExchanged: 0, byCategory: {} as Record<string, number> };
-  const pot = { donatedMinutes: 0, grantedMinutes: 0 };
+  const pot = { donatedMinutes: 0, grantedMinutes: 0, writtenOffMinutes: 0 };
   const monthRows = months.map((month, i) => {
     const row = {
       month,
@@ -248,6 +267,7 @@ export async function ledgerReport(
       } else if (type === "POT" && cityWide) {
         pot.donatedMinutes += n("donatedMinutes");
         pot.grantedMinutes += n("grantedMinutes");
+        pot.writtenOffMinutes += n("writtenOffMinutes");
       }
     }
     totals.exchanges += row.exchanges;
@@ -323,6 +343,7 @@ export function ledgerReportCsv(report: LedgerReport): string {
   }
   row({ metric: "pot_donated_minutes", value: report.pot.donatedMinutes });
   row({ metric: "pot_granted_minutes", value: report.pot.grantedMinutes });
+  row({ metric: "pot_written_off_minutes", value: report.pot.writtenOffMinutes });
   return toCsv<CsvRow>(
     [
       { header: "month", value: (r) => r.month },

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { City } from "../config/city.ts";
 import * as z from "../zod.ts";
 import { ValidationError } from "./errors.ts";
-import { LimitExceededError } from "./ledger-errors.ts";
+import { AccountFrozenError, LimitExceededError } from "./ledger-errors.ts";
 import { minutesText } from "./words.ts";
 
 /**
@@ -45,6 +45,8 @@ export const transferKinds = [
   "grant",
   "reversal",
   "payment",
+  /** A closing account's balance settled with the community pot (given to it, or written off). */
+  "closing",
 ] as const;
 export type TransferKind = (typeof transferKinds)[number];
 
@@ -93,8 +95,14 @@ export const bookSchema = z.object({
   givenMinutes: z._default(z.int(), 0),
   receivedMinutes: z._default(z.int(), 0),
   updatedAt: z.iso.datetime(),
+  /**
+   * Set while the account's member is suspended, and for good once they closed it: every posting
+   * is conditioned on its books not being frozen, so nothing can move the account.
+   */
+  frozen: z.optional(z.enum(["suspended", "closed"])),
 });
 export type Book = z.infer<typeof bookSchema>;
+export type FreezeReason = NonNullable<Book["frozen"]>;
 
 /** Transfers that stand for time given by one side to the other. */
 const TIME_KINDS: readonly TransferKind[] = ["exchange", "award", "redemption"];
@@ -224,8 +232,8 @@ export function lineHash(prevHash: string, line: Omit<JournalLine, "hash" | "pre
 /**
  * Plans a posting on the books as read: gives each line its sequence number, running balance and
  * hash, and checks every line against its book's limits.
- * @throws ValidationError for a bad amount or a leg whose payer is its payee;
- * LimitExceededError naming the account (and book) whose limit a line would cross.
+ * @throws ValidationError for a bad amount or a leg whose payer is its payee; AccountFrozenError
+ * for a frozen book; LimitExceededError naming the account (and book) whose limit a line would cross.
  */
 export function planPosting(draft: TransferDraft, books: ReadonlyMap<string, Book>): PostingPlan {
   if (draft.legs.length === 0 || draft.legs.length > MAX_LEGS) {
@@ -247,6 +255,7 @@ export function planPosting(draft: TransferDraft, books: ReadonlyMap<string, Boo
   const legs: TransferLeg[] = [];
   const post = (ref: BookRef, amount: number, counterpartyId: string): number => {
     const book = bookOf(ref);
+    if (book.frozen) throw new AccountFrozenError(ref.accountId);
     const balanceAfter = book.balance + amount;
     if (amount < 0 && balanceAfter < -book.creditLimit) {
       throw new LimitExceededError(
@@ -291,7 +300,8 @@ export function planPosting(draft: TransferDraft, books: ReadonlyMap<string, Boo
     return fields.seq;
   };
   draft.legs.forEach((leg, index) => {
-    const issue = legIssue(leg.minutes);
+    // A closing moves a whole book's balance at once; every other leg is at most a day of time.
+    const issue = legIssue(leg.minutes, draft.kind === "closing" ? MAX_LIMIT_MINUTES : MAX_TRANSFER_MINUTES);
     if (issue)
       throw new ValidationError("Invalid amount", [{ path: `legs.${index}.minutes`, message: issue }]);
     if (leg.from.accountId === leg.to.accountId) {
@@ -324,10 +334,10 @@ export function planPosting(draft: TransferDraft, books: ReadonlyMap<string, Boo
   };
 }
 
-function legIssue(minutes: number): string | undefined {
+function legIssue(minutes: number, max: number): string | undefined {
   if (!Number.isSafeInteger(minutes)) return "Must be a whole number of minutes";
   if (minutes < 1) return "Must be at least 1 minute";
-  if (minutes > MAX_TRANSFER_MINUTES) return `Must be at most ${MAX_TRANSFER_MINUTES} minutes`;
+  if (minutes > max) return `Must be at most ${max} minutes`;
   return undefined;
 }
 

@@ -49,7 +49,13 @@ export const memberSchema = z.object({
   /** Areas a coordinator may act in; empty means the whole city. */
   coordinatorAreas: z.array(z.string()),
   area: z.string(),
+  /** The languages the member speaks (matching prefers a shared one). */
   languages: z.array(languageSchema),
+  /**
+   * The language Mutua speaks to the member (web app, notices, emails), kept here so every device
+   * follows it. Absent: the city's default.
+   */
+  preferredLanguage: z.optional(languageSchema),
   /** Set by a coordinator after checking the person; sensitive posts are shown only to verified members. */
   verified: z._default(z.boolean(), false),
   skills: z._default(skillsSchema, { categories: [], tags: [] }),

@@ -23,8 +23,10 @@ import {
   skillsSchema,
 } from "./member.ts";
 import { notify } from "./notify.ts";
-import type { Page, PageRequest } from "./paging.ts";
+import { decodeCursor, encodeCursor, MAX_CURSOR_LENGTH, type Page, type PageRequest } from "./paging.ts";
 import type { Deps } from "./ports.ts";
+import { refuseSelfDealing } from "./power.ts";
+import { commitStanding } from "./standing.ts";
 import { withArticle } from "./words.ts";
 
 const displayName = z.string().check(z.trim(), z.minLength(1), z.maxLength(80));
@@ -35,6 +37,8 @@ export const joinRequestSchema = z.strictObject({
   displayName,
   area: z.string().check(z.maxLength(60)),
   languages,
+  /** The language Mutua should speak to them (one the city offers). */
+  preferredLanguage: z.optional(languageSchema),
   /** The applicant accepts the city's terms; nobody joins without it. */
   consent: z.literal(true, "You must accept the city's terms to join"),
   contact: z.optional(contactSchema),
@@ -72,6 +76,7 @@ export const adminsSchema = z.strictObject({
 });
 
 type MembershipDeps = Pick<Deps, "members" | "clock" | "ids" | "city" | "inbox">;
+type DecisionDeps = MembershipDeps & Pick<Deps, "ledger">;
 
 /** @throws ValidationError naming `field` when the area is not one of the city's. */
 export function requireArea(city: City, area: string, field = "area"): void {
@@ -94,6 +99,15 @@ function requireLanguages(city: City, list: readonly string[], field = "language
   });
 }
 
+/** @throws ValidationError naming `preferredLanguage` when the city does not offer it. */
+export function requirePreferredLanguage(city: City, language: string): void {
+  if (!city.languages.offered.some((l) => l === language)) {
+    throw new ValidationError("Language not offered", [
+      { path: "preferredLanguage", message: `Must be one of: ${city.languages.offered.join(", ")}` },
+    ]);
+  }
+}
+
 /**
  * A member a coordinator may manage: in their scope, and not a fellow coordinator unless the
  * actor is an admin. Anything else reads as not found, so existence never leaks.
@@ -111,6 +125,18 @@ export async function memberInScope(
     coordinatesArea(actor, member.area) &&
     (!isCoordinatorOrAdmin(member) || actor.roles.includes("admin"));
   if (!member || !allowed) throw new NotFoundError("No such member");
+  return member;
+}
+
+/**
+ * The member a coordinator decides about (approve, decline, suspend, reinstate, verify): in scope,
+ * and never themselves or an organisation they run.
+ * @throws SelfDealingError; NotFoundError out of scope.
+ */
+async function memberToDecide(deps: Pick<Deps, "members">, actor: Member, memberId: string, what: string) {
+  if (memberId === actor.memberId) refuseSelfDealing(actor, actor, what);
+  const member = await memberInScope(deps, actor, memberId);
+  refuseSelfDealing(actor, member, what);
   return member;
 }
 
@@ -143,6 +169,7 @@ export async function askToJoin(
   requireArea(deps.city, request.area);
   requireLanguages(deps.city, request.languages);
   if (request.contact) requireReachable(deps.city, request.contact);
+  if (request.preferredLanguage) requirePreferredLanguage(deps.city, request.preferredLanguage);
   if (await deps.members.getBySubject(loginSubject)) throw new ConflictError("You have already joined");
   const now = deps.clock.now().toISOString();
   const member = newMember({
@@ -154,6 +181,7 @@ export async function askToJoin(
     coordinatorAreas: [],
     area: request.area,
     languages: request.languages,
+    ...(request.preferredLanguage ? { preferredLanguage: request.preferredLanguage } : {}),
     ...(request.contact ? { contact: request.contact } : {}),
     consentedAt: now,
     createdAt: now,
@@ -192,19 +220,20 @@ const noticeText: Record<string, (city: City, reason?: string) => { title: strin
 
 /**
  * A coordinator in scope approves, declines, suspends or reinstates a member; the member is told
- * in their inbox. Reasons are required to decline or suspend.
- * @throws NotFoundError out of scope; RuleViolationError when the member's status does not allow it;
- * ConflictError when someone changed the member meanwhile.
+ * in their inbox. Reasons are required to decline or suspend. Suspending freezes the member's
+ * account (nothing moves it until they are reinstated) in the same transaction as the status.
+ * @throws SelfDealingError about themselves; NotFoundError out of scope; RuleViolationError when
+ * the member's status does not allow it; ConflictError when someone changed the member meanwhile.
  */
 export async function decideMembership(
-  deps: MembershipDeps,
+  deps: DecisionDeps,
   actor: Member,
   memberId: string,
   decision: MembershipDecision,
   reasonText?: string,
 ): Promise<Member> {
   requireCoordinator(actor);
-  const member = await memberInScope(deps, actor, memberId);
+  const member = await memberToDecide(deps, actor, memberId, "decides about their own membership");
   const rule = transitions[decision];
   if (!rule) throw new ValidationError("Unknown decision");
   if (!rule.from.includes(member.status)) {
@@ -217,7 +246,12 @@ export async function decideMembership(
     actor.memberId,
     now,
   );
-  await deps.members.update(next, member.updatedAt);
+  if (rule.to === "suspended" || member.status === "suspended") {
+    // Suspending freezes the member's account in the same transaction; reinstating thaws it.
+    await commitStanding(deps, next, member.updatedAt);
+  } else {
+    await deps.members.update(next, member.updatedAt);
+  }
   if (rule.notice) {
     const text = noticeText[rule.notice]?.(deps.city, reasonText) ?? { title: rule.notice, body: "" };
     await notify(deps, {
@@ -234,11 +268,11 @@ export async function decideMembership(
 /**
  * Marks a member verified (or not) after a coordinator has checked them: only verified members see
  * posts in sensitive categories.
- * @throws NotFoundError out of scope.
+ * @throws SelfDealingError about themselves; NotFoundError out of scope.
  */
 export async function setVerified(deps: MembershipDeps, actor: Member, memberId: string, verified: boolean) {
   requireCoordinator(actor);
-  const member = await memberInScope(deps, actor, memberId);
+  const member = await memberToDecide(deps, actor, memberId, "verifies themselves");
   const next = touched(member, { verified }, actor.memberId, deps.clock.now());
   await deps.members.update(next, member.updatedAt);
   return next;
@@ -398,7 +432,7 @@ export async function listMembers(
     requireArea(deps.city, area, "query.area");
     if (!coordinatesArea(actor, area)) throw new ForbiddenError("That area is outside your scope");
   }
-  const position = decodeAreaCursor(page.cursor, areas.length);
+  const position = decodeAreaCursor(page.cursor, status, areas);
   const items: Member[] = [];
   let index = position.index;
   let cursor = position.inner;
@@ -414,33 +448,34 @@ export async function listMembers(
       cursor = undefined;
     }
   }
-  const nextCursor = index < areas.length ? encodeAreaCursor(index, cursor) : undefined;
+  const nextCursor = index < areas.length ? encodeAreaCursor(status, areas, index, cursor) : undefined;
   return { items, ...(nextCursor ? { nextCursor } : {}) };
 }
 
-function encodeAreaCursor(index: number, inner: string | undefined): string {
-  return Buffer.from(JSON.stringify({ a: index, c: inner ?? null }), "utf8").toString("base64url");
+// The position is which area the queue is in and the store's cursor inside it (checked by the
+// repository against that area's partition when it is used).
+const areaQueue = (status: MemberStatus, areas: readonly string[]) => `members:${status}:${areas.join(",")}`;
+
+function encodeAreaCursor(
+  status: MemberStatus,
+  areas: readonly string[],
+  index: number,
+  inner: string | undefined,
+): string {
+  return encodeCursor(areaQueue(status, areas), { a: index, c: inner ?? null });
 }
 
 function decodeAreaCursor(
   cursor: string | undefined,
-  areaCount: number,
+  status: MemberStatus,
+  areas: readonly string[],
 ): { index: number; inner: string | undefined } {
-  if (!cursor) return { index: 0, inner: undefined };
-  const shape = z.object({ a: z.int().check(z.gte(0), z.lt(areaCount)), c: z.nullable(z.string()) });
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    parsed = undefined;
-  }
-  const result = z.safeParse(shape, parsed);
-  if (!result.success) {
-    throw new ValidationError("The cursor is not valid", [
-      { path: "query.cursor", message: "Not a cursor from this API" },
-    ]);
-  }
-  return { index: result.data.a, inner: result.data.c ?? undefined };
+  const shape = z.strictObject({
+    a: z.int().check(z.gte(0), z.lt(areas.length)),
+    c: z.nullable(z.string().check(z.maxLength(MAX_CURSOR_LENGTH))),
+  });
+  const position = decodeCursor(cursor, areaQueue(status, areas), shape);
+  return { index: position?.a ?? 0, inner: position?.c ?? undefined };
 }
 
 /** A member as another active member may look them up; hidden members read as not found. */
@@ -484,14 +519,15 @@ export async function membersForExport(
 }
 
 /**
- * Closes the account of the member acted for: status closed, contact details, home location,
- * needs and bio erased. The record stays so past exchanges keep their counterpart.
+ * The member acted for as a closed account: status closed, contact details, home location, needs
+ * and bio erased. The record stays so past exchanges keep their counterpart. (Pure: closing.ts
+ * settles the balance and writes it with the account's freeze.)
  * @throws RuleViolationError when the account is already closed.
  */
-export async function closeAccount(deps: Pick<Deps, "members" | "clock">, acting: Acting): Promise<Member> {
+export function closedMember(acting: Acting, now: Date): Member {
   const member = acting.subject;
   if (member.status === "closed") throw new RuleViolationError("The account is already closed");
-  const next: Member = {
+  return {
     ...member,
     status: "closed",
     contact: { preference: "in-app" },
@@ -499,11 +535,9 @@ export async function closeAccount(deps: Pick<Deps, "members" | "clock">, acting
     accessibilityNeeds: undefined,
     bio: undefined,
     availability: [],
-    updatedAt: deps.clock.now().toISOString(),
+    updatedAt: now.toISOString(),
     updatedBy: acting.actor.memberId,
   };
-  await deps.members.update(next, member.updatedAt);
-  return next;
 }
 
 /**

@@ -33,6 +33,20 @@ export interface MemberRepository {
   update(next: Member, expectedUpdatedAt: string): Promise<void>;
   /** Members with a status in one area, oldest first (the coordinators' queue). */
   listByStatus(status: MemberStatus, area: string, page: PageRequest): Promise<Page<Member>>;
+  /**
+   * Every active coordinator and admin of the city (an index of them alone, read in full: a city
+   * has tens of them, not thousands). Eventually consistent.
+   */
+  listCoordinators(): Promise<Member[]>;
+  /**
+   * Writes a city's first admin, once ever: a guard item (create-only) with the new member and its
+   * login link, or with the existing member promoted (if unchanged since it was read).
+   * @returns "taken" when a first admin was made before; "changed" when the member changed meanwhile.
+   */
+  claimFirstAdmin(
+    admin: Member,
+    link: { subject: string } | { expectedUpdatedAt: string },
+  ): Promise<"claimed" | "taken" | "changed">;
   /** How many members have this status in this area (an index count, not a scan). */
   countByStatus(status: MemberStatus, area: string): Promise<number>;
 }
@@ -55,6 +69,27 @@ export interface MessageSender {
 export interface DeliveryRepository {
   wasSent(notificationId: string, channel: ChannelName): Promise<boolean>;
   recordSent(notificationId: string, channel: ChannelName, at: string): Promise<void>;
+}
+
+/**
+ * Notices held back from email and SMS during quiet hours. Holding is idempotent per notice;
+ * releasing writes one release item (the channel consumer sends it) and forgets what it released,
+ * in one transaction.
+ */
+export interface HeldNoticeRepository {
+  /** Holds a notice for its member; "already" when it is held (or was released) before. */
+  hold(notification: Notification): Promise<"held" | "already">;
+  /** Members with notices held, at most `limit`. */
+  membersWaiting(limit: number): Promise<string[]>;
+  /** A member's held notices, oldest first, at most `limit`. */
+  heldFor(memberId: string, limit: number): Promise<Notification[]>;
+  /**
+   * Releases these held notices of a member together: a release item (create-only, keyed by its
+   * first notice) and the held items gone, all or nothing. "already" when it was released before.
+   */
+  release(memberId: string, notifications: readonly Notification[]): Promise<"released" | "already">;
+  /** Forgets a member with nothing held (unless something was held meanwhile). */
+  forget(memberId: string): Promise<void>;
 }
 
 export interface AuditRepository {
@@ -110,6 +145,7 @@ export interface Deps {
   stats: StatsRepository;
   inbox: InboxRepository;
   deliveries: DeliveryRepository;
+  held: HeldNoticeRepository;
   // -- matching --
   matchIndex: MatchIndexRepository;
   signals: MatchSignalsRepository;

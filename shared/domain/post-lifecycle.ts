@@ -11,6 +11,7 @@ import {
   canTransition,
   editorRole,
   isLive,
+  isSensitiveCategory,
   maySeePost,
   type NewPost,
   type Post,
@@ -19,6 +20,7 @@ import {
   postStatuses,
   type SettableStatus,
 } from "./post.ts";
+import { requireVerified } from "./safeguarding.ts";
 import { withArticle } from "./words.ts";
 
 type PostDeps = Pick<Deps, "city" | "clock" | "ids" | "posts" | "inbox">;
@@ -32,9 +34,13 @@ function ownerHomeFor(acting: Acting, ownerId: string) {
  * Posts an offer or request for the member acted for (the caller, an organisation they run, or a
  * member a coordinator helps). The post lives in the owner's area.
  * @throws ValidationError naming the field (unknown category, place outside the city, dates that
- * are over, an expiry in the past or too far ahead).
+ * are over, an expiry in the past or too far ahead); VerificationRequiredError for a sensitive
+ * category when the owner is not verified.
  */
 export async function createPost(deps: PostDeps, acting: Acting, fields: NewPost): Promise<Post> {
+  if (isSensitiveCategory(deps.city, fields.category)) {
+    requireVerified(acting.subject, "category", acting.actor.memberId === acting.subject.memberId);
+  }
   const now = deps.clock.now();
   const post = buildPost(
     fields,
@@ -97,10 +103,10 @@ function ownerNotice(deps: PostDeps, acting: Acting, post: Post, what: keyof typ
  * owner is then told). Words, sensitivity, location and the expiry reminder are redone.
  * @throws NotFoundError (unseen), ForbiddenError (not an editor), RuleViolationError (closed post,
  * or a home-based place set by someone who does not know the home), ValidationError (a field),
- * ConflictError (changed meanwhile).
+ * VerificationRequiredError (a sensitive category for an unverified owner), ConflictError.
  */
 export async function updatePost(
-  deps: PostDeps,
+  deps: PostDeps & Pick<Deps, "members">,
   acting: Acting,
   postId: string,
   patch: PostPatch,
@@ -108,6 +114,12 @@ export async function updatePost(
   const { post, role } = await editablePost(deps, acting, postId);
   if (!isLive(post.status))
     throw new RuleViolationError(`${withArticle(post.status, true)} post cannot be changed`);
+  if (patch.category !== undefined && isSensitiveCategory(deps.city, patch.category)) {
+    // Moving a post into a sensitive category is posting in it: its owner must be verified.
+    const owner =
+      acting.subject.memberId === post.ownerId ? acting.subject : await deps.members.get(post.ownerId);
+    requireVerified(owner ?? { verified: false }, "category", acting.actor.memberId === post.ownerId);
+  }
   const ownerHome = ownerHomeFor(acting, post.ownerId);
   const homeBased = patch.where?.type === "my-place" || patch.where?.type === "your-place";
   const wasHomeBased = post.where.type === "my-place" || post.where.type === "your-place";

@@ -128,6 +128,11 @@ export const postSchema = z.object({
   createdBy: z.string(),
   /** Who last changed it, or "system" for the expiry schedule: feeds the audit trail. */
   updatedBy: z.string(),
+  /**
+   * What settled exchanges took of it (see post-fulfilment.ts): places taken (one per receiver an
+   * offer's owner gave to) and the exchanges counted, each once.
+   */
+  fulfilment: z.optional(z.object({ placesTaken: z.int(), exchangeIds: z.array(z.string()) })),
 });
 export type Post = z.infer<typeof postSchema>;
 

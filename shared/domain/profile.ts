@@ -14,13 +14,15 @@ import {
   memberSchema,
   skillsSchema,
 } from "./member.ts";
-import { requireArea } from "./membership.ts";
+import { requireArea, requirePreferredLanguage } from "./membership.ts";
 import type { Deps } from "./ports.ts";
 
 export const profileUpdateSchema = z.strictObject({
   displayName: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(80))),
   area: z.optional(z.string().check(z.maxLength(60))),
   languages: z.optional(z.array(languageSchema).check(z.minLength(1), z.maxLength(5))),
+  /** The language Mutua speaks to the member, on every device. */
+  preferredLanguage: z.optional(languageSchema),
   skills: z.optional(skillsSchema),
   /** null removes the stored home location. */
   home: z.optional(z.nullable(pointSchema)),
@@ -56,6 +58,7 @@ export type PublicMember = z.infer<typeof publicMemberSchema>;
 export const privateMemberSchema = z.extend(publicMemberSchema, {
   status: memberSchema.shape.status,
   statusReason: z.optional(z.string()),
+  preferredLanguage: memberSchema.shape.preferredLanguage,
   roles: memberSchema.shape.roles,
   contact: contactSchema,
   accessibilityNeeds: z.optional(z.string()),
@@ -96,6 +99,7 @@ export function viewMember(viewer: Member, member: Member, city: City): PublicMe
     ...view,
     status: member.status,
     ...(member.statusReason ? { statusReason: member.statusReason } : {}),
+    ...(member.preferredLanguage ? { preferredLanguage: member.preferredLanguage } : {}),
     roles: member.roles,
     contact: member.contact,
     ...(member.accessibilityNeeds ? { accessibilityNeeds: member.accessibilityNeeds } : {}),
@@ -107,6 +111,7 @@ export function viewMember(viewer: Member, member: Member, city: City): PublicMe
 /** @throws ValidationError naming the field for unknown categories or a home outside the city. */
 function checkProfile(city: City, update: ProfileUpdate): void {
   if (update.area !== undefined) requireArea(city, update.area);
+  if (update.preferredLanguage !== undefined) requirePreferredLanguage(city, update.preferredLanguage);
   const categories = new Set(city.skills.map((s) => s.id));
   update.skills?.categories.forEach((category, i) => {
     if (!categories.has(category)) {

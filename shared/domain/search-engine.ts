@@ -29,13 +29,26 @@ export interface EngineResult {
   next: EnginePosition | undefined;
   /** Items the store read: the figure the bound is about. */
   itemsRead: number;
+  /** Items read in order and refused by the checks the keys could not make (`accept`). */
+  rejected: number;
   queries: number;
   /** Rounds of parallel queries: the sequential depth of the search. */
   rounds: number;
 }
 
-/** Rounds of parallel reads per page: the search's sequential depth never exceeds this. */
-export const MAX_ROUNDS = 2;
+/**
+ * Rounds of parallel reads per page: the search's sequential depth never exceeds this. Measured on
+ * the benchmark city (`npm run bench -- posts`): dense searches take two or three rounds, a
+ * sparse category across a wide circle up to six; the ceiling leaves room beyond that.
+ */
+export const MAX_ROUNDS = 10;
+
+/** The first round's read budget: the constant term of the page's read bound. */
+function firstBudgetOf(mode: EngineMode, pageSize: number, sources: number): number {
+  return mode === "merge" ? Math.max(pageSize, sources) : pageSize;
+}
+/** Items one page may read in all: past it, a page returns what it found, with a cursor. */
+export const MAX_READ_PER_PAGE = 1000;
 /** Parallel queries per round, whatever the budget allows. */
 const MAX_QUERIES_PER_ROUND = 40;
 
@@ -54,12 +67,17 @@ interface SourceState {
 }
 
 /**
- * Reads one page of a search in at most two rounds of parallel queries, spending a read budget
- * that keeps `itemsRead <= 2 * returned + pageSize`: round one may read `pageSize` items, round
- * two `pageSize + 2 * returnedSoFar - readSoFar`. (A merge of more sources than the page size
- * reads one item per source first: the bound's last term is then the number of sources.) A page
- * can come back short (with a cursor) when the keys could not exclude enough; it never reads more.
- * Each page consumes at least one item or source, so following cursors always ends.
+ * Reads one page of a search in rounds of parallel queries until the page holds `pageSize`
+ * results or the sources are exhausted. Each round spends a read budget that keeps
+ * `itemsRead <= 2 * (returned + rejected) + pageSize`, where `rejected` counts the items read in
+ * order and refused by the checks the keys cannot make: at most twice what the page had to go
+ * through, plus a page. Round one may read `pageSize` items, each later round
+ * `pageSize + 2 * (returned + rejected) - read`, so where most items are refused each round reads
+ * about twice as far as the last; where cells are mostly empty, later rounds probe many of them
+ * at one item each. (A merge of more sources than the page size reads one item per source first:
+ * the bound's last term is then the number of sources.) A page comes back short, with a cursor,
+ * only at the ceilings (MAX_ROUNDS rounds, MAX_READ_PER_PAGE items). Each page consumes at least
+ * one item or source, so following cursors always ends.
  */
 export async function runSearchEngine(request: EngineRequest): Promise<EngineResult> {
   const { mode, sources, pageSize } = request;
@@ -75,8 +93,9 @@ export async function runSearchEngine(request: EngineRequest): Promise<EngineRes
   }));
   // A merge can emit nothing until every source was read once, so its first round needs at least
   // one item per source (2 at most in practice: one per kind) even for a page of one.
-  const firstBudget = mode === "merge" ? Math.max(pageSize, sources.length) : pageSize;
+  const firstBudget = firstBudgetOf(mode, pageSize, sources.length);
   const emitted: EngineResult["items"] = [];
+  let rejected = 0;
   let itemsRead = 0;
   let queries = 0;
   let rounds = 0;
@@ -94,6 +113,7 @@ export async function runSearchEngine(request: EngineRequest): Promise<EngineRes
           state.consumed += 1;
           consumedAfter = item.position;
           if (request.accept(item.card)) emitted.push({ ...item, rank: frontier });
+          else rejected += 1;
         } else if (state.exhausted) {
           frontier += 1;
           consumedAfter = undefined;
@@ -120,13 +140,18 @@ export async function runSearchEngine(request: EngineRequest): Promise<EngineRes
       best.consumed += 1;
       consumedAfter = item.position;
       if (request.accept(item.card)) emitted.push({ ...item, rank: states.indexOf(best) });
+      else rejected += 1;
     }
   };
 
-  while (rounds < MAX_ROUNDS && emitted.length < pageSize) {
-    const budget = rounds === 0 ? firstBudget : firstBudget + 2 * emitted.length - itemsRead;
+  while (rounds < MAX_ROUNDS && emitted.length < pageSize && itemsRead < MAX_READ_PER_PAGE) {
+    const bound = rounds === 0 ? firstBudget : firstBudget + 2 * (emitted.length + rejected) - itemsRead;
+    const budget = Math.min(bound, MAX_READ_PER_PAGE - itemsRead);
     if (budget <= 0) break;
-    const need = pageSize - emitted.length;
+    // What the page still needs, scaled by the share of items the filters let through so far
+    // (smoothed): where most are refused, each round reads that much further.
+    const passRate = (emitted.length + 1) / (emitted.length + rejected + 1);
+    const need = Math.ceil((pageSize - emitted.length) / passRate);
     const last = rounds === MAX_ROUNDS - 1;
     const plan =
       mode === "merge"
@@ -145,7 +170,8 @@ export async function runSearchEngine(request: EngineRequest): Promise<EngineRes
       state.buffer.push(...result.items);
       state.itemsSeen += result.items.length;
       state.readOnce = true;
-      state.filled = !result.exhausted && result.items.length >= limit;
+      // A full read of one item says nothing of density (it was a probe of a sparse run).
+      state.filled = !result.exhausted && result.items.length >= limit && limit > 1;
       state.exhausted = result.exhausted;
       const lastItem = result.items[result.items.length - 1];
       if (lastItem) state.readAfter = lastItem.position;
@@ -153,7 +179,7 @@ export async function runSearchEngine(request: EngineRequest): Promise<EngineRes
     consume();
   }
 
-  return { items: emitted, next: nextPosition(), itemsRead, queries, rounds };
+  return { items: emitted, next: nextPosition(), itemsRead, rejected, queries, rounds };
 
   function nextPosition(): EnginePosition | undefined {
     const done = states.every((s) => s.exhausted && s.consumed >= s.buffer.length);
@@ -191,12 +217,18 @@ function planMerge(states: SourceState[], budget: number, need: number, first: b
   const blocking = open
     .filter((s) => s.consumed >= s.buffer.length)
     .sort((a, b) => ((a.readAfter ?? "") < (b.readAfter ?? "") ? 1 : -1))[0];
-  for (const state of [...(blocking ? [blocking] : []), ...open.filter((s) => s !== blocking)]) {
-    if (left <= 0) break;
+  const wants = [...(blocking ? [blocking] : []), ...open.filter((s) => s !== blocking)].map((state) => {
     const buffered = state.buffer.length - state.consumed;
-    const wanted = state === blocking ? need + 1 : Math.ceil(need / 2) - buffered;
+    return { state, wanted: state === blocking ? need + 1 : Math.ceil(need / 2) - buffered };
+  });
+  // Shared in proportion when the budget cannot cover every want, so the sources advance
+  // together and little is read ahead of what the merge can consume.
+  const total = wants.reduce((sum, w) => sum + Math.max(0, w.wanted), 0);
+  const scale = total > left ? left / total : 1;
+  for (const { state, wanted } of wants) {
+    if (left <= 0) break;
     if (wanted <= 0) continue;
-    const limit = Math.min(wanted, left);
+    const limit = Math.max(1, Math.min(Math.floor(wanted * scale), left));
     plan.push({ state, limit });
     left -= limit;
   }
@@ -239,7 +271,10 @@ function planConcat(
       limit = Math.max(1, need - expected);
       likely = limit / 2;
     } else if (average !== undefined) {
-      limit = 2 * average + 1;
+      // A little over the average seen, so most such reads also find the source's end; where
+      // most sources were empty, one item each, so a round reaches many of them. A source whose
+      // one-item probe found something is read on with room to find its end.
+      limit = state.readOnce ? 2 * average + 2 : average < 0.5 ? 1 : 2 * average + 1;
       likely = average;
     } else {
       limit = halving;

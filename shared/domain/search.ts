@@ -3,7 +3,7 @@ import type { Acting } from "./acting.ts";
 import { ValidationError } from "./errors.ts";
 import { distanceMetres, insideBounds, type Point } from "./geo.ts";
 import { coordinatesArea, isCoordinatorOrAdmin } from "./member.ts";
-import { MAX_PAGE_SIZE, pageQueryFields, wholeNumberText } from "./paging.ts";
+import { decodeCursor, encodeCursor, MAX_PAGE_SIZE, pageQueryFields, wholeNumberText } from "./paging.ts";
 import type { Deps } from "./ports.ts";
 import {
   isOwnerSide,
@@ -73,8 +73,11 @@ export const searchResultSchema = z.object({
 export interface SearchResult {
   items: PostCardView[];
   nextCursor?: string;
-  /** What the page cost: items the store read, queries and rounds of parallel queries. */
-  stats: { itemsRead: number; queries: number; rounds: number };
+  /**
+   * What the page cost: items the store read, those read and refused by the checks the keys could
+   * not make, queries and rounds of parallel queries.
+   */
+  stats: { itemsRead: number; rejected: number; queries: number; rounds: number };
 }
 
 /** A search with every input checked and resolved (home, radius, words). */
@@ -224,49 +227,41 @@ function acceptor(criteria: Criteria, acting: Acting, now: string): (card: PostC
   };
 }
 
-/** 32-bit FNV-1a: ties a cursor to the search it came from (a mismatch is caught, not exploited). */
-function fingerprint(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(36);
-}
-
-const cursorSchema = z.strictObject({
-  v: z.literal(1),
-  f: z.string().check(z.maxLength(16)),
-  r: z.int().check(z.gte(0)),
-  a: z.optional(z.string().check(z.maxLength(80))),
+/**
+ * Where a search resumes: the source it is in and the sort key of the last item consumed (a
+ * `<createdAt>#<postId>` or `<geohash>#<postId>` position, checked by shape before it becomes a key
+ * condition).
+ */
+const searchPosition = z.strictObject({
+  r: z.int().check(z.gte(0), z.lt(1000)),
+  a: z.optional(z.string().check(z.regex(/^[0-9A-Za-z:.#-]{1,80}$/))),
 });
 
-/** An opaque cursor: the search's fingerprint and where the next page starts. */
-export function encodeSearchCursor(print: string, position: EnginePosition): string {
-  const body = { v: 1, f: print, r: position.rank, ...(position.after ? { a: position.after } : {}) };
-  return Buffer.from(JSON.stringify(body), "utf8").toString("base64url");
+/** An opaque cursor for a search (named by its criteria) and where its next page starts. */
+export function encodeSearchCursor(search: string, position: EnginePosition): string {
+  return encodeCursor(search, { r: position.rank, ...(position.after ? { a: position.after } : {}) });
 }
 
 /** @throws ValidationError naming query.cursor when it is not from this search. */
-export function decodeSearchCursor(cursor: string, print: string, sources: number): EnginePosition {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    parsed = undefined;
-  }
-  const result = z.safeParse(cursorSchema, parsed);
-  if (!result.success || result.data.f !== print || result.data.r >= Math.max(1, sources)) {
+export function decodeSearchCursor(
+  cursor: string | undefined,
+  search: string,
+  sources: number,
+): EnginePosition {
+  const position = decodeCursor(cursor, search, searchPosition);
+  if (!position) return { rank: 0 };
+  if (position.r >= Math.max(1, sources)) {
     throw invalid("cursor", "Not a cursor of this search: start again without it");
   }
-  return { rank: result.data.r, after: result.data.a };
+  return { rank: position.r, after: position.a };
 }
 
 /**
  * Open posts matching a search, nearest or newest first, one page at a time. Sensitive posts
  * appear only to verified members, the owner's side and coordinators in scope; other posts a
- * viewer may not see are left out silently. Reads at most `2 * returned + pageSize` items in at
- * most two rounds of parallel queries.
+ * viewer may not see are left out silently. A page holds `limit` results whenever that many are
+ * left; it reads at most `2 * (returned + refused) + limit` items (see runSearchEngine), and comes
+ * back short, with a cursor, only at the engine's ceilings.
  * @throws ValidationError naming the query field (unknown category or area, a place outside the
  * city, `near=home` without a home, a radius out of range, a cursor from another search).
  */
@@ -277,7 +272,7 @@ export async function searchPosts(
 ): Promise<SearchResult> {
   const criteria = criteriaOf(deps, acting, query);
   const pageSize = Math.min(query.limit ?? DEFAULT_SEARCH_PAGE, MAX_PAGE_SIZE);
-  const print = fingerprint(JSON.stringify({ ...criteria, near: criteria.near ?? null }));
+  const search = `search:${JSON.stringify({ ...criteria, near: criteria.near ?? null })}`;
   // A sensitive category holds nothing an unverified resident may see (their own posts are in
   // /me/posts): answer without reading rather than read pages only to drop them.
   const blind =
@@ -285,10 +280,10 @@ export async function searchPosts(
     isSensitiveCategory(deps.city, criteria.category) &&
     !acting.actor.verified &&
     !isCoordinatorOrAdmin(acting.actor);
-  if (blind) return { items: [], stats: { itemsRead: 0, queries: 0, rounds: 0 } };
+  if (blind) return { items: [], stats: { itemsRead: 0, rejected: 0, queries: 0, rounds: 0 } };
 
   const { mode, sources } = planSearch(criteria);
-  const start = query.cursor ? decodeSearchCursor(query.cursor, print, sources.length) : { rank: 0 };
+  const start = decodeSearchCursor(query.cursor, search, sources.length);
   const now = deps.clock.now().toISOString();
   const result = await runSearchEngine({
     mode,
@@ -307,7 +302,12 @@ export async function searchPosts(
   if (mode === "concat") items.sort((a, b) => (a.distanceKm ?? 0) - (b.distanceKm ?? 0));
   return {
     items,
-    ...(result.next ? { nextCursor: encodeSearchCursor(print, result.next) } : {}),
-    stats: { itemsRead: result.itemsRead, queries: result.queries, rounds: result.rounds },
+    ...(result.next ? { nextCursor: encodeSearchCursor(search, result.next) } : {}),
+    stats: {
+      itemsRead: result.itemsRead,
+      rejected: result.rejected,
+      queries: result.queries,
+      rounds: result.rounds,
+    },
   };
 }

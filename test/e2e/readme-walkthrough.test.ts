@@ -53,10 +53,18 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Resolves once the outbox holds a message to `to`: the stream delivers it when it does. */
-async function emailTo(to: string): Promise<unknown> {
+/**
+ * Resolves once the outbox holds a message to `to`, read as the member it is sent to (the outbox
+ * shows each member their own mail): the stream delivers it when it does.
+ */
+async function emailTo(handle: string, to: string): Promise<unknown> {
+  const { stdout: token } = await run("npm", ["run", "-s", "token", "--", handle], {
+    cwd: repoRoot,
+    env: { ...process.env, MUTUA_DATA_DIR: dataDir },
+  });
+  const headers = { authorization: `Bearer ${token.trim()}` };
   for (;;) {
-    const outbox = (await (await fetch(`http://127.0.0.1:${port}/outbox`)).json()) as {
+    const outbox = (await (await fetch(`http://127.0.0.1:${port}/api/outbox`, { headers })).json()) as {
       messages: { to: string }[];
     };
     const message = outbox.messages.find((m) => m.to === to);
@@ -77,8 +85,8 @@ it("the walkthrough reaches the API through one variable that honours PORT", () 
   const script = walkthrough();
   // No curl names a port: `npm start` on another PORT (as here) must work as written.
   expect(script.match(/localhost:\d+/g) ?? []).toEqual([]);
-  const apiLine = 'API="http://localhost:$' + '{PORT:-3000}"'; // a shell default, not a JS template
-  expect(script.match(/^API=.*$/gm)).toEqual([apiLine]);
+  const apiLine = 'API="http://localhost:$' + '{PORT:-3000}/api"'; // a shell default, not a JS template
+  expect(script.match(/^API=\S*/gm)).toEqual([apiLine]);
 });
 
 it("the README's curl walkthrough works as written", async () => {
@@ -88,6 +96,7 @@ curl() { command curl -sS -w '%{stderr}@@status %{http_code} %{url_effective}\\n
 ${walkthrough()}`;
   const { stdout, stderr } = await run("bash", ["-c", script], {
     cwd: repoRoot,
+    // The README's curl lines reach the API at localhost:${PORT:-3000}/api.
     env: { ...process.env, PORT: String(port), MUTUA_DATA_DIR: dataDir },
     maxBuffer: 10 * 1024 * 1024,
   });
@@ -98,15 +107,15 @@ ${walkthrough()}`;
   expect(statuses.length).toBeGreaterThan(10);
   const failures = statuses.filter((s) => s.status >= 400);
   // Only the README's deliberate bad-input example fails, with the field named.
-  expect(failures).toEqual([{ status: 400, url: `http://localhost:${port}/me/profile` }]);
+  expect(failures).toEqual([{ status: 400, url: `http://localhost:${port}/api/me/profile` }]);
   expect(stdout).toContain('"path":"home.lat"');
   // The posts example: the request is found by category and distance (create, search, my posts).
   expect(stdout.split("Turn over two raised beds").length - 1).toBeGreaterThanOrEqual(3);
   expect(stdout.split("Dutch conversation over coffee").length - 1).toBeGreaterThanOrEqual(2);
   // The matching example: Amira is told about Ben's request, with the reasons, and by email (the
   // last hop of the stream, which the README does not wait for).
-  expect(stdout).toContain("offers gardening (vegetables)");
-  expect(await emailTo("amira@example.org")).toMatchObject({ channel: "email" });
+  expect(stdout).toContain("offers Gardening (vegetables)");
+  expect(await emailTo("amira", "amira@example.org")).toMatchObject({ channel: "email" });
   // The ledger example: Ben finds Amira's proposal in his inbox; the exchange settled once (the
   // retried confirmation answers the same).
   expect(stdout).toContain('"kind":"exchange-proposed"');

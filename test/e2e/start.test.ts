@@ -35,13 +35,13 @@ const people = demoMembers.filter((m) => m.kind === "person").map((m) => m.handl
 const organisations = demoMembers.filter((m) => m.kind === "organisation").map((m) => m.handle);
 
 describe("npm start", () => {
-  it("offers the demo's people to sign in as, never an organisation, and shows /openapi.json", async () => {
+  it("offers the demo's people to sign in as, never an organisation, and shows /api/openapi.json", async () => {
     const city = npmStart("demo");
     const text = await banner(city);
     const tokens = tokensLine(text);
     for (const handle of people) expect(tokens).toMatch(new RegExp(`\\b${handle}\\b`));
     for (const handle of organisations) expect(tokens).not.toMatch(new RegExp(`\\b${handle}\\b`));
-    expect(text).toMatch(/GET\s+\/openapi\.json/);
+    expect(text).toMatch(/GET\s+\/api\/openapi\.json/);
     // Ctrl-C at once, while the demo load still flows through the stream consumers: a quiet stop.
     const exit = await city.interrupt();
     expect(city.stdout()).toContain("Mutua stopped.");
@@ -55,6 +55,6 @@ describe("npm start", () => {
     expect(tokens).toContain("npm run token -- <name>");
     for (const handle of [...people, ...organisations])
       expect(tokens).not.toMatch(new RegExp(`\\b${handle}\\b`));
-    expect(text).toMatch(/GET\s+\/openapi\.json/);
+    expect(text).toMatch(/GET\s+\/api\/openapi\.json/);
   });
 });

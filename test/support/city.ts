@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import { resolve } from "node:path";
 import { demoSubject } from "../../infra/local/demo.ts";
-import { compileRoutes, findRoute } from "../../infra/local/http-adapter.ts";
+import { API_PREFIX, compileRoutes, findRoute } from "../../infra/local/http-adapter.ts";
 import { DevIssuer } from "../../infra/local/identity.ts";
 import { repoRoot } from "../../infra/local/paths.ts";
 import { type CityRuntime, type CityRuntimeOptions, startCityRuntime } from "../../infra/local/runtime.ts";
@@ -19,9 +19,11 @@ export interface TestCity {
   runtime: CityRuntime;
   issuer: DevIssuer;
   url: string;
+  /** Where the API is: `url` and `/api`. */
+  apiUrl: string;
   /** A bearer token for a demo member handle, or for any new login name. */
   token(handle: string): Promise<string>;
-  /** fetch against the local API; `as` signs the request as that member. */
+  /** fetch against the local API (`path` as in the manifest; `/api` is added); `as` signs the request as that member. */
   call(
     method: string,
     path: string,
@@ -51,7 +53,7 @@ async function checkContract(method: string, path: string, body: unknown): Promi
  * driven explicitly with `runtime.poller.drain()` so tests are deterministic.
  */
 export async function startTestCity(overrides: Partial<CityRuntimeOptions> = {}): Promise<TestCity> {
-  const issuer = await DevIssuer.ephemeral();
+  const issuer = overrides.issuer ?? (await DevIssuer.ephemeral());
   const runtime = await startCityRuntime({
     city: exampleCity(),
     issuer,
@@ -67,6 +69,7 @@ export async function startTestCity(overrides: Partial<CityRuntimeOptions> = {})
     runtime,
     issuer,
     url: runtime.url,
+    apiUrl: `${runtime.url}${API_PREFIX}`,
     token,
     async call(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
@@ -80,7 +83,7 @@ export async function startTestCity(overrides: Partial<CityRuntimeOptions> = {})
       // node:http rather than fetch, which refuses a body on GET and would hide what the API does with one.
       const { status, text } = await new Promise<{ status: number; text: string }>(
         (resolvePromise, reject) => {
-          const req = request(`${runtime.url}${path}`, { method, headers }, (res) => {
+          const req = request(`${runtime.url}${API_PREFIX}${path}`, { method, headers }, (res) => {
             const chunks: Buffer[] = [];
             res.on("data", (chunk: Buffer) => chunks.push(chunk));
             res.on("end", () =>

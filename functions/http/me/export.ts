@@ -10,7 +10,8 @@ export const handler = httpRoute(
   {
     summary: "Export all my data as JSON",
     auth: "member",
-    actFor: true,
+    // A coordinator exports a member's data at their request, whatever their status.
+    actFor: "any-status",
     response: z.object({
       exportedAt: z.string(),
       member: memberSchema,

@@ -1,6 +1,7 @@
 import type { City } from "../../config/city.ts";
 import { distanceMetres } from "../geo.ts";
 import type { Member } from "../member.ts";
+import { categoryName, languageName } from "../names.ts";
 import type { Deps } from "../ports.ts";
 import type { Post } from "../post.ts";
 import { type IndexEntry, type Side, widening } from "./index-entries.ts";
@@ -113,14 +114,17 @@ export function scoreCandidate(
   const postTags = new Set(post.tags);
   return scoreMatch(
     {
-      skill: { category: post.category, sharedTags: entry.tags.filter((t) => postTags.has(t)) },
+      skill: {
+        category: categoryName(city, post.category),
+        sharedTags: entry.tags.filter((t) => postTags.has(t)),
+      },
       distanceMetres: distanceOf(post, entry),
       online: post.where.type === "online",
       availabilityOverlapMinutes:
         postWindows.length > 0 && candidateWindows.length > 0
           ? weeklyOverlapMinutes(postWindows, candidateWindows)
           : undefined,
-      sharedLanguages: candidate.languages.filter((l) => owner.languages.includes(l)),
+      sharedLanguages: candidate.languages.filter((l) => owner.languages.includes(l)).map(languageName),
       candidateGives: post.kind === "request",
       balance: signals.candidate?.balance,
       givenMinutes: signals.candidate?.givenMinutes,

@@ -26,7 +26,10 @@ export interface MemberSignals {
   cancelled: number;
   told: number;
   answered: number;
-  /** The member's ledger balance and minutes earned by giving, if they have an account. */
+  /**
+   * The member's ledger balance, and the minutes they gave to people in settled exchanges, if
+   * they have an account.
+   */
   balance: number | undefined;
   givenMinutes: number | undefined;
 }
@@ -38,11 +41,17 @@ export interface MatchSignalsRepository {
 }
 
 export type SignalsChange =
-  | { type: "exchange"; partnerIds: string[]; outcome: "settled" | "cancelled" }
+  | {
+      type: "exchange";
+      partnerIds: string[];
+      outcome: "settled" | "cancelled";
+      /** What this member gave as a provider in it (0 for receivers and cancelled exchanges). */
+      givenMinutes: number;
+    }
   | { type: "told" }
   | { type: "answered" }
   /** A ledger book's latest state (last write wins: the stream delivers each book in order). */
-  | { type: "ledger"; shard: number; balance: number; totalIn: number };
+  | { type: "ledger"; shard: number; balance: number };
 
 export interface MatchRepository {
   /** Stores matches that do not exist yet; existing ones (same id) are left as they are. Returns those created. */
@@ -70,6 +79,18 @@ export interface MatchRepository {
     notification: Notification,
     budget: { day: string; limit: number },
   ): Promise<"told" | "already" | "budget-spent">;
+  /**
+   * Tells a post's owner of its best candidates, atomically: the notice (once per dedupe key) and
+   * its count against the owner's budget for the day. "already" if this notice was delivered
+   * before, "budget-spent" (nothing written) if the day's budget was used up.
+   */
+  tellOwner(
+    notification: Notification,
+    dedupeKey: string,
+    budget: { day: string; limit: number },
+  ): Promise<"told" | "already" | "budget-spent">;
+  /** Queues a match for its post owner's digest (the owner hears of the candidate there). */
+  digestForOwner(match: Match): Promise<void>;
   /** Creates the match (status "digest") and queues it for the candidate's digest, atomically. */
   digest(match: Match): Promise<"digested" | "already">;
   /** Members with matches waiting for their digest, and those matches. */

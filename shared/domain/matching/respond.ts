@@ -4,25 +4,37 @@ import type { Member } from "../member.ts";
 import { notify } from "../notify.ts";
 import type { Page, PageRequest } from "../paging.ts";
 import type { Deps } from "../ports.ts";
+import { blockedEitherWay } from "../safeguarding.ts";
 import { isVisible, type Match, type MatchView } from "./match.ts";
 
 type RespondDeps = Pick<Deps, "matches" | "members" | "posts" | "inbox" | "clock" | "ids">;
 
+/**
+ * The matches as `viewer` sees them, with the other person's name. A match across a block (either
+ * way) is left out, as if it had closed: the blocked side cannot tell it from any other.
+ */
 async function withOther(
   deps: Pick<Deps, "members">,
-  viewerId: string,
+  viewer: Member,
   matches: readonly Match[],
 ): Promise<MatchView[]> {
+  const viewerId = viewer.memberId;
   const others = await deps.members.getMany(
     matches.map((m) => (m.candidateId === viewerId ? m.postOwnerId : m.candidateId)),
   );
-  return matches.map((m) => {
-    const otherId = m.candidateId === viewerId ? m.postOwnerId : m.candidateId;
-    return {
-      ...m,
-      other: { memberId: otherId, displayName: others.get(otherId)?.displayName ?? "A former member" },
-    };
-  });
+  const blocked = (m: Match) => {
+    const other = others.get(m.candidateId === viewerId ? m.postOwnerId : m.candidateId);
+    return other !== undefined && blockedEitherWay(viewer, other);
+  };
+  return matches
+    .filter((m) => !blocked(m))
+    .map((m) => {
+      const otherId = m.candidateId === viewerId ? m.postOwnerId : m.candidateId;
+      return {
+        ...m,
+        other: { memberId: otherId, displayName: others.get(otherId)?.displayName ?? "A former member" },
+      };
+    });
 }
 
 /** The matches a member was found for (as the candidate), newest first, hidden ones left out. */
@@ -34,7 +46,7 @@ export async function myMatches(
   const result = await deps.matches.listForCandidate(subject.memberId, page);
   const visible = result.items.filter(isVisible);
   return {
-    items: await withOther(deps, subject.memberId, visible),
+    items: await withOther(deps, subject, visible),
     ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}),
   };
 }
@@ -59,7 +71,7 @@ export async function postMatches(
   const matches = [...made, ...shortlist.filter((m) => !madeWith.has(m.candidateId))]
     .filter((m) => isVisible(m) || (m.status === "declined" && m.respondedBy !== post.ownerId))
     .sort((a, b) => b.score - a.score || a.candidateId.localeCompare(b.candidateId));
-  return withOther(deps, post.ownerId, matches);
+  return withOther(deps, acting.subject, matches);
 }
 
 /**
@@ -82,7 +94,8 @@ async function fromShortlist(
  * The candidate or the post's owner accepts or declines a match. Accepting opens the conversation
  * the exchange starts from and tells the other side; declining hides the match for good (and
  * counts as an answer for the candidate's responsiveness). Answering twice the same way is harmless.
- * @throws NotFoundError when the subject is not a side of the match; RuleViolationError when it was
+ * @throws NotFoundError when the subject is not a side of the match, or either side blocked the
+ * other; RuleViolationError when it was
  * already answered the other way or its post closed.
  */
 export async function respondToMatch(
@@ -95,6 +108,9 @@ export async function respondToMatch(
   const match = (await deps.matches.get(matchId)) ?? (await fromShortlist(deps, matchId, me));
   if (!match || (match.candidateId !== me && match.postOwnerId !== me))
     throw new NotFoundError("No such match");
+  const other = await deps.members.get(me === match.candidateId ? match.postOwnerId : match.candidateId);
+  // Across a block, a match is answered as one that does not exist (the blocked side never learns).
+  if (other && blockedEitherWay(acting.subject, other)) throw new NotFoundError("No such match");
   const target = answer === "accept" ? "accepted" : "declined";
   if (match.status === target) return match;
   if (match.status === "accepted" || match.status === "declined" || match.status === "closed") {

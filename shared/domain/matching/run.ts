@@ -4,6 +4,7 @@ import type { Member } from "../member.ts";
 import { notify } from "../notify.ts";
 import type { Deps } from "../ports.ts";
 import type { Post } from "../post.ts";
+import { blockedEitherWay } from "../safeguarding.ts";
 import { localDate } from "../time.ts";
 import { type FindDeps, type FindStats, findMatches, KEPT_PER_POST, type RankedMatch } from "./find.ts";
 import { isVisible, type Match, matchIdOf } from "./match.ts";
@@ -51,17 +52,75 @@ function noticeText(match: Match, owner: Member | undefined): { title: string; b
       };
 }
 
+function ownerNoticeText(
+  post: Pick<Post, "kind" | "title">,
+  chosen: readonly Match[],
+  names: ReadonlyMap<string, Member>,
+): { title: string; body: string } {
+  const count = chosen.length;
+  const people = count === 1 ? "1 person" : `${count} people`;
+  const title =
+    post.kind === "request"
+      ? `${people} could help with your request: ${post.title}`
+      : `${people} may want your offer: ${post.title}`;
+  const lines = chosen.map(
+    (m) => `• ${names.get(m.candidateId)?.displayName ?? "A neighbour"}: ${m.why.slice(0, 3).join("; ")}`,
+  );
+  return {
+    title,
+    body: `${lines.join("\n")}\nThey have been told too. You may answer any of them first.`,
+  };
+}
+
+/**
+ * Tells a post's owner of the round's best candidates, once per round (`roundKey`): now if the
+ * owner's daily budget allows (the same budget as their own match notices) and it is not quiet
+ * time; otherwise the best of them waits in the owner's digest.
+ */
+async function tellOwner(
+  deps: MatchDeps,
+  post: Post,
+  chosen: readonly Match[],
+  roundKey: string,
+  options: { day: string; limit: number; quiet: boolean; at: string },
+): Promise<"told" | "already" | "digest"> {
+  const [best] = chosen;
+  if (!best) return "already";
+  const names = await deps.members.getMany(chosen.map((m) => m.candidateId));
+  if (!options.quiet) {
+    const outcome = await deps.matches.tellOwner(
+      {
+        notificationId: deps.ids.next(),
+        memberId: post.ownerId,
+        kind: "post-matches",
+        ...ownerNoticeText(post, chosen, names),
+        link: `/posts/${post.postId}/matches`,
+        params: { postId: post.postId, candidates: chosen.length, round: roundKey },
+        createdAt: options.at,
+      },
+      `post-matches#${post.postId}#${roundKey}`,
+      { day: options.day, limit: options.limit },
+    );
+    if (outcome !== "budget-spent") return outcome;
+  }
+  await deps.matches.digestForOwner(best);
+  return "digest";
+}
+
 /**
  * Tells the best of `shortlist` not told before (at most the city's k): each now if their daily
  * budget allows (and it is not quiet time), otherwise their match waits for the daily digest.
  * Telling creates the match, so a redelivered record neither tells anyone twice nor spends their
- * budget twice: one transaction per person (match, notice and budget together).
+ * budget twice: one transaction per person (match, notice and budget together). The post's owner
+ * hears of the same candidates first, once per round (`roundKey`), within their own budget: a
+ * retry after the owner was told finds the same candidates and the same key.
  */
 export async function tellCandidates(
   deps: MatchDeps,
   post: Post,
   shortlist: readonly Match[],
   alreadyTold: ReadonlySet<string>,
+  roundKey: string,
 ): Promise<{ now: string[]; digest: string[] }> {
   const now = deps.clock.now();
   const at = now.toISOString();
@@ -78,6 +137,9 @@ export async function tellCandidates(
     },
   );
   const byCandidate = new Map(ranked.map((m) => [m.candidateId, m]));
+  const chosen = [...plan.now, ...plan.digest].flatMap((id) => byCandidate.get(id) ?? []);
+  const quiet = inQuietHours(now, deps.city);
+  await tellOwner(deps, post, chosen, roundKey, { day, limit, quiet, at });
   const owner = plan.now.length > 0 ? await deps.members.get(post.ownerId) : undefined;
   const result = { now: [] as string[], digest: [] as string[] };
   for (const memberId of [...plan.now, ...plan.digest]) {
@@ -143,7 +205,14 @@ export async function matchPost(
   const shortlist = ranked.slice(0, KEPT_PER_POST).map((r) => matchOf(post, r, post.updatedAt));
   await deps.matches.saveShortlist(post.postId, shortlist);
   // This round is the top k of the ranking: whoever of them was not told yet.
-  const round = await tellCandidates(deps, post, shortlist.slice(0, deps.city.matching.notifyTopK), told);
+  // The round is keyed by the post's version: a replayed record tells the owner nothing new.
+  const round = await tellCandidates(
+    deps,
+    post,
+    shortlist.slice(0, deps.city.matching.notifyTopK),
+    told,
+    post.updatedAt,
+  );
   if (round.now.length + round.digest.length > 0) {
     const due = new Date(now.getTime() + deps.city.matching.responseWindowHours * 3_600_000).toISOString();
     await deps.matches.scheduleFollowUp(post.postId, due);
@@ -172,6 +241,23 @@ export async function closeMatches(
 }
 
 /**
+ * The shortlist's people who may still be told: drawn hours ago, it may name someone suspended
+ * since, or someone the owner blocked (or who blocked the owner) meanwhile.
+ */
+async function stillEligible(
+  deps: Pick<MatchDeps, "members">,
+  post: Post,
+  shortlist: readonly Match[],
+): Promise<Match[]> {
+  const people = await deps.members.getMany([post.ownerId, ...shortlist.map((m) => m.candidateId)]);
+  const owner = people.get(post.ownerId);
+  return shortlist.filter((m) => {
+    const candidate = people.get(m.candidateId);
+    return owner && candidate?.status === "active" && !blockedEitherWay(owner, candidate);
+  });
+}
+
+/**
  * The follow-up round: for each post whose answer window passed with nobody accepting, the next
  * k candidates are told (at most MAX_ROUNDS rounds in all).
  */
@@ -191,7 +277,13 @@ export async function followUpMatches(
     const roundsSoFar = Math.ceil(matches.length / deps.city.matching.notifyTopK);
     if (post?.status === "open" && !accepted && roundsSoFar < MAX_ROUNDS) {
       const told = new Set(matches.map((m) => m.candidateId));
-      const result = await tellCandidates(deps, post, shortlist, told);
+      const result = await tellCandidates(
+        deps,
+        post,
+        await stillEligible(deps, post, shortlist),
+        told,
+        `followup-${dueAt}`,
+      );
       if (result.now.length + result.digest.length > 0) {
         rounds++;
         const next = new Date(
@@ -205,14 +297,51 @@ export async function followUpMatches(
   return { due: due.length, rounds };
 }
 
+/** A digest's waiting matches less those with someone blocked (either way) since they were queued. */
+async function notBlocked(
+  deps: Pick<MatchDeps, "members">,
+  memberId: string,
+  waiting: readonly Match[],
+): Promise<Match[]> {
+  // The other side of each entry: the post's owner, or (on the owner's own entries) the candidate.
+  const otherOf = (m: Match) => (m.postOwnerId === memberId ? m.candidateId : m.postOwnerId);
+  const people = await deps.members.getMany([memberId, ...waiting.map(otherOf)]);
+  const reader = people.get(memberId);
+  if (!reader) return [];
+  return waiting.filter((m) => {
+    const other = people.get(otherOf(m));
+    return !other || !blockedEitherWay(reader, other);
+  });
+}
+
 /** Sends each member with waiting matches one digest notice a day (outside quiet hours). */
 export async function sendDigests(deps: MatchDeps) {
   const now = deps.clock.now();
   if (inQuietHours(now, deps.city)) return { sent: 0 };
   const day = localDate(now, deps.city.timezone);
   let sent = 0;
-  for (const [memberId, waiting] of await deps.matches.pendingDigests(200)) {
-    const lines = waiting.slice(0, 10).map((m) => `• ${m.postTitle} (${m.why.slice(0, 2).join("; ")})`);
+  for (const [memberId, queued] of await deps.matches.pendingDigests(200)) {
+    const waiting = await notBlocked(deps, memberId, queued);
+    if (waiting.length === 0) {
+      await deps.matches.clearDigest(
+        memberId,
+        queued.map((m) => m.matchId),
+      );
+      continue;
+    }
+    // A post owner's entries are candidates for their own post: named, with why.
+    const owned = waiting.filter((m) => m.postOwnerId === memberId);
+    const names =
+      owned.length > 0
+        ? await deps.members.getMany(owned.map((m) => m.candidateId))
+        : new Map<string, Member>();
+    const lines = waiting
+      .slice(0, 10)
+      .map((m) =>
+        m.postOwnerId === memberId
+          ? `• Your ${m.postKind} "${m.postTitle}": ${names.get(m.candidateId)?.displayName ?? "a neighbour"} could answer (${m.why.slice(0, 2).join("; ")})`
+          : `• ${m.postTitle} (${m.why.slice(0, 2).join("; ")})`,
+      );
     const result = await notify(deps, {
       memberId,
       kind: "digest",
@@ -225,7 +354,7 @@ export async function sendDigests(deps: MatchDeps) {
     if (result === "duplicate") continue;
     await deps.matches.clearDigest(
       memberId,
-      waiting.map((m) => m.matchId),
+      queued.map((m) => m.matchId),
     );
     sent++;
   }

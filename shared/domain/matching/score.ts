@@ -16,16 +16,21 @@ export type Weights = City["matching"]["weights"];
 
 /** What is known about one candidate for one post; every field is measured, none is guessed. */
 export interface MatchSignals {
+  /** The category as people read it (its name, not its id), and the tags both sides share. */
   skill: { category: string | undefined; sharedTags: readonly string[] };
   /** undefined when either side has no location; online posts pass `online: true`. */
   distanceMetres: number | undefined;
   online: boolean;
   /** Weekly minutes both sides are free; undefined when either side gave no windows. */
   availabilityOverlapMinutes: number | undefined;
+  /** Language names (not codes), as reasons show them. */
   sharedLanguages: readonly string[];
   /** The candidate's role in the exchange this match could become. */
   candidateGives: boolean;
-  /** Candidate's balance (minutes) and minutes given so far, if they have an account. */
+  /**
+   * Candidate's balance (minutes), and the minutes they have given to people in settled exchanges
+   * (not welcome credits, grants or awards), if they have an account.
+   */
   balance: number | undefined;
   givenMinutes: number | undefined;
   trust: { pastExchanges: number; twoHopConnections: number; completionRate: number | undefined };
@@ -82,9 +87,11 @@ export function scoreMatch(signals: MatchSignals, weights: Weights, maxRadiusKm:
   const skill = clamp((signals.skill.category ? 0.6 : 0) + 0.4 * tagShare);
   if (signals.skill.category) {
     const tags = signals.skill.sharedTags.slice(0, 3).join(", ");
+    // The candidate's side of the exchange this could become: a giver offers, an asker asks.
+    const does = signals.candidateGives ? "offers" : "asks for";
     why.push({
       weight: weights.skill * skill,
-      text: `offers ${signals.skill.category}${tags ? ` (${tags})` : ""}`,
+      text: `${does} ${signals.skill.category}${tags ? ` (${tags})` : ""}`,
     });
   } else if (signals.skill.sharedTags.length > 0) {
     why.push({

@@ -16,7 +16,7 @@ export interface SignalEvent {
 /**
  * What a change to the table means for matching's signals (reciprocity, trust, responsiveness):
  * a ledger book's new balance; a settled or cancelled exchange for each party, with the others as
- * partners; a match notice told; a match answered by its candidate. `eventKey` identifies the change.
+ * partners and the minutes the party gave in it; a match notice told; a match answered by its candidate. `eventKey` identifies the change.
  */
 export function signalEventsOf(
   oldImage: Image | undefined,
@@ -30,7 +30,7 @@ export function signalEventsOf(
       {
         eventKey: "",
         memberId: book.accountId,
-        change: { type: "ledger", shard: book.shard, balance: book.balance, totalIn: book.totalIn },
+        change: { type: "ledger", shard: book.shard, balance: book.balance },
       },
     ];
   }
@@ -40,10 +40,23 @@ export function signalEventsOf(
     if (exchange.status !== "settled" && exchange.status !== "cancelled") return [];
     const outcome = exchange.status;
     const ids = exchange.parties.map((p) => p.memberId);
+    // Hours given to people: what a provider settled in exchanges, as logged (or adjusted). A
+    // ledger balance also counts welcome credits, grants and awards, which nobody gave by helping.
+    const givenBy = (memberId: string) =>
+      outcome === "settled"
+        ? exchange.legs
+            .filter((leg) => leg.providerId === memberId)
+            .reduce((sum, leg) => sum + (leg.actualMinutes ?? leg.agreedMinutes), 0)
+        : 0;
     return ids.map((memberId) => ({
       eventKey: `${eventKey}#${memberId}`,
       memberId,
-      change: { type: "exchange", outcome, partnerIds: ids.filter((id) => id !== memberId) },
+      change: {
+        type: "exchange",
+        outcome,
+        partnerIds: ids.filter((id) => id !== memberId),
+        givenMinutes: givenBy(memberId),
+      },
     }));
   }
   if (newImage.entity === "Match") {

@@ -101,6 +101,19 @@ export const ledgerScenarios: Record<string, Scenario> = {
     }),
     expect: created(selfOrHelpers),
   },
+  "GET /exchanges": {
+    // The dispute queue of the owner's area (Old Town).
+    setup: async () => ({ path: "/exchanges?status=disputed&area=old-town" }),
+    expect: {
+      anonymous: 401,
+      owner: 403,
+      otherResident: 403,
+      coordinatorInScope: 200,
+      coordinatorOutOfScope: 403,
+      admin: 200,
+      suspended: 403,
+    },
+  },
   "GET /exchanges/{exchangeId}": {
     setup: async (city, owner) => ({
       path: `/exchanges/${await ownersExchange(city, owner)}`,

@@ -13,11 +13,14 @@ import { createMember, expectLedgerSound, newKey } from "./support.ts";
  */
 let city: TestCity;
 let admin: Member;
+let cityAdmin: Member;
 let volunteers: Member[];
 beforeAll(async () => {
   city = await startTestCity({ demo: false });
   const deps = city.runtime.deps;
-  admin = await createMember(deps, { id: "shard-admin", roles: ["resident", "admin"] });
+  admin = await createMember(deps, { id: "shard-admin" });
+  // The quota is set by a city admin who does not run the organisation (nobody sets their own).
+  cityAdmin = await createMember(deps, { id: "city-admin", roles: ["resident", "admin"] });
   volunteers = await Promise.all(
     Array.from({ length: 10 }, (_, i) => createMember(deps, { id: `vol-${i}` })),
   );
@@ -32,7 +35,7 @@ afterEach(async () => {
 async function organisationWithQuota(id: string, quota: number): Promise<Member> {
   const deps = city.runtime.deps;
   const org = await createMember(deps, { id, kind: "organisation", admins: [admin.memberId] });
-  await changeAccountLimits(deps, admin, org.memberId, {
+  await changeAccountLimits(deps, cityAdmin, org.memberId, {
     creditLimitMinutes: quota,
     maxBalanceMinutes: 3000,
   });

@@ -57,7 +57,7 @@ describe("a request finds its helpers", () => {
     const mine = await city.call("GET", "/me/matches", { as: "amira" });
     const match = (mine.body as Items<MatchView>).items.find((m) => m.postId === postId);
     expect(match?.why).toEqual(
-      expect.arrayContaining(["offers gardening (vegetables)", "free at the same times (3 h a week)"]),
+      expect.arrayContaining(["offers Gardening (vegetables)", "free at the same times (3 h a week)"]),
     );
     expect(match?.other.displayName).toBe("Ben Jacobs");
     // The owner sees the same match on the post; other residents see nothing of it.
@@ -121,5 +121,18 @@ describe("a request finds its helpers", () => {
     await city.runtime.poller.drain();
     const after = await city.call("GET", "/me/matches", { as: "amira" });
     expect((after.body as Items<MatchView>).items.map((m) => m.postId)).not.toContain(otherId);
+  });
+});
+
+describe("what matching knows of each member", () => {
+  it("counts as given only the hours settled as a provider, not welcome credits or awards", async () => {
+    const ids = city.runtime.demoIds ?? {};
+    const [chen, ben, amira] = [ids.chen ?? "", ids.ben ?? "", ids.amira ?? ""];
+    const signals = await city.runtime.deps.signals.getMany([chen, ben, amira]);
+    // The demo: everyone got an hour of welcome credit; Chen gave Ben an hour.
+    expect(signals.get(chen)?.givenMinutes).toBe(60);
+    expect(signals.get(ben)?.givenMinutes).toBe(0);
+    expect(signals.get(amira)?.givenMinutes).toBe(0);
+    expect(signals.get(chen)?.balance).toBe(120);
   });
 });

@@ -83,6 +83,19 @@ describe("match notices respect people's attention", () => {
     expect((await inboxOf("hana")).filter((n) => n.kind === "match")).toHaveLength(0);
   });
 
+  it("tells the owner of the best candidates too, within the same daily budget", async () => {
+    // Ben's first request: he hears who could help, by name and why.
+    const owner = (await inboxOf("ben")).filter((n) => n.kind === "post-matches");
+    expect(owner.map((n) => n.title)).toEqual([
+      "2 people could help with your request: Weeding the front garden",
+    ]);
+    expect(owner[0]?.body).toContain("Amira Haddad");
+    expect(owner[0]?.body).toContain("Gus Gardener");
+    expect(owner[0]?.body).toContain("Gardening");
+    // His second request came after his one notice of the day: it waits for his digest.
+    expect(owner.some((n) => n.title.includes("Harvesting beans"))).toBe(false);
+  });
+
   it("a redelivered post tells nobody beyond its top k, however many candidates wait", async () => {
     const post = await request("Clearing the shed");
     const shown = async () =>
@@ -92,12 +105,15 @@ describe("match notices respect people's attention", () => {
         }
       ).items;
     const before = await shown();
+    const ownerNotices = async () => (await inboxOf("ben")).filter((n) => n.kind === "post-matches").length;
+    const toldOwner = await ownerNotices();
     // More candidates than the top 2: the rest wait on the shortlist, untold.
     expect(before.filter((m) => m.status === "candidate").length).toBeGreaterThan(0);
     city.runtime.poller.rewind();
     await city.runtime.poller.drain();
     // The same matches, told and untold, down to their times: nothing new, nothing rewritten.
     expect(await shown()).toEqual(before);
+    expect(await ownerNotices()).toBe(toldOwner);
     expect((await inboxOf("hana")).filter((n) => n.title.includes("Clearing the shed"))).toHaveLength(0);
   });
 
@@ -110,8 +126,13 @@ describe("match notices respect people's attention", () => {
       expect(digests).toHaveLength(1);
       expect(digests[0]?.body).toContain("Harvesting beans");
     }
+    // The owner's digest: who could answer his request that came past his budget.
+    const owners = (await inboxOf("ben")).filter((n) => n.kind === "digest");
+    expect(owners).toHaveLength(1);
+    expect(owners[0]?.body).toContain("Harvesting beans");
     await runSchedule(schedule);
     expect((await inboxOf("amira")).filter((n) => n.kind === "digest")).toHaveLength(1);
+    expect((await inboxOf("ben")).filter((n) => n.kind === "digest")).toHaveLength(1);
   });
 
   it("tells the next candidates when nobody answered within the window", async () => {

@@ -20,6 +20,7 @@ const idempotency: Record<string, boolean> = {
 describe("the OpenAPI document", async () => {
   const doc = (await buildOpenApi(exampleCity())) as {
     openapi: string;
+    servers: { url: string }[];
     paths: Record<
       string,
       Record<string, { parameters: Parameter[]; security?: unknown; responses: Record<string, unknown> }>
@@ -28,6 +29,10 @@ describe("the OpenAPI document", async () => {
 
   it("is OpenAPI 3.1", () => {
     expect(doc.openapi).toBe("3.1.0");
+  });
+
+  it("names its server: /api on the web app's origin", () => {
+    expect(doc.servers.map((s) => s.url)).toEqual(["/api"]);
   });
 
   it.each(manifest.routes.map((r) => [`${r.method} ${r.path}`, r] as const))(

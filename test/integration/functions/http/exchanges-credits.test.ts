@@ -383,6 +383,108 @@ describe("the community pot and reversals", () => {
   });
 });
 
+describe("reversal scope", () => {
+  it("needs scope over every member whose balance the reversal moves, not the venue's area only", async () => {
+    const deps = city.runtime.deps;
+    const venue = await createMember(deps, {
+      id: "hill-pool",
+      kind: "organisation",
+      area: "hillcrest",
+      admins: [ids.ben ?? ""],
+    });
+    const activity = await city.call("POST", `/organisations/${venue.memberId}/activities`, {
+      as: "ben",
+      body: { title: "Swim", minutes: 30 },
+    });
+    const activityId = (activity.body as Activity).activityId;
+    const [townie, local] = await Promise.all([
+      createMember(deps, { id: "town-swimmer", login: "town-swimmer", area: "old-town" }),
+      createMember(deps, { id: "hill-swimmer", login: "hill-swimmer", area: "hillcrest" }),
+    ]);
+    const redeem = async (as: string) =>
+      (await city.call("POST", `/activities/${activityId}/redemptions`, { as, body: {}, headers: key() }))
+        .body as Transfer;
+    const fromTown = await redeem("town-swimmer");
+    const fromHill = await redeem("hill-swimmer");
+    const reverse = (as: string, transfer: Transfer) =>
+      city.call("POST", `/transfers/${transfer.transferId}/reversal`, {
+        as,
+        body: { reason: "Pool closed" },
+        headers: key(),
+      });
+    // Emil coordinates Hillcrest: the venue is his, the Old Town swimmer is not.
+    const outOfScope = await reverse("emil", fromTown);
+    expect(outOfScope.status).toBe(404);
+    expect((await account("town-swimmer")).balanceMinutes).toBe(-30);
+    expect((await reverse("emil", fromHill)).status).toBe(201);
+    expect((await account("hill-swimmer")).balanceMinutes).toBe(0);
+    expect((await reverse("dora", fromTown)).status).toBe(201);
+    expect((await account("town-swimmer")).balanceMinutes).toBe(0);
+    expect([townie.memberId, local.memberId]).toEqual(["town-swimmer", "hill-swimmer"]);
+  });
+});
+
+describe("a refused credit move writes nothing", () => {
+  it("opens no account for a member whose donation or award is refused", async () => {
+    const deps = city.runtime.deps;
+    const donor = await createMember(deps, { id: "refused-donor", login: "refused-donor" });
+    const refused = await city.call("POST", "/pot/donations", {
+      as: "refused-donor",
+      body: { minutes: 601 },
+      headers: key(),
+    });
+    expect(refused.status).toBe(422);
+    expect(errorOf(refused.body).code).toBe("LIMIT_EXCEEDED");
+    expect(await deps.ledger.readAccount(donor.memberId)).toBeUndefined();
+
+    // An organisation without a quota awards nothing, and its new volunteer's account stays unopened.
+    const volunteer = await createMember(deps, { id: "refused-volunteer", login: "refused-volunteer" });
+    const org = await createMember(deps, {
+      id: "no-quota-org",
+      kind: "organisation",
+      admins: [ids.amira ?? ""],
+    });
+    const award = await city.call("POST", `/organisations/${org.memberId}/awards`, {
+      as: "amira",
+      body: { volunteers: [{ memberId: volunteer.memberId, minutes: 30 }] },
+      headers: key(),
+    });
+    expect(award.status).toBe(422);
+    expect(errorOf(award.body).code).toBe("LIMIT_EXCEEDED");
+    expect(await deps.ledger.readAccount(volunteer.memberId)).toBeUndefined();
+    expect(await deps.ledger.readAccount(org.memberId)).toBeUndefined();
+
+    // Nor does an award beyond the quota of an organisation whose balance is spread over books.
+    const small = await createMember(deps, {
+      id: "small-quota-org",
+      kind: "organisation",
+      admins: [ids.amira ?? ""],
+    });
+    const quota = await city.call("PUT", `/accounts/${small.memberId}/limits`, {
+      as: "sam",
+      body: { creditLimitMinutes: 100, maxBalanceMinutes: 100 },
+    });
+    expect(quota.status).toBe(200);
+    const beyond = await city.call("POST", `/organisations/${small.memberId}/awards`, {
+      as: "amira",
+      body: { volunteers: [{ memberId: volunteer.memberId, minutes: 101 }] },
+      headers: key(),
+    });
+    expect(beyond.status).toBe(422);
+    expect(errorOf(beyond.body).code).toBe("LIMIT_EXCEEDED");
+    expect(await deps.ledger.readAccount(volunteer.memberId)).toBeUndefined();
+
+    // The same donation within the limit opens the account and posts.
+    const fine = await city.call("POST", "/pot/donations", {
+      as: "refused-donor",
+      body: { minutes: 60 },
+      headers: key(),
+    });
+    expect(fine.status).toBe(201);
+    expect((await account("refused-donor")).balanceMinutes).toBe(-60);
+  });
+});
+
 describe("statements and reports", () => {
   it("pages a statement with a running balance and refuses forged cursors", async () => {
     await createMember(city.runtime.deps, { id: "pager", login: "pager" });
@@ -476,7 +578,9 @@ describe("statements and reports", () => {
     expect(emil.areas).toEqual(["hillcrest"]);
     expect(emil.months.at(-1)?.exchanges).toBe(1);
     expect(Object.keys(emil.months.at(-1)?.byArea ?? {})).toEqual(["hillcrest"]);
-    expect(emil.organisations).toEqual([]);
+    // Only Hillcrest's organisations (the pool of the reversal test), none of Old Town's.
+    expect(emil.organisations.map((o) => o.area)).toEqual(emil.organisations.map(() => "hillcrest"));
+    expect(emil.organisations.map((o) => o.displayName)).not.toContain("Riverside Community Kitchen");
     expect((await city.call("GET", "/reports/ledger", { as: "amira" })).status).toBe(403);
     expect((await city.call("GET", "/reports/ledger?from=2025-13", { as: "dora" })).status).toBe(400);
     expect((await city.call("GET", "/reports/ledger?from=2020-01&to=2025-01", { as: "dora" })).status).toBe(

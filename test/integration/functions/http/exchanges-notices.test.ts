@@ -50,7 +50,7 @@ const direct = () => ({
 });
 
 describe("exchange notices in the inbox", () => {
-  it("tells the other party at every step, once, and nobody about their own action", async () => {
+  it("tells the other party at every step, once; of a settlement, every party, the one who confirmed included", async () => {
     const exchange = await propose("amira", direct());
     expect(await kinds(id("ben"), exchange)).toEqual(["exchange-proposed"]);
     expect(await kinds(id("amira"), exchange)).toEqual([]);
@@ -73,9 +73,39 @@ describe("exchange notices in the inbox", () => {
     // A retried confirmation gets the stored answer and notifies nobody again.
     expect((await act("amira", exchange, { action: "confirm" }, key)).body).toEqual(confirmed.body);
     expect(await kinds(id("ben"), exchange)).toEqual(["exchange-proposed", "exchange-settled"]);
-    expect(await kinds(id("amira"), exchange)).toEqual(["exchange-accepted", "exchange-completed"]);
+    // Amira's balance moved too: her notice is the receipt of what she confirmed.
+    expect(await kinds(id("amira"), exchange)).toEqual([
+      "exchange-accepted",
+      "exchange-completed",
+      "exchange-settled",
+    ]);
     const settled = (await noticesAbout(id("ben"), exchange))[1];
     expect(settled?.body).toContain("45 minutes");
+    expect((await noticesAbout(id("amira"), exchange))[2]).toMatchObject({
+      title: expect.stringContaining("settled"),
+      body: expect.stringContaining("45 minutes"),
+    });
+  });
+
+  it("tells a resident a coordinator confirmed for that their exchange settled", async () => {
+    const jan = await createMember(city.runtime.deps, { id: "notice-jan", area: "old-town" });
+    const exchange = await propose("ben", { ...direct(), receiverIds: [jan.memberId] });
+    const forJan = { "x-act-for": jan.memberId };
+    const accepted = await city.call("POST", `/exchanges/${exchange}/transitions`, {
+      as: "dora",
+      body: { action: "accept" },
+      headers: forJan,
+    });
+    expect(accepted.status, accepted.text).toBe(200);
+    await act("ben", exchange, { action: "complete", minutes: 60 });
+    const confirmed = await city.call("POST", `/exchanges/${exchange}/transitions`, {
+      as: "dora",
+      body: { action: "confirm" },
+      headers: { ...forJan, "idempotency-key": newKey("jan") },
+    });
+    expect(exchangeOf(confirmed).status).toBe("settled");
+    expect((await kinds(jan.memberId, exchange)).at(-1)).toBe("exchange-settled");
+    expect((await kinds(id("ben"), exchange)).at(-1)).toBe("exchange-settled");
   });
 
   it("tells the proposer of a decline with the reason, and the counterpart of a cancellation", async () => {
@@ -154,7 +184,7 @@ describe("exchange notices in the inbox", () => {
     expect(await kinds(id("ben"), exchange)).toEqual(["exchange-proposed"]);
   });
 
-  it("in a group, one member's answer tells the other side; the step that moves the exchange tells everyone else", async () => {
+  it("in a group, one member's answer tells the other side; the step that moves the exchange tells everyone else (a settlement, everyone)", async () => {
     const greta = await createMember(city.runtime.deps, { id: "notice-greta", login: "notice-greta" });
     const receivers = [id("amira"), id("ben"), greta.memberId];
     const exchange = await propose("chen", {
@@ -188,7 +218,11 @@ describe("exchange notices in the inbox", () => {
       "exchange-settled",
     ]);
     expect((await kinds(id("amira"), exchange)).at(-1)).toBe("exchange-settled");
-    expect(await kinds(greta.memberId, exchange)).toEqual(["exchange-proposed", "exchange-completed"]);
+    expect(await kinds(greta.memberId, exchange)).toEqual([
+      "exchange-proposed",
+      "exchange-completed",
+      "exchange-settled",
+    ]);
   });
 
   it(`a workshop of ${MAX_LEGS} receivers: every party hears of the settlement once, though not all notices fit its transaction`, async () => {
@@ -213,14 +247,13 @@ describe("exchange notices in the inbox", () => {
     expect(exchangeOf(await city.call("GET", `/exchanges/${exchange}`, { as: "chen" })).status).toBe(
       "settled",
     );
-    const last = receivers.at(-1)?.memberId ?? "";
     expect((await kinds(id("chen"), exchange)).filter((k) => k === "exchange-settled")).toHaveLength(1);
-    for (const r of receivers.slice(0, -1)) {
+    // Every receiver's balance moved, the last to confirm's included.
+    for (const r of receivers) {
       expect(
         (await kinds(r.memberId, exchange)).filter((k) => k === "exchange-settled"),
         r.memberId,
       ).toHaveLength(1);
     }
-    expect(await kinds(last, exchange)).not.toContain("exchange-settled");
   });
 });

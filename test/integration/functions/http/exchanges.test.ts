@@ -468,8 +468,8 @@ describe("disputes, coordinators and groups", () => {
     ]);
   });
 
-  it("many to one: two providers help one receiver", async () => {
-    const before = await balanceOf("amira");
+  it("many to one: each provider records their own minutes, and each is paid their own", async () => {
+    const [amira, ben, chen] = [await balanceOf("amira"), await balanceOf("ben"), await balanceOf("chen")];
     const id = exchangeOf(
       await propose("amira", {
         providerIds: [ids.ben, ids.chen],
@@ -480,10 +480,32 @@ describe("disputes, coordinators and groups", () => {
     ).exchangeId;
     await act("ben", id, { action: "accept" });
     await act("chen", id, { action: "accept" });
-    await act("ben", id, { action: "complete", minutes: 45 });
+    // A provider records their own leg only; the exchange waits for the others.
+    const other = await act("ben", id, { action: "complete", legs: [{ memberId: ids.chen, minutes: 10 }] });
+    expect(other.status).toBe(403);
+    const first = await act("ben", id, { action: "complete", minutes: 45 });
+    expect(first.status).toBe(200);
+    expect(exchangeOf(first)).toMatchObject({ status: "accepted" });
+    expect(exchangeOf(first).legs.map((l) => l.actualMinutes)).toEqual([45, undefined]);
+    const told = (await city.call("GET", "/me/inbox?limit=1", { as: "amira" })).body as {
+      items: { kind: string; title: string }[];
+    };
+    expect(told.items[0]).toMatchObject({
+      kind: "exchange-completed",
+      title: expect.stringContaining("logged 45 minutes"),
+    });
+    expect((await act("ben", id, { action: "complete", minutes: 50 })).status).toBe(422);
+    expect((await act("amira", id, { action: "confirm" }, { "idempotency-key": newKey() })).status).toBe(422);
+    // Time has been given: the exchange can be disputed, no longer simply cancelled.
+    expect((await act("amira", id, { action: "cancel" })).status).toBe(422);
+    const second = await act("chen", id, { action: "complete", minutes: 30 });
+    expect(exchangeOf(second)).toMatchObject({ status: "completed" });
+    expect(exchangeOf(second).legs.map((l) => l.actualMinutes)).toEqual([45, 30]);
     const settled = await act("amira", id, { action: "confirm" }, { "idempotency-key": newKey() });
-    expect(exchangeOf(settled).settledMinutes).toBe(90);
-    expect(await balanceOf("amira")).toBe(before - 90);
+    expect(exchangeOf(settled)).toMatchObject({ status: "settled", settledMinutes: 75 });
+    expect(await balanceOf("amira")).toBe(amira - 75);
+    expect(await balanceOf("ben")).toBe(ben + 45);
+    expect(await balanceOf("chen")).toBe(chen + 30);
   });
 
   it("a coordinator proposes and confirms for an offline resident with x-act-for", async () => {

@@ -60,7 +60,11 @@ describe("GET /me", () => {
   });
 
   it("answers 400 MALFORMED_JSON for a broken body, without a stack trace", async () => {
-    const { status, body, text } = await city.call("GET", "/me", { as: "amira", rawBody: '{"oops": ' });
+    const { status, body, text } = await city.call("GET", "/me", {
+      as: "amira",
+      rawBody: '{"oops": ',
+      headers: { "content-type": "application/json" },
+    });
     expect(status).toBe(400);
     expect(body).toEqual({ error: { code: "MALFORMED_JSON", message: expect.any(String) } });
     expect(text).not.toMatch(/at .*\.ts:\d+/);

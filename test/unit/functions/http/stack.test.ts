@@ -27,7 +27,7 @@ function event(overrides: Partial<HttpEvent> & { sub?: string } = {}): HttpEvent
     routeKey: "POST /things",
     rawPath: "/things",
     rawQueryString: "",
-    headers: {},
+    headers: { "content-type": "application/json" },
     isBase64Encoded: false,
     requestContext: {
       requestId: "req-1",
@@ -73,6 +73,29 @@ describe("the HTTP route stack", () => {
     expect(result).toMatchObject({ statusCode: 413, body: { error: { code: "PAYLOAD_TOO_LARGE" } } });
   });
 
+  it.each([
+    ["text/plain"],
+    ["application/x-www-form-urlencoded"],
+    ["application/json; charset=iso-8859-1"],
+    [""],
+  ])("answers 415 for a body of type %j, before parsing it or reading a member", async (type) => {
+    const headers = type ? { "content-type": type } : {};
+    const body = JSON.stringify({ name: "a", count: 1 });
+    const result = parse(await memberRoute(event({ sub: "s", body, headers }), context));
+    expect(result).toMatchObject({ statusCode: 415, body: { error: { code: "UNSUPPORTED_MEDIA_TYPE" } } });
+    expect(run).not.toHaveBeenCalled();
+  });
+
+  it("sends every answer with nosniff and no-store", async () => {
+    const result = (await publicRoute(event({ body: JSON.stringify({ name: "a", count: 1 }) }), context)) as {
+      headers: Record<string, string>;
+    };
+    expect(result.headers).toMatchObject({
+      "x-content-type-options": "nosniff",
+      "cache-control": "no-store",
+    });
+  });
+
   it("answers 401 when a protected route gets no verified subject", async () => {
     const result = parse(
       await memberRoute(event({ body: JSON.stringify({ name: "a", count: 1 }) }), context),
@@ -105,7 +128,8 @@ describe("the HTTP route stack", () => {
     const use = vi.fn(async () => ({ body: {} }));
     const keyed = httpRoute({ summary: "t", auth: "member", body: thing, idempotency: "required" }, use);
     const body = JSON.stringify({ name: "a", count: 1 });
-    for (const headers of [{}, { "idempotency-key": "short" }]) {
+    const json = { "content-type": "application/json" };
+    for (const headers of [json, { ...json, "idempotency-key": "short" }]) {
       const result = parse(await keyed(event({ sub: "s", body, headers }), context));
       expect(result).toMatchObject({ statusCode: 400, body: { error: { code: "VALIDATION_FAILED" } } });
       expect(result.body.error?.details).toEqual([
@@ -119,7 +143,12 @@ describe("the HTTP route stack", () => {
     const use = vi.fn(async () => ({ status: 201, body: {} }));
     const optional = httpRoute({ summary: "t", auth: "public", body: thing, idempotency: "optional" }, use);
     const body = JSON.stringify({ name: "a", count: 1 });
-    const bad = parse(await optional(event({ body, headers: { "idempotency-key": "has spaces" } }), context));
+    const bad = parse(
+      await optional(
+        event({ body, headers: { "content-type": "application/json", "idempotency-key": "has spaces" } }),
+        context,
+      ),
+    );
     expect(bad.statusCode).toBe(400);
     expect(use).not.toHaveBeenCalled();
     expect(parse(await optional(event({ body }), context)).statusCode).toBe(201);

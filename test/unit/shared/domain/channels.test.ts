@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { channelsFor, inQuietHours, render, requireReachable } from "../../../../shared/domain/channels.ts";
+import {
+  channelsFor,
+  inQuietHours,
+  render,
+  renderBundle,
+  requireReachable,
+} from "../../../../shared/domain/channels.ts";
 import { ValidationError } from "../../../../shared/domain/errors.ts";
 import { newMember } from "../../../../shared/domain/member.ts";
 import { exampleCity } from "../../../support/city.ts";
@@ -110,4 +116,28 @@ it("renders a short SMS and an email with the app link", () => {
     "https://timebank.riverside.example/members/m",
   );
   expect(render(note, "sms", "+32", city).text.length).toBeLessThanOrEqual(300);
+});
+
+describe("notices held through quiet hours, sent together", () => {
+  const notice = (id: string, title: string) => ({
+    notificationId: id,
+    memberId: "m",
+    kind: "match" as const,
+    title,
+    body: `About ${title}`,
+    link: `/posts/${id}`,
+    createdAt: "2026-01-01T22:00:00.000Z",
+  });
+
+  it("one notice reads as it would have; several as one message with each of them", () => {
+    expect(renderBundle([notice("a", "One")], "email", "m@x.org", city)).toEqual(
+      render(notice("a", "One"), "email", "m@x.org", city),
+    );
+    const email = renderBundle([notice("a", "One"), notice("b", "Two")], "email", "m@x.org", city);
+    expect(email.subject).toBe("2 notices from Riverside time bank");
+    expect(email.text).toContain("One\nAbout One");
+    expect(email.text).toContain("Two\nAbout Two");
+    const sms = renderBundle([notice("a", "One"), notice("b", "Two")], "sms", "+32470123456", city);
+    expect(sms.text).toBe("Riverside: One; Two");
+  });
 });

@@ -330,3 +330,25 @@ describe("who may be matched", () => {
     ).toBe(false);
   });
 });
+
+describe("match reasons", () => {
+  const now = new Date("2026-01-02T00:00:00.000Z");
+  const entry = helperAt("c", 50.851, 4.352)[0] as IndexEntry;
+  const signals = { owner: undefined, candidate: undefined };
+  const speaker = person("c", { languages: ["nl", "en"] });
+  const dutchOwner = person("owner", { verified: true, languages: ["nl"] });
+
+  it("use the city's category names and language names, as notices do", () => {
+    const { why } = scoreCandidate(city, request, dutchOwner, speaker, entry, signals, now);
+    expect(why).toContain("offers Gardening");
+    expect(why).toContain("speaks Dutch");
+    expect(why.join("; ")).not.toMatch(/\bgardening\b|\bnl\b/);
+  });
+
+  it("describe a candidate on an offer's list as asking, not offering", () => {
+    const offer = { ...request, kind: "offer" } as Post;
+    const { why } = scoreCandidate(city, offer, dutchOwner, speaker, entry, signals, now);
+    expect(why).toContain("asks for Gardening");
+    expect(why.join("; ")).not.toContain("offers");
+  });
+});

@@ -37,6 +37,12 @@ describe("match score parts", () => {
     );
   });
 
+  it("skill fit: a candidate who asks is described as asking, not offering", () => {
+    const asking = score({ candidateGives: false, skill: { category: "Gardening", sharedTags: ["roses"] } });
+    expect(asking.why[0]).toBe("asks for Gardening (roses)");
+    expect(asking.why.join("; ")).not.toContain("offers");
+  });
+
   it("distance: nearer is better, nothing past the city's radius, online is city-wide", () => {
     expect(score({ distanceMetres: 0 }).parts.distance).toBe(1);
     expect(score({ distanceMetres: 5000 }).parts.distance).toBeCloseTo(0.5);

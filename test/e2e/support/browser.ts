@@ -1,0 +1,146 @@
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { resolve } from "node:path";
+import type { Result } from "axe-core";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { expect } from "vitest";
+import { repoRoot } from "../../../infra/local/paths.ts";
+import type { CityRuntimeOptions } from "../../../infra/local/runtime.ts";
+import { startTestCity, type TestCity } from "../../support/city.ts";
+
+/** Debian's Chromium (`apt-get install chromium`); nothing here downloads a browser. */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const screenshotDir = resolve(repoRoot, "test/e2e/screenshots");
+export const phone = { width: 360, height: 740 };
+export const desktop = { width: 1280, height: 900 };
+export const languages = ["en", "nl", "fr", "de", "es"] as const;
+export type Language = (typeof languages)[number];
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+export interface BrowserCity {
+  city: TestCity;
+  browser: Browser;
+  /** A fresh tab (its own storage) on the app's start page. */
+  open(options?: { viewport?: { width: number; height: number }; language?: Language }): Promise<Page>;
+  stop(): Promise<void>;
+}
+
+/**
+ * One private city and one browser for a test file. Every page fails its test on a script error, a
+ * dialog (which an injected script would open) or a Content-Security-Policy violation.
+ */
+export async function startBrowserCity(overrides: Partial<CityRuntimeOptions> = {}): Promise<BrowserCity> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(
+      `No Chromium at ${chromiumPath}: run \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`,
+    );
+  }
+  const city = await startTestCity(overrides);
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+  mkdirSync(screenshotDir, { recursive: true });
+  const problems: string[] = [];
+  return {
+    city,
+    browser,
+    async open(options = {}) {
+      const context = await browser.newContext({
+        viewport: options.viewport ?? desktop,
+        locale: options.language ?? "en",
+        reducedMotion: "reduce",
+      });
+      const page = await context.newPage();
+      page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+      page.on("dialog", (dialog) => {
+        problems.push(`a dialog opened: ${dialog.message()}`);
+        void dialog.dismiss();
+      });
+      page.on("console", (message) => {
+        if (message.type() === "error" && !/status of 4\d\d/.test(message.text())) {
+          problems.push(`console error: ${message.text()}`);
+        }
+      });
+      await page.goto(city.url);
+      return page;
+    },
+    async stop() {
+      await browser.close();
+      await city.stop();
+      expect(problems, "the browser reported problems").toEqual([]);
+    },
+  };
+}
+
+function describeViolations(violations: Result[]): string {
+  return violations
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}\n${v.nodes
+          .slice(0, 5)
+          .map((n) => `    ${n.target.join(" ")}: ${n.failureSummary?.replace(/\n/g, " ")}`)
+          .join("\n")}`,
+    )
+    .join("\n");
+}
+
+/** axe-core on the page as it is now: WCAG 2.x A and AA rules, no violations allowed. */
+export async function expectAccessible(page: Page, label: string): Promise<void> {
+  // Evaluated through the DevTools protocol, so the page's CSP (no inline script) still holds.
+  await page.evaluate(axeSource);
+  const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
+  const violations = await page.evaluate<Result[]>(
+    `axe.run(document, { runOnly: { type: "tag", values: ${JSON.stringify(tags)} }, resultTypes: ["violations"] }).then((r) => r.violations)`,
+  );
+  expect(violations, `${label}: ${describeViolations(violations)}`).toEqual([]);
+}
+
+/** Writes test/e2e/screenshots/<name>.png (git-ignored), to look at after a run. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: resolve(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+/** Signs in on the local sign-in page as a demo person (by display name) or a new name. */
+export async function signIn(page: Page, who: { demo: string } | { name: string }): Promise<void> {
+  if ("demo" in who) {
+    await page.getByRole("button", { name: new RegExp(`^${who.demo}`) }).click();
+  } else {
+    await page.locator("#sign-in-name").fill(who.name);
+    await page.locator("form button[type=submit]").click();
+  }
+  await page.locator("h1").filter({ hasNotText: /^$/ }).first().waitFor();
+}
+
+/** The screen's heading once a navigation has settled. */
+export async function heading(page: Page): Promise<string> {
+  return (await page.locator("main h1").first().textContent()) ?? "";
+}
+
+/** What has the keyboard focus: its id, class and text. */
+export async function focused(page: Page): Promise<{ id: string; className: string; text: string }> {
+  return page.evaluate<{ id: string; className: string; text: string }>(
+    `(() => { const e = document.activeElement; return { id: e?.id ?? "", className: String(e?.className ?? ""), text: e?.textContent ?? "" }; })()`,
+  );
+}
+
+/** The root font size in pixels (the large-text setting changes it). */
+export async function rootFontSize(page: Page): Promise<number> {
+  return Number.parseFloat(
+    await page.evaluate<string>("getComputedStyle(document.documentElement).fontSize"),
+  );
+}
+
+/** The page's full width: on a phone it must not exceed the screen (no sideways scrolling). */
+export async function pageWidth(page: Page): Promise<number> {
+  return page.evaluate<number>("document.documentElement.scrollWidth");
+}

@@ -1,0 +1,39 @@
+import createClient from "openapi-fetch";
+import { currentToken, session } from "../auth/session.ts";
+import type { components, paths } from "./schema.gen.ts";
+
+/**
+ * The typed client of the city's API, generated from its OpenAPI document: a route, parameter or
+ * field that changes in the API breaks the app's typecheck, not a resident's screen.
+ */
+export const api = createClient<paths>({ baseUrl: "/api" });
+
+api.use({
+  onRequest({ request }) {
+    const token = currentToken();
+    if (token) request.headers.set("authorization", `Bearer ${token}`);
+    return request;
+  },
+  onResponse({ response }) {
+    // The token ran out or was revoked: back to sign-in rather than a screen of errors.
+    if (response.status === 401) session.value = undefined;
+    return response;
+  },
+});
+
+export type ApiError = components["schemas"]["Error"]["error"];
+export type Schemas = components["schemas"];
+
+/** The house error body of a failed call, or a stand-in when the network itself failed. */
+export function apiError(error: unknown): ApiError {
+  if (typeof error === "object" && error !== null && "error" in error) {
+    const inner = (error as { error: unknown }).error;
+    if (typeof inner === "object" && inner !== null && "code" in inner) return inner as ApiError;
+  }
+  return { code: "NETWORK", message: String(error) };
+}
+
+/** A fresh key for a request that moves credit, so a retried tap never moves it twice. */
+export function idempotencyKey(): string {
+  return crypto.randomUUID();
+}

@@ -1,0 +1,119 @@
+import { useSignal } from "@preact/signals";
+import type { TargetedEvent } from "preact";
+import { api } from "../api/client.ts";
+import { currentToken } from "../auth/session.ts";
+import { t } from "../i18n/index.ts";
+import { refreshMe } from "../state.ts";
+import { Actions, ErrorSummary } from "../ui/fields.tsx";
+import { Done, Page, Problem } from "../ui/page.tsx";
+import { errorText, type FormErrors, noErrors } from "../ui/problems.ts";
+
+/** Hands a file to the browser's downloads, made here so nothing leaves the page but the file. */
+function download(name: string, type: string, content: string): void {
+  const url = URL.createObjectURL(new Blob([content], { type }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Export everything the time bank keeps about me, my statement as a spreadsheet, or close my account. */
+export default function MyData() {
+  const problem = useSignal<string | undefined>(undefined);
+  const done = useSignal<string | undefined>(undefined);
+  const understood = useSignal(false);
+  const errors = useSignal<FormErrors>(noErrors);
+  const today = new Date().toISOString().slice(0, 10);
+
+  const exportJson = async () => {
+    const { data, error } = await api.GET("/me/export");
+    if (error) {
+      problem.value = errorText(error.error);
+      return;
+    }
+    download(`mutua-my-data-${today}.json`, "application/json", JSON.stringify(data, null, 2));
+    done.value = t("myData.exported");
+  };
+  const exportCsv = async () => {
+    // CSV is not JSON: fetched plainly, with the same token.
+    const response = await fetch("/api/me/statement.csv", {
+      headers: { authorization: `Bearer ${currentToken() ?? ""}` },
+    });
+    if (!response.ok) {
+      problem.value = t("error.unknown");
+      return;
+    }
+    download(`mutua-statement-${today}.csv`, "text/csv", await response.text());
+    done.value = t("myData.exported");
+  };
+  const close = async (e: TargetedEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    if (!understood.value) {
+      const text = t("myData.closeProblem");
+      errors.value = { problems: [{ id: "close-understood", text }], byField: { "close-understood": text } };
+      return;
+    }
+    const { error } = await api.POST("/me/close");
+    if (error) {
+      errors.value = { problems: [{ id: "close-understood", text: errorText(error.error) }], byField: {} };
+      return;
+    }
+    await refreshMe();
+  };
+
+  return (
+    <Page title={t("myData.title")}>
+      {done.value ? (
+        <Done>
+          <p>{done.value}</p>
+        </Done>
+      ) : null}
+      {problem.value ? <Problem message={problem.value} /> : null}
+      <h2>{t("myData.exportTitle")}</h2>
+      <p>{t("myData.exportText")}</p>
+      <div class="actions">
+        <button type="button" class="secondary" onClick={exportJson}>
+          {t("myData.exportJson")}
+        </button>
+        <button type="button" class="secondary" onClick={exportCsv}>
+          {t("myData.exportCsv")}
+        </button>
+      </div>
+      <h2>{t("myData.closeTitle")}</h2>
+      <p>{t("myData.closeText")}</p>
+      <form onSubmit={close} noValidate>
+        <ErrorSummary problems={errors.value.problems} />
+        <div class={`field${errors.value.byField["close-understood"] ? " has-error" : ""}`}>
+          {errors.value.byField["close-understood"] ? (
+            <p class="field-error" id="close-understood-error">
+              <span class="visually-hidden">{t("form.errorPrefix")} </span>
+              {errors.value.byField["close-understood"]}
+            </p>
+          ) : null}
+          <div class="choice">
+            <input
+              id="close-understood"
+              type="checkbox"
+              checked={understood.value}
+              aria-describedby={
+                errors.value.byField["close-understood"] ? "close-understood-error" : undefined
+              }
+              onChange={(e) => {
+                understood.value = e.currentTarget.checked;
+              }}
+            />
+            <label for="close-understood">{t("myData.closeLabel")}</label>
+          </div>
+        </div>
+        <Actions>
+          <button type="submit" class="warning">
+            {t("myData.closeSubmit")}
+          </button>
+        </Actions>
+      </form>
+    </Page>
+  );
+}

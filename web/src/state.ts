@@ -1,0 +1,38 @@
+import { computed, signal } from "@preact/signals";
+import { api } from "./api/client.ts";
+import type { Me } from "./api/types.ts";
+import { session } from "./auth/session.ts";
+
+/** Who is signed in, as the API sees them (GET /me); undefined while unknown. */
+export const me = signal<Me | undefined>(undefined);
+export const member = computed(() => me.value?.member ?? undefined);
+/** Notices not read yet among the newest page of the inbox. */
+export const unread = signal(0);
+/** True when the newest page of the inbox is all unread and more may wait. */
+export const unreadMore = signal(false);
+
+export async function refreshMe(): Promise<Me | undefined> {
+  if (!session.value) {
+    me.value = undefined;
+    return undefined;
+  }
+  const { data } = await api.GET("/me");
+  me.value = data;
+  return data;
+}
+
+const INBOX_PAGE = 50;
+/** On every screen change the count is refreshed, but not more often than this. */
+const REFRESH_GAP_MS = 10_000;
+let lastRefresh = 0;
+
+/** Counts the unread notices again (after an action, or on a screen change when `lazy`). */
+export async function refreshUnread(lazy = false): Promise<void> {
+  if (member.value?.status !== "active") return;
+  if (lazy && Date.now() - lastRefresh < REFRESH_GAP_MS) return;
+  lastRefresh = Date.now();
+  const { data } = await api.GET("/me/inbox", { params: { query: { limit: INBOX_PAGE } } });
+  if (!data) return;
+  unread.value = data.items.filter((n) => !n.readAt).length;
+  unreadMore.value = unread.value === data.items.length && data.nextCursor !== undefined;
+}
