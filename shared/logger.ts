@@ -8,6 +8,20 @@ export type LogLevel = "INFO" | "WARN" | "ERROR";
 /** The fields every line of one invocation carries: request id, function, city, caller. */
 const invocation = new AsyncLocalStorage<LogFields>();
 
+/** Whether this process (a Lambda execution environment) has served an invocation yet. */
+let served = false;
+
+/**
+ * The fields that open an invocation's log context: Lambda's request id, the function and whether
+ * this is the process's first invocation (a cold start; Lambda's own REPORT line then carries its
+ * init duration). Locally one process serves every function, so only its first is cold.
+ */
+export function invocationFields(context: { awsRequestId: string; functionName: string }): LogFields {
+  const coldStart = !served;
+  served = true;
+  return { requestId: context.awsRequestId, function: context.functionName, coldStart };
+}
+
 /**
  * Runs `fn` with `fields` on every log line written inside it (and in whatever it awaits), on top
  * of the fields of any enclosing context. Concurrent invocations (the local adapter serves many

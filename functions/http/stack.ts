@@ -18,7 +18,7 @@ import {
 import { idempotencyKeyFrom } from "../../shared/domain/ledger-idempotency.ts";
 import { isActive, type Member } from "../../shared/domain/member.ts";
 import type { Deps } from "../../shared/domain/ports.ts";
-import { addLogContext, describeError, log, withLogContext } from "../../shared/logger.ts";
+import { addLogContext, describeError, invocationFields, log, withLogContext } from "../../shared/logger.ts";
 import * as z from "../../shared/zod.ts";
 import { errorResponse, internalErrorResponse, jsonResponse, textResponse } from "./errors.ts";
 
@@ -308,14 +308,13 @@ export function httpRoute<A extends Auth, B = undefined, Q = undefined, P = Reco
         ? textResponse(status, result.body, "text/csv; charset=utf-8")
         : jsonResponse(status, result.body);
     });
-  // The request's log fields: Lambda's request id, the gateway's (the access log's key) and the
-  // function; the stack adds the city and, once authenticated, the caller.
+  // The request's log fields: Lambda's request id, the gateway's (the access log's key), the
+  // function, the route and whether the process is cold; the stack adds the city and, once authenticated, the caller.
   const logged = (event: HttpEvent, context: Context) =>
     withLogContext(
       {
-        requestId: context.awsRequestId,
+        ...invocationFields(context),
         apiRequestId: event.requestContext?.requestId,
-        function: context.functionName,
         route: event.routeKey,
       },
       () => handler(event, context as RouteContext),

@@ -1,7 +1,7 @@
 import type { Context, ScheduledEvent } from "aws-lambda";
 import { productionDeps } from "../../shared/data/deps.ts";
 import type { Deps } from "../../shared/domain/ports.ts";
-import { withLogContext } from "../../shared/logger.ts";
+import { invocationFields, withLogContext } from "../../shared/logger.ts";
 
 /** What a scheduled job gets: the city's dependencies and how its run was asked for. */
 export interface JobRun {
@@ -13,8 +13,8 @@ export interface JobRun {
 }
 
 /**
- * A scheduled handler: the job runs with the invocation's log fields (request id, function, city,
- * schedule) on every line. A job that fails throws: the run is retried, then its event lands in the
+ * A scheduled handler: the job runs with the invocation's log fields (request id, function, cold start,
+ * city, schedule) on every line. A job that fails throws: the run is retried, then its event lands in the
  * schedules' dead-letter queue.
  */
 export function scheduledJob(name: string, run: (job: JobRun) => Promise<void>) {
@@ -22,8 +22,7 @@ export function scheduledJob(name: string, run: (job: JobRun) => Promise<void>) 
     const deps = productionDeps();
     const detail = (event.detail ?? {}) as { manual?: unknown };
     const fields = {
-      requestId: context.awsRequestId,
-      function: context.functionName,
+      ...invocationFields(context),
       city: deps.city.id,
       schedule: name,
     };

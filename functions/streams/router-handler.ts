@@ -1,6 +1,6 @@
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import { productionFailureStore } from "../../shared/data/stream-failure-repository.ts";
-import { withLogContext } from "../../shared/logger.ts";
+import { invocationFields, withLogContext } from "../../shared/logger.ts";
 import type { StreamFailure } from "../../shared/stream-failures.ts";
 import * as z from "../../shared/zod.ts";
 import { type ReplayReport, replayFailures } from "./replay.ts";
@@ -62,7 +62,7 @@ export function streamRouterHandler(
     DynamoDBBatchResponse | ReplayReport | { failures: FailureSummary[]; waiting: Record<string, number> }
   > => {
     const deps = makeDeps();
-    const fields = { requestId: context.awsRequestId, function: context.functionName, city: deps.cityId };
+    const fields = { ...invocationFields(context), city: deps.cityId };
     return withLogContext(fields, async () => {
       if (isStreamEvent(event)) return routeBatch(consumers, event, deps, context, options);
       const parsed = z.safeParse(commandSchema, event);

@@ -14,7 +14,7 @@ import { type RuntimeConfig, runtimeConfig } from "../config/runtime.ts";
 import type { Page, PageRequest } from "../domain/paging.ts";
 import { STREAM_FAILURE_ENTITY, type StreamFailure, type StreamFailureStore } from "../stream-failures.ts";
 import { createDocumentClient } from "./client.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { storePaging } from "./cursor.ts";
 import { keys } from "./keys.ts";
 
 const PARTITION = keys.streamFailure("", "").pk;
@@ -105,6 +105,10 @@ export class DynamoStreamFailureRepository implements StreamFailureStore {
   }
 
   async list(consumer: string | undefined, page: PageRequest): Promise<Page<StreamFailure>> {
+    const paging = storePaging({
+      partition: PARTITION,
+      ...(consumer ? { sort: { prefix: `${consumer}#` } } : {}),
+    });
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -114,13 +118,13 @@ export class DynamoStreamFailureRepository implements StreamFailureStore {
           ...(consumer ? { ":consumer": `${consumer}#` } : {}),
         },
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: paging.start(page.cursor),
         ConsistentRead: true,
       }),
     );
     return {
       items: (result.Items ?? []).map(toFailure),
-      nextCursor: encodeCursor(result.LastEvaluatedKey),
+      nextCursor: paging.next(result.LastEvaluatedKey),
     };
   }
 

@@ -7,7 +7,7 @@ import { lambdaContext } from "../../../../infra/local/lambda-context.ts";
 import { log } from "../../../../shared/logger.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
 
-/** Every log line of an HTTP request names the request, the function, the city and the caller. */
+/** Every log line of an HTTP request names the request, the function, the route, the city, the caller and whether the process was cold. */
 let city: TestCity;
 beforeAll(async () => {
   city = await startTestCity();
@@ -52,7 +52,7 @@ const probe = httpRoute({ summary: "probe", auth: "member", actFor: true }, asyn
   return { body: {} };
 });
 
-it("logs JSON lines with the request ids, the function, the city and the caller's member id", async () => {
+it("logs JSON lines with the request ids, the function, the route, a cold-start flag, the city and the caller's member id", async () => {
   const context: Context = lambdaContext("http-members");
   const lines = await linesOf(() => probe(event(demoSubject("amira")), context));
   const line = lines.find((l) => l.message === "probe ran");
@@ -63,6 +63,7 @@ it("logs JSON lines with the request ids, the function, the city and the caller'
     requestId: context.awsRequestId,
     apiRequestId: "api-req-7",
     function: "http-members",
+    coldStart: expect.any(Boolean),
     route: "GET /probe",
     city: "riverside",
     memberId: city.runtime.demoIds?.amira,

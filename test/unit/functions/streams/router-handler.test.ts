@@ -1,6 +1,7 @@
 import type { Context } from "aws-lambda";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { type RouterCommand, streamRouterHandler } from "../../../../functions/streams/router-handler.ts";
+import { log } from "../../../../shared/logger.ts";
 import type { StreamFailure, StreamFailureStore } from "../../../../shared/stream-failures.ts";
 
 const failure: StreamFailure = {
@@ -52,5 +53,61 @@ describe("the stream router's commands", () => {
         /send \{"action":"list"\} or \{"action":"replay"\}/,
       );
     }
+  });
+});
+
+describe("the stream router's log lines", () => {
+  it("carry the request id, the function, the city, the cold-start flag and the consumer's name", async () => {
+    const logging = streamRouterHandler(
+      [
+        {
+          entry: {
+            name: "audit-trail",
+            router: "streams-router",
+            handler: "a.ts",
+            batchSize: 10,
+            maxRetries: 0,
+          },
+          handler: async () => {
+            log.info("consumer ran");
+            return { batchItemFailures: [] };
+          },
+        },
+      ],
+      () => ({ cityId: "riverside", failures: store, now: () => new Date() }),
+    );
+    const written: string[] = [];
+    const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: unknown) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      await logging(
+        {
+          Records: [
+            {
+              eventID: "e1",
+              eventName: "INSERT",
+              dynamodb: {
+                SequenceNumber: "1",
+                Keys: { pk: { S: "MEMBER#m" }, sk: { S: "PROFILE" } },
+                NewImage: { entity: { S: "Member" } },
+              },
+            },
+          ],
+        },
+        context,
+      );
+    } finally {
+      out.mockRestore();
+    }
+    const lines = written.flatMap((c) => c.split("\n").filter(Boolean)).map((l) => JSON.parse(l));
+    expect(lines.find((l) => l.message === "consumer ran")).toMatchObject({
+      requestId: "r",
+      function: "streams-router",
+      city: "riverside",
+      coldStart: expect.any(Boolean),
+      consumer: "audit-trail",
+    });
   });
 });
