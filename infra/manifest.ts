@@ -228,7 +228,15 @@ export const manifest: Manifest = {
       auth: true,
       access: "read",
     },
-    { method: "POST", path: "/me/close", handler: "functions/http/me/close.ts", fn: "members", auth: true },
+    {
+      method: "POST",
+      path: "/me/close",
+      handler: "functions/http/me/close.ts",
+      fn: "members",
+      auth: true,
+      // Closing settles the balance with the community pot: a closing transfer.
+      writesLedger: true,
+    },
     {
       method: "GET",
       path: "/me/inbox",

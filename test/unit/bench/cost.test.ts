@@ -72,4 +72,8 @@ describe("the cost estimate", () => {
     expect(loaded.createPost).toBe(recordedCapacity.createPost);
     expect(loaded.from.createPost).toMatch(/recorded run/);
   });
+
+  it("has a measured figure for every use case in the recorded run, so a fresh clone prices real work", () => {
+    for (const [field, value] of Object.entries(recordedCapacity)) expect(value, field).toBeGreaterThan(0);
+  });
 });
