@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { replayFailures } from "../../functions/streams/replay.ts";
 import { listFailures } from "../../functions/streams/router-handler.ts";
 import { productionFailureStore } from "../../shared/data/stream-failure-repository.ts";
+import { invocationFields, withLogContext } from "../../shared/logger.ts";
 import { manifest } from "../manifest.ts";
 import { type AttachedCity, attachToLocalCity } from "./attach.ts";
 import { lambdaContext } from "./lambda-context.ts";
@@ -61,11 +62,10 @@ try {
     console.log(`Waiting in ${attached.city.name}'s failure store: ${summary(waiting)}.`);
   } else {
     const router = manifest.routers.reduce((longest, r) => Math.max(longest, r.timeoutSeconds), 0);
-    const report = await replayFailures(
-      localConsumers(manifest.consumers),
-      deps,
-      lambdaContext("replay", router * 1000),
-      { consumer: values.consumer, limit },
+    const context = lambdaContext("replay", router * 1000);
+    // The replay's lines carry an invocation's fields, as the router's replay command does in AWS.
+    const report = await withLogContext({ ...invocationFields(context), city: deps.cityId }, () =>
+      replayFailures(localConsumers(manifest.consumers), deps, context, { consumer: values.consumer, limit }),
     );
     for (const f of report.failed)
       console.log(`failed again: ${f.failureId}: ${f.error.name}: ${f.error.message}`);
