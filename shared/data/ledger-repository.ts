@@ -31,8 +31,9 @@ import type {
 } from "../domain/ledger-ports.ts";
 import type { Page, PageRequest } from "../domain/paging.ts";
 import { batchGetItems } from "./batch-get.ts";
+import { cancellationCodes } from "./cancellation.ts";
 import { storePaging } from "./cursor.ts";
-import { cancellationCodes, exchangeItem, idempotencyItem } from "./exchange-repository.ts";
+import { exchangeItem, idempotencyItem } from "./exchange-repository.ts";
 import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
 import { memberItem } from "./member-repository.ts";

@@ -146,3 +146,24 @@ it("declares as ledger writers exactly the functions whose bundles hold the post
     expect(posts, `${plan.name} bundles ${posting}`).toBe(plan.writesLedger);
   }
 });
+
+it("keeps each stream router inside the 400 KB bundle budget", async () => {
+  // The routers carry every consumer of theirs (the notices' router the SES and SNS clients too),
+  // so a module one consumer reaches for a small helper can drag a feature's code in with it.
+  const bundle = esbuildOptions(lambdaBundle(exampleCity()));
+  for (const router of manifest.routers) {
+    const result = await build({
+      ...bundle,
+      stdin: {
+        contents: streamRouterSource(router.name, consumersOf(router.name), repoRoot),
+        resolveDir: repoRoot,
+        loader: "ts",
+      },
+      write: false,
+      metafile: true,
+      outfile: join(outDir, `${router.name}-budget.mjs`),
+    });
+    const bytes = Object.values(result.metafile.outputs)[0]?.bytes ?? Number.POSITIVE_INFINITY;
+    expect(bytes, router.name).toBeLessThanOrEqual(400 * 1024);
+  }
+});
