@@ -85,24 +85,28 @@ export interface Capacity {
 }
 
 /**
- * The figures of a run of `npm run bench -- posts matching ledger schedules` on commit e93603a
- * (December 2026), used when bench/out holds no newer run.
+ * Measured figures, used when bench/out holds no newer run (December 2026): posts from
+ * `npm run bench -- posts` (20,000 members, 50,000 posts; commit db71c7e); matching from
+ * `MATCHING_BENCH_MEMBERS=2000 MATCHING_BENCH_POSTS=5000 npm run bench -- matching` (a tenth of the
+ * bench's city, so fewer candidates per match than a full city); settlements from the ledger
+ * bench's settlement part (50 settlements); the passes from
+ * `SCHEDULES_BENCH_SIZES=100,400 npm run bench -- schedules`, extrapolated to 100,000 (commit 88bbefa).
  */
 export const recordedCapacity: Omit<Capacity, "from"> = {
-  createPost: 0,
-  updatePost: 0,
-  getPost: 0,
-  search: 0,
-  myPosts: 0,
-  matchReads: 0,
-  matchWrites: 0,
-  settlementWrites: 0,
-  settlementReads: 0,
-  auditReadsPerAccount: 0,
-  dormantReadsPerMember: 0,
-  dormantWritesPerMember: 0,
-  auditSecondsAt100k: 0,
-  dormantSecondsAt100k: 0,
+  createPost: 21,
+  updatePost: 28,
+  getPost: 1,
+  search: 5.5,
+  myPosts: 0.5,
+  matchReads: 357.5,
+  matchWrites: 57,
+  settlementWrites: 24,
+  settlementReads: 5,
+  auditReadsPerAccount: 12.559,
+  dormantReadsPerMember: 7.495,
+  dormantWritesPerMember: 3.973,
+  auditSecondsAt100k: 163.4,
+  dormantSecondsAt100k: 183.6,
 };
 
 function readBench(name: string): Record<string, unknown> | undefined {
