@@ -4,6 +4,7 @@ import { systemClock } from "../domain/clock.ts";
 import type { Deps } from "../domain/ports.ts";
 import { DynamoAuditRepository } from "./audit-repository.ts";
 import { createDocumentClient } from "./client.ts";
+import { DynamoConversationRepository } from "./conversation-repository.ts";
 import { DynamoDeliveryRepository } from "./delivery-repository.ts";
 import { DynamoHeldNoticeRepository } from "./held-notice-repository.ts";
 import { DynamoInboxRepository } from "./inbox-repository.ts";
@@ -43,6 +44,8 @@ export function productionDeps(): Deps {
     posts: new DynamoPostRepository(db, config.tableName),
     // -- exchanges and ledger --
     ...ledgerRepositories(db, config.tableName),
+    // -- conversations --
+    conversations: new DynamoConversationRepository(db, config.tableName),
   };
   return cached;
 }

@@ -2,6 +2,7 @@ import type { City } from "../config/city.ts";
 import type { AuditEntry } from "./audit.ts";
 import type { ChannelName, OutboundMessage } from "./channels.ts";
 import type { Clock, IdGenerator } from "./clock.ts";
+import type { ConversationRepository } from "./conversations/ports.ts";
 import type { Notification } from "./inbox.ts";
 import type {
   ActivityRepository,
@@ -132,4 +133,6 @@ export interface Deps {
   exchanges: ExchangeRepository;
   activities: ActivityRepository;
   ledgerReports: LedgerReportRepository;
+  // -- conversations --
+  conversations: ConversationRepository;
 }
