@@ -10,7 +10,14 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
  * most 500 resources and each function costs several (function, role, policy, log group,
  * integration, permission), so routes share a function by feature rather than one each.
  */
-export type HttpFunctionName = "public" | "members" | "posts" | "exchanges" | "ledger" | "matching";
+export type HttpFunctionName =
+  | "public"
+  | "members"
+  | "posts"
+  | "exchanges"
+  | "ledger"
+  | "matching"
+  | "conversations";
 
 export interface HttpRouteEntry {
   method: HttpMethod;
@@ -37,9 +44,10 @@ export interface StreamConsumerEntry {
   maxRetries: number;
   /**
    * Only records whose new image has one of these `entity` values (and, if given, one of these
-   * event names) reach the consumer: a Lambda event filter in AWS, the same test locally.
+   * event names) reach the consumer: a Lambda event filter in AWS, the same test locally. A
+   * REMOVE has no new image: it is matched on its old image (a TTL deletion, say).
    */
-  filter?: { entities: readonly string[]; eventNames?: readonly ("INSERT" | "MODIFY")[] };
+  filter?: { entities: readonly string[]; eventNames?: readonly ("INSERT" | "MODIFY" | "REMOVE")[] };
   /** Outside channels the consumer sends on; the stack grants SES (email) and SNS (sms) for them. */
   sends?: readonly ("email" | "sms")[];
 }
@@ -418,6 +426,66 @@ export const manifest: Manifest = {
       fn: "matching",
       auth: true,
     },
+    // -- conversations --
+    {
+      method: "GET",
+      path: "/me/conversations",
+      handler: "functions/http/conversations/mine.ts",
+      fn: "conversations",
+      auth: true,
+      access: "read",
+    },
+    {
+      method: "GET",
+      path: "/conversations/{conversationId}/messages",
+      handler: "functions/http/conversations/messages.ts",
+      fn: "conversations",
+      auth: true,
+      access: "read",
+    },
+    {
+      method: "POST",
+      path: "/conversations/{conversationId}/messages",
+      handler: "functions/http/conversations/send.ts",
+      fn: "conversations",
+      auth: true,
+    },
+    {
+      method: "POST",
+      path: "/conversations/{conversationId}/read",
+      handler: "functions/http/conversations/read.ts",
+      fn: "conversations",
+      auth: true,
+    },
+    {
+      method: "POST",
+      path: "/conversations/{conversationId}/block",
+      handler: "functions/http/conversations/block.ts",
+      fn: "conversations",
+      auth: true,
+    },
+    {
+      method: "POST",
+      path: "/conversations/{conversationId}/reports",
+      handler: "functions/http/conversations/report.ts",
+      fn: "conversations",
+      auth: true,
+    },
+    {
+      method: "GET",
+      path: "/conversation-reports",
+      handler: "functions/http/conversations/queue.ts",
+      fn: "conversations",
+      auth: true,
+      access: "read",
+    },
+    {
+      method: "POST",
+      path: "/conversations/{conversationId}/reports/{reportId}/decision",
+      handler: "functions/http/conversations/decide.ts",
+      fn: "conversations",
+      auth: true,
+    },
   ],
   notFound: { handler: "functions/http/not-found.ts", fn: "public" },
   consumers: [
@@ -480,6 +548,21 @@ export const manifest: Manifest = {
       maxRetries: 5,
       filter: { entities: ["Notification", "NoticeRelease"], eventNames: ["INSERT"] },
       sends: ["email", "sms"],
+    },
+    // -- conversations --
+    {
+      name: "conversation-notices",
+      handler: "functions/streams/conversation-notices.ts",
+      batchSize: 25,
+      maxRetries: 5,
+      filter: { entities: ["Message"], eventNames: ["INSERT"] },
+    },
+    {
+      name: "conversation-erasure",
+      handler: "functions/streams/conversation-erasure.ts",
+      batchSize: 10,
+      maxRetries: 5,
+      filter: { entities: ["Conversation", "Member"], eventNames: ["MODIFY", "REMOVE"] },
     },
   ],
   schedules: [
@@ -545,12 +628,13 @@ export function functionName(handler: string): string {
 /** Whether a stream record passes a consumer's filter (the local twin of Lambda's event filter). */
 export function passesFilter(
   entry: StreamConsumerEntry,
-  record: { eventName?: string; newEntity?: unknown },
+  record: { eventName?: string; newEntity?: unknown; oldEntity?: unknown },
 ): boolean {
   if (!entry.filter) return true;
   const { entities, eventNames } = entry.filter;
   if (eventNames && !eventNames.some((name) => name === record.eventName)) return false;
-  return typeof record.newEntity === "string" && entities.includes(record.newEntity);
+  const entity = record.eventName === "REMOVE" ? record.oldEntity : record.newEntity;
+  return typeof entity === "string" && entities.includes(entity);
 }
 
 /**

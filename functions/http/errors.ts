@@ -1,4 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { MessageLimitError } from "../../shared/domain/conversations/errors.ts";
 import {
   ConflictError,
   type DomainError,
@@ -39,6 +40,7 @@ export const statusTable: readonly (readonly [new (...args: never[]) => DomainEr
   [IdempotencyKeyReusedError, 409],
   [LimitExceededError, 422],
   [AccountFrozenError, 422],
+  [MessageLimitError, 429],
 ];
 
 export function statusFor(error: DomainError): number {

@@ -47,6 +47,7 @@ import {
   functionOf,
   functionPlans,
   type Manifest,
+  type StreamConsumerEntry,
 } from "../manifest.ts";
 import { type LambdaBundle, lambdaBundle } from "./bundling.ts";
 import { HouseFunction } from "./house-function.ts";
@@ -68,6 +69,29 @@ const TIMEOUTS: Record<FunctionPlan["trigger"], Duration> = {
   stream: Duration.seconds(60),
   schedule: Duration.minutes(5),
 };
+
+/**
+ * The manifest's filter as Lambda event filters (any one matching lets a record through): new
+ * images by entity for inserts and changes, old images for removals (a REMOVE has no new image).
+ */
+function streamFilters(filter: NonNullable<StreamConsumerEntry["filter"]>) {
+  const entity = { entity: { S: FilterRule.or(...filter.entities) } };
+  const names = filter.eventNames ?? ["INSERT", "MODIFY"];
+  const upserts = names.filter((n) => n !== "REMOVE");
+  return [
+    ...(upserts.length > 0
+      ? [
+          FilterCriteria.filter({
+            ...(filter.eventNames ? { eventName: FilterRule.or(...upserts) } : {}),
+            dynamodb: { NewImage: entity },
+          }),
+        ]
+      : []),
+    ...(names.includes("REMOVE")
+      ? [FilterCriteria.filter({ eventName: FilterRule.or("REMOVE"), dynamodb: { OldImage: entity } })]
+      : []),
+  ];
+}
 
 function projectionOf(
   index: IndexDefinition,
@@ -152,14 +176,7 @@ export class CityStack extends Stack {
           // The manifest's filter, as a Lambda event filter: other records never invoke (or bill) it.
           ...(consumer.filter
             ? {
-                filters: [
-                  FilterCriteria.filter({
-                    ...(consumer.filter.eventNames
-                      ? { eventName: FilterRule.or(...consumer.filter.eventNames) }
-                      : {}),
-                    dynamodb: { NewImage: { entity: { S: FilterRule.or(...consumer.filter.entities) } } },
-                  }),
-                ],
+                filters: streamFilters(consumer.filter),
               }
             : {}),
         }),

@@ -184,7 +184,11 @@ export class StreamPoller {
     );
     if (Records.length === 0) return 0;
     const batch = Records.map((r) => toLambdaRecord(r, arn)).filter((r) =>
-      passesFilter(state.entry, { eventName: r.eventName, newEntity: r.dynamodb?.NewImage?.entity?.S }),
+      passesFilter(state.entry, {
+        eventName: r.eventName,
+        newEntity: r.dynamodb?.NewImage?.entity?.S,
+        oldEntity: r.dynamodb?.OldImage?.entity?.S,
+      }),
     );
     if (batch.length === 0) {
       // Nothing for this consumer: move past the records, as Lambda's filter drops them.

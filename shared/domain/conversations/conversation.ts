@@ -11,7 +11,10 @@ import { pageQueryFields } from "../paging.ts";
 export const conversationIdSchema = z
   .string()
   .check(
-    z.regex(/^[0-9A-Za-z-]{1,40}(_[0-9A-Za-z-]{1,40})?$/, "must be a conversation id (a match or exchange id)"),
+    z.regex(
+      /^[0-9A-Za-z-]{1,40}(_[0-9A-Za-z-]{1,40})?$/,
+      "must be a conversation id (a match or exchange id)",
+    ),
   );
 
 export const MAX_MESSAGE_LENGTH = 2000;
@@ -248,7 +251,10 @@ export function decisionNeedsNote(decision: ModerationDecision["decision"]): boo
 }
 
 /** The text a notice may carry for a message: none in a sensitive category, else a short excerpt. */
-export function noticeExcerpt(conversation: Pick<Conversation, "sensitive">, text: string): string | undefined {
+export function noticeExcerpt(
+  conversation: Pick<Conversation, "sensitive">,
+  text: string,
+): string | undefined {
   if (conversation.sensitive) return undefined;
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > 140 ? `${flat.slice(0, 139)}…` : flat;

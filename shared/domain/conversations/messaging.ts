@@ -63,8 +63,13 @@ async function findConversation(deps: ConversationDeps, conversationId: string):
   });
   if (conversationId.includes("_")) {
     const match = await deps.matches.get(conversationId);
-    if (!match || match.status !== "accepted") return undefined;
-    return fresh("match", [match.postOwnerId, match.candidateId], match.category, isSensitive(deps, match.category));
+    if (match?.status !== "accepted") return undefined;
+    return fresh(
+      "match",
+      [match.postOwnerId, match.candidateId],
+      match.category,
+      isSensitive(deps, match.category),
+    );
   }
   const exchange = await deps.exchanges.get(conversationId);
   if (!exchange) return undefined;
@@ -109,7 +114,7 @@ function personView(memberId: string, member: Member | undefined) {
 
 /** Whether a party can write: no block either way with any other party, and every other still active. */
 function statusFor(reader: Member, others: readonly (Member | undefined)[]): "open" | "closed" {
-  const closed = others.some((o) => !o || o.status !== "active" || blockedBetween(reader, o));
+  const closed = others.some((o) => o?.status !== "active" || blockedBetween(reader, o));
   return closed ? "closed" : "open";
 }
 
@@ -249,7 +254,9 @@ export async function sendMessage(
       conversationId,
       messageId: deps.ids.next(),
       senderId: subject.memberId,
-      ...(actor.memberId !== subject.memberId ? { actorId: actor.memberId, actorName: actor.displayName } : {}),
+      ...(actor.memberId !== subject.memberId
+        ? { actorId: actor.memberId, actorName: actor.displayName }
+        : {}),
       clientMessageId: input.clientMessageId,
       text: input.text,
       linksAllowed: linksAllowed(settled),
@@ -307,7 +314,11 @@ export async function markConversationRead(
 ): Promise<{ conversationId: string; unread: 0 }> {
   const own = await deps.conversations.entry(acting.subject.memberId, conversationId);
   if (own) {
-    await deps.conversations.markRead(acting.subject.memberId, conversationId, deps.clock.now().toISOString());
+    await deps.conversations.markRead(
+      acting.subject.memberId,
+      conversationId,
+      deps.clock.now().toISOString(),
+    );
   } else {
     const found = await access(deps, acting, conversationId);
     if (found.as !== "party") throw notFound();
@@ -333,7 +344,7 @@ export async function noticeNewMessage(
   let told = 0;
   for (const memberId of recipients) {
     const member = members.get(memberId);
-    if (!member || member.status !== "active") continue;
+    if (member?.status !== "active") continue;
     const sender = members.get(message.senderId);
     if (sender && blockedBetween(member, sender)) continue;
     const words = conversationWords(member.preferredLanguage ?? deps.city.languages.default);

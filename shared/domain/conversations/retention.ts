@@ -24,7 +24,8 @@ export async function eraseClosedMemberMessages(
   let cursor: string | undefined;
   do {
     const page = await deps.conversations.listFor(memberId, { limit: 50, cursor });
-    for (const entry of page.items) erased += await deps.conversations.eraseMember(memberId, entry.conversationId);
+    for (const entry of page.items)
+      erased += await deps.conversations.eraseMember(memberId, entry.conversationId);
     cursor = page.nextCursor;
   } while (cursor);
   return erased;

@@ -103,7 +103,7 @@ export async function reportConversation(
 ): Promise<ReportView> {
   const { actor, subject } = acting;
   const conversation = await deps.conversations.get(conversationId);
-  if (!conversation || !conversation.parties.includes(subject.memberId)) {
+  if (!conversation?.parties.includes(subject.memberId)) {
     // An accepted match or exchange with nothing said yet is the subject's, but has nothing to report.
     if (!conversation) {
       const page = await listMessages(deps, acting, conversationId, { limit: 1 });
@@ -263,7 +263,7 @@ export async function decideReport(
     deps.conversations.getReport(conversationId, reportId),
     deps.conversations.get(conversationId),
   ]);
-  if (!report || !report.areas.some((area) => coordinatesArea(actor, area))) {
+  if (!report?.areas.some((area) => coordinatesArea(actor, area))) {
     throw new NotFoundError("No such report");
   }
   if (conversation?.parties.includes(actor.memberId) || report.reporterId === actor.memberId) {
@@ -271,7 +271,9 @@ export async function decideReport(
   }
   if (report.status !== "open") throw new RuleViolationError(`This report was ${report.status} already`);
   if (decisionNeedsNote(input.decision) && !input.note) {
-    throw new ValidationError("Say why: the member is told", [{ path: "note", message: "Required to warn or suspend" }]);
+    throw new ValidationError("Say why: the member is told", [
+      { path: "note", message: "Required to warn or suspend" },
+    ]);
   }
   const now = deps.clock.now().toISOString();
   if (input.decision === "suspend") {
