@@ -74,6 +74,8 @@ export class DynamoConversationRepository implements ConversationRepository {
     const at = message.createdAt;
     const expiresAt = epochSeconds(conversation.retainUntil);
     const guard = keys.conversationClientId(id, senderId, message.clientMessageId);
+    const common =
+      "SET entity = :entity, memberId = :member, conversationId = :id, #source = :source, #others = :others, #category = :category, lastActivityAt = :at, retainUntil = :retain, expiresAt = :exp, convoMemberPk = :gpk, convoMemberSk = :gsk";
     const entryUpdate = (memberId: string, sender: boolean) => {
       const others = conversation.parties.filter((p) => p !== memberId);
       return {
@@ -82,9 +84,9 @@ export class DynamoConversationRepository implements ConversationRepository {
           Key: keys.conversationEntry(memberId, id),
           // Written whole each time (an upsert), so the first message creates every entry.
           UpdateExpression: sender
-            ? "SET entity = :entity, memberId = :member, conversationId = :id, #source = :source, others = :others, category = :category, lastActivityAt = :at, retainUntil = :retain, expiresAt = :exp, convoMemberPk = :gpk, convoMemberSk = :gsk, unread = :zero, lastReadAt = :at, noticeOpen = :false"
-            : "SET entity = :entity, memberId = :member, conversationId = :id, #source = :source, others = :others, category = :category, lastActivityAt = :at, retainUntil = :retain, expiresAt = :exp, convoMemberPk = :gpk, convoMemberSk = :gsk, unread = if_not_exists(unread, :zero) + :one, noticeOpen = if_not_exists(noticeOpen, :false)",
-          ExpressionAttributeNames: { "#source": "source" },
+            ? `${common}, unread = :zero, lastReadAt = :at, noticeOpen = :false`
+            : `${common}, unread = if_not_exists(unread, :zero) + :one, noticeOpen = if_not_exists(noticeOpen, :false)`,
+          ExpressionAttributeNames: { "#source": "source", "#others": "others", "#category": "category" },
           ExpressionAttributeValues: {
             ":entity": "ConversationEntry",
             ":member": memberId,
@@ -181,6 +183,10 @@ export class DynamoConversationRepository implements ConversationRepository {
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const codes = cancellationCodes(error);
+      // Anything but a failed condition (or a racing transaction) is a fault, not an answer.
+      if (codes.some((c) => c !== "None" && c !== "ConditionalCheckFailed" && c !== "TransactionConflict")) {
+        throw error;
+      }
       const failed = (index: number) => codes[index] === "ConditionalCheckFailed";
       if (failed(0)) {
         const existing = await this.byClientId(id, senderId, message.clientMessageId);
