@@ -352,7 +352,7 @@ export class DynamoConversationRepository implements ConversationRepository {
               TableName: this.tableName,
               Item: {
                 ...key,
-                entity: "ConversationReportQueueEntry",
+                entity: "ReportQueueEntry",
                 conversationId: report.conversationId,
                 reportId: report.reportId,
                 report,
