@@ -10,14 +10,7 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
  * most 500 resources and each function costs several (function, role, policy, log group,
  * integration, permission), so routes share a function by feature rather than one each.
  */
-export type HttpFunctionName =
-  | "public"
-  | "members"
-  | "posts"
-  | "exchanges"
-  | "ledger"
-  | "matching"
-  | "conversations";
+export type HttpFunctionName = "public" | "members" | "posts" | "exchanges" | "ledger" | "matching";
 
 export interface HttpRouteEntry {
   method: HttpMethod;
@@ -426,12 +419,12 @@ export const manifest: Manifest = {
       fn: "matching",
       auth: true,
     },
-    // -- conversations --
+    // -- conversations (served by the members functions: a function costs six resources) --
     {
       method: "GET",
       path: "/me/conversations",
       handler: "functions/http/conversations/mine.ts",
-      fn: "conversations",
+      fn: "members",
       auth: true,
       access: "read",
     },
@@ -439,7 +432,7 @@ export const manifest: Manifest = {
       method: "GET",
       path: "/conversations/{conversationId}/messages",
       handler: "functions/http/conversations/messages.ts",
-      fn: "conversations",
+      fn: "members",
       auth: true,
       access: "read",
     },
@@ -447,35 +440,35 @@ export const manifest: Manifest = {
       method: "POST",
       path: "/conversations/{conversationId}/messages",
       handler: "functions/http/conversations/send.ts",
-      fn: "conversations",
+      fn: "members",
       auth: true,
     },
     {
       method: "POST",
       path: "/conversations/{conversationId}/read",
       handler: "functions/http/conversations/read.ts",
-      fn: "conversations",
+      fn: "members",
       auth: true,
     },
     {
       method: "POST",
       path: "/conversations/{conversationId}/block",
       handler: "functions/http/conversations/block.ts",
-      fn: "conversations",
+      fn: "members",
       auth: true,
     },
     {
       method: "POST",
       path: "/conversations/{conversationId}/reports",
       handler: "functions/http/conversations/report.ts",
-      fn: "conversations",
+      fn: "members",
       auth: true,
     },
     {
       method: "GET",
       path: "/conversation-reports",
       handler: "functions/http/conversations/queue.ts",
-      fn: "conversations",
+      fn: "members",
       auth: true,
       access: "read",
     },
@@ -483,7 +476,7 @@ export const manifest: Manifest = {
       method: "POST",
       path: "/conversations/{conversationId}/reports/{reportId}/decision",
       handler: "functions/http/conversations/decide.ts",
-      fn: "conversations",
+      fn: "members",
       auth: true,
     },
   ],
@@ -551,18 +544,11 @@ export const manifest: Manifest = {
     },
     // -- conversations --
     {
-      name: "conversation-notices",
-      handler: "functions/streams/conversation-notices.ts",
+      name: "conversations",
+      handler: "functions/streams/conversations.ts",
       batchSize: 25,
       maxRetries: 5,
-      filter: { entities: ["Message"], eventNames: ["INSERT"] },
-    },
-    {
-      name: "conversation-erasure",
-      handler: "functions/streams/conversation-erasure.ts",
-      batchSize: 10,
-      maxRetries: 5,
-      filter: { entities: ["Conversation", "Member"], eventNames: ["MODIFY", "REMOVE"] },
+      filter: { entities: ["Message", "Conversation", "Member"], eventNames: ["INSERT", "MODIFY", "REMOVE"] },
     },
   ],
   schedules: [
