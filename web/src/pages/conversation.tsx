@@ -147,8 +147,9 @@ export default function ConversationPage() {
     clientId.value = newClientMessageId();
   };
 
+  const confirmingBlock = useSignal(false);
   const block = async () => {
-    if (!window.confirm(t("conversation.blockConfirm"))) return;
+    confirmingBlock.value = false;
     const { error } = await api.POST("/conversations/{conversationId}/block", {
       params: { path: { conversationId } },
       body: {},
@@ -220,10 +221,33 @@ export default function ConversationPage() {
           )}
           {c.readingAs === "party" ? (
             <div class="actions">
-              {!c.blockedByYou ? (
-                <button type="button" class="secondary" onClick={() => void block()}>
+              {!c.blockedByYou && !confirmingBlock.value ? (
+                <button
+                  type="button"
+                  class="secondary"
+                  onClick={() => {
+                    confirmingBlock.value = true;
+                  }}
+                >
                   {t("conversation.block")}
                 </button>
+              ) : null}
+              {confirmingBlock.value ? (
+                <div role="group" aria-labelledby="block-confirm">
+                  <p id="block-confirm">{t("conversation.blockConfirm")}</p>
+                  <button type="button" onClick={() => void block()}>
+                    {t("conversation.blockYes")}
+                  </button>{" "}
+                  <button
+                    type="button"
+                    class="secondary"
+                    onClick={() => {
+                      confirmingBlock.value = false;
+                    }}
+                  >
+                    {t("common.cancel")}
+                  </button>
+                </div>
               ) : null}
               {!reporting.value && shown.some((m) => !m.fromYou) ? (
                 <button
