@@ -11,6 +11,7 @@ const benchmarks: Record<string, () => Promise<{ run: () => Promise<Record<strin
   ledger: () => import("./ledger.ts"),
   matching: () => import("./matching.ts"),
   web: () => import("./web.ts"),
+  conversations: () => import("./conversations.ts"),
 };
 
 function commit(): string {
