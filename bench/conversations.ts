@@ -2,22 +2,22 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { UpdateTableCommand } from "@aws-sdk/client-dynamodb";
 import { monotonicFactory } from "ulid";
+import { systemClock } from "#domain/kernel/clock.ts";
+import { type Member, newMember } from "#domain/membership/member.ts";
+import { parseCityJson } from "#shared/config/city.ts";
 import { ensureTable } from "../infra/local/bootstrap.ts";
 import { repoRoot } from "../infra/local/paths.ts";
 import { startStore } from "../infra/local/store.ts";
-import { parseCityJson } from "../shared/config/city.ts";
 import { DynamoConversationRepository } from "../shared/data/conversation-repository.ts";
 import { ledgerRepositories } from "../shared/data/ledger-deps.ts";
 import { DynamoMatchRepository, DynamoMatchSignalsRepository } from "../shared/data/match-repository.ts";
 import { DynamoMemberRepository } from "../shared/data/member-repository.ts";
-import { systemClock } from "../shared/domain/clock.ts";
 import { retainUntil } from "../shared/domain/conversations/conversation.ts";
 import {
   type ConversationDeps,
   listMyConversations,
   sendMessage,
 } from "../shared/domain/conversations/messaging.ts";
-import { type Member, newMember } from "../shared/domain/member.ts";
 import { instrumentedClient, itemsReturned, Recorder } from "./support/instrument.ts";
 import { quantile } from "./support/stats.ts";
 

@@ -6,7 +6,7 @@ import {
   eraseClosedMemberMessages,
   eraseExpiredConversation,
 } from "../../shared/domain/conversations/retention.ts";
-import { streamConsumer } from "./stack.ts";
+import { streamConsumer } from "./consumer.ts";
 
 /**
  * What follows conversations on the stream: a new message tells the other parties (once until they

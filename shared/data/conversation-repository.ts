@@ -7,6 +7,9 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { NotFoundError } from "#domain/kernel/errors.ts";
+import type { Page, PageRequest } from "#domain/kernel/paging.ts";
+import type { InboxDelivery } from "#domain/notices/inbox.ts";
 import {
   type Conversation,
   type ConversationEntry,
@@ -18,9 +21,6 @@ import {
   messageSchema,
 } from "../domain/conversations/conversation.ts";
 import type { ConversationRepository, SendOutcome, SendWrite } from "../domain/conversations/ports.ts";
-import { NotFoundError } from "../domain/errors.ts";
-import type { InboxDelivery } from "../domain/inbox.ts";
-import type { Page, PageRequest } from "../domain/paging.ts";
 import { batchGetItems } from "./batch-get.ts";
 import { storePaging } from "./cursor.ts";
 import { cancellationCodes } from "./exchange-repository.ts";

@@ -1,11 +1,11 @@
+import * as z from "#shared/zod.ts";
 import {
   blockSchema,
   conversationIdSchema,
   conversationViewSchema,
 } from "../../../shared/domain/conversations/conversation.ts";
 import { blockInConversation } from "../../../shared/domain/conversations/safety.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** Block the other party: the conversation closes both ways (the blocked side sees it closed). */
 export const handler = httpRoute(

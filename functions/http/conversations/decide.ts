@@ -1,12 +1,12 @@
+import { idSchema } from "#domain/kernel/ids.ts";
+import * as z from "#shared/zod.ts";
 import {
   conversationIdSchema,
   decisionSchema,
   reportViewSchema,
 } from "../../../shared/domain/conversations/conversation.ts";
 import { decideReport } from "../../../shared/domain/conversations/safety.ts";
-import { idSchema } from "../../../shared/domain/ids.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** A coordinator in scope warns, suspends or dismisses on a report (audited). */
 export const handler = httpRoute(

@@ -1,11 +1,11 @@
+import * as z from "#shared/zod.ts";
 import {
   conversationIdSchema,
   messagePageSchema,
   messagesQuerySchema,
 } from "../../../shared/domain/conversations/conversation.ts";
 import { listMessages } from "../../../shared/domain/conversations/messaging.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** A conversation's messages, newest first, for its parties (and coordinators of a reported one). */
 export const handler = httpRoute(

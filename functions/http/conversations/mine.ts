@@ -1,8 +1,8 @@
+import { pageQueryFields } from "#domain/kernel/paging.ts";
+import * as z from "#shared/zod.ts";
 import { conversationPageSchema } from "../../../shared/domain/conversations/conversation.ts";
 import { listMyConversations } from "../../../shared/domain/conversations/messaging.ts";
-import { pageQueryFields } from "../../../shared/domain/paging.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** My conversations, latest activity first, with unread counts. */
 export const handler = httpRoute(

@@ -3,7 +3,7 @@ import {
   reportQueueQuerySchema,
 } from "../../../shared/domain/conversations/conversation.ts";
 import { listReportQueue } from "../../../shared/domain/conversations/safety.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** The coordinators' queue of reported conversations, oldest first. */
 export const handler = httpRoute(

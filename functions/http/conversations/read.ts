@@ -1,7 +1,7 @@
+import * as z from "#shared/zod.ts";
 import { conversationIdSchema } from "../../../shared/domain/conversations/conversation.ts";
 import { markConversationRead } from "../../../shared/domain/conversations/messaging.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** Mark a conversation read (idempotent). */
 export const handler = httpRoute(

@@ -1,11 +1,11 @@
+import * as z from "#shared/zod.ts";
 import {
   conversationIdSchema,
   reportSchema,
   reportViewSchema,
 } from "../../../shared/domain/conversations/conversation.ts";
 import { reportConversation } from "../../../shared/domain/conversations/safety.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /** Report a conversation: it goes to the coordinators' queue of both members' areas. */
 export const handler = httpRoute(

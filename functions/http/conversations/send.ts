@@ -1,11 +1,11 @@
+import * as z from "#shared/zod.ts";
 import {
   conversationIdSchema,
   messageViewSchema,
   sendMessageSchema,
 } from "../../../shared/domain/conversations/conversation.ts";
 import { sendMessage } from "../../../shared/domain/conversations/messaging.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { httpRoute } from "../route.ts";
 
 /**
  * Send a message. The body's `clientMessageId` makes it idempotent: sending it again answers the

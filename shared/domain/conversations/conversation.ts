@@ -1,6 +1,6 @@
-import type { City } from "../../config/city.ts";
-import * as z from "../../zod.ts";
-import { pageQueryFields } from "../paging.ts";
+import { pageQueryFields } from "#domain/kernel/paging.ts";
+import type { City } from "#shared/config/city.ts";
+import * as z from "#shared/zod.ts";
 
 /**
  * Conversations between the parties of an accepted match or of an exchange. A conversation's id

@@ -1,4 +1,4 @@
-import { DomainError, type FieldIssue } from "../errors.ts";
+import { DomainError, type FieldIssue } from "#domain/kernel/errors.ts";
 
 /**
  * A member has sent as many messages today as their daily limit allows (a spam guard that grows

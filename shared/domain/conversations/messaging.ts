@@ -1,11 +1,11 @@
-import type { Acting } from "../acting.ts";
-import { ConflictError, NotFoundError, RuleViolationError } from "../errors.ts";
-import type { Notification } from "../inbox.ts";
-import { IdempotencyKeyReusedError } from "../ledger-errors.ts";
-import { coordinatesArea, type Member } from "../member.ts";
-import type { Page, PageRequest } from "../paging.ts";
-import type { Deps } from "../ports.ts";
-import { localDate } from "../time.ts";
+import type { Deps } from "#domain/deps.ts";
+import { ConflictError, NotFoundError, RuleViolationError } from "#domain/kernel/errors.ts";
+import type { Page, PageRequest } from "#domain/kernel/paging.ts";
+import { localDate } from "#domain/kernel/time.ts";
+import { IdempotencyKeyReusedError } from "#domain/ledger/errors.ts";
+import type { Acting } from "#domain/membership/acting.ts";
+import { coordinatesArea, type Member } from "#domain/membership/member.ts";
+import type { Notification } from "#domain/notices/inbox.ts";
 import {
   blockedBetween,
   type Conversation,

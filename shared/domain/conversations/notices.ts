@@ -1,4 +1,4 @@
-import type { Language } from "../../config/city.ts";
+import type { Language } from "#shared/config/city.ts";
 
 /**
  * The words of conversation notices in each language Mutua speaks, so the inbox and the email

@@ -1,5 +1,5 @@
-import type { InboxDelivery } from "../inbox.ts";
-import type { Page, PageRequest } from "../paging.ts";
+import type { Page, PageRequest } from "#domain/kernel/paging.ts";
+import type { InboxDelivery } from "#domain/notices/inbox.ts";
 import type { Conversation, ConversationEntry, ConversationReport, Message } from "./conversation.ts";
 
 /** What one send writes, all or nothing. */
@@ -63,4 +63,9 @@ export interface ConversationRepository {
   eraseMember(memberId: string, conversationId: string): Promise<number>;
   /** Removes everything of a conversation that outlived its retention (messages, entries, reports). */
   erase(conversation: Conversation): Promise<number>;
+}
+
+/** The conversations feature's ports, part of every use-case's `Deps`. */
+export interface ConversationsPorts {
+  conversations: ConversationRepository;
 }

@@ -1,4 +1,4 @@
-import type { Deps } from "../ports.ts";
+import type { Deps } from "#domain/deps.ts";
 import type { Conversation } from "./conversation.ts";
 
 /**

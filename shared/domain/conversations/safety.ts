@@ -1,4 +1,4 @@
-import type { Acting } from "../acting.ts";
+import type { Deps } from "#domain/deps.ts";
 import {
   ConflictError,
   ForbiddenError,
@@ -6,12 +6,12 @@ import {
   RuleViolationError,
   SelfDealingError,
   ValidationError,
-} from "../errors.ts";
-import { coordinatesArea, type Member } from "../member.ts";
-import { decideMembership, requireArea, requireCoordinator } from "../membership.ts";
-import { notify } from "../notify.ts";
-import type { Page } from "../paging.ts";
-import type { Deps } from "../ports.ts";
+} from "#domain/kernel/errors.ts";
+import type { Page } from "#domain/kernel/paging.ts";
+import type { Acting } from "#domain/membership/acting.ts";
+import { coordinatesArea, type Member } from "#domain/membership/member.ts";
+import { decideMembership, requireArea, requireCoordinator } from "#domain/membership/members.ts";
+import { notify } from "#domain/notices/notify.ts";
 import {
   type ConversationReport,
   type ConversationView,

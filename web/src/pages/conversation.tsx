@@ -233,8 +233,8 @@ export default function ConversationPage() {
                 </button>
               ) : null}
               {confirmingBlock.value ? (
-                <div role="group" aria-labelledby="block-confirm">
-                  <p id="block-confirm">{t("conversation.blockConfirm")}</p>
+                <fieldset>
+                  <legend>{t("conversation.blockConfirm")}</legend>
                   <button type="button" onClick={() => void block()}>
                     {t("conversation.blockYes")}
                   </button>{" "}
@@ -247,7 +247,7 @@ export default function ConversationPage() {
                   >
                     {t("common.cancel")}
                   </button>
-                </div>
+                </fieldset>
               ) : null}
               {!reporting.value && shown.some((m) => !m.fromYou) ? (
                 <button

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import * as z from "#shared/zod.ts";
 import {
   blockedBetween,
   conversationIdSchema,
@@ -9,7 +10,6 @@ import {
   retainUntil,
   sendMessageSchema,
 } from "../../../../../shared/domain/conversations/conversation.ts";
-import * as z from "../../../../../shared/zod.ts";
 
 const settings = { retentionDays: 365, dailyMessages: { newMember: 20, perSettledExchange: 10, max: 200 } };
 
