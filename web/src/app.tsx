@@ -25,6 +25,8 @@ const ExchangePage = lazy(() => import("./pages/exchange.tsx"));
 const NewExchange = lazy(() => import("./pages/exchange-new.tsx"));
 const Balance = lazy(() => import("./pages/balance.tsx"));
 const Inbox = lazy(() => import("./pages/inbox.tsx"));
+const Conversations = lazy(() => import("./pages/conversations.tsx"));
+const ConversationPage = lazy(() => import("./pages/conversation.tsx"));
 const MyData = lazy(() => import("./pages/my-data.tsx"));
 const NotFound = lazy(() => import("./pages/not-found.tsx"));
 
@@ -75,6 +77,8 @@ function Screens() {
       <Route path="/exchanges/:exchangeId" component={ExchangePage} />
       <Route path="/balance" component={Balance} />
       <Route path="/inbox" component={Inbox} />
+      <Route path="/conversations" component={Conversations} />
+      <Route path="/conversations/:conversationId" component={ConversationPage} />
       <Route path="/my/data" component={MyData} />
       <Route default component={NotFound} />
     </Router>

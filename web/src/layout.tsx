@@ -137,6 +137,7 @@ function MainNav() {
         <NavLink href="/my/posts">{t("nav.myPosts")}</NavLink>
         <NavLink href="/matches">{t("nav.matches")}</NavLink>
         <NavLink href="/exchanges">{t("nav.exchanges")}</NavLink>
+        <NavLink href="/conversations">{t("nav.conversations")}</NavLink>
         <NavLink href="/balance">{t("nav.balance")}</NavLink>
         <NavLink href="/inbox">
           {t("nav.inbox")}

@@ -319,6 +319,10 @@ export default function ExchangePage() {
                 </dd>
               </>
             ) : null}
+            <dt>{t("exchange.conversation")}</dt>
+            <dd>
+              <a href={`/conversations/${x.exchangeId}`}>{t("exchange.conversationLink")}</a>
+            </dd>
             <dt>{t("exchange.since")}</dt>
             <dd>{formatDateTime(x.statusAt)}</dd>
             {x.dispute ? (

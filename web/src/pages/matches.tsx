@@ -58,10 +58,16 @@ export function MatchItem(props: { match: Match; onAnswered: (match: Match) => v
           </>
         ) : null}
         {m.status === "accepted" ? (
-          <a class="button" href={proposeLink(m, meId)}>
-            {t("match.propose")}
-            <span class="visually-hidden">: {m.postTitle}</span>
-          </a>
+          <>
+            <a class="button" href={`/conversations/${m.conversationId ?? m.matchId}`}>
+              {t("match.write")}
+              <span class="visually-hidden">: {m.postTitle}</span>
+            </a>
+            <a class="button secondary" href={proposeLink(m, meId)}>
+              {t("match.propose")}
+              <span class="visually-hidden">: {m.postTitle}</span>
+            </a>
+          </>
         ) : null}
       </div>
     </li>
