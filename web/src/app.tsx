@@ -27,6 +27,13 @@ const Balance = lazy(() => import("./pages/balance.tsx"));
 const Inbox = lazy(() => import("./pages/inbox.tsx"));
 const MyData = lazy(() => import("./pages/my-data.tsx"));
 const NotFound = lazy(() => import("./pages/not-found.tsx"));
+// Staff screens: only coordinators and organisation admins ever download them.
+const StaffHome = lazy(() => import("./staff/home.tsx"));
+const StaffQueue = lazy(() => import("./staff/queue.tsx"));
+const StaffMembers = lazy(() => import("./staff/members.tsx"));
+const StaffMember = lazy(() => import("./staff/member.tsx"));
+const StaffRegister = lazy(() => import("./staff/register.tsx"));
+const StaffDisputes = lazy(() => import("./staff/disputes.tsx"));
 
 /** Once signed in: who this is, their language on every device, and their unread notices. */
 function useSignedIn(): void {
@@ -76,6 +83,12 @@ function Screens() {
       <Route path="/balance" component={Balance} />
       <Route path="/inbox" component={Inbox} />
       <Route path="/my/data" component={MyData} />
+      <Route path="/staff" component={StaffHome} />
+      <Route path="/staff/queue" component={StaffQueue} />
+      <Route path="/staff/members" component={StaffMembers} />
+      <Route path="/staff/members/:memberId" component={StaffMember} />
+      <Route path="/staff/register" component={StaffRegister} />
+      <Route path="/staff/disputes" component={StaffDisputes} />
       <Route default component={NotFound} />
     </Router>
   );
