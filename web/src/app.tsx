@@ -34,6 +34,10 @@ const StaffMembers = lazy(() => import("./staff/members.tsx"));
 const StaffMember = lazy(() => import("./staff/member.tsx"));
 const StaffRegister = lazy(() => import("./staff/register.tsx"));
 const StaffDisputes = lazy(() => import("./staff/disputes.tsx"));
+const StaffQuiet = lazy(() => import("./staff/quiet.tsx"));
+const StaffReports = lazy(() => import("./staff/reports.tsx"));
+const Organisation = lazy(() => import("./staff/organisation.tsx"));
+const Activities = lazy(() => import("./pages/activities.tsx"));
 
 /** Once signed in: who this is, their language on every device, and their unread notices. */
 function useSignedIn(): void {
@@ -89,6 +93,10 @@ function Screens() {
       <Route path="/staff/members/:memberId" component={StaffMember} />
       <Route path="/staff/register" component={StaffRegister} />
       <Route path="/staff/disputes" component={StaffDisputes} />
+      <Route path="/staff/quiet" component={StaffQuiet} />
+      <Route path="/staff/reports" component={StaffReports} />
+      <Route path="/organisations/:orgId" component={Organisation} />
+      <Route path="/activities" component={Activities} />
       <Route default component={NotFound} />
     </Router>
   );

@@ -10,6 +10,8 @@ export default function StaffHome() {
         ["/staff/members", "staff.findTitle", "staff.findLead"],
         ["/staff/register", "staff.registerTitle", "staff.registerLead"],
         ["/staff/disputes", "staff.disputesTitle", "staff.disputesLead"],
+        ["/staff/quiet", "staff.quietTitle", "staff.quietLead"],
+        ["/staff/reports", "staff.reportsTitle", "staff.reportsLead"],
       ] as const)
     : [];
   return (
