@@ -263,7 +263,9 @@ export function AuditTrail(props: { member: StaffMember; entries: AuditEntry[] }
               <p>
                 <strong>{who(e.actorId)}</strong>{" "}
                 {t("audit.line", { change: e.change, target: e.target === "Post" ? "post" : "member" })}
-                {e.fields.length ? ` ${t("audit.fields", { fields: fieldsText(e.fields) })}` : ""}
+                {e.change === "updated" && e.fields.length
+                  ? ` ${t("audit.fields", { fields: fieldsText(e.fields) })}`
+                  : ""}
                 {onBehalf ? ` ${t("audit.onBehalf", { name: props.member.displayName })}` : ""}
               </p>
               <p class="meta">{formatDateTime(e.at)}</p>
