@@ -195,7 +195,7 @@ describe("a venue", () => {
     await signIn(page, { demo: "Amira Haddad" });
     await visit(page, `/organisations/${ids.kitchen}`);
     await page.getByLabel("Name of the activity").fill("Three-course dinner for one");
-    await page.getByLabel("Price per place (hours)").fill("40");
+    await page.getByLabel("Price per place (hours)").fill("20");
     await page.getByRole("button", { name: "Publish", exact: true }).click();
     await page.getByText("The activity is published.").waitFor();
     await page.context().close();
@@ -208,7 +208,7 @@ describe("a venue", () => {
     await signIn(ben, { demo: "Ben Jacobs" });
     await visit(ben, "/activities");
     const item = ben.locator("li.item", { hasText: "Three-course dinner for one" });
-    await item.getByRole("button", { name: /Spend 40 hr/ }).click();
+    await item.getByRole("button", { name: /^Spend 20/ }).click();
     await item
       .getByRole("alert")
       .getByText(/Not enough credit/)
