@@ -16,7 +16,7 @@ export interface Bar {
 export function BarChart(props: { id: string; bars: Bar[] }) {
   const max = Math.max(1, ...props.bars.map((b) => b.value));
   const width = 320;
-  const row = 34;
+  const row = 42;
   const height = Math.max(row, props.bars.length * row);
   return (
     <svg
@@ -32,11 +32,11 @@ export function BarChart(props: { id: string; bars: Bar[] }) {
         const length = Math.max(b.value > 0 ? 2 : 0, (b.value / max) * (width - 90));
         return (
           <g key={b.label} data-label={b.label} data-value={String(b.value)}>
-            <text x="0" y={y + 12} class="bar-label">
+            <text x="0" y={y + 14} class="bar-label">
               {b.label}
             </text>
-            <rect class="bar" x="0" y={y + 16} width={length} height="12" />
-            <text x={length + 4} y={y + 27} class="bar-value">
+            <rect class="bar" x="0" y={y + 20} width={length} height="16" />
+            <text x={length + 5} y={y + 33} class="bar-value">
               {b.text}
             </text>
           </g>

@@ -27,7 +27,8 @@ function Figure(props: {
     <section class="report-figure" aria-labelledby={`${props.id}-title`}>
       <h2 id={`${props.id}-title`}>{props.title}</h2>
       {props.children}
-      <div class="figure-pair">
+      {props.bars.length === 0 ? <p>{t("reports.nothing")}</p> : null}
+      <div class="figure-pair" hidden={props.bars.length === 0}>
         <BarChart id={`${props.id}-chart`} bars={props.bars} />
         <div class="table-wrap">
           <table id={`${props.id}-table`}>
