@@ -38,7 +38,8 @@ const readyReasons = ["staff.reasonArea", "staff.reasonDetails", "staff.reasonRu
 function DecisionForm(props: { member: StaffMember; onDone: (m: StaffMember) => void }) {
   const m = props.member;
   const choices = decisionsFor[m.status] ?? [];
-  const decision = useSignal<Decision | "">(choices.length === 1 ? (choices[0] ?? "") : "");
+  // Nothing is chosen for the coordinator: a decision about a person is always a deliberate one.
+  const decision = useSignal<Decision | "">("");
   const reason = useSignal("");
   const errors = useSignal<FormErrors>(noErrors);
   const busy = useSignal(false);
