@@ -1,5 +1,6 @@
 import * as z from "../../zod.ts";
 import { RuleViolationError } from "../errors.ts";
+import { isCoordinatorOrAdmin } from "../member.ts";
 import { listMembers, memberInScope } from "../membership.ts";
 import { notify } from "../notify.ts";
 import { pageQueryFields } from "../paging.ts";
@@ -55,7 +56,10 @@ export async function listQuietMembers(
     limit: query.limit ?? 20,
     cursor: query.cursor,
   });
-  const people = page.items.filter((m) => m.kind === "person" && m.memberId !== actor.memberId);
+  // Fellow coordinators and admins are not whom a coordinator looks after (nor may manage).
+  const people = page.items.filter(
+    (m) => m.kind === "person" && m.memberId !== actor.memberId && !isCoordinatorOrAdmin(m),
+  );
   const signals = await deps.signals.getMany(people.map((m) => m.memberId));
   const items = people
     .filter((m) => (signals.get(m.memberId)?.settled ?? 0) === 0)
