@@ -3,7 +3,7 @@ import { RuleViolationError } from "../errors.ts";
 import { isCoordinatorOrAdmin } from "../member.ts";
 import { listMembers, memberInScope } from "../membership.ts";
 import { notify } from "../notify.ts";
-import { pageQueryFields } from "../paging.ts";
+import { decodeCursor, encodeCursor, MAX_CURSOR_LENGTH, pageQueryFields } from "../paging.ts";
 import type { Deps } from "../ports.ts";
 import { suggestionFor } from "./dormant.ts";
 
@@ -11,6 +11,8 @@ type FirstTaskDeps = Pick<
   Deps,
   "members" | "city" | "clock" | "ids" | "inbox" | "matchIndex" | "signals" | "posts"
 >;
+
+const QUIET_LIST = "quiet-members";
 
 export const quietQuerySchema = z.strictObject({
   /** One of the coordinator's areas; city-wide coordinators may leave it out. */
@@ -52,9 +54,15 @@ export async function listQuietMembers(
   actor: Parameters<typeof listMembers>[1],
   query: z.infer<typeof quietQuerySchema>,
 ): Promise<z.infer<typeof quietPageSchema>> {
+  // Its own list name around the members queue's cursor: a cursor of GET /members is no cursor here.
+  const inner = decodeCursor(
+    query.cursor,
+    QUIET_LIST,
+    z.strictObject({ c: z.string().check(z.maxLength(MAX_CURSOR_LENGTH)) }),
+  );
   const page = await listMembers(deps, actor, "active", query.area, {
     limit: query.limit ?? 20,
-    cursor: query.cursor,
+    cursor: inner?.c,
   });
   // Fellow coordinators and admins are not whom a coordinator looks after (nor may manage).
   const people = page.items.filter(
@@ -71,7 +79,10 @@ export async function listQuietMembers(
       categories: m.skills.categories,
       hasHome: m.home !== undefined,
     }));
-  return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  return {
+    items,
+    ...(page.nextCursor ? { nextCursor: encodeCursor(QUIET_LIST, { c: page.nextCursor }) } : {}),
+  };
 }
 
 /**

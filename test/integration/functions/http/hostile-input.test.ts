@@ -51,7 +51,8 @@ async function listRoutes(): Promise<string[]> {
 }
 
 /** A caller who may read the list (coordinators for the member and dispute queues). */
-const readerOf = (path: string) => (path === "/members" || path === "/exchanges" ? "dora" : "ben");
+const readerOf = (path: string) =>
+  path === "/members" || path === "/members/quiet" || path === "/exchanges" ? "dora" : "ben";
 
 function withQuery(path: string, query: string): string {
   return `${path}${path.includes("?") ? "&" : "?"}${query}`;
@@ -71,6 +72,7 @@ describe("cursors: one codec for every list", async () => {
         "/me/posts",
         "/me/statement",
         "/members",
+        "/members/quiet",
         "/posts",
       ].sort(),
     );
