@@ -1,7 +1,7 @@
-import { idSchema } from "../../../shared/domain/ids.ts";
-import { firstTaskSchema, suggestFirstTask } from "../../../shared/domain/matching/first-task.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import { firstTaskSchema, suggestFirstTask } from "#domain/matching/first-task.ts";
+import * as z from "#shared/zod.ts";
+import { httpRoute } from "../route.ts";
 
 /** A coordinator suggests a first task to a member in scope: the nearest open request in their skills. */
 export const handler = httpRoute(

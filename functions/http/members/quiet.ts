@@ -1,9 +1,5 @@
-import {
-  listQuietMembers,
-  quietPageSchema,
-  quietQuerySchema,
-} from "../../../shared/domain/matching/first-task.ts";
-import { httpRoute } from "../stack.ts";
+import { listQuietMembers, quietPageSchema, quietQuerySchema } from "#domain/matching/first-task.ts";
+import { httpRoute } from "../route.ts";
 
 /** Members in my areas who have never exchanged: who might need a first task. */
 export const handler = httpRoute(

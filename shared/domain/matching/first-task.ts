@@ -1,10 +1,10 @@
-import * as z from "../../zod.ts";
-import { RuleViolationError } from "../errors.ts";
-import { isCoordinatorOrAdmin } from "../member.ts";
-import { listMembers, memberInScope } from "../membership.ts";
-import { notify } from "../notify.ts";
-import { decodeCursor, encodeCursor, MAX_CURSOR_LENGTH, pageQueryFields } from "../paging.ts";
-import type { Deps } from "../ports.ts";
+import type { Deps } from "#domain/deps.ts";
+import { RuleViolationError } from "#domain/kernel/errors.ts";
+import { decodeCursor, encodeCursor, MAX_CURSOR_LENGTH, pageQueryFields } from "#domain/kernel/paging.ts";
+import { isCoordinatorOrAdmin } from "#domain/membership/member.ts";
+import { listMembers, memberInScope } from "#domain/membership/members.ts";
+import { notify } from "#domain/notices/notify.ts";
+import * as z from "#shared/zod.ts";
 import { suggestionFor } from "./dormant.ts";
 
 type FirstTaskDeps = Pick<

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LedgerReport } from "../../../../shared/domain/ledger-reports.ts";
+import type { LedgerReport } from "../../../../shared/domain/ledger/reports.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
 
 /** The ledger report for one area, and members by status, in JSON and the same figures in CSV. */
