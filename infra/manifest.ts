@@ -165,6 +165,21 @@ export const manifest: Manifest = {
     },
     {
       method: "GET",
+      path: "/members/quiet",
+      handler: "functions/http/members/quiet.ts",
+      fn: "members",
+      auth: true,
+      access: "read",
+    },
+    {
+      method: "POST",
+      path: "/members/{memberId}/first-task",
+      handler: "functions/http/members/first-task.ts",
+      fn: "matching",
+      auth: true,
+    },
+    {
+      method: "GET",
       path: "/members/{memberId}",
       handler: "functions/http/members/get.ts",
       fn: "members",

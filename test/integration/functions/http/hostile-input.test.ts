@@ -54,7 +54,12 @@ async function listRoutes(): Promise<string[]> {
 
 /** A caller who may read the list (coordinators for the member and dispute queues). */
 const readerOf = (path: string) =>
-  path === "/members" || path === "/exchanges" || path === "/conversation-reports" ? "dora" : "ben";
+  path === "/members" ||
+  path === "/members/quiet" ||
+  path === "/exchanges" ||
+  path === "/conversation-reports"
+    ? "dora"
+    : "ben";
 
 /** A conversation Ben is in (the demo's exchange with Chen), for the list of its messages. */
 let conversationId = "";
@@ -81,6 +86,7 @@ describe("cursors: one codec for every list", async () => {
         "/me/posts",
         "/me/statement",
         "/members",
+        "/members/quiet",
         "/posts",
       ].sort(),
     );
