@@ -28,4 +28,10 @@ export const actForRoutes: ReadonlySet<string> = new Set([
   "GET /me/statement.csv",
   "POST /pot/donations",
   "POST /activities/{activityId}/redemptions",
+  "GET /me/conversations",
+  "GET /conversations/{conversationId}/messages",
+  "POST /conversations/{conversationId}/messages",
+  "POST /conversations/{conversationId}/read",
+  "POST /conversations/{conversationId}/block",
+  "POST /conversations/{conversationId}/reports",
 ]);
