@@ -2,7 +2,7 @@ import type { Deps } from "#domain/deps.ts";
 import { RuleViolationError } from "#domain/kernel/errors.ts";
 import { decodeCursor, encodeCursor, MAX_CURSOR_LENGTH, pageQueryFields } from "#domain/kernel/paging.ts";
 import { isCoordinatorOrAdmin } from "#domain/membership/member.ts";
-import { listMembers, memberInScope } from "#domain/membership/members.ts";
+import { listMembers, memberInScope, requireCoordinator } from "#domain/membership/members.ts";
 import { notify } from "#domain/notices/notify.ts";
 import * as z from "#shared/zod.ts";
 import { suggestionFor } from "./dormant.ts";
@@ -88,13 +88,15 @@ export async function listQuietMembers(
 /**
  * A coordinator sends a member in scope one concrete first task: the nearest open request in
  * their skills (as the weekly nudge does), to their inbox. The same request is never sent twice.
- * @throws NotFoundError out of scope; RuleViolationError for a member who is not an active person.
+ * @throws ForbiddenError for anyone but a coordinator; NotFoundError out of scope; RuleViolationError
+ * for a member who is not an active person.
  */
 export async function suggestFirstTask(
   deps: FirstTaskDeps,
   actor: Parameters<typeof listMembers>[1],
   memberId: string,
 ): Promise<z.infer<typeof firstTaskSchema>> {
+  requireCoordinator(actor);
   const member = await memberInScope(deps, actor, memberId);
   if (member.kind !== "person" || member.status !== "active") {
     throw new RuleViolationError("First tasks are suggested to active residents only");
