@@ -141,7 +141,7 @@ export type ModerationDecision = z.infer<typeof decisionSchema>;
 
 export const messagesQuerySchema = z.strictObject({ ...pageQueryFields });
 export const reportQueueQuerySchema = z.strictObject({
-  /** One of the coordinator's areas; city-wide coordinators and admins may leave it out. */
+  /** One of the coordinator's areas; a coordinator of one area, city-wide coordinators and admins may leave it out. */
   area: z.optional(z.string().check(z.maxLength(60))),
   ...pageQueryFields,
 });

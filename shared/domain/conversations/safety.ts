@@ -209,11 +209,15 @@ function coordinatesWholeCity(actor: Member): boolean {
   return actor.roles.includes("admin") || actor.coordinatorAreas.length === 0;
 }
 
+function onlyAreaOf(actor: Member): string | undefined {
+  return actor.coordinatorAreas.length === 1 ? actor.coordinatorAreas[0] : undefined;
+}
+
 /**
  * The coordinators' queue of open reports, oldest first: one area, or the whole city for
  * city-wide coordinators and admins.
  * @throws ForbiddenError for non-coordinators and areas outside scope; ValidationError for an
- * unknown area, a missing one for an area coordinator, or a bad cursor.
+ * unknown area, a missing one for a coordinator of several areas, or a bad cursor.
  */
 export async function listReportQueue(
   deps: ConversationDeps,
@@ -222,16 +226,18 @@ export async function listReportQueue(
 ): Promise<Page<ReportView>> {
   requireCoordinator(actor);
   const page = { limit: query.limit ?? 20, cursor: query.cursor };
-  if (query.area === undefined && !coordinatesWholeCity(actor)) {
+  // A coordinator of one area need not name it.
+  const area = query.area ?? (coordinatesWholeCity(actor) ? undefined : onlyAreaOf(actor));
+  if (area === undefined && !coordinatesWholeCity(actor)) {
     throw new ValidationError("Name one of your areas", [
       { path: "query.area", message: `Must be one of: ${actor.coordinatorAreas.join(", ")}` },
     ]);
   }
-  if (query.area !== undefined) {
-    requireArea(deps.city, query.area, "query.area");
-    if (!coordinatesArea(actor, query.area)) throw new ForbiddenError("That area is outside your scope");
+  if (area !== undefined) {
+    requireArea(deps.city, area, "query.area");
+    if (!coordinatesArea(actor, area)) throw new ForbiddenError("That area is outside your scope");
   }
-  const reports = await deps.conversations.openReports(query.area, page);
+  const reports = await deps.conversations.openReports(area, page);
   const members = await deps.members.getMany([
     ...new Set(reports.items.flatMap((r) => [r.reporterId, r.reportedId])),
   ]);
