@@ -17,6 +17,7 @@ import { cancellationCodes } from "./cancellation.ts";
 import { entityKeys, storePaging } from "./cursor.ts";
 import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
+import { table } from "./table.ts";
 
 /** The stored exchange: the exchange, its keys and the attributes of the exchangesByStatus index. */
 export function exchangeItem(exchange: Exchange): Record<string, unknown> {
@@ -30,8 +31,14 @@ export function exchangeItem(exchange: Exchange): Record<string, unknown> {
 }
 
 export function idempotencyItem(record: IdempotencyRecord): Record<string, unknown> {
-  // expiresAt is the table's TTL attribute: DynamoDB removes the record after the retention period.
-  return { ...keys.idempotency(record.scope, record.key), entity: "IdempotencyRecord", ...record };
+  // The record's expiry is stored as the table's TTL: DynamoDB removes it after the retention period.
+  const { expiresAt, ...rest } = record;
+  return {
+    ...keys.idempotency(record.scope, record.key),
+    entity: "IdempotencyRecord",
+    ...rest,
+    [table.ttlAttribute]: expiresAt,
+  };
 }
 
 export class DynamoExchangeRepository implements ExchangeRepository {

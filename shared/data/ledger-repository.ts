@@ -37,6 +37,7 @@ import { exchangeItem, idempotencyItem } from "./exchange-repository.ts";
 import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
 import { memberItem } from "./member-repository.ts";
+import { table } from "./table.ts";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
@@ -402,7 +403,9 @@ export class DynamoLedgerRepository implements LedgerRepository {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.idempotency(scope, key), ConsistentRead: true }),
     );
-    return Item ? idempotencyRecordSchema.parse(Item) : undefined;
+    if (!Item) return undefined;
+    // Records written before the TTL attribute was renamed carry their expiry as `expiresAt`.
+    return idempotencyRecordSchema.parse({ ...Item, expiresAt: Item[table.ttlAttribute] ?? Item.expiresAt });
   }
 
   async getLines(refs: readonly (BookRef & { seq: number })[]): Promise<Map<string, JournalLine>> {
