@@ -328,7 +328,9 @@ export class DynamoLedgerRepository implements LedgerRepository {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const codes = cancellationCodes(error);
       if (codes[0] === "ConditionalCheckFailed") {
-        throw new ConflictError("The member was changed by someone else; reload and try again");
+        throw new ConflictError("The member was changed by someone else; reload and try again", undefined, {
+          cause: error,
+        });
       }
       return "stale";
     }
