@@ -12,6 +12,7 @@ const benchmarks: Record<string, () => Promise<{ run: () => Promise<Record<strin
   matching: () => import("./matching.ts"),
   schedules: () => import("./schedules.ts"),
   web: () => import("./web.ts"),
+  conversations: () => import("./conversations.ts"),
 };
 
 function commit(): string {

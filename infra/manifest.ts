@@ -56,9 +56,10 @@ export interface StreamConsumerEntry {
   replay?: "as-recorded" | "current-item";
   /**
    * Only records whose new image has one of these `entity` values (and, if given, one of these
-   * event names) reach the consumer: a Lambda event filter in AWS, the same test locally.
+   * event names) reach the consumer: a Lambda event filter in AWS, the same test locally. A
+   * REMOVE has no new image: it is matched on its old image (a TTL deletion, say).
    */
-  filter?: { entities: readonly string[]; eventNames?: readonly ("INSERT" | "MODIFY")[] };
+  filter?: { entities: readonly string[]; eventNames?: readonly ("INSERT" | "MODIFY" | "REMOVE")[] };
   /** Outside channels the consumer sends on; the stack grants SES (email) and SNS (sms) for them. */
   sends?: readonly ("email" | "sms")[];
 }
@@ -160,6 +161,21 @@ export const manifest: Manifest = {
       path: "/members",
       handler: "functions/http/members/register.ts",
       fn: "members",
+      auth: true,
+    },
+    {
+      method: "GET",
+      path: "/members/quiet",
+      handler: "functions/http/members/quiet.ts",
+      fn: "members",
+      auth: true,
+      access: "read",
+    },
+    {
+      method: "POST",
+      path: "/members/{memberId}/first-task",
+      handler: "functions/http/members/first-task.ts",
+      fn: "matching",
       auth: true,
     },
     {
@@ -490,6 +506,66 @@ export const manifest: Manifest = {
       fn: "matching",
       auth: true,
     },
+    // -- conversations (served by the members functions: a function costs six resources) --
+    {
+      method: "GET",
+      path: "/me/conversations",
+      handler: "functions/http/me/conversations.ts",
+      fn: "members",
+      auth: true,
+      access: "read",
+    },
+    {
+      method: "GET",
+      path: "/conversations/{conversationId}/messages",
+      handler: "functions/http/conversations/messages.ts",
+      fn: "members",
+      auth: true,
+      access: "read",
+    },
+    {
+      method: "POST",
+      path: "/conversations/{conversationId}/messages",
+      handler: "functions/http/conversations/send.ts",
+      fn: "members",
+      auth: true,
+    },
+    {
+      method: "POST",
+      path: "/conversations/{conversationId}/read",
+      handler: "functions/http/conversations/read.ts",
+      fn: "members",
+      auth: true,
+    },
+    {
+      method: "POST",
+      path: "/conversations/{conversationId}/block",
+      handler: "functions/http/conversations/block.ts",
+      fn: "members",
+      auth: true,
+    },
+    {
+      method: "POST",
+      path: "/conversations/{conversationId}/reports",
+      handler: "functions/http/conversations/report.ts",
+      fn: "members",
+      auth: true,
+    },
+    {
+      method: "GET",
+      path: "/conversation-reports",
+      handler: "functions/http/conversation-reports/list.ts",
+      fn: "members",
+      auth: true,
+      access: "read",
+    },
+    {
+      method: "POST",
+      path: "/conversations/{conversationId}/reports/{reportId}/decision",
+      handler: "functions/http/conversations/decide.ts",
+      fn: "members",
+      auth: true,
+    },
   ],
   notFound: { handler: "functions/http/not-found.ts", fn: "public" },
   routers: [
@@ -573,6 +649,15 @@ export const manifest: Manifest = {
       filter: { entities: ["Notification", "NoticeRelease"], eventNames: ["INSERT"] },
       sends: ["email", "sms"],
     },
+    // -- conversations --
+    {
+      name: "conversations",
+      router: "streams-router",
+      handler: "functions/streams/conversations.ts",
+      batchSize: 25,
+      maxRetries: 5,
+      filter: { entities: ["Message", "Conversation", "Member"], eventNames: ["INSERT", "MODIFY", "REMOVE"] },
+    },
   ],
   schedules: [
     // -- matching --
@@ -652,12 +737,15 @@ export function functionName(handler: string): string {
 /** Whether a stream record passes a consumer's filter (the local twin of Lambda's event filter). */
 export function passesFilter(
   entry: StreamConsumerEntry,
-  record: { eventName?: string; newEntity?: unknown },
+  record: { eventName?: string; newEntity?: unknown; oldEntity?: unknown },
 ): boolean {
   if (!entry.filter) return true;
   const { entities, eventNames } = entry.filter;
-  if (eventNames && !eventNames.some((name) => name === record.eventName)) return false;
-  return typeof record.newEntity === "string" && entities.includes(record.newEntity);
+  // Without names a filter matches new images only (as in AWS): inserts and changes, not removals.
+  const names = eventNames ?? ["INSERT", "MODIFY"];
+  if (!names.some((name) => name === record.eventName)) return false;
+  const entity = record.eventName === "REMOVE" ? record.oldEntity : record.newEntity;
+  return typeof entity === "string" && entities.includes(entity);
 }
 
 /**

@@ -197,7 +197,11 @@ export async function routeBatch(
   const unfinished = await Promise.all(
     consumers.map(async (consumer) => {
       const mine = records.filter((r) =>
-        passesFilter(consumer.entry, { eventName: r.eventName, newEntity: r.dynamodb?.NewImage?.entity?.S }),
+        passesFilter(consumer.entry, {
+          eventName: r.eventName,
+          newEntity: r.dynamodb?.NewImage?.entity?.S,
+          oldEntity: r.dynamodb?.OldImage?.entity?.S,
+        }),
       );
       if (mine.length === 0) return undefined;
       const stoppedAt = await withLogContext({ consumer: consumer.entry.name }, () =>

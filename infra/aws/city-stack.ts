@@ -88,16 +88,30 @@ export function costTags(city: City): Record<string, string> {
  */
 export function routerFilters(consumers: readonly StreamConsumerEntry[]) {
   if (consumers.some((c) => !c.filter)) return [];
-  return consumers.flatMap((c) =>
-    c.filter
+  return consumers.flatMap((c) => (c.filter ? streamFilters(c.filter) : []));
+}
+
+/**
+ * The manifest's filter as Lambda event filters (any one matching lets a record through): new
+ * images by entity for inserts and changes, old images for removals (a REMOVE has no new image).
+ */
+function streamFilters(filter: NonNullable<StreamConsumerEntry["filter"]>) {
+  const entity = { entity: { S: FilterRule.or(...filter.entities) } };
+  const names = filter.eventNames ?? ["INSERT", "MODIFY"];
+  const upserts = names.filter((n) => n !== "REMOVE");
+  return [
+    ...(upserts.length > 0
       ? [
           FilterCriteria.filter({
-            ...(c.filter.eventNames ? { eventName: FilterRule.or(...c.filter.eventNames) } : {}),
-            dynamodb: { NewImage: { entity: { S: FilterRule.or(...c.filter.entities) } } },
+            ...(filter.eventNames ? { eventName: FilterRule.or(...upserts) } : {}),
+            dynamodb: { NewImage: entity },
           }),
         ]
-      : [],
-  );
+      : []),
+    ...(names.includes("REMOVE")
+      ? [FilterCriteria.filter({ eventName: FilterRule.or("REMOVE"), dynamodb: { OldImage: entity } })]
+      : []),
+  ];
 }
 
 function projectionOf(

@@ -221,6 +221,22 @@ export const citySchema = z
         maxRadiusKm: 10,
       },
     ),
+    conversations: z._default(
+      z.strictObject({
+        /** Messages are deleted this many days after their conversation's last activity. */
+        retentionDays: z.int().check(z.gte(1), z.lte(3650)),
+        /**
+         * Messages a member may send a day: `newMember` before any settled exchange, growing by
+         * `perSettledExchange` with each one, up to `max` (a spam guard).
+         */
+        dailyMessages: z.strictObject({
+          newMember: z.int().check(z.gte(1), z.lte(1000)),
+          perSettledExchange: z.int().check(z.gte(0), z.lte(1000)),
+          max: z.int().check(z.gte(1), z.lte(10_000)),
+        }),
+      }),
+      { retentionDays: 365, dailyMessages: { newMember: 20, perSettledExchange: 10, max: 200 } },
+    ),
     /** Where the city publishes its membership terms; joining requires consenting to them. */
     termsUrl: z.optional(z.url()),
     operations: operationsSchema,

@@ -5,6 +5,7 @@ import { resetRuntimeConfig, runtimeConfig } from "#shared/config/runtime.ts";
 import { DynamoAuditRepository } from "./audit-repository.ts";
 import { DynamoCheckpointRepository } from "./checkpoint-repository.ts";
 import { createDocumentClient } from "./client.ts";
+import { DynamoConversationRepository } from "./conversation-repository.ts";
 import { DynamoDeliveryRepository } from "./delivery-repository.ts";
 import { DynamoHeldNoticeRepository } from "./held-notice-repository.ts";
 import { DynamoInboxRepository } from "./inbox-repository.ts";
@@ -46,6 +47,8 @@ export function productionDeps(): Deps {
     ...ledgerRepositories(db, config.tableName),
     // -- operations --
     checkpoints: new DynamoCheckpointRepository(db, config.tableName),
+    // -- conversations --
+    conversations: new DynamoConversationRepository(db, config.tableName),
   };
   return cached;
 }

@@ -182,4 +182,36 @@ export const keys = {
   }),
   /** Where a resumable schedule stands in its current pass. */
   scheduleCheckpoint: (schedule: string) => ({ pk: `SCHEDULE#${schedule}`, sk: "CHECKPOINT" }),
+  // -- conversations --
+  /** A conversation's header; its messages, client-id guards and reports share its partition. */
+  conversation: (conversationId: string) => ({ pk: `CONVO#${conversationId}`, sk: "CONVO" }),
+  /** One message, in order of sending by ULID. */
+  conversationMessage: (conversationId: string, messageId: string) => ({
+    pk: `CONVO#${conversationId}`,
+    sk: `MSG#${messageId}`,
+  }),
+  /** Makes a client message id one message per sender. */
+  conversationClientId: (conversationId: string, senderId: string, clientMessageId: string) => ({
+    pk: `CONVO#${conversationId}`,
+    sk: `CLIENTMSG#${senderId}#${clientMessageId}`,
+  }),
+  conversationReport: (conversationId: string, reportId: string) => ({
+    pk: `CONVO#${conversationId}`,
+    sk: `REPORT#${reportId}`,
+  }),
+  /** A member's place in a conversation (unread count, last read); listed by the conversationsByMember index. */
+  conversationEntry: (memberId: string, conversationId: string) => ({
+    pk: `CONVOS#${memberId}`,
+    sk: `CONVO#${conversationId}`,
+  }),
+  conversationsByMember: (memberId: string) => `CONVOS#${memberId}`,
+  conversationsByMemberSk: (lastActivityAt: string, conversationId: string) =>
+    `${lastActivityAt}#${conversationId}`,
+  /** Messages a member sent on one local day (the daily limit). */
+  messageDay: (memberId: string, day: string) => ({ pk: `MSGDAY#${memberId}`, sk: day }),
+  /** An open report in one area's queue (or "ALL", the whole city's), oldest first. */
+  conversationReportQueue: (scope: string, at: string, reportId: string) => ({
+    pk: `CONVOREPORTS#${scope}`,
+    sk: `${at}#${reportId}`,
+  }),
 } as const;

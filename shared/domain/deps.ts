@@ -1,3 +1,4 @@
+import type { ConversationsPorts } from "#domain/conversations/ports.ts";
 import type { ExchangesPorts } from "#domain/exchanges/ports.ts";
 import type { Clock, IdGenerator } from "#domain/kernel/clock.ts";
 import type { PassesPorts } from "#domain/kernel/passes.ts";
@@ -28,4 +29,5 @@ export interface Deps
     PostsPorts,
     ExchangesPorts,
     LedgerPorts,
-    PassesPorts {}
+    PassesPorts,
+    ConversationsPorts {}

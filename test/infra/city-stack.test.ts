@@ -942,13 +942,28 @@ describe("stream consumers' filters and outside channels", () => {
         expect(filters, router.name).toBeUndefined();
         continue;
       }
+      // Each consumer's patterns in order: its new images (inserts, changes) and, when it takes
+      // removals, its old images (a removal has no new image).
       const patterns = (filters ?? []).map((f) => JSON.parse(f.Pattern));
-      expect(patterns).toHaveLength(consumers.length);
-      for (const [i, consumer] of consumers.entries()) {
-        expect(patterns[i].dynamodb.NewImage.entity.S).toEqual([...(consumer.filter?.entities ?? [])]);
-        if (consumer.filter?.eventNames)
-          expect(patterns[i].eventName).toEqual([...consumer.filter.eventNames]);
-      }
+      const expected = consumers.flatMap((consumer) => {
+        const entities = [...(consumer.filter?.entities ?? [])];
+        const names = consumer.filter?.eventNames;
+        const upserts = (names ?? ["INSERT", "MODIFY"]).filter((name) => name !== "REMOVE");
+        return [
+          ...(upserts.length > 0
+            ? [
+                {
+                  ...(names ? { eventName: upserts } : {}),
+                  dynamodb: { NewImage: { entity: { S: entities } } },
+                },
+              ]
+            : []),
+          ...(names?.includes("REMOVE")
+            ? [{ eventName: ["REMOVE"], dynamodb: { OldImage: { entity: { S: entities } } } }]
+            : []),
+        ];
+      });
+      expect(patterns, router.name).toEqual(expected);
     }
     // The notices router wakes only for new notifications; the other takes every change (audit trail).
     expect(consumersOf("streams-notices").every((c) => c.filter)).toBe(true);
