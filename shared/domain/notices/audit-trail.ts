@@ -1,3 +1,4 @@
+import { conversationReportSchema } from "#domain/conversations/conversation.ts";
 import { memberSchema } from "#domain/membership/member.ts";
 import { postSchema } from "#domain/posts/post.ts";
 import * as z from "#shared/zod.ts";
@@ -28,6 +29,7 @@ type Image = Record<string, unknown>;
 const auditedFields: Record<string, ReadonlySet<string>> = {
   Member: new Set(Object.keys(memberSchema.shape)),
   Post: new Set(Object.keys(postSchema.shape)),
+  ConversationReport: new Set(Object.keys(conversationReportSchema.shape)),
 };
 
 // Bookkeeping of every change (the trail has its own time and actor), and a post's search words,
