@@ -1,6 +1,7 @@
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  DescribeTimeToLiveCommand,
   type DynamoDBClient,
   type GlobalSecondaryIndex,
   type Projection,
@@ -30,7 +31,8 @@ function gsiOf(index: IndexDefinition): GlobalSecondaryIndex {
 export type BootstrapResult = "created" | "updated" | "unchanged";
 
 /**
- * Creates the table from the one table definition, or adds indexes the definition gained since.
+ * Creates the table from the one table definition, or adds indexes the definition gained since and
+ * moves its TTL to the definition's attribute.
  * Same shape as the CDK stack builds: on-demand, stream with old and new images, TTL.
  */
 export async function ensureTable(
@@ -80,5 +82,38 @@ export async function ensureTable(
       }),
     );
   }
-  return missing.length > 0 ? "updated" : "unchanged";
+  const ttlMoved = await ensureTimeToLive(client, tableName, definition.ttlAttribute);
+  return missing.length > 0 || ttlMoved ? "updated" : "unchanged";
+}
+
+/**
+ * Points the table's TTL at the definition's attribute, for a city created when it was another
+ * (it was `expiresAt`, which is also a post's ISO expiry). True when it changed anything.
+ */
+async function ensureTimeToLive(
+  client: DynamoDBClient,
+  tableName: string,
+  attribute: string,
+): Promise<boolean> {
+  const { TimeToLiveDescription: current } = await client.send(
+    new DescribeTimeToLiveCommand({ TableName: tableName }),
+  );
+  const enabled = current?.TimeToLiveStatus === "ENABLED" || current?.TimeToLiveStatus === "ENABLING";
+  if (enabled && current?.AttributeName === attribute) return false;
+  // A table has one TTL attribute: the old one is switched off before the new one is switched on.
+  if (enabled && current?.AttributeName) {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: current.AttributeName, Enabled: false },
+      }),
+    );
+  }
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { AttributeName: attribute, Enabled: true },
+    }),
+  );
+  return true;
 }

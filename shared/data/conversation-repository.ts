@@ -26,6 +26,7 @@ import { cancellationCodes } from "./cancellation.ts";
 import { storePaging } from "./cursor.ts";
 import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
+import { table } from "./table.ts";
 
 /** The table's TTL attribute: epoch seconds. */
 function epochSeconds(iso: string): number {
@@ -40,7 +41,7 @@ function strip(item: Record<string, unknown>): Record<string, unknown> {
     pk: _pk,
     sk: _sk,
     entity: _entity,
-    expiresAt: _expiresAt,
+    [table.ttlAttribute]: _ttl,
     convoMemberPk: _a,
     convoMemberSk: _b,
     ...rest
@@ -75,7 +76,7 @@ export class DynamoConversationRepository implements ConversationRepository {
     const expiresAt = epochSeconds(conversation.retainUntil);
     const guard = keys.conversationClientId(id, senderId, message.clientMessageId);
     const common =
-      "SET entity = :entity, memberId = :member, conversationId = :id, #source = :source, #others = :others, #category = :category, lastActivityAt = :at, retainUntil = :retain, expiresAt = :exp, convoMemberPk = :gpk, convoMemberSk = :gsk";
+      "SET entity = :entity, memberId = :member, conversationId = :id, #source = :source, #others = :others, #category = :category, lastActivityAt = :at, retainUntil = :retain, #ttl = :exp, convoMemberPk = :gpk, convoMemberSk = :gsk";
     const entryUpdate = (memberId: string, sender: boolean) => {
       const others = conversation.parties.filter((p) => p !== memberId);
       return {
@@ -86,7 +87,12 @@ export class DynamoConversationRepository implements ConversationRepository {
           UpdateExpression: sender
             ? `${common}, unread = :zero, lastReadAt = :at, noticeOpen = :false`
             : `${common}, unread = if_not_exists(unread, :zero) + :one, noticeOpen = if_not_exists(noticeOpen, :false)`,
-          ExpressionAttributeNames: { "#source": "source", "#others": "others", "#category": "category" },
+          ExpressionAttributeNames: {
+            "#source": "source",
+            "#others": "others",
+            "#category": "category",
+            "#ttl": table.ttlAttribute,
+          },
           ExpressionAttributeValues: {
             ":entity": "ConversationEntry",
             ":member": memberId,
@@ -110,7 +116,12 @@ export class DynamoConversationRepository implements ConversationRepository {
       ? {
           Put: {
             TableName: this.tableName,
-            Item: { ...keys.conversation(id), entity: "Conversation", ...conversation, expiresAt },
+            Item: {
+              ...keys.conversation(id),
+              entity: "Conversation",
+              ...conversation,
+              [table.ttlAttribute]: expiresAt,
+            },
             ConditionExpression: "attribute_not_exists(pk)",
           },
         }
@@ -119,8 +130,9 @@ export class DynamoConversationRepository implements ConversationRepository {
             TableName: this.tableName,
             Key: keys.conversation(id),
             UpdateExpression:
-              "SET lastActivityAt = :at, retainUntil = :retain, expiresAt = :exp ADD messageCount :one",
+              "SET lastActivityAt = :at, retainUntil = :retain, #ttl = :exp ADD messageCount :one",
             ConditionExpression: "attribute_exists(pk)",
+            ExpressionAttributeNames: { "#ttl": table.ttlAttribute },
             ExpressionAttributeValues: {
               ":at": at,
               ":retain": conversation.retainUntil,
@@ -134,7 +146,12 @@ export class DynamoConversationRepository implements ConversationRepository {
       {
         Put: {
           TableName: this.tableName,
-          Item: { ...guard, entity: "ConversationClientId", messageId: message.messageId, expiresAt },
+          Item: {
+            ...guard,
+            entity: "ConversationClientId",
+            messageId: message.messageId,
+            [table.ttlAttribute]: expiresAt,
+          },
           ConditionExpression: "attribute_not_exists(pk)",
         },
       },
@@ -143,8 +160,9 @@ export class DynamoConversationRepository implements ConversationRepository {
         Update: {
           TableName: this.tableName,
           Key: keys.messageDay(senderId, write.day),
-          UpdateExpression: "SET entity = :entity, expiresAt = :exp ADD sent :one",
+          UpdateExpression: "SET entity = :entity, #ttl = :exp ADD sent :one",
           ConditionExpression: "attribute_not_exists(sent) OR sent < :limit",
+          ExpressionAttributeNames: { "#ttl": table.ttlAttribute },
           ExpressionAttributeValues: {
             ":entity": "MessageDay",
             ":exp": epochSeconds(at) + 2 * DAY_SECONDS,

@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { ChannelName, DeliveryRepository } from "#domain/notices/ports.ts";
 import { keys } from "./keys.ts";
+import { table } from "./table.ts";
 
 /** Records of notices sent on outside channels; they expire after 30 days (TTL). */
 export class DynamoDeliveryRepository implements DeliveryRepository {
@@ -33,7 +34,7 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
             notificationId,
             channel,
             at,
-            expiresAt,
+            [table.ttlAttribute]: expiresAt,
           },
           ConditionExpression: "attribute_not_exists(pk)",
         }),

@@ -8,15 +8,15 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { type Exchange, type ExchangeStatus, exchangeSchema } from "#domain/exchanges/exchange.ts";
 import type { ExchangeRepository } from "#domain/exchanges/ports.ts";
-import { ConflictError } from "#domain/kernel/errors.ts";
 import type { Page, PageRequest } from "#domain/kernel/paging.ts";
 import type { IdempotencyRecord } from "#domain/ledger/idempotency.ts";
 import type { InboxDelivery } from "#domain/notices/inbox.ts";
 import { batchGetItems } from "./batch-get.ts";
-import { cancellationCodes } from "./cancellation.ts";
+import { cancellationCodes, transactOrConflict } from "./cancellation.ts";
 import { entityKeys, storePaging } from "./cursor.ts";
 import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
+import { table } from "./table.ts";
 
 /** The stored exchange: the exchange, its keys and the attributes of the exchangesByStatus index. */
 export function exchangeItem(exchange: Exchange): Record<string, unknown> {
@@ -30,8 +30,14 @@ export function exchangeItem(exchange: Exchange): Record<string, unknown> {
 }
 
 export function idempotencyItem(record: IdempotencyRecord): Record<string, unknown> {
-  // expiresAt is the table's TTL attribute: DynamoDB removes the record after the retention period.
-  return { ...keys.idempotency(record.scope, record.key), entity: "IdempotencyRecord", ...record };
+  // The record's expiry is stored as the table's TTL: DynamoDB removes it after the retention period.
+  const { expiresAt, ...rest } = record;
+  return {
+    ...keys.idempotency(record.scope, record.key),
+    entity: "IdempotencyRecord",
+    ...rest,
+    [table.ttlAttribute]: expiresAt,
+  };
 }
 
 export class DynamoExchangeRepository implements ExchangeRepository {
@@ -52,22 +58,16 @@ export class DynamoExchangeRepository implements ExchangeRepository {
         role: party.role,
       })),
     ];
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            ...items.map((Item) => ({
-              Put: { TableName: this.tableName, Item, ConditionExpression: "attribute_not_exists(pk)" },
-            })),
-            ...notices.flatMap((n) => inboxDeliveryItems(this.tableName, n.notification, n.dedupeKey)),
-          ],
-        }),
-      );
-    } catch (error) {
-      if (error instanceof TransactionCanceledException)
-        throw new ConflictError("That exchange already exists", undefined, { cause: error });
-      throw error;
-    }
+    await transactOrConflict(
+      this.db,
+      [
+        ...items.map((Item) => ({
+          Put: { TableName: this.tableName, Item, ConditionExpression: "attribute_not_exists(pk)" },
+        })),
+        ...notices.flatMap((n) => inboxDeliveryItems(this.tableName, n.notification, n.dedupeKey)),
+      ],
+      "That exchange already exists",
+    );
   }
 
   async get(exchangeId: string): Promise<Exchange | undefined> {

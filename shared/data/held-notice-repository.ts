@@ -9,6 +9,7 @@ import { type Notification, notificationSchema } from "#domain/notices/inbox.ts"
 import type { HeldNoticeRepository } from "#domain/notices/ports.ts";
 import { cancellationCodes } from "./cancellation.ts";
 import { keys } from "./keys.ts";
+import { table } from "./table.ts";
 
 /** Held notices and their releases expire after a week (TTL) if nothing sends them. */
 const KEEP_SECONDS = 7 * 24 * 3600;
@@ -37,7 +38,7 @@ export class DynamoHeldNoticeRepository implements HeldNoticeRepository {
                   ...keys.heldNotice(memberId, notificationId),
                   entity: "HeldNotice",
                   notification,
-                  expiresAt: this.expiresAt(),
+                  [table.ttlAttribute]: this.expiresAt(),
                 },
                 ConditionExpression: "attribute_not_exists(pk)",
               },
@@ -47,7 +48,8 @@ export class DynamoHeldNoticeRepository implements HeldNoticeRepository {
               Update: {
                 TableName: this.tableName,
                 Key: keys.heldDue(memberId),
-                UpdateExpression: "SET entity = :entity, memberId = :member, expiresAt = :ttl ADD held :one",
+                UpdateExpression: "SET entity = :entity, memberId = :member, #ttl = :ttl ADD held :one",
+                ExpressionAttributeNames: { "#ttl": table.ttlAttribute },
                 ExpressionAttributeValues: {
                   ":entity": "HeldDue",
                   ":member": memberId,
@@ -112,7 +114,7 @@ export class DynamoHeldNoticeRepository implements HeldNoticeRepository {
                   entity: "NoticeRelease",
                   memberId,
                   notifications,
-                  expiresAt: this.expiresAt(),
+                  [table.ttlAttribute]: this.expiresAt(),
                 },
                 ConditionExpression: "attribute_not_exists(pk)",
               },

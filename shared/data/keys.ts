@@ -1,8 +1,41 @@
+import type { ReportAggregate } from "#domain/ledger/ports.ts";
+
 /**
  * The partition-key prefixes of the ledger's own entries (journal lines and transfers): IAM lets
  * only the ledger's writers write items under them (a `dynamodb:LeadingKeys` condition).
  */
 export const LEDGER_ENTRY_KEY_PREFIXES = ["JOURNAL#", "TRANSFER#"] as const;
+
+function ledgerReportMonth(month: string): string {
+  return `REPORT#${month}`;
+}
+
+function ledgerReportMarker(month: string, marker: string) {
+  return { pk: `REPORTMARK#${month}`, sk: marker };
+}
+
+function reportAggregateSk(aggregate: ReportAggregate): string {
+  switch (aggregate.of) {
+    case "area":
+      return `AREA#${aggregate.area}`;
+    case "category":
+      return `CAT#${aggregate.area}#${aggregate.category}`;
+    case "organisation":
+      return `ORG#${aggregate.organisationId}`;
+    case "pot":
+      return "POT";
+  }
+}
+
+function reportAggregateOf(sk: string): ReportAggregate | undefined {
+  const [type, first = "", ...rest] = sk.split("#");
+  if (type === "AREA") return { of: "area", area: first };
+  // Area ids carry no "#"; whatever follows the area is the category.
+  if (type === "CAT") return { of: "category", area: first, category: rest.join("#") };
+  if (type === "ORG") return { of: "organisation", organisationId: first };
+  if (type === "POT") return { of: "pot" };
+  return undefined;
+}
 
 /**
  * Every key string in the table is built here, so the entity/key chart in the README has exactly
@@ -125,9 +158,22 @@ export const keys = {
   /** Activities that accept credits: one small partition per city, newest last by ULID. */
   activity: (activityId: string) => ({ pk: "ACTIVITIES", sk: `ACTIVITY#${activityId}` }),
   /** A monthly report aggregate (`AREA#..`, `CAT#..`, `ORG#..`, `POT`); month "ALLTIME" for totals. */
-  ledgerReport: (month: string, item: string) => ({ pk: `REPORT#${month}`, sk: item }),
-  /** Makes each report increment exactly-once (`TRANSFER#..`, `ACTIVE#..`, `EVER#..`). */
-  ledgerReportMarker: (month: string, marker: string) => ({ pk: `REPORTMARK#${month}`, sk: marker }),
+  ledgerReport: (month: string, aggregate: ReportAggregate) => ({
+    pk: ledgerReportMonth(month),
+    sk: reportAggregateSk(aggregate),
+  }),
+  /** The partition of a month's report aggregates. */
+  ledgerReportMonth,
+  /** The sort key of a report aggregate within its month. */
+  reportAggregateSk,
+  /** The aggregate a report item's sort key names; undefined for a key it does not know. */
+  reportAggregateOf,
+  /** Makes each report increment exactly-once, per transfer and per member counted. */
+  ledgerReportTransferMarker: (month: string, transferId: string) =>
+    ledgerReportMarker(month, `TRANSFER#${transferId}`),
+  ledgerReportActiveMarker: (month: string, memberId: string) =>
+    ledgerReportMarker(month, `ACTIVE#${memberId}`),
+  ledgerReportEverMarker: (month: string, memberId: string) => ledgerReportMarker(month, `EVER#${memberId}`),
   // -- operations --
   /** A stream record a consumer failed on, waiting for a replay: one partition for the city. */
   streamFailure: (consumer: string, eventId: string) => ({

@@ -17,10 +17,11 @@ const KEY_ATTRIBUTES = new Set(["pk", "sk", "entity"]);
 function merged(increments: readonly ReportIncrement[]): ReportIncrement[] {
   const bySk = new Map<string, ReportIncrement>();
   for (const inc of increments) {
-    const current = bySk.get(inc.sk) ?? { sk: inc.sk, adds: {}, labels: {} };
+    const sk = keys.reportAggregateSk(inc.aggregate);
+    const current = bySk.get(sk) ?? { aggregate: inc.aggregate, adds: {}, labels: {} };
     for (const [name, n] of Object.entries(inc.adds)) current.adds[name] = (current.adds[name] ?? 0) + n;
     Object.assign(current.labels ?? {}, inc.labels ?? {});
-    bySk.set(inc.sk, current);
+    bySk.set(sk, current);
   }
   return [...bySk.values()];
 }
@@ -49,7 +50,7 @@ export class DynamoLedgerReportRepository implements LedgerReportRepository {
     return {
       Update: {
         TableName: this.tableName,
-        Key: keys.ledgerReport(month, inc.sk),
+        Key: keys.ledgerReport(month, inc.aggregate),
         UpdateExpression: `SET ${sets.join(", ")}${adds.length > 0 ? ` ADD ${adds.join(", ")}` : ""}`,
         ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
         ExpressionAttributeValues: values,
@@ -58,7 +59,7 @@ export class DynamoLedgerReportRepository implements LedgerReportRepository {
   }
 
   /** Runs a guarded transaction; false when the guard existed (already applied). */
-  private async once(month: string, marker: string, updates: TransactItem[]): Promise<boolean> {
+  private async once(marker: { pk: string; sk: string }, updates: TransactItem[]): Promise<boolean> {
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -66,7 +67,7 @@ export class DynamoLedgerReportRepository implements LedgerReportRepository {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { ...keys.ledgerReportMarker(month, marker), entity: "LedgerReportMarker" },
+                Item: { ...marker, entity: "LedgerReportMarker" },
                 ConditionExpression: "attribute_not_exists(pk)",
               },
             },
@@ -88,18 +89,17 @@ export class DynamoLedgerReportRepository implements LedgerReportRepository {
 
   applyTransfer(transferId: string, month: string, increments: readonly ReportIncrement[]): Promise<boolean> {
     return this.once(
-      month,
-      `TRANSFER#${transferId}`,
+      keys.ledgerReportTransferMarker(month, transferId),
       merged(increments).map((inc) => this.increment(month, inc)),
     );
   }
 
   async markParticipant(month: string, memberId: string, area: string): Promise<void> {
-    await this.once(month, `ACTIVE#${memberId}`, [
-      this.increment(month, { sk: `AREA#${area}`, adds: { activeMembers: 1 } }),
+    await this.once(keys.ledgerReportActiveMarker(month, memberId), [
+      this.increment(month, { aggregate: { of: "area", area }, adds: { activeMembers: 1 } }),
     ]);
-    await this.once(ALL_TIME, `EVER#${memberId}`, [
-      this.increment(ALL_TIME, { sk: `AREA#${area}`, adds: { everExchanged: 1 } }),
+    await this.once(keys.ledgerReportEverMarker(ALL_TIME, memberId), [
+      this.increment(ALL_TIME, { aggregate: { of: "area", area }, adds: { everExchanged: 1 } }),
     ]);
   }
 
@@ -111,7 +111,7 @@ export class DynamoLedgerReportRepository implements LedgerReportRepository {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": keys.ledgerReport(month, "").pk },
+          ExpressionAttributeValues: { ":pk": keys.ledgerReportMonth(month) },
           ExclusiveStartKey: start,
         }),
       );
@@ -123,7 +123,8 @@ export class DynamoLedgerReportRepository implements LedgerReportRepository {
           if (typeof value === "number") numbers[name] = value;
           else if (typeof value === "string") labels[name] = value;
         }
-        items.push({ sk: String(item.sk), numbers, labels });
+        const aggregate = keys.reportAggregateOf(String(item.sk));
+        if (aggregate) items.push({ aggregate, numbers, labels });
       }
       start = page.LastEvaluatedKey;
     } while (start);

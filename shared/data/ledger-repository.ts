@@ -37,6 +37,7 @@ import { exchangeItem, idempotencyItem } from "./exchange-repository.ts";
 import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
 import { memberItem } from "./member-repository.ts";
+import { table } from "./table.ts";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
@@ -327,7 +328,9 @@ export class DynamoLedgerRepository implements LedgerRepository {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const codes = cancellationCodes(error);
       if (codes[0] === "ConditionalCheckFailed") {
-        throw new ConflictError("The member was changed by someone else; reload and try again");
+        throw new ConflictError("The member was changed by someone else; reload and try again", undefined, {
+          cause: error,
+        });
       }
       return "stale";
     }
@@ -402,7 +405,9 @@ export class DynamoLedgerRepository implements LedgerRepository {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.idempotency(scope, key), ConsistentRead: true }),
     );
-    return Item ? idempotencyRecordSchema.parse(Item) : undefined;
+    if (!Item) return undefined;
+    // Records written before the TTL attribute was renamed carry their expiry as `expiresAt`.
+    return idempotencyRecordSchema.parse({ ...Item, expiresAt: Item[table.ttlAttribute] ?? Item.expiresAt });
   }
 
   async getLines(refs: readonly (BookRef & { seq: number })[]): Promise<Map<string, JournalLine>> {

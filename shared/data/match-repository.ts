@@ -28,6 +28,7 @@ import { batchGetItems } from "./batch-get.ts";
 import { entityKeys, storePaging } from "./cursor.ts";
 import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
+import { table } from "./table.ts";
 
 const indexEntrySchema = z.object({
   side: z.enum(["gives", "asks"]),
@@ -429,7 +430,8 @@ export class DynamoMatchRepository implements MatchRepository {
         Update: {
           TableName: this.tableName,
           Key: keys.matchBudget(match.candidateId, budget.day),
-          UpdateExpression: "ADD used :one, matchIds :match SET entity = :entity, expiresAt = :ttl",
+          UpdateExpression: "ADD used :one, matchIds :match SET entity = :entity, #ttl = :ttl",
+          ExpressionAttributeNames: { "#ttl": table.ttlAttribute },
           ConditionExpression: "attribute_not_exists(used) OR used < :limit",
           ExpressionAttributeValues: {
             ":one": 1,
@@ -471,7 +473,8 @@ export class DynamoMatchRepository implements MatchRepository {
               Update: {
                 TableName: this.tableName,
                 Key: keys.matchBudget(notification.memberId, budget.day),
-                UpdateExpression: "ADD used :one, matchIds :notice SET entity = :entity, expiresAt = :ttl",
+                UpdateExpression: "ADD used :one, matchIds :notice SET entity = :entity, #ttl = :ttl",
+                ExpressionAttributeNames: { "#ttl": table.ttlAttribute },
                 ConditionExpression: "attribute_not_exists(used) OR used < :limit",
                 ExpressionAttributeValues: {
                   ":one": 1,

@@ -18,6 +18,7 @@ import {
 import type { MemberRepository } from "#domain/membership/ports.ts";
 import * as z from "#shared/zod.ts";
 import { batchGetItems } from "./batch-get.ts";
+import { transactOrConflict } from "./cancellation.ts";
 import { entityKeys, storePaging } from "./cursor.ts";
 import { keys } from "./keys.ts";
 
@@ -79,20 +80,13 @@ export class DynamoMemberRepository implements MemberRepository {
     if (subject) {
       items.push({ ...keys.identity(subject), entity: "IdentityLink", memberId: member.memberId, subject });
     }
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: items.map((Item) => ({
-            Put: { TableName: this.tableName, Item, ConditionExpression: "attribute_not_exists(pk)" },
-          })),
-        }),
-      );
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        throw new ConflictError("A member with this id or login already exists", undefined, { cause: error });
-      }
-      throw error;
-    }
+    await transactOrConflict(
+      this.db,
+      items.map((Item) => ({
+        Put: { TableName: this.tableName, Item, ConditionExpression: "attribute_not_exists(pk)" },
+      })),
+      "A member with this id or login already exists",
+    );
   }
 
   async update(next: Member, expectedUpdatedAt: string): Promise<void> {

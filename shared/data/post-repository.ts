@@ -1,10 +1,9 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   type QueryCommandInput,
-  TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { ConflictError } from "#domain/kernel/errors.ts";
@@ -21,6 +20,7 @@ import {
 } from "#domain/posts/post.ts";
 import { PARTITION_PRECISION, positionHash } from "#domain/posts/search/cells.ts";
 import * as z from "#shared/zod.ts";
+import { transactOrConflict } from "./cancellation.ts";
 import { entityKeys, storePaging } from "./cursor.ts";
 import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
@@ -144,27 +144,21 @@ export class DynamoPostRepository implements PostRepository {
   ) {}
 
   async create(post: Post): Promise<void> {
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              // Create-only: an id collision must never overwrite someone's post.
-              Put: {
-                TableName: this.tableName,
-                Item: itemOf(post),
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            },
-            ...searchWords(post).map((word) => wordPut(this.tableName, post, word)),
-          ],
-        }),
-      );
-    } catch (error) {
-      if (error instanceof TransactionCanceledException)
-        throw new ConflictError("A post with this id exists", undefined, { cause: error });
-      throw error;
-    }
+    await transactOrConflict(
+      this.db,
+      [
+        {
+          // Create-only: an id collision must never overwrite someone's post.
+          Put: {
+            TableName: this.tableName,
+            Item: itemOf(post),
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        },
+        ...searchWords(post).map((word) => wordPut(this.tableName, post, word)),
+      ],
+      "A post with this id exists",
+    );
   }
 
   async get(postId: string): Promise<Post | undefined> {
@@ -181,37 +175,28 @@ export class DynamoPostRepository implements PostRepository {
   ): Promise<void> {
     const before = searchWords(previous);
     const after = new Set(searchWords(next));
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              // Optimistic lock: lands only if nobody changed the post (or its status) since it was
-              // read, so a pause and a withdraw, or two edits, cannot both win.
-              Put: {
-                TableName: this.tableName,
-                Item: itemOf(next),
-                ConditionExpression: "attribute_exists(pk) AND updatedAt = :updatedAt AND #status = :status",
-                ExpressionAttributeNames: { "#status": "status" },
-                ExpressionAttributeValues: { ":updatedAt": previous.updatedAt, ":status": previous.status },
-              },
-            },
-            ...before.filter((w) => !after.has(w)).map((w) => wordDelete(this.tableName, previous, w)),
-            // Every remaining word is rewritten: each entry carries the card, which may have changed.
-            ...[...after].map((word) => wordPut(this.tableName, next, word)),
-            // The owner's notice lands with the change or not at all.
-            ...(notice ? inboxDeliveryItems(this.tableName, notice.notification, notice.dedupeKey) : []),
-          ],
-        }),
-      );
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        throw new ConflictError("The post was changed by someone else; reload and try again", undefined, {
-          cause: error,
-        });
-      }
-      throw error;
-    }
+    await transactOrConflict(
+      this.db,
+      [
+        {
+          // Optimistic lock: lands only if nobody changed the post (or its status) since it was
+          // read, so a pause and a withdraw, or two edits, cannot both win.
+          Put: {
+            TableName: this.tableName,
+            Item: itemOf(next),
+            ConditionExpression: "attribute_exists(pk) AND updatedAt = :updatedAt AND #status = :status",
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: { ":updatedAt": previous.updatedAt, ":status": previous.status },
+          },
+        },
+        ...before.filter((w) => !after.has(w)).map((w) => wordDelete(this.tableName, previous, w)),
+        // Every remaining word is rewritten: each entry carries the card, which may have changed.
+        ...[...after].map((word) => wordPut(this.tableName, next, word)),
+        // The owner's notice lands with the change or not at all.
+        ...(notice ? inboxDeliveryItems(this.tableName, notice.notification, notice.dedupeKey) : []),
+      ],
+      "The post was changed by someone else; reload and try again",
+    );
   }
 
   async listByOwner(ownerId: string, page: PageRequest): Promise<Page<PostCard>> {
@@ -284,38 +269,32 @@ export class DynamoPostRepository implements PostRepository {
   }
 
   async expire(card: PostCard, at: string): Promise<void> {
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.post(card.postId),
-                UpdateExpression: `SET #status = :expired, card = :card, updatedAt = :at, updatedBy = :system REMOVE reminderAt, duePk, dueSk, ${OPEN_INDEX_ATTRIBUTES.join(", ")}`,
-                // Only a live post with the expiry we saw: an owner who extended it meanwhile wins.
-                ConditionExpression: "#status IN (:open, :paused) AND expiresAt = :expiresAt",
-                ExpressionAttributeNames: { "#status": "status" },
-                ExpressionAttributeValues: {
-                  ":expired": "expired",
-                  ":card": cardTextOf({ ...card, status: "expired" }),
-                  ":at": at,
-                  ":system": "system",
-                  ":open": "open",
-                  ":paused": "paused",
-                  ":expiresAt": card.expiresAt,
-                },
-              },
+    await transactOrConflict(
+      this.db,
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.post(card.postId),
+            UpdateExpression: `SET #status = :expired, card = :card, updatedAt = :at, updatedBy = :system REMOVE reminderAt, duePk, dueSk, ${OPEN_INDEX_ATTRIBUTES.join(", ")}`,
+            // Only a live post with the expiry we saw: an owner who extended it meanwhile wins.
+            ConditionExpression: "#status IN (:open, :paused) AND expiresAt = :expiresAt",
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: {
+              ":expired": "expired",
+              ":card": cardTextOf({ ...card, status: "expired" }),
+              ":at": at,
+              ":system": "system",
+              ":open": "open",
+              ":paused": "paused",
+              ":expiresAt": card.expiresAt,
             },
-            ...searchWords(card).map((word) => wordDelete(this.tableName, card, word)),
-          ],
-        }),
-      );
-    } catch (error) {
-      if (error instanceof TransactionCanceledException)
-        throw new ConflictError("The post changed", undefined, { cause: error });
-      throw error;
-    }
+          },
+        },
+        ...searchWords(card).map((word) => wordDelete(this.tableName, card, word)),
+      ],
+      "The post changed",
+    );
   }
 
   async reminderSent(card: PostCard): Promise<void> {

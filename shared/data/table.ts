@@ -17,7 +17,11 @@ export interface TableDefinition {
   /** Every key attribute is a string: ids, composite keys and zero-padded sort values. */
   indexes: readonly IndexDefinition[];
   streamView: "NEW_AND_OLD_IMAGES";
-  /** Epoch seconds; DynamoDB deletes the item some time after it passes. */
+  /**
+   * Epoch seconds; DynamoDB deletes the item some time after it passes. A name no entity uses for
+   * anything else (a post's `expiresAt` is its ISO expiry, not a TTL). `ttl` is a DynamoDB reserved
+   * word: expressions name it through ExpressionAttributeNames.
+   */
   ttlAttribute: string;
 }
 
@@ -94,7 +98,7 @@ export const table = {
   ],
   // Old and new images let consumers see what changed (audit trail, matching, projections).
   streamView: "NEW_AND_OLD_IMAGES",
-  ttlAttribute: "expiresAt",
+  ttlAttribute: "ttl",
 } as const satisfies TableDefinition;
 
 /** Every key attribute name the table or an index uses; all are strings. */

@@ -114,15 +114,22 @@ export interface LedgerReportRepository {
   readMonth(month: string): Promise<ReportItem[]>;
 }
 
-/** Numbers to add to one aggregate item, and labels to set on it. */
+/** What one monthly figure is about: an area, a category in an area, an organisation, or the pot. */
+export type ReportAggregate =
+  | { of: "area"; area: string }
+  | { of: "category"; area: string; category: string }
+  | { of: "organisation"; organisationId: string }
+  | { of: "pot" };
+
+/** Numbers to add to one aggregate, and labels to set on it. */
 export interface ReportIncrement {
-  sk: string;
+  aggregate: ReportAggregate;
   adds: Record<string, number>;
   labels?: Record<string, string>;
 }
 
 export interface ReportItem {
-  sk: string;
+  aggregate: ReportAggregate;
   numbers: Record<string, number>;
   labels: Record<string, string>;
 }

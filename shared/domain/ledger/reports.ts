@@ -10,12 +10,12 @@ import type { ReportIncrement } from "./ports.ts";
 /**
  * Coordinator and funder reports on the ledger, read from monthly aggregates that the
  * ledger-reports stream consumer keeps as transfers are written (never by scanning journals).
- * Items of month M (partition `REPORT#M`):
- *   AREA#<area>               exchanges, exchangedMinutes, reversals, activeMembers
- *   CAT#<area>#<category>     exchanges, minutes
- *   ORG#<organisationId>      awards, awardedMinutes, volunteersAwarded, redemptions, redeemedMinutes
- *   POT                       donatedMinutes, grantedMinutes, writtenOffMinutes
- * and in `REPORT#ALLTIME`: AREA#<area> everExchanged (members who ever took part in an exchange).
+ * Aggregates of a month:
+ *   area                      exchanges, exchangedMinutes, reversals, activeMembers
+ *   category (in an area)     exchanges, minutes
+ *   organisation              awards, awardedMinutes, volunteersAwarded, redemptions, redeemedMinutes
+ *   pot                       donatedMinutes, grantedMinutes, writtenOffMinutes
+ * and of all time (month ALL_TIME): area everExchanged (members who ever took part in an exchange).
  */
 export const ALL_TIME = "ALLTIME";
 const MAX_REPORT_MONTHS = 24;
@@ -32,13 +32,13 @@ export function reportIncrementsFor(transfer: Transfer): ReportIncrement[] {
     case "exchange":
       return [
         {
-          sk: `AREA#${area}`,
+          aggregate: { of: "area", area },
           adds: reversal
             ? { exchangedMinutes: total, reversals: 1 }
             : { exchangedMinutes: total, exchanges: 1 },
         },
         {
-          sk: `CAT#${area}#${transfer.category ?? "uncategorised"}`,
+          aggregate: { of: "category", area, category: transfer.category ?? "uncategorised" },
           adds: reversal ? { minutes: total } : { minutes: total, exchanges: 1 },
         },
       ];
@@ -47,7 +47,7 @@ export function reportIncrementsFor(transfer: Transfer): ReportIncrement[] {
       const org = reversal ? firstLeg.toAccountId : firstLeg.fromAccountId;
       return [
         {
-          sk: `ORG#${org}`,
+          aggregate: { of: "organisation", organisationId: org },
           adds: reversal
             ? { awardedMinutes: total }
             : { awardedMinutes: total, awards: 1, volunteersAwarded: transfer.legs.length },
@@ -60,23 +60,23 @@ export function reportIncrementsFor(transfer: Transfer): ReportIncrement[] {
       const venue = reversal ? firstLeg.fromAccountId : firstLeg.toAccountId;
       return [
         {
-          sk: `ORG#${venue}`,
+          aggregate: { of: "organisation", organisationId: venue },
           adds: reversal ? { redeemedMinutes: total } : { redeemedMinutes: total, redemptions: 1 },
           labels: { area },
         },
       ];
     }
     case "donation":
-      return [{ sk: "POT", adds: { donatedMinutes: total } }];
+      return [{ aggregate: { of: "pot" }, adds: { donatedMinutes: total } }];
     case "grant":
-      return [{ sk: "POT", adds: { grantedMinutes: total } }];
+      return [{ aggregate: { of: "pot" }, adds: { grantedMinutes: total } }];
     case "closing": {
       // A closed account's credit given to the pot counts as donated; its debt as written off.
       const toPot = transfer.legs.filter((l) => l.toAccountId === POT_ACCOUNT_ID);
       const fromPot = transfer.legs.filter((l) => l.fromAccountId === POT_ACCOUNT_ID);
       return [
         {
-          sk: "POT",
+          aggregate: { of: "pot" },
           adds: {
             donatedMinutes: sign * toPot.reduce((sum, l) => sum + l.minutes, 0),
             writtenOffMinutes: sign * fromPot.reduce((sum, l) => sum + l.minutes, 0),
@@ -237,24 +237,26 @@ export async function ledgerReport(
       byArea: {} as Record<string, z.infer<typeof areaFigures>>,
     };
     for (const item of byMonth[i] ?? []) {
-      const [type, first = "", second = ""] = item.sk.split("#");
+      const aggregate = item.aggregate;
       const n = (name: string) => item.numbers[name] ?? 0;
-      if (type === "AREA" && inScope.has(first)) {
+      if (aggregate.of === "area" && inScope.has(aggregate.area)) {
         row.exchanges += n("exchanges");
         row.minutesExchanged += n("exchangedMinutes");
         row.activeMembers += n("activeMembers");
-        row.byArea[first] = {
+        row.byArea[aggregate.area] = {
           exchanges: n("exchanges"),
           minutesExchanged: n("exchangedMinutes"),
           activeMembers: n("activeMembers"),
         };
-      } else if (type === "CAT" && inScope.has(first)) {
-        row.byCategory[second] = (row.byCategory[second] ?? 0) + n("minutes");
-        totals.byCategory[second] = (totals.byCategory[second] ?? 0) + n("minutes");
-      } else if (type === "ORG" && inScope.has(item.labels.area ?? "")) {
-        const org = organisations.get(first) ?? {
-          memberId: first,
-          displayName: first,
+      } else if (aggregate.of === "category" && inScope.has(aggregate.area)) {
+        const category = aggregate.category;
+        row.byCategory[category] = (row.byCategory[category] ?? 0) + n("minutes");
+        totals.byCategory[category] = (totals.byCategory[category] ?? 0) + n("minutes");
+      } else if (aggregate.of === "organisation" && inScope.has(item.labels.area ?? "")) {
+        const id = aggregate.organisationId;
+        const org = organisations.get(id) ?? {
+          memberId: id,
+          displayName: id,
           area: item.labels.area ?? "",
           awards: 0,
           awardedMinutes: 0,
@@ -267,8 +269,8 @@ export async function ledgerReport(
         org.volunteersAwarded += n("volunteersAwarded");
         org.redemptions += n("redemptions");
         org.redeemedMinutes += n("redeemedMinutes");
-        organisations.set(first, org);
-      } else if (type === "POT" && cityWide) {
+        organisations.set(id, org);
+      } else if (aggregate.of === "pot" && cityWide) {
         pot.donatedMinutes += n("donatedMinutes");
         pot.grantedMinutes += n("grantedMinutes");
         pot.writtenOffMinutes += n("writtenOffMinutes");
@@ -281,7 +283,7 @@ export async function ledgerReport(
 
   const allTime = await deps.ledgerReports.readMonth(ALL_TIME);
   const everExchanged = allTime
-    .filter((item) => item.sk.startsWith("AREA#") && inScope.has(item.sk.slice(5)))
+    .filter((item) => item.aggregate.of === "area" && inScope.has(item.aggregate.area))
     .reduce((sum, item) => sum + (item.numbers.everExchanged ?? 0), 0);
   const byStatus = Object.fromEntries(
     await Promise.all(

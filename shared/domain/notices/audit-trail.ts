@@ -1,3 +1,6 @@
+import { conversationReportSchema } from "#domain/conversations/conversation.ts";
+import { memberSchema } from "#domain/membership/member.ts";
+import { postSchema } from "#domain/posts/post.ts";
 import * as z from "#shared/zod.ts";
 
 /** An entry in the audit trail: who changed what about whom. Built from stream records. */
@@ -19,14 +22,19 @@ export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 type Image = Record<string, unknown>;
 
-const ignoredFields = new Set([
-  "updatedAt",
-  "updatedBy",
-  "statusPk",
-  "statusSk",
-  "coordinatorPk",
-  "coordinatorSk",
-]);
+/**
+ * What a person reads as a change: the fields of the entity's own schema. Anything else on the
+ * stored item (keys, index attributes, the stored card) is how it is kept, not what it says.
+ */
+const auditedFields: Record<string, ReadonlySet<string>> = {
+  Member: new Set(Object.keys(memberSchema.shape)),
+  Post: new Set(Object.keys(postSchema.shape)),
+  ConversationReport: new Set(Object.keys(conversationReportSchema.shape)),
+};
+
+// Bookkeeping of every change (the trail has its own time and actor), and a post's search words,
+// which follow its title and tags (already listed when they change).
+const bookkeeping = new Set(["updatedAt", "updatedBy", "words"]);
 
 /** Which entity types are audited, and whose trail an item belongs to. */
 const subjectOf: Record<string, (item: Image) => string | undefined> = {
@@ -51,8 +59,9 @@ export function auditEntryFor(
   if (!entity || !subject) return undefined;
   const change = !oldImage ? "created" : !newImage ? "removed" : "updated";
   const names = new Set([...Object.keys(oldImage ?? {}), ...Object.keys(newImage ?? {})]);
+  const own = auditedFields[entity];
   const fields = [...names]
-    .filter((name) => !ignoredFields.has(name) && name !== "pk" && name !== "sk")
+    .filter((name) => own?.has(name) === true && !bookkeeping.has(name))
     .filter((name) => JSON.stringify(oldImage?.[name]) !== JSON.stringify(newImage?.[name]))
     .sort();
   if (change === "updated" && fields.length === 0) return undefined;

@@ -267,8 +267,8 @@ describe("retention and closed accounts", () => {
     const header = await db().send(
       new GetCommand({ TableName: "mutua-test", Key: keys.conversation(amiraBen) }),
     );
-    const { lastActivityAt, expiresAt } = header.Item as { lastActivityAt: string; expiresAt: number };
-    expect(expiresAt).toBe(Math.floor(new Date(lastActivityAt).getTime() / 1000) + 30 * 24 * 60 * 60);
+    const { lastActivityAt, ttl } = header.Item as { lastActivityAt: string; ttl: number };
+    expect(ttl).toBe(Math.floor(new Date(lastActivityAt).getTime() / 1000) + 30 * 24 * 60 * 60);
   });
 
   it("a closed account's messages are gone; the other side sees a former member", async () => {

@@ -202,15 +202,18 @@ describe("reports", () => {
   };
   it("adds an exchange to its area and category, and a reversal takes it back", () => {
     expect(reportIncrementsFor(transfer)).toEqual([
-      { sk: "AREA#old-town", adds: { exchangedMinutes: 90, exchanges: 1 } },
-      { sk: "CAT#old-town#gardening", adds: { minutes: 90, exchanges: 1 } },
+      { aggregate: { of: "area", area: "old-town" }, adds: { exchangedMinutes: 90, exchanges: 1 } },
+      {
+        aggregate: { of: "category", area: "old-town", category: "gardening" },
+        adds: { minutes: 90, exchanges: 1 },
+      },
     ]);
     expect(reportIncrementsFor({ ...transfer, kind: "reversal", reversedKind: "exchange" })).toEqual([
-      { sk: "AREA#old-town", adds: { exchangedMinutes: -90, reversals: 1 } },
-      { sk: "CAT#old-town#gardening", adds: { minutes: -90 } },
+      { aggregate: { of: "area", area: "old-town" }, adds: { exchangedMinutes: -90, reversals: 1 } },
+      { aggregate: { of: "category", area: "old-town", category: "gardening" }, adds: { minutes: -90 } },
     ]);
     expect(reportIncrementsFor({ ...transfer, kind: "award" })[0]).toMatchObject({
-      sk: "ORG#r",
+      aggregate: { of: "organisation", organisationId: "r" },
       adds: { awards: 1 },
     });
     expect(reportIncrementsFor({ ...transfer, kind: "payment" })).toEqual([]);

@@ -41,4 +41,59 @@ describe("audit entries from stream images", () => {
   it("records removals", () => {
     expect(auditEntryFor("e5", "t", base, undefined)).toMatchObject({ change: "removed", subjectId: "m1" });
   });
+
+  it("lists only a post's own fields, never the index attributes or the stored card", () => {
+    const post = {
+      pk: "POST#p1",
+      sk: "POST",
+      entity: "Post",
+      postId: "p1",
+      ownerId: "m1",
+      title: "Bike repair",
+      category: "repairs",
+      status: "open",
+      catPk: "CAT#repairs#offer",
+      catSk: "2026-01-01#p1",
+      catCellPk: "CATCELL#repairs#offer#u1",
+      recentSk: "2026-01-01#p1",
+      card: { title: "Bike repair" },
+      updatedBy: "m1",
+    };
+    const entry = auditEntryFor("e6", "t", post, {
+      ...post,
+      title: "Bicycle repair",
+      status: "paused",
+      catPk: undefined,
+      catSk: undefined,
+      catCellPk: undefined,
+      recentSk: undefined,
+      card: { title: "Bicycle repair" },
+    });
+    expect(entry).toMatchObject({ target: "Post", change: "updated", fields: ["status", "title"] });
+  });
+
+  it("lists only a member's own fields, never the index attributes", () => {
+    const entry = auditEntryFor("e7", "t", base, {
+      ...base,
+      status: "active",
+      statusPk: undefined,
+      coordinatorPk: "COORDINATORS",
+      someFutureIndexPk: "X",
+    });
+    expect(entry).toMatchObject({ fields: ["status"] });
+  });
+
+  it("lists a created post's own fields only", () => {
+    const entry = auditEntryFor("e8", "t", undefined, {
+      pk: "POST#p1",
+      sk: "POST",
+      entity: "Post",
+      postId: "p1",
+      ownerId: "m1",
+      title: "Bike repair",
+      recentPk: "RECENT#offer",
+      recentSk: "2026-01-01#p1",
+    });
+    expect(entry?.fields).toEqual(["ownerId", "postId", "title"]);
+  });
 });
