@@ -22,6 +22,7 @@ import {
   roleSchema,
   skillsSchema,
 } from "./member.ts";
+import { noticeContent } from "./notices/kinds.ts";
 import { notify } from "./notify.ts";
 import { decodeCursor, encodeCursor, MAX_CURSOR_LENGTH, type Page, type PageRequest } from "./paging.ts";
 import type { Deps } from "./ports.ts";
@@ -208,16 +209,6 @@ const transitions: Record<
 };
 export type MembershipDecision = keyof typeof transitions;
 
-const noticeText: Record<string, (city: City, reason?: string) => { title: string; body: string }> = {
-  "membership-approved": (city) => ({
-    title: `Welcome to ${city.name} time bank`,
-    body: "A coordinator approved your membership. Fill in your profile and post what you can offer.",
-  }),
-  "membership-declined": (_city, why) => ({ title: "Your request to join was declined", body: why ?? "" }),
-  "membership-suspended": (_city, why) => ({ title: "Your membership is suspended", body: why ?? "" }),
-  "membership-reinstated": () => ({ title: "Your membership is active again", body: "Welcome back." }),
-};
-
 /**
  * A coordinator in scope approves, declines, suspends or reinstates a member; the member is told
  * in their inbox. Reasons are required to decline or suspend. Suspending freezes the member's
@@ -253,11 +244,9 @@ export async function decideMembership(
     await deps.members.update(next, member.updatedAt);
   }
   if (rule.notice) {
-    const text = noticeText[rule.notice]?.(deps.city, reasonText) ?? { title: rule.notice, body: "" };
     await notify(deps, {
       memberId: member.memberId,
-      kind: rule.notice,
-      ...text,
+      ...noticeContent(rule.notice, reasonText ? { reason: reasonText } : {}),
       link: `/members/${member.memberId}`,
       dedupeKey: `${rule.notice}#${next.updatedAt}`,
     });

@@ -1,5 +1,6 @@
 import { distanceMetres } from "../geo.ts";
 import type { Member } from "../member.ts";
+import { noticeContent } from "../notices/kinds.ts";
 import { notify } from "../notify.ts";
 import type { Deps } from "../ports.ts";
 import { coarsePoint } from "../search-geo.ts";
@@ -18,12 +19,6 @@ export function isoWeek(instant: Date): string {
   const yearStart = Date.UTC(date.getUTCFullYear(), 0, 1);
   const week = Math.ceil(((date.getTime() - yearStart) / 86_400_000 + 1) / 7);
   return `${date.getUTCFullYear()}-W${String(week).padStart(2, "0")}`;
-}
-
-function metres(distance: number): string {
-  return distance < 1000
-    ? `${Math.max(100, Math.round(distance / 100) * 100)} m`
-    : `${(distance / 1000).toFixed(1)} km`;
 }
 
 /**
@@ -52,10 +47,15 @@ export async function suggestionFor(deps: DormantDeps, member: Member) {
   if (!best) return undefined;
   const post = await deps.posts.get(best.postId);
   if (post?.status !== "open") return undefined;
-  const skill = deps.city.skills.find((s) => s.id === post.category)?.name.toLowerCase() ?? post.category;
   return {
     post,
-    text: `Someone ${metres(best.distance)} away needs ${post.estimatedMinutes} minutes of ${skill}: “${post.title}”.`,
+    notice: noticeContent("suggestion", {
+      postId: post.postId,
+      postTitle: post.title,
+      category: post.category,
+      minutes: post.estimatedMinutes,
+      distance: Math.round(best.distance),
+    }),
   };
 }
 
@@ -83,9 +83,7 @@ export async function nudgeDormantMembers(deps: DormantDeps) {
         if (!suggestion) continue;
         const result = await notify(deps, {
           memberId: member.memberId,
-          kind: "suggestion",
-          title: "A small way to start",
-          body: suggestion.text,
+          ...suggestion.notice,
           link: `/posts/${suggestion.post.postId}`,
           dedupeKey: `suggestion#${week}`,
         });

@@ -1,6 +1,7 @@
 import type { Acting } from "../acting.ts";
 import { NotFoundError, RuleViolationError } from "../errors.ts";
 import type { Member } from "../member.ts";
+import { noticeContent } from "../notices/kinds.ts";
 import { notify } from "../notify.ts";
 import type { Page, PageRequest } from "../paging.ts";
 import type { Deps } from "../ports.ts";
@@ -130,9 +131,14 @@ export async function respondToMatch(
     const otherId = me === match.candidateId ? match.postOwnerId : match.candidateId;
     await notify(deps, {
       memberId: otherId,
-      kind: "match",
-      title: `${acting.subject.displayName} would like to go ahead: ${match.postTitle}`,
-      body: "Agree the details and propose an exchange from the match.",
+      ...noticeContent("match", {
+        matchId: match.matchId,
+        event: "accepted",
+        postKind: match.postKind,
+        postTitle: match.postTitle,
+        name: acting.subject.displayName,
+        category: match.category,
+      }),
       link: `/me/matches`,
       dedupeKey: `match-accepted#${match.matchId}`,
     });

@@ -1,0 +1,120 @@
+import type { City, Language } from "../../config/city.ts";
+import type { Notification } from "../inbox.ts";
+import { formatList } from "./format.ts";
+import { noticeParamsSchemas } from "./kinds.ts";
+import { MessageCatalogue, type MessageValues } from "./message.ts";
+import de from "./messages/de.json" with { type: "json" };
+import en from "./messages/en.json" with { type: "json" };
+import es from "./messages/es.json" with { type: "json" };
+import fr from "./messages/fr.json" with { type: "json" };
+import nl from "./messages/nl.json" with { type: "json" };
+
+/** The languages notices are written in: every language a city may offer. */
+export const noticeCatalogues: Record<Language, MessageCatalogue> = {
+  en: new MessageCatalogue("en", en),
+  nl: new MessageCatalogue("nl", nl),
+  fr: new MessageCatalogue("fr", fr),
+  de: new MessageCatalogue("de", de),
+  es: new MessageCatalogue("es", es),
+};
+
+/** A notice's words in one language. */
+export interface NoticeText {
+  title: string;
+  body: string;
+  /** The language the words are in: the reader's, or English for an old notice stored as text. */
+  language: Language;
+}
+
+const TITLE_MAX = 200;
+const BODY_MAX = 2000;
+
+/** The language a member reads notices in: their own choice, else the city's default. */
+export function readerLanguage(member: { preferredLanguage?: Language | undefined } | undefined, city: City) {
+  return member?.preferredLanguage ?? city.languages.default;
+}
+
+function localName(item: { name: string; names?: Partial<Record<Language, string>> | undefined }, locale: Language) {
+  return item.names?.[locale] ?? item.name;
+}
+
+/**
+ * The values a notice's messages read: its params, with ids turned into the reader's words (a
+ * category's and areas' names from the city file), lists of typed text joined as the language
+ * joins them, the city's name, and `what` (the exchange's description, quoted, else its
+ * category), `amount` and `direction` (credits in or out) worked out once here.
+ */
+function messageValues(
+  params: Readonly<Record<string, string | number>>,
+  city: City,
+  catalogue: MessageCatalogue,
+): Record<string, string | number | undefined> {
+  const locale = catalogue.locale;
+  const values: Record<string, string | number | undefined> = { ...params, city: city.name };
+  const category = params.category;
+  if (typeof category === "string") {
+    const skill = city.skills.find((s) => s.id === category);
+    values.category = skill ? localName(skill, locale) : category;
+  }
+  if (typeof params.areas === "string") {
+    const names = params.areas
+      .split(",")
+      .filter(Boolean)
+      .map((id) => {
+        const area = city.areas.find((a) => a.id === id);
+        return area ? localName(area, locale) : id;
+      });
+    values.areas = formatList(locale, names);
+  }
+  for (const list of ["names", "titles", "parties"] as const) {
+    const value = params[list];
+    if (typeof value === "string") values[list] = formatList(locale, value.split("\n").filter(Boolean));
+  }
+  const description = params.description;
+  values.what =
+    typeof description === "string" && description
+      ? catalogue.format("common.quoted", { text: description }, city.timezone)
+      : values.category;
+  if (typeof params.minutes === "number") {
+    values.amount = Math.abs(params.minutes);
+    values.direction = params.minutes < 0 ? "out" : "in";
+  }
+  return values;
+}
+
+/**
+ * A notice in the reader's language, from its kind and params. An old notice stored with English
+ * text only (before notices carried params for every kind) is shown as stored, in English.
+ * @throws Error when a notice has neither params its kind accepts nor stored text (a defect).
+ */
+export function renderNotice(
+  notification: Pick<Notification, "kind" | "params" | "title" | "body">,
+  language: Language,
+  city: City,
+): NoticeText {
+  const schema = noticeParamsSchemas[notification.kind];
+  const fits = notification.params !== undefined && schema.safeParse(notification.params).success;
+  if (!fits || !notification.params) {
+    if (notification.title === undefined) {
+      throw new Error(`A ${notification.kind} notice without params for its kind nor stored text`);
+    }
+    return { title: notification.title, body: notification.body ?? "", language: "en" };
+  }
+  const catalogue = noticeCatalogues[language];
+  const values: MessageValues = messageValues(notification.params, city, catalogue);
+  return {
+    title: catalogue.format(`${notification.kind}.title`, values, city.timezone).slice(0, TITLE_MAX),
+    body: catalogue.format(`${notification.kind}.body`, values, city.timezone).slice(0, BODY_MAX),
+    language,
+  };
+}
+
+/** A notice as a member reads it: stored fields and the words in their language. */
+export function readableNotice<N extends Notification>(notification: N, language: Language, city: City) {
+  return { ...notification, ...renderNotice(notification, language, city) };
+}
+
+/** One of the catalogue's shared sentences (an email's signature, a bundle's subject). */
+export function commonText(language: Language, key: string, values: MessageValues, city: City): string {
+  return noticeCatalogues[language].format(key, { city: city.name, ...values }, city.timezone);
+}
