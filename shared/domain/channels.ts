@@ -95,7 +95,9 @@ export function escapeHtml(text: string): string {
 }
 
 function linkOf(notification: Notification, city: City): string {
-  return notification.link && city.notifications.appUrl ? `${city.notifications.appUrl}${notification.link}` : "";
+  return notification.link && city.notifications.appUrl
+    ? `${city.notifications.appUrl}${notification.link}`
+    : "";
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Exchange, ExchangeParty } from "./exchange.ts";
 import type { InboxDelivery } from "./inbox.ts";
-import type { Deps } from "./ports.ts";
 import { type NoticeContent, noticeContent } from "./notices/kinds.ts";
+import type { Deps } from "./ports.ts";
 
 /**
  * What happened to an exchange, as its parties are told. `accepted` and `confirmed` with the
@@ -82,7 +82,8 @@ function content(
         stage: exchange.status === "accepted" ? "agreed" : "waiting",
       });
     case "completed": {
-      if (exchange.status !== "accepted") return noticeContent("exchange-completed", { ...base, stage: "logged" });
+      if (exchange.status !== "accepted")
+        return noticeContent("exchange-completed", { ...base, stage: "logged" });
       // One of several providers recorded their own minutes; the others have yet to.
       const own = exchange.legs
         .filter((leg) => typeof by === "object" && "party" in by && leg.providerId === by.party)

@@ -3,10 +3,9 @@ import { ForbiddenError, ValidationError } from "./errors.ts";
 import { type Exchange, exchangeStatuses } from "./exchange.ts";
 import { coordinatesExchange, exchangeAreas } from "./exchange-scope.ts";
 import type { InboxDelivery } from "./inbox.ts";
-import { noticeContent } from "./notices/kinds.ts";
 import { coordinatesArea, type Member } from "./member.ts";
 import { requireArea, requireCoordinator } from "./membership.ts";
-import { categoryName } from "./names.ts";
+import { noticeContent } from "./notices/kinds.ts";
 import { type Page, pageQueryFields } from "./paging.ts";
 import type { Deps } from "./ports.ts";
 
@@ -55,9 +54,6 @@ export async function listExchangeQueue(
   if (!coordinatesArea(actor, query.area)) throw new ForbiddenError("That area is outside your scope");
   return deps.exchanges.listQueue(status, query.area, page);
 }
-
-const TITLE_MAX = 200;
-const BODY_MAX = 2000;
 
 /**
  * The notices telling coordinators that an exchange's dispute needs one: every active coordinator

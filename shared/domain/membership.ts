@@ -10,7 +10,7 @@ import {
   RuleViolationError,
   ValidationError,
 } from "./errors.ts";
-import type { Notification } from "./inbox.ts";
+import type { ReadNotification } from "./inbox.ts";
 import {
   contactSchema,
   coordinatesArea,
@@ -23,6 +23,7 @@ import {
   skillsSchema,
 } from "./member.ts";
 import { noticeContent } from "./notices/kinds.ts";
+import { readInbox } from "./notices/read-inbox.ts";
 import { notify } from "./notify.ts";
 import { decodeCursor, encodeCursor, MAX_CURSOR_LENGTH, type Page, type PageRequest } from "./paging.ts";
 import type { Deps } from "./ports.ts";
@@ -542,11 +543,15 @@ export async function auditTrailOf(deps: Pick<Deps, "members" | "audit">, viewer
 }
 
 /** Everything Mutua holds about a member, as one document (the right of access). */
-export async function exportMemberData(deps: Pick<Deps, "inbox" | "audit" | "clock">, member: Member) {
-  const inbox: Notification[] = [];
+export async function exportMemberData(
+  deps: Pick<Deps, "inbox" | "audit" | "clock" | "city">,
+  member: Member,
+) {
+  const inbox: ReadNotification[] = [];
   let cursor: string | undefined;
   do {
-    const page = await deps.inbox.list(member.memberId, { limit: 50, cursor });
+    // Each notice with its words in the member's language, as the inbox shows it.
+    const page = await readInbox(deps, member, { limit: 50, cursor });
     inbox.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);

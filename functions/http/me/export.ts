@@ -1,5 +1,5 @@
 import { auditEntrySchema } from "../../../shared/domain/audit.ts";
-import { notificationSchema } from "../../../shared/domain/inbox.ts";
+import { readNotificationSchema } from "../../../shared/domain/inbox.ts";
 import { memberSchema } from "../../../shared/domain/member.ts";
 import { exportMemberData } from "../../../shared/domain/membership.ts";
 import * as z from "../../../shared/zod.ts";
@@ -15,7 +15,7 @@ export const handler = httpRoute(
     response: z.object({
       exportedAt: z.string(),
       member: memberSchema,
-      inbox: z.array(notificationSchema),
+      inbox: z.array(readNotificationSchema),
       auditTrail: z.array(auditEntrySchema),
     }),
   },

@@ -1,4 +1,5 @@
-import { notificationSchema } from "../../../shared/domain/inbox.ts";
+import { readNotificationSchema } from "../../../shared/domain/inbox.ts";
+import { readInbox } from "../../../shared/domain/notices/read-inbox.ts";
 import { pageQueryFields } from "../../../shared/domain/paging.ts";
 import * as z from "../../../shared/zod.ts";
 import { httpRoute } from "../stack.ts";
@@ -6,13 +7,13 @@ import { httpRoute } from "../stack.ts";
 /** My notifications, newest first. */
 export const handler = httpRoute(
   {
-    summary: "My notification inbox, newest first",
+    summary: "My notification inbox, newest first, in my language",
     auth: "member",
     actFor: true,
     query: z.strictObject(pageQueryFields),
-    response: z.object({ items: z.array(notificationSchema), nextCursor: z.optional(z.string()) }),
+    response: z.object({ items: z.array(readNotificationSchema), nextCursor: z.optional(z.string()) }),
   },
   async ({ deps, subject, query }) => ({
-    body: await deps.inbox.list(subject.memberId, { limit: query.limit ?? 20, cursor: query.cursor }),
+    body: await readInbox(deps, subject, { limit: query.limit ?? 20, cursor: query.cursor }),
   }),
 );

@@ -65,7 +65,10 @@ function ownerNotice(
     postTitle: post.title,
     candidates: chosen.length,
     round,
-    names: chosen.map((m) => names.get(m.candidateId)?.displayName ?? "").filter(Boolean).join("\n"),
+    names: chosen
+      .map((m) => names.get(m.candidateId)?.displayName ?? "")
+      .filter(Boolean)
+      .join("\n"),
   });
 }
 

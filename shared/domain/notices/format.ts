@@ -57,9 +57,10 @@ export function formatDay(locale: Language, iso: string, timeZone: string): stri
 /** A distance: "400 m" under a kilometre (in hundreds, at least 100), "2.5 km" above. */
 export function formatDistance(locale: Language, metres: number): string {
   if (metres < 1000) {
-    return cached(`${locale}|m`, () => new Intl.NumberFormat(locale, { style: "unit", unit: "meter" })).format(
-      Math.max(100, Math.round(metres / 100) * 100),
-    );
+    return cached(
+      `${locale}|m`,
+      () => new Intl.NumberFormat(locale, { style: "unit", unit: "meter" }),
+    ).format(Math.max(100, Math.round(metres / 100) * 100));
   }
   return cached(
     `${locale}|km`,

@@ -34,7 +34,10 @@ export function readerLanguage(member: { preferredLanguage?: Language | undefine
   return member?.preferredLanguage ?? city.languages.default;
 }
 
-function localName(item: { name: string; names?: Partial<Record<Language, string>> | undefined }, locale: Language) {
+function localName(
+  item: { name: string; names?: Partial<Record<Language, string>> | undefined },
+  locale: Language,
+) {
   return item.names?.[locale] ?? item.name;
 }
 
