@@ -101,18 +101,17 @@ function linkOf(notification: Notification, city: City): string {
 }
 
 /**
- * An email's HTML body: each notice a heading and its paragraphs, its link, then the signature.
+ * An email's HTML body: each notice a heading (its title, also the subject of a single one) and its paragraphs, its link, then the signature.
  * Everything is escaped, words and members' text alike (no message holds markup).
  */
 function emailHtml(
   notices: readonly { title: string; body: string; link: string }[],
   signature: string,
   language: Language,
-  withHeadings: boolean,
 ): string {
   const sections = notices.map(({ title, body, link }) =>
     [
-      withHeadings ? `<h2>${escapeHtml(title)}</h2>` : "",
+      `<h2>${escapeHtml(title)}</h2>`,
       ...body
         .split("\n")
         .filter(Boolean)
@@ -166,7 +165,7 @@ export function renderBundle(
   const text = single
     ? [single.body, single.link, signature].filter(Boolean).join("\n\n")
     : [...notices.map((n) => [n.title, n.body, n.link].filter(Boolean).join("\n")), signature].join("\n\n");
-  return { ...address, text, html: emailHtml(notices, signature, language, !single), language };
+  return { ...address, text, html: emailHtml(notices, signature, language), language };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { noticeContent } from "../../../shared/domain/notices/kinds.ts";
 import { notify } from "../../../shared/domain/notify.ts";
 import {
   actFor,
@@ -183,9 +184,7 @@ export const memberScenarios: Record<string, Scenario> = {
         { ...deps, ids: { next: () => fixedId } },
         {
           memberId: owner.id,
-          kind: "digest",
-          title: "Matrix",
-          body: "x",
+          ...noticeContent("digest", { count: 1, titles: "Matrix" }),
           dedupeKey: fixedId,
         },
       );

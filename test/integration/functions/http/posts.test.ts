@@ -381,9 +381,9 @@ describe("POST /posts/{postId}/status", () => {
     });
     expect(res.status).toBe(200);
     const inbox = await city.runtime.deps.inbox.list(ids.amira ?? "", { limit: 50 });
-    expect(inbox.items.some((n) => n.link === `/posts/${post.postId}` && n.title.includes("withdrew"))).toBe(
-      true,
-    );
+    expect(
+      inbox.items.some((n) => n.link === `/posts/${post.postId}` && n.params?.change === "withdrawn"),
+    ).toBe(true);
   });
 });
 
