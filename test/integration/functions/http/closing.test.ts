@@ -6,6 +6,7 @@ import type { LedgerRepository } from "../../../../shared/domain/ledger-ports.ts
 import { decideMembership } from "../../../../shared/domain/membership.ts";
 import type { Deps } from "../../../../shared/domain/ports.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
+import { inboxIn } from "../../../support/inbox.ts";
 import { createMember, errorOf, expectLedgerSound, newKey } from "../../ledger/support.ts";
 
 /** Closing an account settles what it must first; closed and suspended accounts move nothing. */
@@ -96,7 +97,7 @@ describe("closing an account", () => {
       ["grant", 90],
       ["closing", -90],
     ]);
-    const [notice] = (await city.runtime.deps.inbox.list(leaver.memberId, { limit: 5 })).items;
+    const [notice] = (await inboxIn(city.runtime.deps, leaver.memberId, { limit: 5 })).items;
     expect(notice).toMatchObject({ kind: "account-closed", body: expect.stringContaining("90 minutes") });
 
     // Nothing moves it any more, whichever way: the routes refuse, and so does the ledger itself.

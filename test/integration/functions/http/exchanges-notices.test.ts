@@ -3,6 +3,7 @@ import { autoConfirmExchanges, type Exchange } from "../../../../shared/domain/e
 import type { Notification } from "../../../../shared/domain/inbox.ts";
 import { MAX_LEGS } from "../../../../shared/domain/ledger.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
+import { inboxIn } from "../../../support/inbox.ts";
 import { createMember, expectLedgerSound, newKey } from "../../ledger/support.ts";
 
 let city: TestCity;
@@ -35,7 +36,7 @@ async function act(as: string, exchangeId: string, body: Record<string, unknown>
 
 /** The notices about one exchange in a member's inbox, oldest first. */
 async function noticesAbout(memberId: string, exchangeId: string): Promise<Notification[]> {
-  const page = await city.runtime.deps.inbox.list(memberId, { limit: 200 });
+  const page = await inboxIn(city.runtime.deps, memberId, { limit: 200 });
   return page.items.filter((n) => n.link === `/exchanges/${exchangeId}`).reverse();
 }
 const kinds = async (memberId: string, exchangeId: string) =>
