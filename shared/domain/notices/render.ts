@@ -9,14 +9,21 @@ import es from "./messages/es.json" with { type: "json" };
 import fr from "./messages/fr.json" with { type: "json" };
 import nl from "./messages/nl.json" with { type: "json" };
 
-/** The languages notices are written in: every language a city may offer. */
-export const noticeCatalogues: Record<Language, MessageCatalogue> = {
-  en: new MessageCatalogue("en", en),
-  nl: new MessageCatalogue("nl", nl),
-  fr: new MessageCatalogue("fr", fr),
-  de: new MessageCatalogue("de", de),
-  es: new MessageCatalogue("es", es),
-};
+const messages: Record<Language, Record<string, string>> = { en, nl, fr, de, es };
+const catalogues = new Map<Language, MessageCatalogue>();
+
+/**
+ * The notices' catalogue in one language (every language a city may offer), built on first use:
+ * nothing is built at load, so a function that never renders a notice bundles none of it.
+ */
+export function noticeCatalogue(language: Language): MessageCatalogue {
+  let catalogue = catalogues.get(language);
+  if (!catalogue) {
+    catalogue = new MessageCatalogue(language, messages[language]);
+    catalogues.set(language, catalogue);
+  }
+  return catalogue;
+}
 
 /** A notice's words in one language. */
 export interface NoticeText {
@@ -103,7 +110,7 @@ export function renderNotice(
     }
     return { title: notification.title, body: notification.body ?? "", language: "en" };
   }
-  const catalogue = noticeCatalogues[language];
+  const catalogue = noticeCatalogue(language);
   const values: MessageValues = messageValues(notification.params, city, catalogue);
   return {
     title: catalogue.format(`${notification.kind}.title`, values, city.timezone).slice(0, TITLE_MAX),
@@ -119,5 +126,5 @@ export function readableNotice<N extends Notification>(notification: N, language
 
 /** One of the catalogue's shared sentences (an email's signature, a bundle's subject). */
 export function commonText(language: Language, key: string, values: MessageValues, city: City): string {
-  return noticeCatalogues[language].format(key, { city: city.name, ...values }, city.timezone);
+  return noticeCatalogue(language).format(key, { city: city.name, ...values }, city.timezone);
 }
