@@ -1,8 +1,9 @@
 import { monotonicFactory } from "ulid";
-import { resetRuntimeConfig, runtimeConfig } from "../config/runtime.ts";
-import { systemClock } from "../domain/clock.ts";
-import type { Deps } from "../domain/ports.ts";
+import type { Deps } from "#domain/deps.ts";
+import { systemClock } from "#domain/kernel/clock.ts";
+import { resetRuntimeConfig, runtimeConfig } from "#shared/config/runtime.ts";
 import { DynamoAuditRepository } from "./audit-repository.ts";
+import { DynamoCheckpointRepository } from "./checkpoint-repository.ts";
 import { createDocumentClient } from "./client.ts";
 import { DynamoDeliveryRepository } from "./delivery-repository.ts";
 import { DynamoHeldNoticeRepository } from "./held-notice-repository.ts";
@@ -43,6 +44,8 @@ export function productionDeps(): Deps {
     posts: new DynamoPostRepository(db, config.tableName),
     // -- exchanges and ledger --
     ...ledgerRepositories(db, config.tableName),
+    // -- operations --
+    checkpoints: new DynamoCheckpointRepository(db, config.tableName),
   };
   return cached;
 }

@@ -1,8 +1,8 @@
-import type { City } from "../../shared/config/city.ts";
-import type { ReadNotification } from "../../shared/domain/inbox.ts";
-import { readInbox } from "../../shared/domain/notices/read-inbox.ts";
-import type { Page, PageRequest } from "../../shared/domain/paging.ts";
-import type { Deps } from "../../shared/domain/ports.ts";
+import type { Deps } from "#domain/deps.ts";
+import type { Page, PageRequest } from "#domain/kernel/paging.ts";
+import type { ReadNotification } from "#domain/notices/inbox.ts";
+import { readInbox } from "#domain/notices/read-inbox.ts";
+import type { City } from "#shared/config/city.ts";
 
 /** A member's inbox as a reader of `language` gets it (words rendered from each notice's params). */
 export function inboxIn(

@@ -1,8 +1,8 @@
-import { readNotificationSchema } from "../../../shared/domain/inbox.ts";
-import { readInbox } from "../../../shared/domain/notices/read-inbox.ts";
-import { pageQueryFields } from "../../../shared/domain/paging.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { pageQueryFields } from "#domain/kernel/paging.ts";
+import { readNotificationSchema } from "#domain/notices/inbox.ts";
+import { readInbox } from "#domain/notices/read-inbox.ts";
+import * as z from "#shared/zod.ts";
+import { httpRoute } from "../route.ts";
 
 /** My notifications, newest first. */
 export const handler = httpRoute(

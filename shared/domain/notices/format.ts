@@ -1,4 +1,4 @@
-import type { Language } from "../../config/city.ts";
+import type { Language } from "#shared/config/city.ts";
 
 /**
  * Numbers, durations, dates and distances as a reader of `locale` writes them, with `Intl` only

@@ -1,6 +1,6 @@
-import * as z from "../../zod.ts";
-import type { Notification } from "../inbox.ts";
-import { transferKinds } from "../ledger.ts";
+import { transferKinds } from "#domain/ledger/books.ts";
+import * as z from "#shared/zod.ts";
+import type { Notification } from "./inbox.ts";
 
 /**
  * What each kind of notice carries: values, not words. Ids, numbers, enums for the cases a message

@@ -1,5 +1,5 @@
 import { parse, type Token } from "@messageformat/parser";
-import type { Language } from "../../config/city.ts";
+import type { Language } from "#shared/config/city.ts";
 import { formatDay, formatDistance, formatDuration, formatNumber } from "./format.ts";
 
 /** Values a message is given: numbers, words and names (never translated). */

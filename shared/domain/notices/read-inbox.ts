@@ -1,7 +1,7 @@
-import type { ReadNotification } from "../inbox.ts";
-import type { Member } from "../member.ts";
-import type { Page, PageRequest } from "../paging.ts";
-import type { Deps } from "../ports.ts";
+import type { Deps } from "#domain/deps.ts";
+import type { Page, PageRequest } from "#domain/kernel/paging.ts";
+import type { Member } from "#domain/membership/member.ts";
+import type { ReadNotification } from "./inbox.ts";
 import { readableNotice, readerLanguage } from "./render.ts";
 
 /**

@@ -1,6 +1,6 @@
-import type { City, Language } from "../../config/city.ts";
-import type { Notification } from "../inbox.ts";
+import type { City, Language } from "#shared/config/city.ts";
 import { formatList } from "./format.ts";
+import type { Notification } from "./inbox.ts";
 import { noticeParamsSchemas } from "./kinds.ts";
 import { MessageCatalogue, type MessageValues } from "./message.ts";
 import de from "./messages/de.json" with { type: "json" };

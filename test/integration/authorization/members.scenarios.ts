@@ -1,5 +1,5 @@
-import { noticeContent } from "../../../shared/domain/notices/kinds.ts";
-import { notify } from "../../../shared/domain/notify.ts";
+import { noticeContent } from "#domain/notices/kinds.ts";
+import { notify } from "#domain/notices/notify.ts";
 import {
   actFor,
   coordinatorInScopeDecides,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { OutboundMessage } from "../../../shared/domain/channels.ts";
-import type { ReadNotification } from "../../../shared/domain/inbox.ts";
+import type { ReadNotification } from "#domain/notices/inbox.ts";
+import type { OutboundMessage } from "#domain/notices/ports.ts";
 import { exampleCity, startTestCity, type TestCity } from "../../support/city.ts";
 
 /**

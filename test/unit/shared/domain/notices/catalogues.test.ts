@@ -2,10 +2,10 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse, type Token } from "@messageformat/parser";
 import { describe, expect, it } from "vitest";
-import { languageCodes } from "../../../../../shared/config/city.ts";
-import { notificationKinds } from "../../../../../shared/domain/inbox.ts";
-import { noticeKinds, noticeParamsSchemas } from "../../../../../shared/domain/notices/kinds.ts";
-import { messageFormats } from "../../../../../shared/domain/notices/message.ts";
+import { notificationKinds } from "#domain/notices/inbox.ts";
+import { noticeKinds, noticeParamsSchemas } from "#domain/notices/kinds.ts";
+import { messageFormats } from "#domain/notices/message.ts";
+import { languageCodes } from "#shared/config/city.ts";
 import { hasWords, placeholders } from "../../../../support/catalogues.ts";
 
 /**

@@ -1,13 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { type Language, languageCodes } from "../../../../../shared/config/city.ts";
-import type { Notification } from "../../../../../shared/domain/inbox.ts";
-import {
-  type NoticeKind,
-  type NoticeParamsOf,
-  noticeContent,
-  noticeKinds,
-} from "../../../../../shared/domain/notices/kinds.ts";
-import { readerLanguage, renderNotice } from "../../../../../shared/domain/notices/render.ts";
+import type { Notification } from "#domain/notices/inbox.ts";
+import { type NoticeKind, type NoticeParamsOf, noticeContent, noticeKinds } from "#domain/notices/kinds.ts";
+import { readerLanguage, renderNotice } from "#domain/notices/render.ts";
+import { type Language, languageCodes } from "#shared/config/city.ts";
 import { exampleCity } from "../../../../support/city.ts";
 
 const city = exampleCity();
