@@ -1,4 +1,4 @@
-import { parse, type Token } from "@messageformat/parser";
+import type { Token } from "@messageformat/parser";
 import type { Language } from "#shared/config/city.ts";
 import { formatDay, formatDistance, formatDuration, formatNumber } from "./format.ts";
 
@@ -103,13 +103,11 @@ function formatTokens(
   return out;
 }
 
-/** A catalogue's messages, parsed once (on first use) and formatted for each notice. */
+/** A catalogue's messages as ICU tokens (parsed at build time), formatted for each notice. */
 export class MessageCatalogue {
-  private readonly parsed = new Map<string, Token[]>();
-
   constructor(
     readonly locale: Language,
-    private readonly messages: Readonly<Record<string, string>>,
+    private readonly messages: Readonly<Record<string, readonly Token[]>>,
   ) {}
 
   has(key: string): boolean {
@@ -121,13 +119,8 @@ export class MessageCatalogue {
    * @throws Error when the catalogue has no such message (the catalogue test keeps them complete).
    */
   format(key: string, values: MessageValues, timeZone: string): string {
-    let tokens = this.parsed.get(key);
-    if (!tokens) {
-      const message = this.messages[key];
-      if (message === undefined) throw new Error(`No message "${key}" in the ${this.locale} notices`);
-      tokens = parse(message);
-      this.parsed.set(key, tokens);
-    }
+    const tokens = this.messages[key];
+    if (tokens === undefined) throw new Error(`No message "${key}" in the ${this.locale} notices`);
     return formatTokens(tokens, values, { locale: this.locale, timeZone });
   }
 }

@@ -1,25 +1,25 @@
+import { readFileSync } from "node:fs";
 import type { City, Language } from "#shared/config/city.ts";
 import { formatList } from "./format.ts";
 import type { Notification } from "./inbox.ts";
 import { noticeParamsSchemas } from "./kinds.ts";
 import { MessageCatalogue, type MessageValues } from "./message.ts";
-import de from "./messages/de.json" with { type: "json" };
-import en from "./messages/en.json" with { type: "json" };
-import es from "./messages/es.json" with { type: "json" };
-import fr from "./messages/fr.json" with { type: "json" };
-import nl from "./messages/nl.json" with { type: "json" };
 
-const messages: Record<Language, Record<string, string>> = { en, nl, fr, de, es };
 const catalogues = new Map<Language, MessageCatalogue>();
 
 /**
- * The notices' catalogue in one language (every language a city may offer), built on first use:
- * nothing is built at load, so a function that never renders a notice bundles none of it.
+ * The notices' catalogue in one language, read on first use from `compiled/<language>.json` beside
+ * this module: the catalogues parsed at build time (`npm run build:notices`, kept up to date by a
+ * test). A Lambda bundle carries neither the catalogues nor the ICU parser; the files ship beside
+ * the bundle (see infra/aws/bundling.ts), and a function reads only its readers' languages.
  */
 export function noticeCatalogue(language: Language): MessageCatalogue {
   let catalogue = catalogues.get(language);
   if (!catalogue) {
-    catalogue = new MessageCatalogue(language, messages[language]);
+    catalogue = new MessageCatalogue(
+      language,
+      JSON.parse(readFileSync(new URL(`./compiled/${language}.json`, import.meta.url), "utf8")),
+    );
     catalogues.set(language, catalogue);
   }
   return catalogue;
