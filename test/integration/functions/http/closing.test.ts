@@ -99,7 +99,7 @@ describe("closing an account", () => {
       ["closing", -90],
     ]);
     const [notice] = (await inboxIn(city.runtime.deps, leaver.memberId, { limit: 5 })).items;
-    expect(notice).toMatchObject({ kind: "account-closed", body: expect.stringContaining("90 minutes") });
+    expect(notice).toMatchObject({ kind: "account-closed", body: expect.stringContaining("1 hr 30 min") });
 
     // Nothing moves it any more, whichever way: the routes refuse, and so does the ledger itself.
     const refusedGrant = await city.call("POST", "/pot/grants", {
@@ -140,7 +140,7 @@ describe("closing an account", () => {
       (n) => n.kind === "account-written-off" && n.title.includes("leaver-debt"),
     );
     expect(told).toHaveLength(1);
-    expect(told[0]?.body).toContain("120 minutes");
+    expect(told[0]?.body).toContain("2 hr");
     // Emil coordinates Hillcrest only: not his member, not his notice.
     expect((await inboxOf("emil")).filter((n) => n.kind === "account-written-off")).toEqual([]);
   });

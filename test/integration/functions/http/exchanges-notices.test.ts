@@ -60,7 +60,7 @@ describe("exchange notices in the inbox", () => {
     expect(proposal).toMatchObject({
       memberId: id("ben"),
       title: expect.stringContaining("Amira Haddad"),
-      body: expect.stringContaining("60 minutes"),
+      body: expect.stringContaining("1 hr"),
     });
     // The inbox route shows it to Ben as well.
     const inbox = await city.call("GET", "/me/inbox", { as: "ben" });
@@ -82,10 +82,10 @@ describe("exchange notices in the inbox", () => {
       "exchange-settled",
     ]);
     const settled = (await noticesAbout(id("ben"), exchange))[1];
-    expect(settled?.body).toContain("45 minutes");
+    expect(settled?.body).toContain("45 min");
     expect((await noticesAbout(id("amira"), exchange))[2]).toMatchObject({
       title: expect.stringContaining("settled"),
-      body: expect.stringContaining("45 minutes"),
+      body: expect.stringContaining("45 min"),
     });
   });
 
@@ -140,7 +140,7 @@ describe("exchange notices in the inbox", () => {
       expect(notices.at(-1)).toMatchObject({
         kind: "exchange-resolved",
         title: expect.stringContaining("Dora Peeters"),
-        body: expect.stringContaining("60 minutes"),
+        body: expect.stringContaining("1 hr"),
       });
     }
 
