@@ -90,7 +90,7 @@ describe("credit moves tell everyone whose balance moved", () => {
       .outbox()
       .filter((m) => m.to === "chen@example.org" && m.subject.includes("Riverside Community Kitchen"));
     expect(emails).toHaveLength(1);
-    expect(emails[0]?.text).toContain("60 minutes");
+    expect(emails[0]?.text).toContain("1 hr");
   });
 
   it("an award to more volunteers than one transaction can tell: every one of them, once", async () => {
