@@ -39,6 +39,16 @@ export const CITY_CONFIG_EXPRESSION = "process.env.CITY_CONFIG";
 const REQUIRE_BANNER =
   'import { createRequire as __mutuaCreateRequire } from "node:module"; const require = __mutuaCreateRequire(import.meta.url);';
 
+/**
+ * Files every function ships beside its bundle (repo path -> path beside `index.mjs`), read at run
+ * time rather than bundled: the notices' catalogues, parsed at build time, one file per language,
+ * so a bundle carries neither the five catalogues nor the ICU parser and a function reads only the
+ * languages it renders (shared/domain/notices/render.ts).
+ */
+export const besideBundle: Readonly<Record<string, string>> = {
+  "shared/domain/notices/compiled": "compiled",
+};
+
 /** The bundle settings for one city's functions; `define` is a JS literal, as esbuild expects. */
 export function lambdaBundle(city: City): LambdaBundle {
   return {
@@ -88,5 +98,11 @@ export function nodejsBundling(bundle: LambdaBundle): BundlingOptions {
     bundleAwsSDK: true,
     externalModules: bundle.external,
     forceDockerBundling: false,
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (inputDir, outputDir) =>
+        Object.entries(besideBundle).map(([from, to]) => `cp -R "${inputDir}/${from}" "${outputDir}/${to}"`),
+    },
   };
 }

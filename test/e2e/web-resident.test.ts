@@ -244,7 +244,7 @@ describe("two residents, two languages, one exchange", () => {
 
     // Hanna sees the proposal in her inbox and agrees.
     await hanna.getByRole("link", { name: /^Nachrichten/ }).click();
-    await hanna.getByRole("heading", { name: /Sie sind zu einem Tausch eingeladen/ }).waitFor();
+    await hanna.getByRole("heading", { name: /schlägt einen Tausch vor/ }).waitFor();
     await expectAccessible(hanna, "inbox (de)");
     await screenshot(hanna, "inbox-proposed-de");
     await hanna
@@ -256,7 +256,7 @@ describe("two residents, two languages, one exchange", () => {
 
     // Luis sees the agreement, gives the help, and records 45 minutes.
     await luis.getByRole("link", { name: /^Mensajes/ }).click();
-    await luis.getByRole("heading", { name: /Su intercambio está acordado/ }).waitFor();
+    await luis.getByRole("heading", { name: /aceptó el intercambio/ }).waitFor();
     await luis.getByRole("link", { name: /Abrir/ }).first().click();
     await luis.getByRole("button", { name: "Ya se dio la ayuda: anotar el tiempo" }).click();
     await luis.getByLabel("¿Cuánto tiempo llevó?").selectOption("45");
@@ -266,7 +266,7 @@ describe("two residents, two languages, one exchange", () => {
 
     // Hanna confirms; the hours move once.
     await hanna.getByRole("link", { name: /^Nachrichten/ }).click();
-    await hanna.getByRole("heading", { name: /Zeit eingetragen: bitte bestätigen/ }).waitFor();
+    await hanna.getByRole("heading", { name: /hat 45 Min\. eingetragen/ }).waitFor();
     await hanna
       .getByRole("link", { name: /Öffnen/ })
       .first()
@@ -276,7 +276,7 @@ describe("two residents, two languages, one exchange", () => {
     await screenshot(hanna, "exchange-settled-de");
 
     await luis.getByRole("link", { name: /^Mensajes/ }).click();
-    await luis.getByRole("heading", { name: /Horas movidas: el intercambio está saldado/ }).waitFor();
+    await luis.getByRole("heading", { name: /confirmó; el intercambio está liquidado/ }).waitFor();
     await luis.getByRole("link", { name: "Mis horas" }).click();
     await luis.getByRole("cell", { name: "+45 min" }).waitFor();
     await expectAccessible(luis, "balance (es)");

@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { afterAll, expect, it } from "vitest";
-import { esbuildOptions, lambdaBundle } from "../../infra/aws/bundling.ts";
+import { renderNotice } from "#domain/notices/render.ts";
+import { besideBundle, esbuildOptions, lambdaBundle } from "../../infra/aws/bundling.ts";
 import { httpEntrySource } from "../../infra/aws/http-entry.ts";
 import { streamRouterSource } from "../../infra/aws/stream-entry.ts";
 import { repoRoot } from "../../infra/local/paths.ts";
@@ -166,4 +167,39 @@ it("keeps each stream router inside the 400 KB bundle budget", async () => {
     const bytes = Object.values(result.metafile.outputs)[0]?.bytes ?? Number.POSITIVE_INFINITY;
     expect(bytes, router.name).toBeLessThanOrEqual(400 * 1024);
   }
+});
+
+it("renders a notice from the catalogue file beside the bundle, which carries no catalogue nor ICU parser", async () => {
+  const dir = join(outDir, "notices");
+  const result = await build({
+    ...esbuildOptions(lambdaBundle(exampleCity())),
+    stdin: {
+      contents: 'export { renderNotice } from "#domain/notices/render.ts";',
+      resolveDir: repoRoot,
+      loader: "ts",
+    },
+    write: false,
+    metafile: true,
+    outfile: join(dir, "index.mjs"),
+  });
+  const inputs = Object.keys(Object.values(result.metafile.outputs)[0]?.inputs ?? {});
+  expect(inputs.filter((input) => /messageformat|moo|notices\/(messages|compiled)\//.test(input))).toEqual(
+    [],
+  );
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "index.mjs"), result.outputFiles[0]?.text ?? "");
+  for (const [from, to] of Object.entries(besideBundle)) {
+    cpSync(resolve(repoRoot, from), join(dir, to), { recursive: true });
+  }
+  const module: { renderNotice: typeof renderNotice } = await import(
+    pathToFileURL(join(dir, "index.mjs")).href
+  );
+  const notice = {
+    kind: "membership-approved",
+    params: {},
+  } as const;
+  const dutch = module.renderNotice(notice, "nl", exampleCity());
+  expect(dutch).toEqual(renderNotice(notice, "nl", exampleCity()));
+  expect(dutch.language).toBe("nl");
+  expect(dutch.title).not.toBe(renderNotice(notice, "en", exampleCity()).title);
 });

@@ -1,7 +1,7 @@
 import { memberSchema } from "#domain/membership/member.ts";
 import { exportMemberData } from "#domain/membership/members.ts";
 import { auditEntrySchema } from "#domain/notices/audit-trail.ts";
-import { notificationSchema } from "#domain/notices/inbox.ts";
+import { readNotificationSchema } from "#domain/notices/inbox.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../route.ts";
 
@@ -15,7 +15,7 @@ export const handler = httpRoute(
     response: z.object({
       exportedAt: z.string(),
       member: memberSchema,
-      inbox: z.array(notificationSchema),
+      inbox: z.array(readNotificationSchema),
       auditTrail: z.array(auditEntrySchema),
     }),
   },

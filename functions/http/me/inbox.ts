@@ -1,18 +1,19 @@
 import { pageQueryFields } from "#domain/kernel/paging.ts";
-import { notificationSchema } from "#domain/notices/inbox.ts";
+import { readNotificationSchema } from "#domain/notices/inbox.ts";
+import { readInbox } from "#domain/notices/read-inbox.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../route.ts";
 
 /** My notifications, newest first. */
 export const handler = httpRoute(
   {
-    summary: "My notification inbox, newest first",
+    summary: "My notification inbox, newest first, in my language",
     auth: "member",
     actFor: true,
     query: z.strictObject(pageQueryFields),
-    response: z.object({ items: z.array(notificationSchema), nextCursor: z.optional(z.string()) }),
+    response: z.object({ items: z.array(readNotificationSchema), nextCursor: z.optional(z.string()) }),
   },
   async ({ deps, subject, query }) => ({
-    body: await deps.inbox.list(subject.memberId, { limit: query.limit ?? 20, cursor: query.cursor }),
+    body: await readInbox(deps, subject, { limit: query.limit ?? 20, cursor: query.cursor }),
   }),
 );

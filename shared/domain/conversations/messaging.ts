@@ -6,6 +6,7 @@ import { IdempotencyKeyReusedError } from "#domain/ledger/errors.ts";
 import type { Acting } from "#domain/membership/acting.ts";
 import { coordinatesArea, type Member } from "#domain/membership/member.ts";
 import type { Notification } from "#domain/notices/inbox.ts";
+import { noticeContent } from "#domain/notices/kinds.ts";
 import {
   blockedBetween,
   type Conversation,
@@ -20,7 +21,6 @@ import {
   type SendMessage,
 } from "./conversation.ts";
 import { MessageLimitError } from "./errors.ts";
-import { conversationWords } from "./notices.ts";
 
 export type ConversationDeps = Pick<
   Deps,
@@ -347,16 +347,16 @@ export async function noticeNewMessage(
     if (member?.status !== "active") continue;
     const sender = members.get(message.senderId);
     if (sender && blockedBetween(member, sender)) continue;
-    const words = conversationWords(member.preferredLanguage ?? deps.city.languages.default);
     const excerpt = noticeExcerpt(conversation, message.text);
     const notification: Notification = {
       notificationId: deps.ids.next(),
       memberId,
-      kind: "conversation-message",
-      title: words.messageTitle(senderName).slice(0, 200),
-      body: excerpt ?? words.messageHidden,
       link: `/conversations/${conversation.conversationId}`,
-      params: { conversationId: conversation.conversationId, from: senderName },
+      ...noticeContent("conversation-message", {
+        conversationId: conversation.conversationId,
+        from: senderName,
+        ...(excerpt === undefined ? { shown: "hidden" } : { shown: "text", excerpt }),
+      }),
       createdAt: deps.clock.now().toISOString(),
     };
     const result = await deps.conversations.claimNotice(memberId, conversation.conversationId, {

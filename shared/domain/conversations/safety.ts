@@ -11,6 +11,7 @@ import type { Page } from "#domain/kernel/paging.ts";
 import type { Acting } from "#domain/membership/acting.ts";
 import { coordinatesArea, type Member } from "#domain/membership/member.ts";
 import { decideMembership, requireArea, requireCoordinator } from "#domain/membership/members.ts";
+import { noticeContent } from "#domain/notices/kinds.ts";
 import { notify } from "#domain/notices/notify.ts";
 import {
   type ConversationReport,
@@ -22,7 +23,6 @@ import {
   retainUntil,
 } from "./conversation.ts";
 import { type ConversationDeps, listMessages } from "./messaging.ts";
-import { conversationWords } from "./notices.ts";
 
 type SafetyDeps = ConversationDeps & Pick<Deps, "inbox" | "ledger">;
 
@@ -167,12 +167,14 @@ async function tellCoordinators(
   for (const coordinator of await deps.members.listCoordinators()) {
     if (coordinator.memberId === report.reporterId || coordinator.memberId === report.reportedId) continue;
     if (!report.areas.some((area) => coordinatesArea(coordinator, area))) continue;
-    const words = conversationWords(coordinator.preferredLanguage ?? deps.city.languages.default);
     await notify(deps, {
       memberId: coordinator.memberId,
-      kind: "conversation-reported",
-      title: words.reportedTitle,
-      body: words.reportedBody(reporter, reported),
+      ...noticeContent("conversation-reported", {
+        reportId: report.reportId,
+        conversationId: report.conversationId,
+        reporter,
+        reported,
+      }),
       link: `/conversations/${report.conversationId}`,
       dedupeKey: `conversation-reported#${report.reportId}`,
     });
@@ -298,24 +300,18 @@ export async function decideReport(
   const members = await deps.members.getMany([report.reporterId, report.reportedId]);
   const reported = members.get(report.reportedId);
   if (input.decision === "warn" && reported) {
-    const words = conversationWords(reported.preferredLanguage ?? deps.city.languages.default);
     await notify(deps, {
       memberId: reported.memberId,
-      kind: "conversation-warning",
-      title: words.warningTitle,
-      body: input.note ?? "",
+      ...noticeContent("conversation-warning", { reportId, conversationId, note: input.note ?? "" }),
       link: `/conversations/${conversationId}`,
       dedupeKey: `conversation-warning#${reportId}`,
     });
   }
   const reporter = members.get(report.reporterId);
   if (reporter && reporter.status === "active") {
-    const words = conversationWords(reporter.preferredLanguage ?? deps.city.languages.default);
     await notify(deps, {
       memberId: reporter.memberId,
-      kind: "conversation-report-decided",
-      title: words.decidedTitle,
-      body: words.decidedBody,
+      ...noticeContent("conversation-report-decided", { reportId, conversationId }),
       link: `/conversations/${conversationId}`,
       dedupeKey: `conversation-report-decided#${reportId}`,
     });

@@ -1,6 +1,6 @@
 import type { Deps } from "#domain/deps.ts";
-import { minutesText } from "#domain/kernel/words.ts";
 import type { InboxDelivery } from "#domain/notices/inbox.ts";
+import { type NoticeContent, noticeContent } from "#domain/notices/kinds.ts";
 import type { Exchange, ExchangeParty } from "./exchange.ts";
 
 /**
@@ -20,9 +20,6 @@ export type ExchangeEvent =
 
 /** Who caused the event: a party (or someone acting for them), a coordinator, or the schedule. */
 export type ExchangeEventBy = { party: string } | { coordinatorName: string } | "system";
-
-const TITLE_MAX = 200;
-const BODY_MAX = 2000;
 
 function nameOf(exchange: Exchange, memberId: string): string {
   return exchange.parties.find((p) => p.memberId === memberId)?.displayName ?? "A member";
@@ -56,81 +53,63 @@ function recipients(exchange: Exchange, event: ExchangeEvent, by: ExchangeEventB
   return exchange.parties.filter((p) => p.memberId !== actor);
 }
 
-function text(
+/**
+ * What an event's notice says, as values: the stage picks between the messages of a kind (one
+ * of a group answered while others have not; a settlement by the schedule, by a party, or the
+ * receipt of the one who confirmed).
+ */
+function content(
   exchange: Exchange,
   event: ExchangeEvent,
   by: ExchangeEventBy,
-  category: string,
-): { title: string; body: string } {
+  receipt: boolean,
+): NoticeContent {
   const who = by === "system" ? "Mutua" : "party" in by ? nameOf(exchange, by.party) : by.coordinatorName;
-  const what = exchange.description ? `"${exchange.description}"` : category;
-  const minutes = minutesOf(exchange);
-  const reason = exchange.statusReason ? ` Reason: ${exchange.statusReason}` : "";
+  const base = {
+    exchangeId: exchange.exchangeId,
+    who,
+    category: exchange.category,
+    minutes: minutesOf(exchange),
+    description: exchange.description,
+  };
+  const reason = exchange.statusReason;
   switch (event) {
     case "proposed":
-      return {
-        title: `${who} proposes an exchange: ${what}`,
-        body: `${who} proposes ${minutesText(minutes)} of ${category}. Accept or decline it.`,
-      };
+      return noticeContent("exchange-proposed", base);
     case "accepted":
-      return exchange.status === "accepted"
-        ? {
-            title: `${who} accepted the exchange: ${what}`,
-            body: "Everyone has agreed. When the time has been given, the provider logs the minutes.",
-          }
-        : {
-            title: `${who} accepted the exchange: ${what}`,
-            body: "Others still have to answer before it goes ahead.",
-          };
-    case "completed":
-      if (exchange.status === "accepted") {
-        // One of several providers recorded their own minutes; the others have yet to.
-        const own = exchange.legs
-          .filter((leg) => typeof by === "object" && "party" in by && leg.providerId === by.party)
-          .reduce((sum, leg) => sum + (leg.actualMinutes ?? 0), 0);
-        return {
-          title: `${who} logged ${own} minutes: ${what}`,
-          body: "The other providers still have to log theirs before you confirm.",
-        };
-      }
-      return {
-        title: `${who} logged ${minutesText(minutes)}: ${what}`,
-        body: `Confirm the time logged to settle the exchange, or dispute it. Unanswered, it is confirmed after 14 days.`,
-      };
+      return noticeContent("exchange-accepted", {
+        ...base,
+        stage: exchange.status === "accepted" ? "agreed" : "waiting",
+      });
+    case "completed": {
+      if (exchange.status !== "accepted")
+        return noticeContent("exchange-completed", { ...base, stage: "logged" });
+      // One of several providers recorded their own minutes; the others have yet to.
+      const own = exchange.legs
+        .filter((leg) => typeof by === "object" && "party" in by && leg.providerId === by.party)
+        .reduce((sum, leg) => sum + (leg.actualMinutes ?? 0), 0);
+      return noticeContent("exchange-completed", { ...base, minutes: own, stage: "waiting" });
+    }
     case "confirmed":
-      return {
-        title: `${who} confirmed the minutes: ${what}`,
-        body: "Others still have to confirm before the minutes move.",
-      };
+      return noticeContent("exchange-confirmed", base);
     case "settled":
-      return by === "system"
-        ? {
-            title: `Exchange settled automatically: ${what}`,
-            body: `Nobody confirmed or disputed it within 14 days, so it was settled: ${minutesText(minutes)} moved on the ledger.`,
-          }
-        : {
-            title: `${who} confirmed; the exchange is settled: ${what}`,
-            body: `${minutesText(minutes)} moved on the ledger. Your statement shows it.`,
-          };
+      return noticeContent("exchange-settled", {
+        ...base,
+        stage: receipt ? "receipt" : by === "system" ? "auto" : "confirmed",
+      });
     case "declined":
-      return { title: `${who} declined the exchange: ${what}`, body: `Nothing was agreed.${reason}` };
+      return noticeContent("exchange-declined", { ...base, reason });
     case "cancelled":
-      return { title: `${who} cancelled the exchange: ${what}`, body: `Nothing moves.${reason}` };
+      return noticeContent("exchange-cancelled", { ...base, reason });
     case "disputed":
-      return {
-        title: `${who} disputed the exchange: ${what}`,
-        body: `A coordinator will help settle it. Reason: ${exchange.dispute?.reason ?? "none given"}`,
-      };
+      return noticeContent("exchange-disputed", { ...base, reason: exchange.dispute?.reason });
     case "resolved": {
       const decision = exchange.resolution?.decision;
-      const outcome =
-        decision === "cancel"
-          ? "cancelled it, so nothing moves"
-          : decision === "adjust"
-            ? `settled it at ${minutesText(minutes)}`
-            : `settled it as logged, ${minutesText(minutes)}`;
-      const why = exchange.resolution?.reason ? ` Reason: ${exchange.resolution.reason}` : "";
-      return { title: `${who} resolved the exchange: ${what}`, body: `${who} ${outcome}.${why}` };
+      return noticeContent("exchange-resolved", {
+        ...base,
+        decision: decision === "cancel" || decision === "adjust" ? decision : "settle",
+        reason: exchange.resolution?.reason,
+      });
     }
   }
 }
@@ -146,32 +125,17 @@ export function exchangeNotices(
   event: ExchangeEvent,
   by: ExchangeEventBy,
 ): InboxDelivery[] {
-  const category = deps.city.skills.find((s) => s.id === exchange.category)?.name ?? exchange.category;
-  const forOthers = text(exchange, event, by, category);
   const actor = typeof by === "object" && "party" in by ? by.party : undefined;
   const createdAt = deps.clock.now().toISOString();
-  return recipients(exchange, event, by).map((party) => {
-    const { title, body } = party.memberId === actor ? receipt(exchange, category) : forOthers;
-    return {
-      notification: {
-        notificationId: deps.ids.next(),
-        memberId: party.memberId,
-        kind: `exchange-${event}` as const,
-        title: title.slice(0, TITLE_MAX),
-        body: body.slice(0, BODY_MAX),
-        link: `/exchanges/${exchange.exchangeId}`,
-        createdAt,
-      },
-      dedupeKey: `exchange#${exchange.exchangeId}#${exchange.version}`,
-    };
-  });
-}
-
-/** What the party whose own step it was reads (only a settlement tells them): a receipt. */
-function receipt(exchange: Exchange, category: string): { title: string; body: string } {
-  const what = exchange.description ? `"${exchange.description}"` : category;
-  return {
-    title: `The exchange is settled: ${what}`,
-    body: `${minutesText(minutesOf(exchange))} moved on the ledger. Your statement shows them.`,
-  };
+  return recipients(exchange, event, by).map((party) => ({
+    notification: {
+      notificationId: deps.ids.next(),
+      memberId: party.memberId,
+      // Only a settlement tells the party whose own step it was: their receipt.
+      ...content(exchange, event, by, party.memberId === actor),
+      link: `/exchanges/${exchange.exchangeId}`,
+      createdAt,
+    },
+    dedupeKey: `exchange#${exchange.exchangeId}#${exchange.version}`,
+  }));
 }

@@ -1,10 +1,10 @@
 import type { Deps } from "#domain/deps.ts";
 import { ForbiddenError, ValidationError } from "#domain/kernel/errors.ts";
-import { categoryName } from "#domain/kernel/names.ts";
 import { type Page, pageQueryFields } from "#domain/kernel/paging.ts";
 import { coordinatesArea, type Member } from "#domain/membership/member.ts";
 import { requireArea, requireCoordinator } from "#domain/membership/members.ts";
 import type { InboxDelivery } from "#domain/notices/inbox.ts";
+import { noticeContent } from "#domain/notices/kinds.ts";
 import * as z from "#shared/zod.ts";
 import { type Exchange, exchangeStatuses } from "./exchange.ts";
 import { coordinatesExchange, exchangeAreas } from "./scope.ts";
@@ -55,9 +55,6 @@ export async function listExchangeQueue(
   return deps.exchanges.listQueue(status, query.area, page);
 }
 
-const TITLE_MAX = 200;
-const BODY_MAX = 2000;
-
 /**
  * The notices telling coordinators that an exchange's dispute needs one: every active coordinator
  * whose scope reaches one of its areas, and every admin, but not a party to it. Keyed by the
@@ -71,18 +68,19 @@ export function disputeNotices(
   const dispute = exchange.dispute;
   if (exchange.status !== "disputed" || !dispute) return [];
   const parties = new Set(exchange.parties.map((p) => p.memberId));
-  const name = (memberId: string) =>
-    exchange.parties.find((p) => p.memberId === memberId)?.displayName ?? "A member";
-  const category = categoryName(deps.city, exchange.category);
-  const what = exchange.description ? `"${exchange.description}"` : category;
   const areas = exchangeAreas(exchange);
-  const areaNames = areas.map((a) => deps.city.areas.find((x) => x.id === a)?.name ?? a).join(", ");
   const minutes = exchange.legs.reduce((sum, leg) => sum + (leg.actualMinutes ?? leg.agreedMinutes), 0);
-  const title = `A dispute needs a coordinator: ${what}`;
-  const body =
-    `${name(dispute.by)} disputed the exchange between ${exchange.parties.map((p) => p.displayName).join(", ")} ` +
-    `(${areaNames}): ${minutes} minutes of ${category}. Reason: ${dispute.reason}. ` +
-    "Settle it as logged, adjust the minutes, or cancel it.";
+  const content = noticeContent("dispute-to-resolve", {
+    exchangeId: exchange.exchangeId,
+    disputedBy: dispute.by,
+    disputedByName: exchange.parties.find((p) => p.memberId === dispute.by)?.displayName ?? "",
+    parties: exchange.parties.map((p) => p.displayName).join("\n"),
+    reason: dispute.reason,
+    minutes,
+    category: exchange.category,
+    areas: areas.join(","),
+    description: exchange.description,
+  });
   const createdAt = deps.clock.now().toISOString();
   return coordinators
     .filter((c) => c.status === "active" && !parties.has(c.memberId) && coordinatesExchange(c, exchange))
@@ -90,18 +88,8 @@ export function disputeNotices(
       notification: {
         notificationId: deps.ids.next(),
         memberId: c.memberId,
-        kind: "dispute-to-resolve" as const,
-        title: title.slice(0, TITLE_MAX),
-        body: body.slice(0, BODY_MAX),
+        ...content,
         link: `/exchanges/${exchange.exchangeId}`,
-        params: {
-          exchangeId: exchange.exchangeId,
-          disputedBy: dispute.by,
-          reason: dispute.reason,
-          minutes,
-          category: exchange.category,
-          areas: areas.join(","),
-        },
         createdAt,
       },
       dedupeKey: `dispute#${exchange.exchangeId}#${exchange.version}`,

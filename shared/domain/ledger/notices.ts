@@ -1,5 +1,6 @@
 import type { Deps } from "#domain/deps.ts";
-import type { InboxDelivery, NoticeParams, Notification } from "#domain/notices/inbox.ts";
+import type { InboxDelivery, Notification } from "#domain/notices/inbox.ts";
+import { type NoticeContent, noticeContent } from "#domain/notices/kinds.ts";
 import { POT_ACCOUNT_ID, type Transfer, type TransferKind } from "./books.ts";
 
 /**
@@ -33,20 +34,6 @@ const kindOfNotice: Record<NoticedTransferKind, Notification["kind"]> = {
   reversal: "credits-reversed",
 };
 
-const movedWords: Record<TransferKind, string> = {
-  exchange: "exchange",
-  award: "award",
-  redemption: "redemption",
-  donation: "donation",
-  grant: "grant",
-  reversal: "reversal",
-  payment: "payment",
-  closing: "closing of an account",
-};
-
-const TITLE_MAX = 200;
-const BODY_MAX = 2000;
-
 function isNoticed(kind: TransferKind): kind is NoticedTransferKind {
   return kind in kindOfNotice;
 }
@@ -61,63 +48,50 @@ export function netMoves(transfer: Pick<Transfer, "legs">): Map<string, number> 
   return net;
 }
 
-function text(move: CreditMove, accountId: string, minutes: number): { title: string; body: string } {
+/**
+ * What a transfer's notice tells one account holder, as values: the minutes it moved for them
+ * (positive in, negative out), who did it, the names the messages need, and what members typed
+ * (memo, activity).
+ */
+function content(move: CreditMove, accountId: string, minutes: number): NoticeContent {
   const { transfer, by, names } = move;
-  const name = (id: string) => names.get(id) ?? "A member";
-  const self = by.memberId === accountId;
+  const name = (id: string) => names.get(id) ?? "";
+  const base = {
+    transferId: transfer.transferId,
+    transferKind: transfer.kind,
+    minutes,
+    by: by.memberId,
+    byName: by.displayName,
+    memo: transfer.memo,
+    reverses: transfer.reverses,
+    activityId: transfer.activityId,
+  };
   // Who did it, when it was not the account holder: a coordinator or an organisation's admin.
-  const doneBy = self ? "" : ` (done by ${by.displayName})`;
-  const memo = transfer.memo ? ` For: ${transfer.memo}.` : "";
-  const amount = Math.abs(minutes);
+  const doneBy = by.memberId === accountId ? undefined : by.displayName;
   const payer = transfer.legs[0]?.fromAccountId ?? "";
   const payee = transfer.legs[0]?.toAccountId ?? "";
-  const statement = " Your statement shows it.";
   switch (transfer.kind) {
-    case "award": {
-      if (minutes > 0) {
-        return {
-          title: `${name(payer)} awarded you ${amount} minutes`,
-          body: `${amount} minutes from ${name(payer)}: thank you for volunteering.${memo}${statement}`,
-        };
-      }
-      const volunteers = transfer.legs.length;
-      return {
-        title: `Awarded ${amount} minutes to ${volunteers} ${volunteers === 1 ? "volunteer" : "volunteers"}`,
-        body: `${by.displayName} awarded ${amount} minutes for ${name(accountId)}.${memo}${statement}`,
-      };
-    }
-    case "redemption": {
-      const what = move.activityTitle ?? transfer.memo ?? "an activity";
-      return minutes < 0
-        ? {
-            title: `You spent ${amount} minutes on ${what}`,
-            body: `${amount} minutes went to ${name(payee)} for ${what}${doneBy}.${statement}`,
-          }
-        : {
-            title: `${name(payer)} spent ${amount} minutes on ${what}`,
-            body: `${amount} minutes came from ${name(payer)} for ${what}.${statement}`,
-          };
-    }
+    case "award":
+      return noticeContent("credits-awarded", {
+        ...base,
+        payer: name(payer),
+        account: name(accountId),
+        volunteers: transfer.legs.length,
+      });
+    case "redemption":
+      return noticeContent("credits-redeemed", {
+        ...base,
+        payer: name(payer),
+        payee: name(payee),
+        activity: move.activityTitle ?? transfer.memo,
+        doneBy,
+      });
     case "donation":
-      return {
-        title: `You gave ${amount} minutes to the community pot`,
-        body: `${amount} minutes went to the community pot${doneBy}: thank you, it welcomes newcomers and helps those in need.${memo}${statement}`,
-      };
+      return noticeContent("credits-donated", { ...base, doneBy });
     case "grant":
-      return {
-        title: `${by.displayName} gave you ${amount} minutes from the community pot`,
-        body: `${amount} minutes from the community pot. Reason: ${transfer.memo ?? "none given"}.${statement}`,
-      };
-    case "reversal": {
-      const original = movedWords[transfer.reversedKind ?? "payment"];
-      const direction = minutes > 0 ? "given back to you" : "taken back from you";
-      return {
-        title: `${by.displayName} reversed a ${original}: ${amount} minutes ${direction}`,
-        body: `${amount} minutes ${direction}. Reason: ${transfer.memo ?? "none given"}.${statement}`,
-      };
-    }
+      return noticeContent("credits-granted", base);
     default:
-      return { title: `${amount} minutes moved`, body: statement.trim() };
+      return noticeContent("credits-reversed", { ...base, reversedKind: transfer.reversedKind ?? "payment" });
   }
 }
 
@@ -128,30 +102,16 @@ function text(move: CreditMove, accountId: string, minutes: number): { title: st
 export function creditNotices(deps: Pick<Deps, "ids" | "clock">, move: CreditMove): InboxDelivery[] {
   const { transfer } = move;
   if (!isNoticed(transfer.kind)) return [];
-  const kind = kindOfNotice[transfer.kind];
   const createdAt = deps.clock.now().toISOString();
   const notices: InboxDelivery[] = [];
   for (const [accountId, minutes] of netMoves(transfer)) {
     if (accountId === POT_ACCOUNT_ID || minutes === 0) continue;
-    const { title, body } = text(move, accountId, minutes);
-    const params: NoticeParams = {
-      transferId: transfer.transferId,
-      transferKind: transfer.kind,
-      minutes,
-      by: move.by.memberId,
-      ...(transfer.memo ? { memo: transfer.memo } : {}),
-      ...(transfer.reverses ? { reverses: transfer.reverses } : {}),
-      ...(transfer.activityId ? { activityId: transfer.activityId } : {}),
-    };
     notices.push({
       notification: {
         notificationId: deps.ids.next(),
         memberId: accountId,
-        kind,
-        title: title.slice(0, TITLE_MAX),
-        body: body.slice(0, BODY_MAX),
+        ...content(move, accountId, minutes),
         link: "/me/statement",
-        params,
         createdAt,
       },
       dedupeKey: `transfer#${transfer.transferId}`,

@@ -2,6 +2,7 @@ import type { Deps } from "#domain/deps.ts";
 import { distanceMetres } from "#domain/kernel/geo.ts";
 import { inChunks, type PassOutcome, runPass } from "#domain/kernel/passes.ts";
 import type { Member } from "#domain/membership/member.ts";
+import { noticeContent } from "#domain/notices/kinds.ts";
 import { notify } from "#domain/notices/notify.ts";
 import { coarsePoint } from "#domain/posts/search/cells.ts";
 import * as z from "../../zod.ts";
@@ -22,18 +23,13 @@ export function isoWeek(instant: Date): string {
   return `${date.getUTCFullYear()}-W${String(week).padStart(2, "0")}`;
 }
 
-function metres(distance: number): string {
-  return distance < 1000
-    ? `${Math.max(100, Math.round(distance / 100) * 100)} m`
-    : `${(distance / 1000).toFixed(1)} km`;
-}
-
 /**
  * One concrete, low-effort suggestion for a member who has never exchanged: the nearest open
  * request in one of their skills in their own cell, or else in the cells around it ("someone
- * 400 m away needs 30 minutes of gardening"). Undefined when nothing fits nearby.
+ * 400 m away needs 30 minutes of gardening"). Undefined when nothing fits nearby. A coordinator who
+ * suggests it by hand is named in the notice.
  */
-export async function suggestionFor(deps: DormantDeps, member: Member) {
+export async function suggestionFor(deps: DormantDeps, member: Member, coordinator?: string) {
   if (!member.home || member.skills.categories.length === 0) return undefined;
   const home = coarsePoint(member.home, deps.city.privacy.locationCellPrecision);
   // The member's own cell, then its neighbours: a first exchange should be close by.
@@ -54,10 +50,16 @@ export async function suggestionFor(deps: DormantDeps, member: Member) {
   if (!best) return undefined;
   const post = await deps.posts.get(best.postId);
   if (post?.status !== "open") return undefined;
-  const skill = deps.city.skills.find((s) => s.id === post.category)?.name.toLowerCase() ?? post.category;
   return {
     post,
-    text: `Someone ${metres(best.distance)} away needs ${post.estimatedMinutes} minutes of ${skill}: “${post.title}”.`,
+    notice: noticeContent("suggestion", {
+      postId: post.postId,
+      postTitle: post.title,
+      category: post.category,
+      minutes: post.estimatedMinutes,
+      distance: Math.round(best.distance),
+      ...(coordinator ? { coordinator } : {}),
+    }),
   };
 }
 
@@ -98,9 +100,7 @@ export async function dormantStep(
     if (!suggestion) return false;
     const result = await notify(deps, {
       memberId: member.memberId,
-      kind: "suggestion",
-      title: "A small way to start",
-      body: suggestion.text,
+      ...suggestion.notice,
       link: `/posts/${suggestion.post.postId}`,
       dedupeKey: `suggestion#${state.week}`,
     });

@@ -101,13 +101,11 @@ export async function suggestFirstTask(
   if (member.kind !== "person" || member.status !== "active") {
     throw new RuleViolationError("First tasks are suggested to active residents only");
   }
-  const suggestion = await suggestionFor(deps, member);
+  const suggestion = await suggestionFor(deps, member, actor.displayName);
   if (!suggestion) return { suggested: false, delivered: false };
   const result = await notify(deps, {
     memberId: member.memberId,
-    kind: "suggestion",
-    title: "A first task, suggested by your coordinator",
-    body: suggestion.text,
+    ...suggestion.notice,
     link: `/posts/${suggestion.post.postId}`,
     dedupeKey: `first-task#${suggestion.post.postId}`,
   });

@@ -4,6 +4,7 @@ import type { Page, PageRequest } from "#domain/kernel/paging.ts";
 import type { Acting } from "#domain/membership/acting.ts";
 import type { Member } from "#domain/membership/member.ts";
 import { blockedEitherWay } from "#domain/membership/safeguarding.ts";
+import { noticeContent } from "#domain/notices/kinds.ts";
 import { notify } from "#domain/notices/notify.ts";
 import { isVisible, type Match, type MatchView } from "./match.ts";
 
@@ -130,9 +131,14 @@ export async function respondToMatch(
     const otherId = me === match.candidateId ? match.postOwnerId : match.candidateId;
     await notify(deps, {
       memberId: otherId,
-      kind: "match",
-      title: `${acting.subject.displayName} would like to go ahead: ${match.postTitle}`,
-      body: "Agree the details and propose an exchange from the match.",
+      ...noticeContent("match", {
+        matchId: match.matchId,
+        event: "accepted",
+        postKind: match.postKind,
+        postTitle: match.postTitle,
+        name: acting.subject.displayName,
+        category: match.category,
+      }),
       link: `/me/matches`,
       dedupeKey: `match-accepted#${match.matchId}`,
     });

@@ -4,6 +4,7 @@ import { localDate } from "#domain/kernel/time.ts";
 import type { Member } from "#domain/membership/member.ts";
 import { blockedEitherWay } from "#domain/membership/safeguarding.ts";
 import { inQuietHours } from "#domain/notices/channels.ts";
+import { noticeContent } from "#domain/notices/kinds.ts";
 import { notify } from "#domain/notices/notify.ts";
 import type { Post } from "#domain/posts/post.ts";
 import { type FindDeps, type FindStats, findMatches, KEPT_PER_POST, type RankedMatch } from "./find.ts";
@@ -39,37 +40,36 @@ function matchOf(post: Post, ranked: RankedMatch, now: string): Match {
   };
 }
 
-function noticeText(match: Match, owner: Member | undefined): { title: string; body: string } {
-  const reasons = match.why.slice(0, 3).join("; ");
-  return match.postKind === "request"
-    ? {
-        title: `Could you help? ${match.postTitle}`,
-        body: `${owner?.displayName ?? "A neighbour"} asks for help you may give: ${reasons}.`,
-      }
-    : {
-        title: `Someone offers what you asked for: ${match.postTitle}`,
-        body: `${owner?.displayName ?? "A neighbour"} offers help that fits your request: ${reasons}.`,
-      };
+/** A candidate's notice: a post they could answer, whose owner, in what. */
+function candidateNotice(match: Match, owner: Member | undefined) {
+  return noticeContent("match", {
+    matchId: match.matchId,
+    event: "found",
+    postKind: match.postKind,
+    postTitle: match.postTitle,
+    name: owner?.displayName ?? "",
+    category: match.category,
+  });
 }
 
-function ownerNoticeText(
-  post: Pick<Post, "kind" | "title">,
+/** A post owner's notice of the round's candidates, by name. */
+function ownerNotice(
+  post: Pick<Post, "postId" | "kind" | "title">,
   chosen: readonly Match[],
   names: ReadonlyMap<string, Member>,
-): { title: string; body: string } {
-  const count = chosen.length;
-  const people = count === 1 ? "1 person" : `${count} people`;
-  const title =
-    post.kind === "request"
-      ? `${people} could help with your request: ${post.title}`
-      : `${people} may want your offer: ${post.title}`;
-  const lines = chosen.map(
-    (m) => `• ${names.get(m.candidateId)?.displayName ?? "A neighbour"}: ${m.why.slice(0, 3).join("; ")}`,
-  );
-  return {
-    title,
-    body: `${lines.join("\n")}\nThey have been told too. You may answer any of them first.`,
-  };
+  round: string,
+) {
+  return noticeContent("post-matches", {
+    postId: post.postId,
+    postKind: post.kind,
+    postTitle: post.title,
+    candidates: chosen.length,
+    round,
+    names: chosen
+      .map((m) => names.get(m.candidateId)?.displayName ?? "")
+      .filter(Boolean)
+      .join("\n"),
+  });
 }
 
 /**
@@ -92,10 +92,8 @@ async function tellOwner(
       {
         notificationId: deps.ids.next(),
         memberId: post.ownerId,
-        kind: "post-matches",
-        ...ownerNoticeText(post, chosen, names),
+        ...ownerNotice(post, chosen, names, roundKey),
         link: `/posts/${post.postId}/matches`,
-        params: { postId: post.postId, candidates: chosen.length, round: roundKey },
         createdAt: options.at,
       },
       `post-matches#${post.postId}#${roundKey}`,
@@ -152,8 +150,7 @@ export async function tellCandidates(
         {
           notificationId: deps.ids.next(),
           memberId,
-          kind: "match",
-          ...noticeText(candidate, owner),
+          ...candidateNotice(candidate, owner),
           link: "/me/matches",
           createdAt: at,
         },
@@ -329,24 +326,19 @@ export async function sendDigests(deps: MatchDeps) {
       );
       continue;
     }
-    // A post owner's entries are candidates for their own post: named, with why.
+    // A post owner's entries are candidates for their own post: named beside it.
     const owned = waiting.filter((m) => m.postOwnerId === memberId);
     const names =
       owned.length > 0
         ? await deps.members.getMany(owned.map((m) => m.candidateId))
         : new Map<string, Member>();
-    const lines = waiting
-      .slice(0, 10)
-      .map((m) =>
-        m.postOwnerId === memberId
-          ? `• Your ${m.postKind} "${m.postTitle}": ${names.get(m.candidateId)?.displayName ?? "a neighbour"} could answer (${m.why.slice(0, 2).join("; ")})`
-          : `• ${m.postTitle} (${m.why.slice(0, 2).join("; ")})`,
-      );
+    const titles = waiting.slice(0, 10).map((m) => {
+      const name = m.postOwnerId === memberId ? names.get(m.candidateId)?.displayName : undefined;
+      return name ? `${m.postTitle} (${name})` : m.postTitle;
+    });
     const result = await notify(deps, {
       memberId,
-      kind: "digest",
-      title: `${waiting.length} ${waiting.length === 1 ? "match" : "matches"} for you`,
-      body: lines.join("\n"),
+      ...noticeContent("digest", { count: waiting.length, titles: titles.join("\n") }),
       link: "/me/matches",
       dedupeKey: `digest#${day}`,
     });

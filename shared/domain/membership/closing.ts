@@ -4,6 +4,7 @@ import { RuleViolationError } from "#domain/kernel/errors.ts";
 import { POT_ACCOUNT_ID } from "#domain/ledger/books.ts";
 import { postTransfer, type TransferRequest } from "#domain/ledger/posting.ts";
 import type { InboxDelivery } from "#domain/notices/inbox.ts";
+import { noticeContent } from "#domain/notices/kinds.ts";
 import { changePostStatus } from "#domain/posts/lifecycle.ts";
 import type { Acting } from "./acting.ts";
 import { coordinatesArea, type Member } from "./member.ts";
@@ -146,18 +147,12 @@ function closingNotices(
   coordinators: readonly Member[],
 ): InboxDelivery[] {
   const createdAt = deps.clock.now().toISOString();
-  const parts = [
-    settled.given > 0 ? `Your balance of ${settled.given} minutes went to the community pot.` : "",
-    settled.writtenOff > 0 ? `The community pot wrote off the ${settled.writtenOff} minutes you owed.` : "",
-  ].filter(Boolean);
   const notices: InboxDelivery[] = [
     {
       notification: {
         notificationId: deps.ids.next(),
         memberId: member.memberId,
-        kind: "account-closed",
-        title: "Your account is closed",
-        body: [...parts, "Thank you for the time you gave."].join(" "),
+        ...noticeContent("account-closed", { given: settled.given, writtenOff: settled.writtenOff }),
         createdAt,
       },
       dedupeKey: `account-closed#${member.memberId}`,
@@ -169,9 +164,11 @@ function closingNotices(
       notification: {
         notificationId: deps.ids.next(),
         memberId: coordinator.memberId,
-        kind: "account-written-off",
-        title: `${member.displayName} closed their account owing time`,
-        body: `The community pot wrote off the ${settled.writtenOff} minutes ${member.displayName} owed when the account closed.`,
+        ...noticeContent("account-written-off", {
+          memberId: member.memberId,
+          name: member.displayName,
+          minutes: settled.writtenOff,
+        }),
         link: `/members/${member.memberId}`,
         createdAt,
       },

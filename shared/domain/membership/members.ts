@@ -15,8 +15,10 @@ import {
 } from "#domain/kernel/paging.ts";
 import { withArticle } from "#domain/kernel/words.ts";
 import { requireReachable } from "#domain/notices/channels.ts";
-import type { Notification } from "#domain/notices/inbox.ts";
+import type { ReadNotification } from "#domain/notices/inbox.ts";
+import { noticeContent } from "#domain/notices/kinds.ts";
 import { notify } from "#domain/notices/notify.ts";
+import { readInbox } from "#domain/notices/read-inbox.ts";
 import type { City } from "#shared/config/city.ts";
 import { languageSchema } from "#shared/config/city.ts";
 import * as z from "#shared/zod.ts";
@@ -214,16 +216,6 @@ const transitions: Record<
 };
 export type MembershipDecision = keyof typeof transitions;
 
-const noticeText: Record<string, (city: City, reason?: string) => { title: string; body: string }> = {
-  "membership-approved": (city) => ({
-    title: `Welcome to ${city.name} time bank`,
-    body: "A coordinator approved your membership. Fill in your profile and post what you can offer.",
-  }),
-  "membership-declined": (_city, why) => ({ title: "Your request to join was declined", body: why ?? "" }),
-  "membership-suspended": (_city, why) => ({ title: "Your membership is suspended", body: why ?? "" }),
-  "membership-reinstated": () => ({ title: "Your membership is active again", body: "Welcome back." }),
-};
-
 /**
  * A coordinator in scope approves, declines, suspends or reinstates a member; the member is told
  * in their inbox. Reasons are required to decline or suspend. Suspending freezes the member's
@@ -259,11 +251,9 @@ export async function decideMembership(
     await deps.members.update(next, member.updatedAt);
   }
   if (rule.notice) {
-    const text = noticeText[rule.notice]?.(deps.city, reasonText) ?? { title: rule.notice, body: "" };
     await notify(deps, {
       memberId: member.memberId,
-      kind: rule.notice,
-      ...text,
+      ...noticeContent(rule.notice, reasonText ? { reason: reasonText } : {}),
       link: `/members/${member.memberId}`,
       dedupeKey: `${rule.notice}#${next.updatedAt}`,
     });
@@ -559,11 +549,15 @@ export async function auditTrailOf(deps: Pick<Deps, "members" | "audit">, viewer
 }
 
 /** Everything Mutua holds about a member, as one document (the right of access). */
-export async function exportMemberData(deps: Pick<Deps, "inbox" | "audit" | "clock">, member: Member) {
-  const inbox: Notification[] = [];
+export async function exportMemberData(
+  deps: Pick<Deps, "inbox" | "audit" | "clock" | "city">,
+  member: Member,
+) {
+  const inbox: ReadNotification[] = [];
   let cursor: string | undefined;
   do {
-    const page = await deps.inbox.list(member.memberId, { limit: 50, cursor });
+    // Each notice with its words in the member's language, as the inbox shows it.
+    const page = await readInbox(deps, member, { limit: 50, cursor });
     inbox.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);

@@ -1,10 +1,10 @@
 import type { Deps } from "#domain/deps.ts";
 import { ValidationError } from "#domain/kernel/errors.ts";
 import type { Contact, Member } from "#domain/membership/member.ts";
-import type { City } from "#shared/config/city.ts";
+import type { City, Language } from "#shared/config/city.ts";
 import type { Notification } from "./inbox.ts";
-
 import type { ChannelName, MessageSender, OutboundMessage } from "./ports.ts";
+import { commonText, readerLanguage, renderNotice } from "./render.ts";
 
 /** The outside channels a member asked for, as far as the city offers them and we can reach them. */
 export function channelsFor(member: Member, city: City): { channel: ChannelName; to: string }[] {
@@ -74,55 +74,83 @@ export function inQuietHours(instant: Date, city: City): boolean {
   return start <= end ? now >= start && now < end : now >= start || now < end;
 }
 
-/** Renders a notification for an outside channel; SMS is kept to one short text. */
+/** Text made safe to put in HTML: what members typed is shown, never run. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function linkOf(notification: Notification, city: City): string {
+  return notification.link && city.notifications.appUrl
+    ? `${city.notifications.appUrl}${notification.link}`
+    : "";
+}
+
+/**
+ * An email's HTML body: each notice a heading (its title, also the subject of a single one) and its paragraphs, its link, then the signature.
+ * Everything is escaped, words and members' text alike (no message holds markup).
+ */
+function emailHtml(
+  notices: readonly { title: string; body: string; link: string }[],
+  signature: string,
+  language: Language,
+): string {
+  const sections = notices.map(({ title, body, link }) =>
+    [
+      `<h2>${escapeHtml(title)}</h2>`,
+      ...body
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => `<p>${escapeHtml(line)}</p>`),
+      link ? `<p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>` : "",
+    ].join(""),
+  );
+  return `<!doctype html><html lang="${language}"><meta charset="utf-8"><body>${sections.join("")}<p>${escapeHtml(signature)}</p></body></html>`;
+}
+
+/**
+ * Renders a notification for an outside channel in the reader's language; SMS is kept to one
+ * short text, email has a plain and an HTML body.
+ */
 export function render(
   notification: Notification,
   channel: ChannelName,
   to: string,
   city: City,
+  language: Language,
 ): OutboundMessage {
-  const link =
-    notification.link && city.notifications.appUrl ? `${city.notifications.appUrl}${notification.link}` : "";
-  const text =
-    channel === "sms"
-      ? `${city.name}: ${notification.title}${link ? ` ${link}` : ""}`.slice(0, 300)
-      : [notification.body, link, `— ${city.name} time bank`].filter(Boolean).join("\n\n");
-  return {
-    channel,
-    to,
-    subject: notification.title,
-    text,
-    memberId: notification.memberId,
-    notificationId: notification.notificationId,
-  };
+  return renderBundle([notification], channel, to, city, language);
 }
 
 /**
- * Several notices held through quiet hours, as one message: a count in the subject, each notice
- * in the text (SMS: their titles, kept short).
+ * Several notices held through quiet hours, as one message in the reader's language: a count in
+ * the subject, each notice in the text (SMS: their titles, kept short).
  */
 export function renderBundle(
   notifications: readonly Notification[],
   channel: ChannelName,
   to: string,
   city: City,
+  language: Language,
 ): OutboundMessage {
   const [first] = notifications;
-  if (!first || notifications.length === 1) {
-    if (!first) throw new Error("a bundle needs at least one notice");
-    return render(first, channel, to, city);
+  if (!first) throw new Error("a bundle needs at least one notice");
+  const notices = notifications.map((n) => ({ ...renderNotice(n, language, city), link: linkOf(n, city) }));
+  const single = notices.length === 1 ? notices[0] : undefined;
+  const subject = single
+    ? single.title
+    : commonText(language, "email.bundleSubject", { count: notices.length }, city);
+  const signature = commonText(language, "email.signature", {}, city);
+  const address = { channel, to, subject, memberId: first.memberId, notificationId: first.notificationId };
+  if (channel === "sms") {
+    const text = single
+      ? `${city.name}: ${single.title}${single.link ? ` ${single.link}` : ""}`
+      : `${city.name}: ${notices.map((n) => n.title).join("; ")}`;
+    return { ...address, text: text.slice(0, 300), language };
   }
-  const subject = `${notifications.length} notices from ${city.name} time bank`;
-  const linkOf = (n: Notification) =>
-    n.link && city.notifications.appUrl ? `${city.notifications.appUrl}${n.link}` : "";
-  const text =
-    channel === "sms"
-      ? `${city.name}: ${notifications.map((n) => n.title).join("; ")}`.slice(0, 300)
-      : [
-          ...notifications.map((n) => [n.title, n.body, linkOf(n)].filter(Boolean).join("\n")),
-          `— ${city.name} time bank`,
-        ].join("\n\n");
-  return { channel, to, subject, text, memberId: first.memberId, notificationId: first.notificationId };
+  const text = single
+    ? [single.body, single.link, signature].filter(Boolean).join("\n\n")
+    : [...notices.map((n) => [n.title, n.body, n.link].filter(Boolean).join("\n")), signature].join("\n\n");
+  return { ...address, text, html: emailHtml(notices, signature, language), language };
 }
 
 /**
@@ -146,7 +174,7 @@ async function sendOnChannels(
       if (!(await deps.deliveries.wasSent(n.notificationId, channel))) unsent.push(n);
     }
     if (unsent.length === 0) continue;
-    const message = renderBundle(unsent, channel, to, deps.city);
+    const message = renderBundle(unsent, channel, to, deps.city, readerLanguage(member, deps.city));
     await sender.send(message);
     const at = deps.clock.now().toISOString();
     for (const n of unsent) await deps.deliveries.recordSent(n.notificationId, channel, at);

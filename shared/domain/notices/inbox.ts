@@ -1,3 +1,4 @@
+import { languageSchema } from "#shared/config/city.ts";
 import * as z from "#shared/zod.ts";
 
 export const notificationKinds = [
@@ -37,26 +38,44 @@ export const notificationKinds = [
 ] as const;
 
 /**
- * What a notice is about, as values rather than words (minutes, ids, names), so a reader's app
- * can render it in their language. Newer notices carry them; `title` and `body` are the English
- * rendering.
+ * What a notice is about, as values rather than words (minutes, ids, names): each kind's values
+ * are checked by its own schema (`noticeParamsSchemas`), and its words come from the reader's
+ * catalogue when it is read or sent.
  */
 export const noticeParamsSchema = z.record(z.string(), z.union([z.string(), z.number()]));
 export type NoticeParams = z.infer<typeof noticeParamsSchema>;
 
-export const notificationSchema = z.object({
+const noticeFields = {
   notificationId: z.string(),
   memberId: z.string(),
   kind: z.enum(notificationKinds),
-  title: z.string().check(z.maxLength(200)),
-  body: z.string().check(z.maxLength(2000)),
   /** What the notification is about, e.g. `/posts/01J...`. */
   link: z.optional(z.string()),
   params: z.optional(noticeParamsSchema),
   createdAt: z.iso.datetime(),
   readAt: z.optional(z.iso.datetime()),
+};
+
+/**
+ * A notice as stored: its kind and params. Notices written before every kind carried params hold
+ * their English `title` and `body` instead, which are shown as they are.
+ */
+export const notificationSchema = z.object({
+  ...noticeFields,
+  title: z.optional(z.string().check(z.maxLength(200))),
+  body: z.optional(z.string().check(z.maxLength(2000))),
 });
 export type Notification = z.infer<typeof notificationSchema>;
+
+/** A notice as its reader gets it: rendered in their language (or as stored, for an old one). */
+export const readNotificationSchema = z.object({
+  ...noticeFields,
+  title: z.string().check(z.maxLength(200)),
+  body: z.string().check(z.maxLength(2000)),
+  /** The language of `title` and `body`. */
+  language: languageSchema,
+});
+export type ReadNotification = z.infer<typeof readNotificationSchema>;
 
 /** A notice ready to be written with another change, once per (member, dedupeKey). */
 export interface InboxDelivery {

@@ -1,15 +1,13 @@
 import type { Deps } from "#domain/deps.ts";
-import type { Notification } from "./inbox.ts";
+import type { NoticeContent } from "./kinds.ts";
 
-export interface NoticeRequest {
+/** A notice to deliver: its kind and values (see `noticeContent`), not words. */
+export type NoticeRequest = NoticeContent & {
   memberId: string;
-  kind: Notification["kind"];
-  title: string;
-  body: string;
   link?: string;
   /** Identifies the event: the same key never delivers twice to the same member. */
   dedupeKey: string;
-}
+};
 
 /**
  * Puts a notice in a member's inbox, once per dedupe key. Email and SMS channels hang off the

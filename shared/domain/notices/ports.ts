@@ -1,4 +1,5 @@
 import type { Page, PageRequest } from "#domain/kernel/paging.ts";
+import type { Language } from "#shared/config/city.ts";
 import type { AuditEntry } from "./audit-trail.ts";
 import type { Notification } from "./inbox.ts";
 
@@ -10,6 +11,10 @@ export interface OutboundMessage {
   to: string;
   subject: string;
   text: string;
+  /** Email only: the same words as HTML, everything members typed escaped. */
+  html?: string;
+  /** The language the message is written in: the member's. */
+  language: Language;
   memberId: string;
   notificationId: string;
 }

@@ -1,6 +1,6 @@
 import type { Deps } from "#domain/deps.ts";
 import { ConflictError } from "#domain/kernel/errors.ts";
-import { localDate } from "#domain/kernel/time.ts";
+import { noticeContent } from "#domain/notices/kinds.ts";
 import { notify } from "#domain/notices/notify.ts";
 import type { DuePost } from "./ports.ts";
 
@@ -27,15 +27,16 @@ type ExpiryDeps = Pick<Deps, "city" | "clock" | "ids" | "posts" | "inbox">;
 
 async function remind(deps: ExpiryDeps, entry: DuePost): Promise<"reminded" | "skipped"> {
   const { card } = entry;
-  const day = localDate(new Date(card.expiresAt), deps.city.timezone);
   // The notice and the bookkeeping are independent writes, made side by side (one round). The
   // dedupe key makes the notice once per post and expiry date however often this runs.
   const [, moved] = await Promise.all([
     notify(deps, {
       memberId: card.ownerId,
-      kind: "post-expiring",
-      title: "Your post expires soon",
-      body: `"${card.title}" expires on ${day}. If you still need it, extend it.`,
+      ...noticeContent("post-expiring", {
+        postId: card.postId,
+        postTitle: card.title,
+        expiresAt: card.expiresAt,
+      }),
       link: `/posts/${card.postId}`,
       dedupeKey: `post-expiring#${card.postId}#${card.expiresAt}`,
     }),
@@ -53,9 +54,7 @@ async function expire(deps: ExpiryDeps, entry: DuePost, at: string): Promise<"ex
     skipOnConflict(deps.posts.expire(card, at)),
     notify(deps, {
       memberId: card.ownerId,
-      kind: "post-expired",
-      title: "Your post expired",
-      body: `"${card.title}" expired and is no longer shown. Post it again if you still need it.`,
+      ...noticeContent("post-expired", { postId: card.postId, postTitle: card.title }),
       link: `/posts/${card.postId}`,
       dedupeKey: `post-expired#${card.postId}#${card.expiresAt}`,
     }),

@@ -2,6 +2,7 @@ import type { Deps } from "#domain/deps.ts";
 import type { Exchange } from "#domain/exchanges/exchange.ts";
 import { ConflictError } from "#domain/kernel/errors.ts";
 import type { InboxDelivery } from "#domain/notices/inbox.ts";
+import { noticeContent } from "#domain/notices/kinds.ts";
 import { isLive, type Post } from "./post.ts";
 
 /**
@@ -65,29 +66,20 @@ export function fulfilled(post: Post, exchange: Exchange, at: string): Post | un
 }
 
 function closedNotice(deps: Pick<Deps, "ids">, post: Post, exchange: Exchange, at: string): InboxDelivery {
-  const what = exchange.description ? ` ("${exchange.description}")` : "";
-  const text =
-    post.kind === "request"
-      ? {
-          title: `Your request is fulfilled: ${post.title}`,
-          body: `The exchange${what} settled, so your request is closed: it no longer shows in searches or matches.`,
-        }
-      : {
-          title: `All places of your offer are taken: ${post.title}`,
-          body: `The exchange${what} settled and took the last of its ${post.capacity} ${post.capacity === 1 ? "place" : "places"}, so your offer is closed. Post it again to offer more.`,
-        };
   return {
     notification: {
       notificationId: deps.ids.next(),
       memberId: post.ownerId,
-      kind: "post-fulfilled",
-      ...text,
-      link: `/posts/${post.postId}`,
-      params: {
+      ...noticeContent("post-fulfilled", {
         postId: post.postId,
         exchangeId: exchange.exchangeId,
+        postKind: post.kind,
+        postTitle: post.title,
         placesTaken: post.fulfilment?.placesTaken ?? 1,
-      },
+        capacity: post.capacity,
+        description: exchange.description,
+      }),
+      link: `/posts/${post.postId}`,
       createdAt: at,
     },
     dedupeKey: `post-fulfilled#${post.postId}`,

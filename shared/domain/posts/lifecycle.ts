@@ -6,6 +6,7 @@ import type { Acting } from "#domain/membership/acting.ts";
 import { coordinatesArea } from "#domain/membership/member.ts";
 import { requireArea, requireCoordinator } from "#domain/membership/members.ts";
 import { requireVerified } from "#domain/membership/safeguarding.ts";
+import { noticeContent } from "#domain/notices/kinds.ts";
 import * as z from "#shared/zod.ts";
 import {
   applyPatch,
@@ -70,26 +71,26 @@ async function editablePost(deps: PostDeps, acting: Acting, postId: string) {
   return { post, role };
 }
 
-const changeNotice = {
-  edited: "changed your post",
-  open: "reopened your post",
-  paused: "paused your post",
-  fulfilled: "marked your post fulfilled",
-  withdrawn: "withdrew your post",
-} as const;
-
 /**
  * A coordinator changed someone else's post: the owner hears about it in their inbox. The notice
  * is written in the same transaction as the change (one round trip, and never one without the other).
  */
-function ownerNotice(deps: PostDeps, acting: Acting, post: Post, what: keyof typeof changeNotice) {
+function ownerNotice(
+  deps: PostDeps,
+  acting: Acting,
+  post: Post,
+  change: "edited" | "open" | "paused" | "fulfilled" | "withdrawn",
+) {
   return {
     notification: {
       notificationId: deps.ids.next(),
       memberId: post.ownerId,
-      kind: "post-changed-by-coordinator" as const,
-      title: `A coordinator ${changeNotice[what]}`,
-      body: `${acting.actor.displayName} ${changeNotice[what]} "${post.title}".`,
+      ...noticeContent("post-changed-by-coordinator", {
+        postId: post.postId,
+        postTitle: post.title,
+        change,
+        coordinator: acting.actor.displayName,
+      }),
       link: `/posts/${post.postId}`,
       createdAt: deps.clock.now().toISOString(),
     },

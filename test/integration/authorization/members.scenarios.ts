@@ -1,3 +1,4 @@
+import { noticeContent } from "#domain/notices/kinds.ts";
 import { notify } from "#domain/notices/notify.ts";
 import {
   actFor,
@@ -191,9 +192,7 @@ export const memberScenarios: Record<string, Scenario> = {
         { ...deps, ids: { next: () => fixedId } },
         {
           memberId: owner.id,
-          kind: "digest",
-          title: "Matrix",
-          body: "x",
+          ...noticeContent("digest", { count: 1, titles: "Matrix" }),
           dedupeKey: fixedId,
         },
       );

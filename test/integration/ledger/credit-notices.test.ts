@@ -4,6 +4,7 @@ import { MAX_LEGS, type Transfer } from "#domain/ledger/books.ts";
 import { awardCredits } from "#domain/ledger/credits.ts";
 import type { Notification } from "#domain/notices/inbox.ts";
 import { exampleCity, startTestCity, type TestCity } from "../../support/city.ts";
+import { inboxIn } from "../../support/inbox.ts";
 import { createMember, expectLedgerSound, newKey } from "./support.ts";
 
 /** Whoever's balance a credit move changes is told why: inbox and channel, once per transfer. */
@@ -40,7 +41,7 @@ afterAll(async () => {
 
 /** The notices about one transfer in a member's inbox. */
 async function noticesOf(memberId: string, transferId: string): Promise<Notification[]> {
-  const page = await city.runtime.deps.inbox.list(memberId, { limit: 50 });
+  const page = await inboxIn(city.runtime.deps, memberId, { limit: 50 });
   return page.items.filter((n) => n.params?.transferId === transferId);
 }
 
@@ -89,7 +90,7 @@ describe("credit moves tell everyone whose balance moved", () => {
       .outbox()
       .filter((m) => m.to === "chen@example.org" && m.subject.includes("Riverside Community Kitchen"));
     expect(emails).toHaveLength(1);
-    expect(emails[0]?.text).toContain("60 minutes");
+    expect(emails[0]?.text).toContain("1 hr");
   });
 
   it("an award to more volunteers than one transaction can tell: every one of them, once", async () => {
@@ -137,7 +138,7 @@ describe("credit moves tell everyone whose balance moved", () => {
     };
     await expect(awardCredits(failing, acting, { volunteers }, context)).rejects.toThrow("stopped");
     const told = async () =>
-      (await Promise.all(volunteers.map((v) => deps.inbox.list(v.memberId, { limit: 10 })))).map(
+      (await Promise.all(volunteers.map((v) => inboxIn(deps, v.memberId, { limit: 10 })))).map(
         (page) => page.items.filter((n) => n.kind === "credits-awarded").length,
       );
     expect((await told()).filter((n) => n === 0).length).toBeGreaterThan(0);

@@ -32,7 +32,7 @@ it("suggests one concrete nearby request to a member who never exchanged, at mos
     (n) => n.kind === "suggestion",
   );
   expect(suggestion?.body).toMatch(
-    /^Someone [\d.]+ k?m away needs 30 minutes of gardening: “Repot three plants”\.$/,
+    /^Someone [\d.,]+ k?m away needs 30 min of Gardening: “Repot three plants”\.$/,
   );
 
   const again = await nudgeDormantMembers(city.runtime.deps);

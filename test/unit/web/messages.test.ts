@@ -1,6 +1,6 @@
-import { parse, type Token } from "@messageformat/parser";
 import { describe, expect, it } from "vitest";
 import { compileCatalogue, readCatalogue, webLocales } from "../../../web/build/messages.ts";
+import { hasWords, placeholders } from "../../support/catalogues.ts";
 
 /**
  * The five catalogues stay complete and consistent: every key everywhere, the same placeholders
@@ -22,29 +22,6 @@ const sameAsEnglish: Record<string, string[]> = {
   de: ["staff.findName", "staff.status", "reports.organisation", "org.title"],
   es: ["form.errorPrefix"],
 };
-
-/** A message with no words of its own (only placeholders and signs) reads the same in every language. */
-function hasWords(message: string): boolean {
-  return /\p{L}/u.test(message.replace(/\{[^{}]*\}/g, ""));
-}
-
-/** Argument names a message uses, including those of plurals and selects, and the cases of selects. */
-function placeholders(message: string): string[] {
-  const found = new Set<string>();
-  const walk = (tokens: Token[]) => {
-    for (const token of tokens) {
-      if (token.type === "argument" || token.type === "function") found.add(token.arg);
-      if (token.type === "select")
-        found.add(`${token.arg}:select(${token.cases.map((c) => c.key).join("|")})`);
-      if (token.type === "plural" || token.type === "selectordinal") found.add(`${token.arg}:${token.type}`);
-      if (token.type === "plural" || token.type === "select" || token.type === "selectordinal") {
-        for (const c of token.cases) walk(c.tokens);
-      }
-    }
-  };
-  walk(parse(message));
-  return [...found].sort();
-}
 
 describe("message catalogues", () => {
   it("English has messages", () => {

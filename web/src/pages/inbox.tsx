@@ -17,11 +17,17 @@ function screenFor(link: string | undefined): string | undefined {
   return undefined;
 }
 
-/** The member's notices, newest first; unread ones marked in words, not only by colour. */
+/**
+ * The member's notices, newest first; unread ones marked in words, not only by colour. The server
+ * writes each notice in the member's language (the one this app keeps on their profile), from the
+ * same catalogues as their emails, so a notice reads alike everywhere; an old notice stored in
+ * English is marked as English for screen readers.
+ */
 export default function Inbox() {
   const inbox = useResource(
     async () => unwrap(await api.GET("/me/inbox", { params: { query: { limit: 50 } } })),
-    [],
+    // Switching language stores it on the profile: the notices come back in the new language.
+    [locale.value],
   );
   const read = useSignal<Record<string, boolean>>({});
   const markRead = async (n: Notification) => {
@@ -47,14 +53,9 @@ export default function Inbox() {
             <li class={`item${unread ? " unread" : ""}`} key={n.notificationId}>
               <h2>
                 {unread ? <span class="unread-mark">{t("inbox.new")} </span> : null}
-                {t(`notice.${n.kind}`)}
+                <span lang={n.language === locale.value ? undefined : n.language}>{n.title}</span>
               </h2>
-              {/* Notices are written by the server in English for now (conversation notices in the
-                  reader's language, or a member's own words); say so to screen readers. */}
-              <p
-                class="user-text"
-                lang={locale.value === "en" || n.kind.startsWith("conversation-") ? undefined : "en"}
-              >
+              <p class="user-text" lang={n.language === locale.value ? undefined : n.language}>
                 {n.body}
               </p>
               <p class="meta">{formatDateTime(n.createdAt)}</p>
@@ -62,13 +63,13 @@ export default function Inbox() {
                 {screen ? (
                   <a class="button secondary" href={screen} onClick={() => unread && void markRead(n)}>
                     {t("inbox.open")}
-                    <span class="visually-hidden">: {t(`notice.${n.kind}`)}</span>
+                    <span class="visually-hidden">: {n.title}</span>
                   </a>
                 ) : null}
                 {unread ? (
                   <button type="button" class="secondary" onClick={() => void markRead(n)}>
                     {t("inbox.markRead")}
-                    <span class="visually-hidden">: {t(`notice.${n.kind}`)}</span>
+                    <span class="visually-hidden">: {n.title}</span>
                   </button>
                 ) : null}
               </div>

@@ -7,6 +7,7 @@ import { makePayment } from "#domain/ledger/credits.ts";
 import type { LedgerRepository } from "#domain/ledger/ports.ts";
 import { decideMembership } from "#domain/membership/members.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
+import { inboxIn } from "../../../support/inbox.ts";
 import { createMember, errorOf, expectLedgerSound, newKey } from "../../ledger/support.ts";
 
 /** Closing an account settles what it must first; closed and suspended accounts move nothing. */
@@ -97,8 +98,8 @@ describe("closing an account", () => {
       ["grant", 90],
       ["closing", -90],
     ]);
-    const [notice] = (await city.runtime.deps.inbox.list(leaver.memberId, { limit: 5 })).items;
-    expect(notice).toMatchObject({ kind: "account-closed", body: expect.stringContaining("90 minutes") });
+    const [notice] = (await inboxIn(city.runtime.deps, leaver.memberId, { limit: 5 })).items;
+    expect(notice).toMatchObject({ kind: "account-closed", body: expect.stringContaining("1 hr 30 min") });
 
     // Nothing moves it any more, whichever way: the routes refuse, and so does the ledger itself.
     const refusedGrant = await city.call("POST", "/pot/grants", {
@@ -139,7 +140,7 @@ describe("closing an account", () => {
       (n) => n.kind === "account-written-off" && n.title.includes("leaver-debt"),
     );
     expect(told).toHaveLength(1);
-    expect(told[0]?.body).toContain("120 minutes");
+    expect(told[0]?.body).toContain("2 hr");
     // Emil coordinates Hillcrest only: not his member, not his notice.
     expect((await inboxOf("emil")).filter((n) => n.kind === "account-written-off")).toEqual([]);
   });

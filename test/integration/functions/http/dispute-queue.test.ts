@@ -5,6 +5,7 @@ import { newMember } from "#domain/membership/member.ts";
 import type { Notification } from "#domain/notices/inbox.ts";
 import { demoSubject } from "../../../../infra/local/demo.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
+import { inboxIn } from "../../../support/inbox.ts";
 import { errorOf, expectLedgerSound, newKey } from "../../ledger/support.ts";
 
 /** Disputes reach the coordinators in scope, and coordinators list exchanges by status and area. */
@@ -77,7 +78,7 @@ async function disputed(reason = "It took an hour, not two"): Promise<string> {
 }
 
 async function disputeNotices(memberId: string, exchangeId: string): Promise<Notification[]> {
-  const page = await city.runtime.deps.inbox.list(memberId, { limit: 50 });
+  const page = await inboxIn(city.runtime.deps, memberId, { limit: 50 });
   return page.items.filter((n) => n.kind === "dispute-to-resolve" && n.link === `/exchanges/${exchangeId}`);
 }
 

@@ -4,6 +4,7 @@ import type { Exchange } from "#domain/exchanges/exchange.ts";
 import { MAX_LEGS } from "#domain/ledger/books.ts";
 import type { Notification } from "#domain/notices/inbox.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
+import { inboxIn } from "../../../support/inbox.ts";
 import { createMember, expectLedgerSound, newKey } from "../../ledger/support.ts";
 
 let city: TestCity;
@@ -36,7 +37,7 @@ async function act(as: string, exchangeId: string, body: Record<string, unknown>
 
 /** The notices about one exchange in a member's inbox, oldest first. */
 async function noticesAbout(memberId: string, exchangeId: string): Promise<Notification[]> {
-  const page = await city.runtime.deps.inbox.list(memberId, { limit: 200 });
+  const page = await inboxIn(city.runtime.deps, memberId, { limit: 200 });
   return page.items.filter((n) => n.link === `/exchanges/${exchangeId}`).reverse();
 }
 const kinds = async (memberId: string, exchangeId: string) =>
@@ -59,7 +60,7 @@ describe("exchange notices in the inbox", () => {
     expect(proposal).toMatchObject({
       memberId: id("ben"),
       title: expect.stringContaining("Amira Haddad"),
-      body: expect.stringContaining("60 minutes"),
+      body: expect.stringContaining("1 hr"),
     });
     // The inbox route shows it to Ben as well.
     const inbox = await city.call("GET", "/me/inbox", { as: "ben" });
@@ -81,10 +82,10 @@ describe("exchange notices in the inbox", () => {
       "exchange-settled",
     ]);
     const settled = (await noticesAbout(id("ben"), exchange))[1];
-    expect(settled?.body).toContain("45 minutes");
+    expect(settled?.body).toContain("45 min");
     expect((await noticesAbout(id("amira"), exchange))[2]).toMatchObject({
       title: expect.stringContaining("settled"),
-      body: expect.stringContaining("45 minutes"),
+      body: expect.stringContaining("45 min"),
     });
   });
 
@@ -139,7 +140,7 @@ describe("exchange notices in the inbox", () => {
       expect(notices.at(-1)).toMatchObject({
         kind: "exchange-resolved",
         title: expect.stringContaining("Dora Peeters"),
-        body: expect.stringContaining("60 minutes"),
+        body: expect.stringContaining("1 hr"),
       });
     }
 

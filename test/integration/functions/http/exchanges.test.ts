@@ -493,7 +493,7 @@ describe("disputes, coordinators and groups", () => {
     };
     expect(told.items[0]).toMatchObject({
       kind: "exchange-completed",
-      title: expect.stringContaining("logged 45 minutes"),
+      title: expect.stringContaining("logged 45 min"),
     });
     expect((await act("ben", id, { action: "complete", minutes: 50 })).status).toBe(422);
     expect((await act("amira", id, { action: "confirm" }, { "idempotency-key": newKey() })).status).toBe(422);

@@ -3,6 +3,7 @@ import type { Exchange } from "#domain/exchanges/exchange.ts";
 import type { Notification } from "#domain/notices/inbox.ts";
 import { fulfilPostsOfExchange } from "#domain/posts/fulfilment.ts";
 import { exampleCity, startTestCity, type TestCity } from "../../../support/city.ts";
+import { inboxIn } from "../../../support/inbox.ts";
 import { expectLedgerSound, newKey } from "../../ledger/support.ts";
 
 /** A post whose exchange settled is closed: a request at once, an offer when its places are taken. */
@@ -80,7 +81,7 @@ async function searchIds(query: string): Promise<string[]> {
   return (res.body as { items: { postId: string }[] }).items.map((i) => i.postId);
 }
 async function fulfilledNotices(memberId: string, postId: string): Promise<Notification[]> {
-  const page = await city.runtime.deps.inbox.list(memberId, { limit: 50 });
+  const page = await inboxIn(city.runtime.deps, memberId, { limit: 50 });
   return page.items.filter((n) => n.kind === "post-fulfilled" && n.link === `/posts/${postId}`);
 }
 

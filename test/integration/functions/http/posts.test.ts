@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newMember } from "#domain/membership/member.ts";
 import { demoSubject } from "../../../../infra/local/demo.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
+import { inboxIn } from "../../../support/inbox.ts";
 
 let city: TestCity;
 let ids: Record<string, string>;
@@ -292,7 +293,7 @@ describe("PATCH /posts/{postId}", () => {
       updatedBy: ids.dora,
       description: "Phone number removed by a coordinator.",
     });
-    const inbox = await city.runtime.deps.inbox.list(ids.amira ?? "", { limit: 50 });
+    const inbox = await inboxIn(city.runtime.deps, ids.amira ?? "", { limit: 50 });
     const notice = inbox.items.find(
       (n) => n.kind === "post-changed-by-coordinator" && n.link === `/posts/${post.postId}`,
     );
@@ -307,7 +308,7 @@ describe("PATCH /posts/{postId}", () => {
       headers: { "x-act-for": ids.kitchen ?? "" },
     });
     expect(res.status, res.text).toBe(200);
-    const inbox = await city.runtime.deps.inbox.list(ids.kitchen ?? "", { limit: 50 });
+    const inbox = await inboxIn(city.runtime.deps, ids.kitchen ?? "", { limit: 50 });
     expect(inbox.items.filter((n) => n.link === `/posts/${post.postId}`)).toEqual([]);
   });
 
@@ -380,10 +381,10 @@ describe("POST /posts/{postId}/status", () => {
       body: { status: "withdrawn" },
     });
     expect(res.status).toBe(200);
-    const inbox = await city.runtime.deps.inbox.list(ids.amira ?? "", { limit: 50 });
-    expect(inbox.items.some((n) => n.link === `/posts/${post.postId}` && n.title.includes("withdrew"))).toBe(
-      true,
-    );
+    const inbox = await inboxIn(city.runtime.deps, ids.amira ?? "", { limit: 50 });
+    expect(
+      inbox.items.some((n) => n.link === `/posts/${post.postId}` && n.params?.change === "withdrawn"),
+    ).toBe(true);
   });
 });
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { exchangeNotices } from "#domain/exchanges/notices.ts";
+import type { Notification } from "#domain/notices/inbox.ts";
+import { renderNotice } from "#domain/notices/render.ts";
 import { exampleCity } from "../../../../support/city.ts";
 import { sampleAt, sampleExchange } from "../../../../support/exchanges.ts";
 
@@ -12,6 +14,8 @@ const deps = {
 };
 
 const exchange = sampleExchange;
+/** A notice's words as an English reader gets them. */
+const english = (n: Notification | undefined) => (n ? renderNotice(n, "en", deps.city) : undefined);
 const recipients = (notices: ReturnType<typeof exchangeNotices>) =>
   notices.map((n) => n.notification.memberId);
 
@@ -24,8 +28,9 @@ describe("exchange notices", () => {
       kind: "exchange-proposed",
       link: "/exchanges/E1",
       createdAt: at,
-      title: "Pia proposes an exchange: Cooking and meals",
+      params: { exchangeId: "E1", who: "Pia", category: "cooking" },
     });
+    expect(english(notices[0]?.notification)?.title).toBe("Pia proposes an exchange: Cooking and meals");
   });
 
   it("one member's answer tells the other side; a step that moves the exchange, everyone but the actor", () => {
@@ -49,8 +54,11 @@ describe("exchange notices", () => {
       status: "declined",
     });
     for (const { notification } of exchangeNotices(deps, long, "declined", { party: "r1" })) {
-      expect(notification.title.length).toBeLessThanOrEqual(200);
-      expect(notification.body.length).toBeLessThanOrEqual(2000);
+      for (const language of ["en", "nl", "fr", "de", "es"] as const) {
+        const text = renderNotice(notification, language, deps.city);
+        expect(text.title.length).toBeLessThanOrEqual(200);
+        expect(text.body.length).toBeLessThanOrEqual(2000);
+      }
     }
   });
 
@@ -64,12 +72,13 @@ describe("exchange notices", () => {
     for (const event of events) {
       for (const by of [{ party: "p" }, "system"] as const) {
         for (const { notification } of exchangeNotices(deps, one, event, by)) {
-          const text = `${notification.title} ${notification.body}`;
+          const words = english(notification);
+          const text = `${words?.title} ${words?.body}`;
           expect(text, event).not.toMatch(/\b1 minutes\b/);
         }
       }
     }
     const proposal = exchangeNotices(deps, one, "proposed", { party: "p" })[0]?.notification;
-    expect(proposal?.body).toContain("1 minute of");
+    expect(english(proposal)?.body).toContain("1 min of");
   });
 });

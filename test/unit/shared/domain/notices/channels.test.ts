@@ -3,6 +3,7 @@ import { ValidationError } from "#domain/kernel/errors.ts";
 import { newMember } from "#domain/membership/member.ts";
 import {
   channelsFor,
+  escapeHtml,
   inQuietHours,
   render,
   renderBundle,
@@ -112,10 +113,10 @@ it("renders a short SMS and an email with the app link", () => {
     link: "/members/m",
     createdAt: "2026-01-01T00:00:00.000Z",
   };
-  expect(render(note, "email", "a@b.org", city).text).toContain(
+  expect(render(note, "email", "a@b.org", city, "en").text).toContain(
     "https://timebank.riverside.example/members/m",
   );
-  expect(render(note, "sms", "+32", city).text.length).toBeLessThanOrEqual(300);
+  expect(render(note, "sms", "+32", city, "en").text.length).toBeLessThanOrEqual(300);
 });
 
 describe("notices held through quiet hours, sent together", () => {
@@ -130,14 +131,59 @@ describe("notices held through quiet hours, sent together", () => {
   });
 
   it("one notice reads as it would have; several as one message with each of them", () => {
-    expect(renderBundle([notice("a", "One")], "email", "m@x.org", city)).toEqual(
-      render(notice("a", "One"), "email", "m@x.org", city),
+    expect(renderBundle([notice("a", "One")], "email", "m@x.org", city, "en")).toEqual(
+      render(notice("a", "One"), "email", "m@x.org", city, "en"),
     );
-    const email = renderBundle([notice("a", "One"), notice("b", "Two")], "email", "m@x.org", city);
+    const email = renderBundle([notice("a", "One"), notice("b", "Two")], "email", "m@x.org", city, "en");
     expect(email.subject).toBe("2 notices from Riverside time bank");
     expect(email.text).toContain("One\nAbout One");
     expect(email.text).toContain("Two\nAbout Two");
-    const sms = renderBundle([notice("a", "One"), notice("b", "Two")], "sms", "+32470123456", city);
+    const sms = renderBundle([notice("a", "One"), notice("b", "Two")], "sms", "+32470123456", city, "en");
     expect(sms.text).toBe("Riverside: One; Two");
+  });
+});
+
+describe("messages in the member's language", () => {
+  const hostile = "<img src=x onerror=alert(1)> & “quotes”";
+  const proposal = {
+    notificationId: "n2",
+    memberId: "m",
+    kind: "exchange-proposed" as const,
+    params: { exchangeId: "E1", who: "Zoë", category: "gardening", minutes: 90, description: hostile },
+    link: "/exchanges/E1",
+    createdAt: "2026-01-01T10:00:00.000Z",
+  };
+
+  it("writes subject and body in the reader's language, members' text as typed", () => {
+    const dutch = render(proposal, "email", "a@b.org", city, "nl");
+    expect(dutch.language).toBe("nl");
+    expect(dutch.subject).toBe(`Zoë stelt een uitwisseling voor: ‘${hostile}’`);
+    expect(dutch.text).toContain("Zoë stelt 1 uur 30 min Tuinieren voor.");
+    expect(dutch.text).toContain("— Tijdbank Riverside");
+    const french = render(proposal, "email", "a@b.org", city, "fr");
+    expect(french.text).toMatch(/Zoë propose 1\sh 30\smin en Jardinage\./);
+    expect(render(proposal, "sms", "+32", city, "de").text).toBe(
+      `Riverside: Zoë schlägt einen Tausch vor: „${hostile}“ https://timebank.riverside.example/exchanges/E1`,
+    );
+  });
+
+  it("escapes everything in the HTML body, so typed markup is shown, never run", () => {
+    const html = render(proposal, "email", "a@b.org", city, "es").html ?? "";
+    expect(html).toContain('<html lang="es">');
+    expect(html).not.toContain("<img");
+    expect(html).toContain("&#60;img src=x onerror=alert(1)&#62; &#38; “quotes”");
+    expect(html).toContain('<a href="https://timebank.riverside.example/exchanges/E1">');
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe("&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;");
+  });
+
+  it("counts a bundle in the reader's language", () => {
+    const bundle = renderBundle(
+      [proposal, { ...proposal, notificationId: "n3" }],
+      "email",
+      "a@b.org",
+      city,
+      "de",
+    );
+    expect(bundle.subject).toBe("2 Nachrichten von der Zeitbank Riverside");
   });
 });
