@@ -42,6 +42,8 @@ export interface StreamConsumerEntry {
   filter?: { entities: readonly string[]; eventNames?: readonly ("INSERT" | "MODIFY")[] };
   /** Outside channels the consumer sends on; the stack grants SES (email) and SNS (sms) for them. */
   sends?: readonly ("email" | "sms")[];
+  /** The consumer deletes sign-in identities: the stack grants it Cognito's AdminDeleteUser on the pool. */
+  deletesLogins?: boolean;
 }
 
 export interface ScheduleEntry {
@@ -473,6 +475,15 @@ export const manifest: Manifest = {
       filter: { entities: ["JournalLine", "Transfer"], eventNames: ["MODIFY"] },
     },
     { name: "audit-trail", handler: "functions/streams/audit-trail.ts", batchSize: 50, maxRetries: 3 },
+    // -- residents' data rights --
+    {
+      name: "erasure",
+      handler: "functions/streams/erasure.ts",
+      batchSize: 25,
+      maxRetries: 10,
+      filter: { entities: ["Member"], eventNames: ["MODIFY"] },
+      deletesLogins: true,
+    },
     {
       name: "notification-channels",
       handler: "functions/streams/notification-channels.ts",

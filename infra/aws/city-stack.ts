@@ -165,6 +165,17 @@ export class CityStack extends Stack {
         }),
       );
       this.grantSending(fn(consumer.handler), consumer.sends ?? [], city);
+      if (consumer.deletesLogins) {
+        // The pool id with the one permission that uses it, in the same call.
+        const target = fn(consumer.handler).function;
+        target.addEnvironment("USER_POOL_ID", this.userPool.userPoolId);
+        target.addToRolePolicy(
+          new PolicyStatement({
+            actions: ["cognito-idp:AdminDeleteUser"],
+            resources: [this.userPool.userPoolArn],
+          }),
+        );
+      }
     }
     for (const schedule of manifest.schedules) {
       new Rule(this, `${schedule.name}-schedule`, {

@@ -26,6 +26,7 @@ import { notify } from "./notify.ts";
 import { decodeCursor, encodeCursor, MAX_CURSOR_LENGTH, type Page, type PageRequest } from "./paging.ts";
 import type { Deps } from "./ports.ts";
 import { refuseSelfDealing } from "./power.ts";
+import { pseudonymOf } from "./privacy/pseudonym.ts";
 import { commitStanding } from "./standing.ts";
 import { withArticle } from "./words.ts";
 
@@ -527,14 +528,21 @@ export async function membersForExport(
 export function closedMember(acting: Acting, now: Date): Member {
   const member = acting.subject;
   if (member.status === "closed") throw new RuleViolationError("The account is already closed");
+  // Erasure: the name becomes a pseudonym and what the member told of themself goes; the stream
+  // then erases every copy (privacy/erasure.ts). Area and kind stay: coordinators' scope, figures.
   return {
     ...member,
     status: "closed",
+    displayName: pseudonymOf(member.memberId),
     contact: { preference: "in-app" },
     home: undefined,
     accessibilityNeeds: undefined,
     bio: undefined,
     availability: [],
+    skills: { categories: [], tags: [] },
+    blocked: [],
+    preferredLanguage: undefined,
+    statusReason: undefined,
     updatedAt: now.toISOString(),
     updatedBy: acting.actor.memberId,
   };

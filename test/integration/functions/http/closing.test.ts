@@ -5,6 +5,7 @@ import { makePayment } from "../../../../shared/domain/ledger-credits.ts";
 import type { LedgerRepository } from "../../../../shared/domain/ledger-ports.ts";
 import { decideMembership } from "../../../../shared/domain/membership.ts";
 import type { Deps } from "../../../../shared/domain/ports.ts";
+import { pseudonymOf } from "../../../../shared/domain/privacy/pseudonym.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
 import { createMember, errorOf, expectLedgerSound, newKey } from "../../ledger/support.ts";
 
@@ -135,7 +136,8 @@ describe("closing an account", () => {
     expect(await balance(leaver.memberId)).toBe(0);
     expect(await balance(POT_ACCOUNT_ID)).toBe(pot - 120);
     const told = (await inboxOf("dora")).filter(
-      (n) => n.kind === "account-written-off" && n.title.includes("leaver-debt"),
+      // The coordinators know the closed account by its pseudonym only.
+      (n) => n.kind === "account-written-off" && n.title.includes(pseudonymOf(leaver.memberId)),
     );
     expect(told).toHaveLength(1);
     expect(told[0]?.body).toContain("120 minutes");
