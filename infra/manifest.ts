@@ -485,6 +485,13 @@ export const manifest: Manifest = {
       deletesLogins: true,
     },
     {
+      name: "retention",
+      handler: "functions/streams/retention.ts",
+      batchSize: 100,
+      maxRetries: 5,
+      filter: { entities: ["Notification", "Match", "AuditEntry"], eventNames: ["INSERT", "MODIFY"] },
+    },
+    {
       name: "notification-channels",
       handler: "functions/streams/notification-channels.ts",
       batchSize: 25,

@@ -18,6 +18,7 @@ import {
 import { idempotencyKeyFrom } from "../../shared/domain/ledger-idempotency.ts";
 import { isActive, type Member } from "../../shared/domain/member.ts";
 import type { Deps } from "../../shared/domain/ports.ts";
+import { accessRecordFor } from "../../shared/domain/privacy/access-log.ts";
 import { describeError, log } from "../../shared/logger.ts";
 import * as z from "../../shared/zod.ts";
 import { errorResponse, internalErrorResponse, jsonResponse, textResponse } from "./errors.ts";
@@ -65,6 +66,12 @@ export interface RouteSpec<A extends Auth, B, Q, P> {
    * checked when sent). Documented in the OpenAPI document from here.
    */
   idempotency?: "required" | "optional";
+  /**
+   * What a coordinator's or admin's successful call leaves in the member's access log (beside
+   * acting for them, which every `actFor` route records): "export" marks acting as a copy of their
+   * data; "path-member" records a read of the member named by `{memberId}` in the path.
+   */
+  accessLog?: "export" | "path-member";
 }
 
 interface BaseInput<B, Q, P> {
@@ -298,11 +305,45 @@ export function httpRoute<A extends Auth, B = undefined, Q = undefined, P = Reco
       } as InputFor<A, B, Q, P>;
       const result = await run(input);
       const status = result.status ?? spec.status ?? 200;
+      await recordAccess(spec, parsed, event, input);
       return spec.csv && typeof result.body === "string"
         ? textResponse(status, result.body, "text/csv; charset=utf-8")
         : jsonResponse(status, result.body);
     });
   return Object.assign(handler, { contract: spec });
+}
+
+/**
+ * Leaves an access record when a coordinator or admin reached another member's data: by acting
+ * for them, or by reading a member named in the path. Only after success: a refusal writes nothing.
+ */
+async function recordAccess(
+  spec: { accessLog?: "export" | "path-member" },
+  parsed: Parsed,
+  event: HttpEvent,
+  input: { path?: unknown },
+): Promise<void> {
+  const actor = parsed.acting?.actor ?? parsed.member;
+  if (!actor) return;
+  let subject = parsed.acting?.subject;
+  if (spec.accessLog === "path-member") {
+    const memberId = (input.path as { memberId?: unknown } | undefined)?.memberId;
+    subject = typeof memberId === "string" ? await parsed.deps.members.get(memberId) : undefined;
+  }
+  if (!subject) return;
+  const now = parsed.deps.clock.now().toISOString();
+  const record = accessRecordFor(
+    actor,
+    subject,
+    {
+      route: event.routeKey ?? "",
+      method: event.requestContext?.http?.method ?? "GET",
+      export: spec.accessLog === "export",
+    },
+    now,
+    parsed.deps.ids.next(),
+  );
+  if (record) await parsed.deps.accessLog.record(record, parsed.deps.city.retention.accessLogDays);
 }
 
 /** What the OpenAPI generator and the contract tests read from a route module. */

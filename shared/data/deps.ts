@@ -2,6 +2,7 @@ import { monotonicFactory } from "ulid";
 import { resetRuntimeConfig, runtimeConfig } from "../config/runtime.ts";
 import { systemClock } from "../domain/clock.ts";
 import type { Deps } from "../domain/ports.ts";
+import { DynamoAccessLogRepository } from "./access-log-repository.ts";
 import { DynamoAuditRepository } from "./audit-repository.ts";
 import { createDocumentClient } from "./client.ts";
 import { DynamoDeliveryRepository } from "./delivery-repository.ts";
@@ -33,7 +34,7 @@ export function productionDeps(): Deps {
     audit: new DynamoAuditRepository(db, config.tableName),
     stats: new DynamoStatsRepository(db, config.tableName),
     inbox: new DynamoInboxRepository(db, config.tableName),
-    deliveries: new DynamoDeliveryRepository(db, config.tableName),
+    deliveries: new DynamoDeliveryRepository(db, config.tableName, config.city.retention.deliveryDays),
     held: new DynamoHeldNoticeRepository(db, config.tableName),
     // -- matching --
     matchIndex: new DynamoMatchIndexRepository(db, config.tableName),
@@ -43,6 +44,8 @@ export function productionDeps(): Deps {
     posts: new DynamoPostRepository(db, config.tableName),
     // -- exchanges and ledger --
     ...ledgerRepositories(db, config.tableName),
+    // -- residents' data rights --
+    accessLog: new DynamoAccessLogRepository(db, config.tableName),
   };
   return cached;
 }

@@ -13,6 +13,7 @@ import type { MatchIndexRepository, MatchRepository, MatchSignalsRepository } fr
 import type { Member, MemberStatus } from "./member.ts";
 import type { Page, PageRequest } from "./paging.ts";
 import type { PostRepository } from "./post-ports.ts";
+import type { AccessLogRepository } from "./privacy/ports.ts";
 
 /** Storage port for members; the DynamoDB adapter lives in shared/data. */
 export interface MemberRepository {
@@ -132,4 +133,6 @@ export interface Deps {
   exchanges: ExchangeRepository;
   activities: ActivityRepository;
   ledgerReports: LedgerReportRepository;
+  // -- residents' data rights --
+  accessLog: AccessLogRepository;
 }

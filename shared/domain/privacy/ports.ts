@@ -2,6 +2,8 @@
  * Storage and identity ports of residents' data rights (erasure, access records). The DynamoDB
  * adapters live in shared/data; the identity adapters in shared/data too (Cognito in AWS).
  */
+import type { Page, PageRequest } from "../paging.ts";
+import type { AccessRecord } from "./access-log.ts";
 
 /** What erasure needs of the store beyond the feature repositories. */
 export interface ErasureStore {
@@ -38,4 +40,12 @@ export interface ErasureStore {
 export interface LoginDirectory {
   /** Deletes the sign-in identity of a subject; a subject already gone is not an error. */
   deleteLogin(subject: string): Promise<void>;
+}
+
+/** Access records: written when a coordinator or admin reaches a member's data, kept for the city's period. */
+export interface AccessLogRepository {
+  /** Stores a record; it expires after `keepDays`. */
+  record(record: AccessRecord, keepDays: number): Promise<void>;
+  /** A member's records, newest first. */
+  list(memberId: string, page: PageRequest): Promise<Page<AccessRecord>>;
 }

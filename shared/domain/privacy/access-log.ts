@@ -1,0 +1,72 @@
+import * as z from "../../zod.ts";
+import { isCoordinatorOrAdmin, type Member } from "../member.ts";
+import type { Page, PageRequest } from "../paging.ts";
+import type { Deps } from "../ports.ts";
+import type { AccessLogRepository } from "./ports.ts";
+
+export const accessActions = ["read", "act", "export"] as const;
+
+/** A coordinator's or admin's look at a member's personal data, as stored. */
+export const accessRecordSchema = z.object({
+  recordId: z.string(),
+  /** The member whose data it was. */
+  memberId: z.string(),
+  /** Who looked: a coordinator or admin. */
+  actorId: z.string(),
+  actorRole: z.enum(["coordinator", "admin"]),
+  /** read: saw their details; act: did something for them; export: took a copy of their data. */
+  action: z.enum(accessActions),
+  /** The route, as `METHOD /path/{param}` (no values). */
+  route: z.string(),
+  at: z.iso.datetime(),
+});
+export type AccessRecord = z.infer<typeof accessRecordSchema>;
+
+/** An access record as the member sees it, with who looked by name (as they are called now). */
+export const accessRecordViewSchema = z.extend(z.omit(accessRecordSchema, { memberId: true }), {
+  actorName: z.string(),
+});
+export type AccessRecordView = z.infer<typeof accessRecordViewSchema>;
+
+/**
+ * The record a request leaves, if any: a coordinator or admin reaching another member's data,
+ * whether by acting for them or by reading them by id. An organisation's own admins acting for it,
+ * and anyone reaching their own data, leave none.
+ */
+export function accessRecordFor(
+  actor: Member,
+  subject: Member,
+  request: { route: string; method: string; export: boolean },
+  at: string,
+  recordId: string,
+): AccessRecord | undefined {
+  if (actor.memberId === subject.memberId) return undefined;
+  if (subject.kind === "organisation" && subject.admins.includes(actor.memberId)) return undefined;
+  if (!isCoordinatorOrAdmin(actor)) return undefined;
+  return {
+    recordId,
+    memberId: subject.memberId,
+    actorId: actor.memberId,
+    actorRole: actor.roles.includes("admin") ? "admin" : "coordinator",
+    action: request.export ? "export" : request.method === "GET" ? "read" : "act",
+    route: request.route,
+    at,
+  };
+}
+
+/** A member's access log, newest first, with the names of who looked. */
+export async function readAccessLog(
+  deps: Pick<Deps, "members"> & { accessLog: AccessLogRepository },
+  memberId: string,
+  page: PageRequest,
+): Promise<Page<AccessRecordView>> {
+  const result = await deps.accessLog.list(memberId, page);
+  const actors = await deps.members.getMany([...new Set(result.items.map((r) => r.actorId))]);
+  return {
+    items: result.items.map(({ memberId: _member, ...record }) => ({
+      ...record,
+      actorName: actors.get(record.actorId)?.displayName ?? "Unknown",
+    })),
+    ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}),
+  };
+}
