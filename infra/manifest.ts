@@ -22,7 +22,8 @@ export interface HttpRouteEntry {
   /** true: the gateway demands a valid JWT and passes its claims to the handler. */
   auth: boolean;
   /**
-   * "read" when the handler never writes, so its function gets read-only table access. Default
+   * "read" when the handler never writes, so its function gets read-only table access (and may
+   * only add access records, see functions/http/stack.ts). Default
    * read and write: a missing write grant would only show up in AWS, where IAM applies.
    */
   access?: "read";
@@ -169,6 +170,14 @@ export const manifest: Manifest = {
       method: "GET",
       path: "/me/export",
       handler: "functions/http/me/export.ts",
+      fn: "members",
+      auth: true,
+      access: "read",
+    },
+    {
+      method: "GET",
+      path: "/me/access-log",
+      handler: "functions/http/me/access-log.ts",
       fn: "members",
       auth: true,
       access: "read",

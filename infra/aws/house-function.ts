@@ -112,6 +112,17 @@ export class HouseFunction extends Construct {
       ...tableDefinition.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
     ];
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources }));
+    if (access === "read") {
+      // A read that reaches a member's personal data leaves an access record: a read-only function
+      // may add items to ACCESS# partitions and nothing else.
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ["dynamodb:PutItem"],
+          resources: [table.tableArn],
+          conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["ACCESS#*"] } },
+        }),
+      );
+    }
     this.function.addEnvironment("TABLE_NAME", table.tableName);
   }
 }

@@ -559,20 +559,3 @@ export async function auditTrailOf(deps: Pick<Deps, "members" | "audit">, viewer
   }
   return deps.audit.listForSubject(member.memberId, 50);
 }
-
-/** Everything Mutua holds about a member, as one document (the right of access). */
-export async function exportMemberData(deps: Pick<Deps, "inbox" | "audit" | "clock">, member: Member) {
-  const inbox: Notification[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.inbox.list(member.memberId, { limit: 50, cursor });
-    inbox.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return {
-    exportedAt: deps.clock.now().toISOString(),
-    member,
-    inbox,
-    auditTrail: await deps.audit.listForSubject(member.memberId, 1000),
-  };
-}

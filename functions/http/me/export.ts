@@ -1,23 +1,16 @@
-import { auditEntrySchema } from "../../../shared/domain/audit.ts";
-import { notificationSchema } from "../../../shared/domain/inbox.ts";
-import { memberSchema } from "../../../shared/domain/member.ts";
-import { exportMemberData } from "../../../shared/domain/membership.ts";
-import * as z from "../../../shared/zod.ts";
+import { exportMemberData, memberExportSchema } from "../../../shared/domain/privacy/export.ts";
 import { httpRoute } from "../stack.ts";
 
 /** Everything Mutua holds about me, as one JSON document (the right of access). */
 export const handler = httpRoute(
   {
-    summary: "Export all my data as JSON",
+    summary:
+      "Export all my data as JSON: profile, consents, posts, matches, exchanges, account, statement, inbox, audit trail, access log",
     auth: "member",
     // A coordinator exports a member's data at their request, whatever their status.
     actFor: "any-status",
-    response: z.object({
-      exportedAt: z.string(),
-      member: memberSchema,
-      inbox: z.array(notificationSchema),
-      auditTrail: z.array(auditEntrySchema),
-    }),
+    accessLog: "export",
+    response: memberExportSchema,
   },
-  async ({ deps, subject }) => ({ body: await exportMemberData(deps, subject) }),
+  async ({ deps, actor, subject }) => ({ body: await exportMemberData(deps, { actor, subject }) }),
 );

@@ -1,5 +1,5 @@
 import * as z from "../../zod.ts";
-import { isCoordinatorOrAdmin, type Member } from "../member.ts";
+import { coordinatesArea, isCoordinatorOrAdmin, type Member } from "../member.ts";
 import type { Page, PageRequest } from "../paging.ts";
 import type { Deps } from "../ports.ts";
 import type { AccessLogRepository } from "./ports.ts";
@@ -42,7 +42,9 @@ export function accessRecordFor(
 ): AccessRecord | undefined {
   if (actor.memberId === subject.memberId) return undefined;
   if (subject.kind === "organisation" && subject.admins.includes(actor.memberId)) return undefined;
-  if (!isCoordinatorOrAdmin(actor)) return undefined;
+  // Only a coordinator whose scope covers the member sees their personal details (others get the
+  // public profile, or nothing).
+  if (!isCoordinatorOrAdmin(actor) || !coordinatesArea(actor, subject.area)) return undefined;
   return {
     recordId,
     memberId: subject.memberId,

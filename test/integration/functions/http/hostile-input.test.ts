@@ -65,6 +65,7 @@ describe("cursors: one codec for every list", async () => {
       [
         "/activities",
         "/exchanges",
+        "/me/access-log",
         "/me/exchanges",
         "/me/inbox",
         "/me/matches",
