@@ -114,7 +114,8 @@ export class CityStack extends Stack {
 
     const bundle = lambdaBundle(city);
     const functions = new Map<string, HouseFunction>();
-    for (const plan of functionPlans(manifest)) functions.set(plan.name, this.buildFunction(plan, bundle));
+    for (const plan of functionPlans(manifest))
+      functions.set(plan.name, this.buildFunction(plan, bundle, manifest));
     this.functions = functions;
     const fn = (handler: string): HouseFunction => {
       const name = functionOf(handler, manifest);
@@ -279,7 +280,7 @@ export class CityStack extends Stack {
   }
 
   /** HTTP functions run an entry generated from the manifest; the others run their handler module. */
-  private buildFunction(plan: FunctionPlan, bundle: LambdaBundle): HouseFunction {
+  private buildFunction(plan: FunctionPlan, bundle: LambdaBundle, manifest: Manifest): HouseFunction {
     const [handler = ""] = plan.handlers;
     const http = plan.trigger === "http";
     return new HouseFunction(this, plan.name, {
@@ -291,6 +292,7 @@ export class CityStack extends Stack {
       bundle,
       table: this.table,
       access: plan.access,
+      addsAccessRecords: http && manifest.routes.some((r) => r.auth && plan.handlers.includes(r.handler)),
       timeout: TIMEOUTS[plan.trigger],
     });
   }

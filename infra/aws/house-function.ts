@@ -41,6 +41,11 @@ export interface HouseFunctionProps {
   bundle: LambdaBundle;
   table: ITableV2;
   access: TableAccess;
+  /**
+   * A read-only function that serves signed-in routes may still add access records (a
+   * coordinator's read of a member's data leaves one): PutItem on `ACCESS#` keys alone.
+   */
+  addsAccessRecords?: boolean;
   /** @default 256 */
   memorySize?: number;
   /** @default 10 seconds */
@@ -84,7 +89,7 @@ export class HouseFunction extends Construct {
       tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       bundling: nodejsBundling(props.bundle),
     });
-    this.useTable(props.table, props.access);
+    this.useTable(props.table, props.access, props.addsAccessRecords ?? false);
 
     Validations.of(this.function).acknowledge({
       id: "AwsSolutions-L1",
@@ -105,14 +110,14 @@ export class HouseFunction extends Construct {
    * name without the permission or the permission without the name. Indexes are listed by name
    * from the table definition rather than `index/*`.
    */
-  private useTable(table: ITableV2, access: TableAccess): void {
+  private useTable(table: ITableV2, access: TableAccess, addsAccessRecords: boolean): void {
     const actions = access === "readWrite" ? [...READ_ACTIONS, ...WRITE_ACTIONS] : READ_ACTIONS;
     const resources = [
       table.tableArn,
       ...tableDefinition.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
     ];
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources }));
-    if (access === "read") {
+    if (access === "read" && addsAccessRecords) {
       // A read that reaches a member's personal data leaves an access record: a read-only function
       // may add items to ACCESS# partitions and nothing else.
       this.role.addToPrincipalPolicy(

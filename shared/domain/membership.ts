@@ -10,7 +10,6 @@ import {
   RuleViolationError,
   ValidationError,
 } from "./errors.ts";
-import type { Notification } from "./inbox.ts";
 import {
   contactSchema,
   coordinatesArea,

@@ -90,7 +90,9 @@ function statementsOf(handler: string): { Action: string | string[]; Resource: u
   return statementsOfFunction(functionIdFor(handler));
 }
 
-function statementsOfFunction(functionId: string): { Action: string | string[]; Resource: unknown }[] {
+function statementsOfFunction(
+  functionId: string,
+): { Action: string | string[]; Resource: unknown; Condition?: unknown }[] {
   const { Role } = resource(functionId).Properties as {
     Role: { "Fn::GetAtt": [string, string] };
   };
@@ -224,10 +226,30 @@ describe("CityStack functions", () => {
     expect(actionsOf("streams-audit-trail")).toContain("dynamodb:PutItem");
     for (const plan of plans) {
       expect(actionsOf(plan.name)).not.toContain("dynamodb:Scan");
-      // Read-only only when every handler in the function is marked read-only in the manifest.
-      const writes = actionsOf(plan.name).some((a) => /PutItem|UpdateItem|DeleteItem|BatchWriteItem/.test(a));
+      // Read-only only when every handler in the function is marked read-only in the manifest; a
+      // read-only function may add access records (PutItem on ACCESS# keys alone) and nothing else.
+      const statements = statementsOfFunction(functionIdNamed(plan.name));
+      const accessRecords = statements.filter(
+        (s) =>
+          JSON.stringify(s.Condition ?? {}) ===
+          JSON.stringify({ "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["ACCESS#*"] } }),
+      );
+      for (const s of accessRecords) expect([s.Action].flat()).toEqual(["dynamodb:PutItem"]);
+      const writes = statements
+        .filter((s) => !accessRecords.includes(s))
+        .flatMap((s) => [s.Action].flat())
+        .some((a) => /PutItem|UpdateItem|DeleteItem|BatchWriteItem/.test(a));
       const allRead = plan.handlers.every((h) => tableAccessOf(h) === "read");
       expect(writes, plan.name).toBe(!allRead);
+    }
+  });
+
+  it("lets only the erasure consumer delete sign-in identities", () => {
+    for (const plan of plans) {
+      const actions = statementsOfFunction(functionIdNamed(plan.name)).flatMap((s) => [s.Action].flat());
+      expect(actions.includes("cognito-idp:AdminDeleteUser"), plan.name).toBe(
+        plan.name === "streams-erasure",
+      );
     }
   });
 

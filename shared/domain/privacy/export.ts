@@ -41,7 +41,16 @@ export type MemberExport = z.infer<typeof memberExportSchema>;
 
 type ExportDeps = Pick<
   Deps,
-  "members" | "posts" | "matches" | "exchanges" | "ledger" | "inbox" | "audit" | "accessLog" | "city" | "clock"
+  | "members"
+  | "posts"
+  | "matches"
+  | "exchanges"
+  | "ledger"
+  | "inbox"
+  | "audit"
+  | "accessLog"
+  | "city"
+  | "clock"
 >;
 
 /** Every page of a paged list. */

@@ -93,18 +93,35 @@ describe("the export", () => {
     const leaver = await createMember(city.runtime.deps, { id: "leaver-export", login: "leaver-export" });
     await city.call("POST", "/posts", {
       as: "leaver-export",
-      body: { kind: "offer", title: "Soup", category: "cooking", where: { type: "online" }, estimatedMinutes: 30 },
+      body: {
+        kind: "offer",
+        title: "Soup",
+        category: "cooking",
+        where: { type: "online" },
+        estimatedMinutes: 30,
+      },
     });
     expect((await city.call("POST", "/me/close", { as: "leaver-export" })).status).toBe(200);
     await city.runtime.poller.drain();
-    const res = await city.call("GET", "/me/export", { as: "dora", headers: { "x-act-for": leaver.memberId } });
+    const res = await city.call("GET", "/me/export", {
+      as: "dora",
+      headers: { "x-act-for": leaver.memberId },
+    });
     expect(res.status, res.text).toBe(200);
     const data = res.body as MemberExport;
-    expect(data.member).toMatchObject({ status: "closed", displayName: expect.stringMatching(/^Former member/) });
-    expect(data.posts).toEqual([expect.objectContaining({ status: "withdrawn", title: "A post since erased" })]);
+    expect(data.member).toMatchObject({
+      status: "closed",
+      displayName: expect.stringMatching(/^Former member/),
+    });
+    expect(data.posts).toEqual([
+      expect.objectContaining({ status: "withdrawn", title: "A post since erased" }),
+    ]);
     expect(data.inbox).toEqual([]);
     // The export is recorded once it is made: the next one lists it.
-    const again = await city.call("GET", "/me/export", { as: "dora", headers: { "x-act-for": leaver.memberId } });
+    const again = await city.call("GET", "/me/export", {
+      as: "dora",
+      headers: { "x-act-for": leaver.memberId },
+    });
     expect((again.body as MemberExport).accessLog[0]).toMatchObject({
       actorId: ids.dora,
       action: "export",
