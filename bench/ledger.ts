@@ -4,23 +4,23 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { UpdateTableCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { monotonicFactory } from "ulid";
+import { DynamoInboxRepository } from "#data/inbox-repository.ts";
+import { ledgerRepositories } from "#data/ledger-deps.ts";
+import { DynamoMatchRepository } from "#data/match-repository.ts";
+import { DynamoMemberRepository } from "#data/member-repository.ts";
+import { DynamoPostRepository } from "#data/post-repository.ts";
+import type { Deps } from "#domain/deps.ts";
+import { proposeExchange, transitionExchange } from "#domain/exchanges/use-cases.ts";
+import { systemClock } from "#domain/kernel/clock.ts";
+import { auditLedger } from "#domain/ledger/audit.ts";
+import { ORGANISATION_BOOKS, openingOf, summarise } from "#domain/ledger/books.ts";
+import { awardCredits } from "#domain/ledger/credits.ts";
+import { runIdempotent } from "#domain/ledger/idempotency.ts";
+import { type Member, newMember } from "#domain/membership/member.ts";
+import { type City, parseCityJson } from "#shared/config/city.ts";
 import { ensureTable } from "../infra/local/bootstrap.ts";
 import { repoRoot } from "../infra/local/paths.ts";
 import { type Store, startStore } from "../infra/local/store.ts";
-import { type City, parseCityJson } from "../shared/config/city.ts";
-import { DynamoInboxRepository } from "../shared/data/inbox-repository.ts";
-import { ledgerRepositories } from "../shared/data/ledger-deps.ts";
-import { DynamoMatchRepository } from "../shared/data/match-repository.ts";
-import { DynamoMemberRepository } from "../shared/data/member-repository.ts";
-import { DynamoPostRepository } from "../shared/data/post-repository.ts";
-import { systemClock } from "../shared/domain/clock.ts";
-import { proposeExchange, transitionExchange } from "../shared/domain/exchange.ts";
-import { ORGANISATION_BOOKS, openingOf, summarise } from "../shared/domain/ledger.ts";
-import { auditLedger } from "../shared/domain/ledger-audit.ts";
-import { awardCredits } from "../shared/domain/ledger-credits.ts";
-import { runIdempotent } from "../shared/domain/ledger-idempotency.ts";
-import { type Member, newMember } from "../shared/domain/member.ts";
-import type { Deps } from "../shared/domain/ports.ts";
 import { documentClient, localClient } from "./support/client.ts";
 import { progressLog } from "./support/load.ts";
 import { round } from "./support/stats.ts";
@@ -126,7 +126,7 @@ async function pool<T>(tasks: (() => Promise<T>)[], limit: number, onDone?: () =
 }
 
 /** A fresh embedded store with the table from the one definition, and the ledger's repositories on it. */
-async function openLedger(city: City, options: { stream: boolean }) {
+export async function openLedger(city: City, options: { stream: boolean }) {
   const store = await startStore({ useEnvironment: false });
   const raw = localClient(store.endpoint);
   await ensureTable(raw, TABLE);
@@ -245,7 +245,7 @@ async function probeStore(store: Store, stream: boolean): Promise<number[]> {
 }
 
 /** Settlement: exchanges up to `completed`, then the receiver's confirmation is measured. */
-async function measureSettlement(ledger: Ledger) {
+export async function measureSettlement(ledger: Ledger) {
   const { deps, meter } = ledger;
   const provider = await ledger.member("provider");
   const receiver = await ledger.member("receiver");

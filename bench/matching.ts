@@ -3,36 +3,30 @@ import { resolve } from "node:path";
 import { UpdateTableCommand } from "@aws-sdk/client-dynamodb";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { ulid } from "ulid";
-import { ensureTable } from "../infra/local/bootstrap.ts";
-import { repoRoot } from "../infra/local/paths.ts";
-import { startStore } from "../infra/local/store.ts";
-import { type City, parseCityJson } from "../shared/config/city.ts";
-import { DynamoInboxRepository } from "../shared/data/inbox-repository.ts";
-import { keys } from "../shared/data/keys.ts";
+import { DynamoInboxRepository } from "#data/inbox-repository.ts";
+import { keys } from "#data/keys.ts";
 import {
   DynamoMatchIndexRepository,
   DynamoMatchRepository,
   DynamoMatchSignalsRepository,
-} from "../shared/data/match-repository.ts";
-import { DynamoMemberRepository } from "../shared/data/member-repository.ts";
-import { postItemsForBulkLoad } from "../shared/data/post-repository.ts";
-import {
-  answeringSide,
-  eligible,
-  findMatches,
-  keepNearest,
-  scoreCandidate,
-} from "../shared/domain/matching/find.ts";
+} from "#data/match-repository.ts";
+import { DynamoMemberRepository } from "#data/member-repository.ts";
+import { postItemsForBulkLoad } from "#data/post-repository.ts";
+import { answeringSide, eligible, findMatches, keepNearest, scoreCandidate } from "#domain/matching/find.ts";
 import {
   entriesForMember,
   entriesForPost,
   type IndexEntry,
   partitionOf,
-} from "../shared/domain/matching/index-entries.ts";
-import type { MemberSignals } from "../shared/domain/matching/ports.ts";
-import { KEPT_PER_POST, type MatchDeps, matchPost } from "../shared/domain/matching/run.ts";
-import { type AvailabilityWindow, type Member, newMember } from "../shared/domain/member.ts";
-import { buildPost, type NewPost, type Post } from "../shared/domain/post.ts";
+} from "#domain/matching/index-entries.ts";
+import type { MemberSignals } from "#domain/matching/ports.ts";
+import { KEPT_PER_POST, type MatchDeps, matchPost } from "#domain/matching/run.ts";
+import { type AvailabilityWindow, type Member, newMember } from "#domain/membership/member.ts";
+import { buildPost, type NewPost, type Post } from "#domain/posts/post.ts";
+import { type City, parseCityJson } from "#shared/config/city.ts";
+import { ensureTable } from "../infra/local/bootstrap.ts";
+import { repoRoot } from "../infra/local/paths.ts";
+import { startStore } from "../infra/local/store.ts";
 import { syntheticCity } from "./support/city.ts";
 import { documentClient, localClient } from "./support/client.ts";
 import { instrumentedClient, itemsReturned, Recorder, WRITE_COMMANDS } from "./support/instrument.ts";
@@ -48,8 +42,10 @@ import { mean, median, p95, quantile, round } from "./support/stats.ts";
  */
 
 const SEED = 20_251_130;
-const MEMBERS = 20_000;
-const POSTS = 50_000;
+// A smaller city for a quick run (MATCHING_BENCH_MEMBERS=2000 MATCHING_BENCH_POSTS=5000); the
+// figures are recorded with the size they ran at.
+const MEMBERS = Number(process.env.MATCHING_BENCH_MEMBERS ?? 20_000);
+const POSTS = Number(process.env.MATCHING_BENCH_POSTS ?? 50_000);
 const SAMPLES = 200;
 const NOTIFIED_SAMPLES = 50;
 const TOP_K = 10;

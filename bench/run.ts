@@ -10,6 +10,7 @@ const benchmarks: Record<string, () => Promise<{ run: () => Promise<Record<strin
   posts: () => import("./posts.ts"),
   ledger: () => import("./ledger.ts"),
   matching: () => import("./matching.ts"),
+  schedules: () => import("./schedules.ts"),
   web: () => import("./web.ts"),
 };
 

@@ -1,9 +1,9 @@
-import { erasureDeps } from "../../shared/data/privacy-deps.ts";
-import { imagesOf } from "../../shared/data/stream.ts";
-import { memberSchema } from "../../shared/domain/member.ts";
-import { eraseClosedMember } from "../../shared/domain/privacy/erasure.ts";
-import { log } from "../../shared/logger.ts";
-import { streamConsumer } from "./stack.ts";
+import { erasureDeps } from "#data/privacy-deps.ts";
+import { imagesOf } from "#data/stream.ts";
+import { memberSchema } from "#domain/membership/member.ts";
+import { eraseClosedMember } from "#domain/privacy/erasure.ts";
+import { log } from "#shared/logger.ts";
+import { streamConsumer } from "./consumer.ts";
 
 /**
  * When a member becomes closed, erases their personal data wherever it was copied and deletes

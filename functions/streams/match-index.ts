@@ -1,14 +1,10 @@
-import type { City } from "../../shared/config/city.ts";
-import { productionDeps } from "../../shared/data/deps.ts";
-import { type Image, imagesOf } from "../../shared/data/stream.ts";
-import {
-  entriesForMember,
-  entriesForPost,
-  type IndexEntry,
-} from "../../shared/domain/matching/index-entries.ts";
-import { memberSchema } from "../../shared/domain/member.ts";
-import { postSchema } from "../../shared/domain/post.ts";
-import { streamConsumer } from "./stack.ts";
+import { productionDeps } from "#data/deps.ts";
+import { type Image, imagesOf } from "#data/stream.ts";
+import { entriesForMember, entriesForPost, type IndexEntry } from "#domain/matching/index-entries.ts";
+import { memberSchema } from "#domain/membership/member.ts";
+import { postSchema } from "#domain/posts/post.ts";
+import type { City } from "#shared/config/city.ts";
+import { streamConsumer } from "./consumer.ts";
 
 function entriesOf(image: Image | undefined, city: City): IndexEntry[] {
   if (image?.entity === "Member") return entriesForMember(memberSchema.parse(image), city);

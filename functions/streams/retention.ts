@@ -1,7 +1,7 @@
-import { retentionDeps } from "../../shared/data/retention-store.ts";
-import { imagesOf } from "../../shared/data/stream.ts";
-import { retentionOf } from "../../shared/domain/privacy/retention.ts";
-import { streamConsumer } from "./stack.ts";
+import { retentionDeps } from "#data/retention-store.ts";
+import { imagesOf } from "#data/stream.ts";
+import { retentionOf } from "#domain/privacy/retention.ts";
+import { streamConsumer } from "./consumer.ts";
 
 /**
  * Applies the city's retention periods: every notice, match and audit entry gets its

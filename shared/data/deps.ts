@@ -1,9 +1,10 @@
 import { monotonicFactory } from "ulid";
-import { resetRuntimeConfig, runtimeConfig } from "../config/runtime.ts";
-import { systemClock } from "../domain/clock.ts";
-import type { Deps } from "../domain/ports.ts";
+import type { Deps } from "#domain/deps.ts";
+import { systemClock } from "#domain/kernel/clock.ts";
+import { resetRuntimeConfig, runtimeConfig } from "#shared/config/runtime.ts";
 import { DynamoAccessLogRepository } from "./access-log-repository.ts";
 import { DynamoAuditRepository } from "./audit-repository.ts";
+import { DynamoCheckpointRepository } from "./checkpoint-repository.ts";
 import { createDocumentClient } from "./client.ts";
 import { DynamoDeliveryRepository } from "./delivery-repository.ts";
 import { DynamoHeldNoticeRepository } from "./held-notice-repository.ts";
@@ -46,6 +47,8 @@ export function productionDeps(): Deps {
     ...ledgerRepositories(db, config.tableName),
     // -- residents' data rights --
     accessLog: new DynamoAccessLogRepository(db, config.tableName),
+    // -- operations --
+    checkpoints: new DynamoCheckpointRepository(db, config.tableName),
   };
   return cached;
 }

@@ -9,12 +9,12 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { exchangeSchema } from "../domain/exchange.ts";
-import { notificationSchema } from "../domain/inbox.ts";
-import { postSchema } from "../domain/post.ts";
-import { erasedPost } from "../domain/privacy/erasure.ts";
-import type { ErasureStore } from "../domain/privacy/ports.ts";
-import * as z from "../zod.ts";
+import { exchangeSchema } from "#domain/exchanges/exchange.ts";
+import { notificationSchema } from "#domain/notices/inbox.ts";
+import { postSchema } from "#domain/posts/post.ts";
+import { erasedPost } from "#domain/privacy/erasure.ts";
+import type { ErasureStore } from "#domain/privacy/ports.ts";
+import * as z from "#shared/zod.ts";
 import { keys } from "./keys.ts";
 import { postItemOf } from "./post-repository.ts";
 

@@ -1,4 +1,10 @@
 /**
+ * The partition-key prefixes of the ledger's own entries (journal lines and transfers): IAM lets
+ * only the ledger's writers write items under them (a `dynamodb:LeadingKeys` condition).
+ */
+export const LEDGER_ENTRY_KEY_PREFIXES = ["JOURNAL#", "TRANSFER#"] as const;
+
+/**
  * Every key string in the table is built here, so the entity/key chart in the README has exactly
  * one implementation. Prefixes are upper-case entity names; ids are ULIDs or subjects.
  */
@@ -130,4 +136,12 @@ export const keys = {
   ledgerReport: (month: string, item: string) => ({ pk: `REPORT#${month}`, sk: item }),
   /** Makes each report increment exactly-once (`TRANSFER#..`, `ACTIVE#..`, `EVER#..`). */
   ledgerReportMarker: (month: string, marker: string) => ({ pk: `REPORTMARK#${month}`, sk: marker }),
+  // -- operations --
+  /** A stream record a consumer failed on, waiting for a replay: one partition for the city. */
+  streamFailure: (consumer: string, eventId: string) => ({
+    pk: "STREAMFAILURES",
+    sk: `${consumer}#${eventId}`,
+  }),
+  /** Where a resumable schedule stands in its current pass. */
+  scheduleCheckpoint: (schedule: string) => ({ pk: `SCHEDULE#${schedule}`, sk: "CHECKPOINT" }),
 } as const;

@@ -7,7 +7,8 @@ import {
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { ConflictError } from "../domain/errors.ts";
+import { ConflictError } from "#domain/kernel/errors.ts";
+import type { Page, PageRequest } from "#domain/kernel/paging.ts";
 import {
   type Account,
   accountSchema,
@@ -20,19 +21,19 @@ import {
   type PostingPlan,
   type Transfer,
   transferSchema,
-} from "../domain/ledger.ts";
-import { type IdempotencyRecord, idempotencyRecordSchema } from "../domain/ledger-idempotency.ts";
+} from "#domain/ledger/books.ts";
+import { type IdempotencyRecord, idempotencyRecordSchema } from "#domain/ledger/idempotency.ts";
 import type {
   CommitOutcome,
   LedgerRepository,
   LimitChange,
   PostingEffects,
   StandingChange,
-} from "../domain/ledger-ports.ts";
-import type { Page, PageRequest } from "../domain/paging.ts";
+} from "#domain/ledger/ports.ts";
 import { batchGetItems } from "./batch-get.ts";
+import { cancellationCodes } from "./cancellation.ts";
 import { storePaging } from "./cursor.ts";
-import { cancellationCodes, exchangeItem, idempotencyItem } from "./exchange-repository.ts";
+import { exchangeItem, idempotencyItem } from "./exchange-repository.ts";
 import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
 import { memberItem } from "./member-repository.ts";
@@ -402,6 +403,15 @@ export class DynamoLedgerRepository implements LedgerRepository {
       new GetCommand({ TableName: this.tableName, Key: keys.idempotency(scope, key), ConsistentRead: true }),
     );
     return Item ? idempotencyRecordSchema.parse(Item) : undefined;
+  }
+
+  async getLines(refs: readonly (BookRef & { seq: number })[]): Promise<Map<string, JournalLine>> {
+    const items = await this.batchGet(refs.map((r) => keys.journalLine(r.accountId, r.shard, r.seq)));
+    return new Map(
+      items
+        .map((item) => journalLineSchema.parse(item))
+        .map((line) => [`${line.accountId}#${line.shard}#${line.seq}`, line]),
+    );
   }
 
   async listLines(

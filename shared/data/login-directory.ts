@@ -3,7 +3,7 @@ import {
   CognitoIdentityProviderClient,
   UserNotFoundException,
 } from "@aws-sdk/client-cognito-identity-provider";
-import type { LoginDirectory } from "../domain/privacy/ports.ts";
+import type { LoginDirectory } from "#domain/privacy/ports.ts";
 
 /**
  * The city's Cognito user pool. Its users sign in by email, so each user's name is its `sub`,

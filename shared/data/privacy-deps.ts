@@ -1,5 +1,5 @@
-import { runtimeConfig } from "../config/runtime.ts";
-import type { ErasureDeps } from "../domain/privacy/erasure.ts";
+import type { ErasureDeps } from "#domain/privacy/erasure.ts";
+import { runtimeConfig } from "#shared/config/runtime.ts";
 import { createDocumentClient } from "./client.ts";
 import { productionDeps } from "./deps.ts";
 import { DynamoErasureStore } from "./erasure-repository.ts";

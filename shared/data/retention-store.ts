@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBRecord } from "aws-lambda";
-import { runtimeConfig } from "../config/runtime.ts";
+import { runtimeConfig } from "#shared/config/runtime.ts";
 import { createDocumentClient } from "./client.ts";
 import { imagesOf } from "./stream.ts";
 

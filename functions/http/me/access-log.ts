@@ -1,7 +1,7 @@
-import { pageQueryFields } from "../../../shared/domain/paging.ts";
-import { accessRecordViewSchema, readAccessLog } from "../../../shared/domain/privacy/access-log.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { pageQueryFields } from "#domain/kernel/paging.ts";
+import { accessRecordViewSchema, readAccessLog } from "#domain/privacy/access-log.ts";
+import * as z from "#shared/zod.ts";
+import { httpRoute } from "../route.ts";
 
 /** Who among coordinators and admins looked at, acted on or exported my data, newest first. */
 export const handler = httpRoute(

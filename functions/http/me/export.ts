@@ -1,5 +1,5 @@
-import { exportMemberData, memberExportSchema } from "../../../shared/domain/privacy/export.ts";
-import { httpRoute } from "../stack.ts";
+import { exportMemberData, memberExportSchema } from "#domain/privacy/export.ts";
+import { httpRoute } from "../route.ts";
 
 /** Everything Mutua holds about me, as one JSON document (the right of access). */
 export const handler = httpRoute(

@@ -1,7 +1,7 @@
-import * as z from "../../zod.ts";
-import { coordinatesArea, isCoordinatorOrAdmin, type Member } from "../member.ts";
-import type { Page, PageRequest } from "../paging.ts";
-import type { Deps } from "../ports.ts";
+import type { Deps } from "#domain/deps.ts";
+import type { Page, PageRequest } from "#domain/kernel/paging.ts";
+import { coordinatesArea, isCoordinatorOrAdmin, type Member } from "#domain/membership/member.ts";
+import * as z from "#shared/zod.ts";
 import type { AccessLogRepository } from "./ports.ts";
 
 export const accessActions = ["read", "act", "export"] as const;

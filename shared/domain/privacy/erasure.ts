@@ -1,6 +1,6 @@
-import { coordinatesArea, type Member } from "../member.ts";
-import type { Deps } from "../ports.ts";
-import type { Post } from "../post.ts";
+import type { Deps } from "#domain/deps.ts";
+import { coordinatesArea, type Member } from "#domain/membership/member.ts";
+import type { Post } from "#domain/posts/post.ts";
 import type { ErasureStore, LoginDirectory } from "./ports.ts";
 
 /** What an erased post's title reads wherever it was copied. */

@@ -1,14 +1,19 @@
-import * as z from "../../zod.ts";
-import { accountViewSchema, readStatement, statementLineSchema, viewAccount } from "../account.ts";
-import type { Acting } from "../acting.ts";
-import { auditEntrySchema } from "../audit.ts";
-import { type Exchange, exchangeSchema } from "../exchange.ts";
-import { type Notification, notificationSchema } from "../inbox.ts";
-import { type Match, matchSchema } from "../matching/match.ts";
-import { memberSchema } from "../member.ts";
-import type { Page, PageRequest } from "../paging.ts";
-import type { Deps } from "../ports.ts";
-import { type PostView, postViewSchema, viewPost } from "../post.ts";
+import type { Deps } from "#domain/deps.ts";
+import { type Exchange, exchangeSchema } from "#domain/exchanges/exchange.ts";
+import type { Page, PageRequest } from "#domain/kernel/paging.ts";
+import {
+  accountViewSchema,
+  readStatement,
+  statementLineSchema,
+  viewAccount,
+} from "#domain/ledger/accounts.ts";
+import { type Match, matchSchema } from "#domain/matching/match.ts";
+import type { Acting } from "#domain/membership/acting.ts";
+import { memberSchema } from "#domain/membership/member.ts";
+import { auditEntrySchema } from "#domain/notices/audit-trail.ts";
+import { type Notification, notificationSchema } from "#domain/notices/inbox.ts";
+import { type PostView, postViewSchema, viewPost } from "#domain/posts/post.ts";
+import * as z from "#shared/zod.ts";
 import { type AccessRecordView, accessRecordViewSchema, readAccessLog } from "./access-log.ts";
 
 /** The member's consent to the city's terms: when, and to which terms. */

@@ -2,7 +2,7 @@
  * Storage and identity ports of residents' data rights (erasure, access records). The DynamoDB
  * adapters live in shared/data; the identity adapters in shared/data too (Cognito in AWS).
  */
-import type { Page, PageRequest } from "../paging.ts";
+import type { Page, PageRequest } from "#domain/kernel/paging.ts";
 import type { AccessRecord } from "./access-log.ts";
 
 /** What erasure needs of the store beyond the feature repositories. */
@@ -48,4 +48,9 @@ export interface AccessLogRepository {
   record(record: AccessRecord, keepDays: number): Promise<void>;
   /** A member's records, newest first. */
   list(memberId: string, page: PageRequest): Promise<Page<AccessRecord>>;
+}
+
+/** What residents' data rights add to every use-case's deps (the erasure store and login directory are the erasure consumer's own). */
+export interface PrivacyPorts {
+  accessLog: AccessLogRepository;
 }

@@ -1,4 +1,4 @@
-import type { City } from "../../config/city.ts";
+import type { City } from "#shared/config/city.ts";
 
 type Image = Record<string, unknown>;
 type Retention = City["retention"];

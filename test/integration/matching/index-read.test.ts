@@ -1,6 +1,6 @@
 import geohash from "ngeohash";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type IndexEntry, partitionOf } from "../../../shared/domain/matching/index-entries.ts";
+import { type IndexEntry, partitionOf } from "#domain/matching/index-entries.ts";
 import { startTestCity, type TestCity } from "../../support/city.ts";
 
 let city: TestCity;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Exchange } from "#domain/exchanges/exchange.ts";
 import { demoSubject } from "../../../infra/local/demo.ts";
-import type { Exchange } from "../../../shared/domain/exchange.ts";
 import { startTestCity, type TestCity } from "../../support/city.ts";
 import { snapshotTable } from "../../support/table.ts";
 import { expectLedgerSound, newKey } from "../ledger/support.ts";

@@ -1,7 +1,6 @@
 import geohash from "ngeohash";
 import { describe, expect, it } from "vitest";
-import type { City } from "../../../../../shared/config/city.ts";
-import { distanceMetres } from "../../../../../shared/domain/geo.ts";
+import { distanceMetres } from "#domain/kernel/geo.ts";
 import {
   eligible,
   type FindDeps,
@@ -9,7 +8,7 @@ import {
   keepNearest,
   scoreBound,
   scoreCandidate,
-} from "../../../../../shared/domain/matching/find.ts";
+} from "#domain/matching/find.ts";
 import {
   type Area,
   COARSE_CELL,
@@ -20,10 +19,11 @@ import {
   ONLINE,
   partitionOf,
   widening,
-} from "../../../../../shared/domain/matching/index-entries.ts";
-import type { MatchIndexRepository, MemberSignals } from "../../../../../shared/domain/matching/ports.ts";
-import { type Member, newMember } from "../../../../../shared/domain/member.ts";
-import type { Post } from "../../../../../shared/domain/post.ts";
+} from "#domain/matching/index-entries.ts";
+import type { MatchIndexRepository, MemberSignals } from "#domain/matching/ports.ts";
+import { type Member, newMember } from "#domain/membership/member.ts";
+import type { Post } from "#domain/posts/post.ts";
+import type { City } from "#shared/config/city.ts";
 import { exampleCity } from "../../../../support/city.ts";
 
 const city = exampleCity();
