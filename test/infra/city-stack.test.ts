@@ -335,12 +335,12 @@ describe("CityStack functions", () => {
     }
   });
 
-  it("lets only the erasure consumer delete sign-in identities", () => {
+  it("lets only the router that runs the erasure consumer delete sign-in identities", () => {
+    const erasure = manifest.consumers.find((c) => c.name === "erasure");
+    expect(erasure?.deletesLogins).toBe(true);
     for (const plan of plans) {
       const actions = statementsOfFunction(functionIdNamed(plan.name)).flatMap((s) => [s.Action].flat());
-      expect(actions.includes("cognito-idp:AdminDeleteUser"), plan.name).toBe(
-        plan.name === "streams-erasure",
-      );
+      expect(actions.includes("cognito-idp:AdminDeleteUser"), plan.name).toBe(plan.name === erasure?.router);
     }
   });
 

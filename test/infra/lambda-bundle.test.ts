@@ -125,7 +125,7 @@ it("declares as ledger writers exactly the functions whose bundles hold the post
   // say which functions can post at all (esbuild keeps only code a handler reaches).
   const bundle = esbuildOptions(lambdaBundle(exampleCity()));
   const writable = functionPlans().filter((p) => p.access === "readWrite");
-  const posting = "shared/domain/ledger-posting.ts";
+  const posting = "shared/domain/ledger/posting.ts";
   for (const plan of writable) {
     const source =
       plan.trigger === "http"
