@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { Page, PageRequest } from "#domain/kernel/paging.ts";
-import { type AccessRecord, accessRecordSchema } from "#domain/privacy/access-log.ts";
+import { type AccessRecord, accessRecordSchema } from "#domain/privacy/access-record.ts";
 import type { AccessLogRepository } from "#domain/privacy/ports.ts";
 import { storePaging } from "./cursor.ts";
 import { keys } from "./keys.ts";

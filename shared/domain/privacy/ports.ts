@@ -3,7 +3,7 @@
  * adapters live in shared/data; the identity adapters in shared/data too (Cognito in AWS).
  */
 import type { Page, PageRequest } from "#domain/kernel/paging.ts";
-import type { AccessRecord } from "./access-log.ts";
+import type { AccessRecord } from "./access-record.ts";
 
 /** What erasure needs of the store beyond the feature repositories. */
 export interface ErasureStore {
