@@ -22,7 +22,8 @@ export interface HttpRouteEntry {
   /** true: the gateway demands a valid JWT and passes its claims to the handler. */
   auth: boolean;
   /**
-   * "read" when the handler never writes, so its function gets read-only table access. Default
+   * "read" when the handler never writes, so its function gets read-only table access (and may
+   * only add access records, see functions/http/stack.ts). Default
    * read and write: a missing write grant would only show up in AWS, where IAM applies.
    */
   access?: "read";
@@ -62,6 +63,8 @@ export interface StreamConsumerEntry {
   filter?: { entities: readonly string[]; eventNames?: readonly ("INSERT" | "MODIFY" | "REMOVE")[] };
   /** Outside channels the consumer sends on; the stack grants SES (email) and SNS (sms) for them. */
   sends?: readonly ("email" | "sms")[];
+  /** The consumer deletes sign-in identities: the stack grants it Cognito's AdminDeleteUser on the pool. */
+  deletesLogins?: boolean;
 }
 
 export interface ScheduleEntry {
@@ -240,6 +243,14 @@ export const manifest: Manifest = {
       method: "GET",
       path: "/me/export",
       handler: "functions/http/me/export.ts",
+      fn: "members",
+      auth: true,
+      access: "read",
+    },
+    {
+      method: "GET",
+      path: "/me/access-log",
+      handler: "functions/http/me/access-log.ts",
       fn: "members",
       auth: true,
       access: "read",
@@ -639,6 +650,24 @@ export const manifest: Manifest = {
       handler: "functions/streams/audit-trail.ts",
       batchSize: 50,
       maxRetries: 3,
+    },
+    // -- residents' data rights --
+    {
+      name: "erasure",
+      router: "streams-router",
+      handler: "functions/streams/erasure.ts",
+      batchSize: 25,
+      maxRetries: 10,
+      filter: { entities: ["Member"], eventNames: ["MODIFY"] },
+      deletesLogins: true,
+    },
+    {
+      name: "retention",
+      router: "streams-router",
+      handler: "functions/streams/retention.ts",
+      batchSize: 100,
+      maxRetries: 5,
+      filter: { entities: ["Notification", "Match", "AuditEntry"], eventNames: ["INSERT", "MODIFY"] },
     },
     {
       name: "notification-channels",

@@ -18,6 +18,7 @@ import {
 import type { IdempotencyContext } from "#domain/ledger/idempotency.ts";
 import { type Acting, resolveActing } from "#domain/membership/acting.ts";
 import { isActive, type Member } from "#domain/membership/member.ts";
+import { accessRecordFor } from "#domain/privacy/access-log.ts";
 import { addLogContext, describeError, invocationFields, log, withLogContext } from "#shared/logger.ts";
 import * as z from "#shared/zod.ts";
 import { errorResponse, internalErrorResponse, jsonResponse, textResponse } from "./errors.ts";
@@ -67,6 +68,12 @@ export interface RouteSpec<A extends Auth, B, Q, P, I extends Idempotency = unde
    * the request's idempotency context (key, member scope, fingerprint) and hands it to the handler.
    */
   idempotency?: I;
+  /**
+   * What a coordinator's or admin's successful call leaves in the member's access log (beside
+   * acting for them, which every `actFor` route records): "export" marks acting as a copy of their
+   * data; "path-member" records a read of the member named by `{memberId}` in the path.
+   */
+  accessLog?: "export" | "path-member";
   /**
    * With `idempotency`: the name this route's requests are fingerprinted under (with the path
    * parameters, the member acted for and the body), so one key sent to two routes is a reuse.
@@ -324,7 +331,8 @@ function idempotencyContext<A extends Auth, B, Q, P, I extends Idempotency>(
  * Builds a Lambda handler for one HTTP route from its contract. The middleware chain runs in this order:
  * errorMapper (outermost, so it sees every failure) -> initialise (deps) -> bodyParser (size, media type, JSON)
  * -> validator (zod body, query, path; the Idempotency-Key's shape) -> authenticator (subject -> member
- * -> acting) -> idempotencyContext (key, scope, fingerprint) -> use-case.
+ * -> acting) -> idempotencyContext (key, scope, fingerprint) -> accessRecorder -> use-case; accessRecorder
+ * works on the way out, after the use-case succeeded, so a refused request leaves no access record.
  * Validation precedes the member lookup so bad input costs no database read.
  */
 export function httpRoute<
@@ -341,6 +349,7 @@ export function httpRoute<
     .use(validator(spec))
     .use(authenticator(spec.auth, spec.actFor ?? false))
     .use(idempotencyContext(spec))
+    .use(accessRecorder(spec))
     .handler(async (event, context) => {
       const parsed = context.mutua;
       if (!parsed) throw new Error("route state missing");
@@ -375,6 +384,40 @@ export function httpRoute<
       () => handler(event, context as RouteContext),
     );
   return Object.assign(logged, { contract: spec });
+}
+
+/**
+ * Leaves an access record when a coordinator or admin reached another member's data: by acting
+ * for them, or by reading a member named in the path (`accessLog` of the contract). Only after
+ * success: a refusal writes nothing.
+ */
+function accessRecorder(spec: { accessLog?: "export" | "path-member" }): Middleware {
+  return {
+    after: async (request) => {
+      const parsed = state(request);
+      const actor = parsed.acting?.actor ?? parsed.member;
+      if (!actor) return;
+      let subject = parsed.acting?.subject;
+      if (spec.accessLog === "path-member") {
+        const path = parsed.path ?? request.event.pathParameters;
+        const memberId = (path as { memberId?: unknown } | undefined)?.memberId;
+        subject = typeof memberId === "string" ? await parsed.deps.members.get(memberId) : undefined;
+      }
+      if (!subject) return;
+      const record = accessRecordFor(
+        actor,
+        subject,
+        {
+          route: request.event.routeKey ?? "",
+          method: request.event.requestContext?.http?.method ?? "GET",
+          export: spec.accessLog === "export",
+        },
+        parsed.deps.clock.now().toISOString(),
+        parsed.deps.ids.next(),
+      );
+      if (record) await parsed.deps.accessLog.record(record, parsed.deps.city.retention.accessLogDays);
+    },
+  };
 }
 
 /** What the OpenAPI generator and the contract tests read from a route module. */

@@ -36,14 +36,10 @@ import { DynamoEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources"
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
+import { type IndexDefinition, type TableDefinition, table as tableDefinition } from "#data/table.ts";
+import type { City } from "#shared/config/city.ts";
 import { STREAM_FAILURES_WAITING_METRIC } from "../../functions/schedules/stream-failures.ts";
 import { STREAM_RECORDS_FAILED_METRIC } from "../../functions/streams/router.ts";
-import type { City } from "../../shared/config/city.ts";
-import {
-  type IndexDefinition,
-  type TableDefinition,
-  table as tableDefinition,
-} from "../../shared/data/table.ts";
 import {
   consumersOf,
   manifest as defaultManifest,
@@ -219,6 +215,16 @@ export class CityStack extends Stack {
         }),
       );
       this.grantSending(reader, [...new Set(consumers.flatMap((c) => c.sends ?? []))], city);
+      if (consumers.some((c) => c.deletesLogins)) {
+        // The pool id with the one permission that uses it, in the same call.
+        reader.function.addEnvironment("USER_POOL_ID", this.userPool.userPoolId);
+        reader.function.addToRolePolicy(
+          new PolicyStatement({
+            actions: ["cognito-idp:AdminDeleteUser"],
+            resources: [this.userPool.userPoolArn],
+          }),
+        );
+      }
       this.operations.watchStreamReader(router.name, reader.function);
     }
     this.operations.watchStreamFailures(STREAM_RECORDS_FAILED_METRIC, STREAM_FAILURES_WAITING_METRIC);
@@ -451,6 +457,8 @@ export class CityStack extends Stack {
       access: plan.access,
       writesLedger: plan.writesLedger,
       checkpoints: plan.checkpoints,
+      addsAccessRecords:
+        plan.trigger === "http" && manifest.routes.some((r) => r.auth && plan.handlers.includes(r.handler)),
       timeout: Duration.seconds(plan.timeoutSeconds),
       memorySize: MEMORY_MB[plan.trigger],
     });

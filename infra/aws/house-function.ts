@@ -13,8 +13,8 @@ import {
 import { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import { keys, LEDGER_ENTRY_KEY_PREFIXES } from "../../shared/data/keys.ts";
-import { table as tableDefinition } from "../../shared/data/table.ts";
+import { keys, LEDGER_ENTRY_KEY_PREFIXES } from "#data/keys.ts";
+import { table as tableDefinition } from "#data/table.ts";
 import { repoRoot } from "../repo-root.ts";
 import { type LambdaBundle, nodejsBundling } from "./bundling.ts";
 
@@ -49,6 +49,11 @@ export interface HouseFunctionProps {
   bundle: LambdaBundle;
   table: ITableV2;
   access: TableAccess;
+  /**
+   * A read-only function that serves signed-in routes may still add access records (a
+   * coordinator's read of a member's data leaves one): PutItem on `ACCESS#` keys alone.
+   */
+  addsAccessRecords?: boolean;
   /**
    * The function posts to the ledger. Every other function that may write is denied writing
    * journal lines and transfers (an IAM condition on the items' partition keys).
@@ -105,7 +110,13 @@ export class HouseFunction extends Construct {
       systemLogLevelV2: SystemLogLevel.INFO,
       bundling: nodejsBundling(props.bundle),
     });
-    this.useTable(props.table, props.access, props.writesLedger, props.checkpoints);
+    this.useTable(
+      props.table,
+      props.access,
+      props.writesLedger,
+      props.checkpoints,
+      props.addsAccessRecords ?? false,
+    );
 
     Validations.of(this.role).acknowledge({
       id: "AwsSolutions-IAM5[Resource::*]",
@@ -123,6 +134,7 @@ export class HouseFunction extends Construct {
     access: TableAccess,
     writesLedger: boolean,
     checkpoints: readonly string[],
+    addsAccessRecords: boolean,
   ): void {
     const actions = access === "readWrite" ? [...READ_ACTIONS, ...WRITE_ACTIONS] : READ_ACTIONS;
     const resources = [
@@ -157,6 +169,17 @@ export class HouseFunction extends Construct {
               "dynamodb:LeadingKeys": checkpoints.map((job) => keys.scheduleCheckpoint(job).pk),
             },
           },
+        }),
+      );
+    }
+    if (access === "read" && addsAccessRecords) {
+      // A read that reaches a member's personal data leaves an access record: a read-only function
+      // may add items to ACCESS# partitions and nothing else.
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ["dynamodb:PutItem"],
+          resources: [table.tableArn],
+          conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["ACCESS#*"] } },
         }),
       );
     }

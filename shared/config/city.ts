@@ -27,6 +27,8 @@ function uniqueIds(items: readonly { id: string }[]): boolean {
   return new Set(items.map((i) => i.id)).size === items.length;
 }
 
+/** A retention period: at least a day, at most ten years. */
+const retentionDays = z.int().check(z.gte(1), z.lte(3650));
 function unique(items: readonly string[]): boolean {
   return new Set(items.map((i) => i.toLowerCase())).size === items.length;
 }
@@ -239,6 +241,31 @@ export const citySchema = z
     ),
     /** Where the city publishes its membership terms; joining requires consenting to them. */
     termsUrl: z.optional(z.url()),
+    /**
+     * How long personal data is kept, in days, per kind of record (the store's TTL removes it):
+     * the council's retention rule, shown in the README's data map.
+     */
+    retention: z._default(
+      z.strictObject({
+        /** Inbox notices, from when they were written. */
+        inboxDays: retentionDays,
+        /** Matches, from when they were made. */
+        matchDays: retentionDays,
+        /** Audit-trail entries. */
+        auditDays: retentionDays,
+        /** Access records (who looked at a member's data). */
+        accessLogDays: retentionDays,
+        /** Records of notices sent by email or SMS. */
+        deliveryDays: retentionDays,
+      }),
+      {
+        inboxDays: 365,
+        matchDays: 180,
+        auditDays: 730,
+        accessLogDays: 730,
+        deliveryDays: 30,
+      },
+    ),
     operations: operationsSchema,
   })
   .check(

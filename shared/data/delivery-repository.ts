@@ -9,6 +9,8 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** The city's retention of delivery records (the table's TTL removes them). */
+    private readonly keepDays = 30,
   ) {}
 
   async wasSent(notificationId: string, channel: ChannelName): Promise<boolean> {
@@ -23,7 +25,7 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
   }
 
   async recordSent(notificationId: string, channel: ChannelName, at: string): Promise<void> {
-    const expiresAt = Math.floor(Date.parse(at) / 1000) + 30 * 24 * 3600;
+    const expiresAt = Math.floor(Date.parse(at) / 1000) + this.keepDays * 24 * 3600;
     try {
       await this.db.send(
         new PutCommand({

@@ -2,6 +2,7 @@ import { monotonicFactory } from "ulid";
 import type { Deps } from "#domain/deps.ts";
 import { systemClock } from "#domain/kernel/clock.ts";
 import { resetRuntimeConfig, runtimeConfig } from "#shared/config/runtime.ts";
+import { DynamoAccessLogRepository } from "./access-log-repository.ts";
 import { DynamoAuditRepository } from "./audit-repository.ts";
 import { DynamoCheckpointRepository } from "./checkpoint-repository.ts";
 import { createDocumentClient } from "./client.ts";
@@ -35,7 +36,7 @@ export function productionDeps(): Deps {
     audit: new DynamoAuditRepository(db, config.tableName),
     stats: new DynamoStatsRepository(db, config.tableName),
     inbox: new DynamoInboxRepository(db, config.tableName),
-    deliveries: new DynamoDeliveryRepository(db, config.tableName),
+    deliveries: new DynamoDeliveryRepository(db, config.tableName, config.city.retention.deliveryDays),
     held: new DynamoHeldNoticeRepository(db, config.tableName),
     // -- matching --
     matchIndex: new DynamoMatchIndexRepository(db, config.tableName),
@@ -45,6 +46,8 @@ export function productionDeps(): Deps {
     posts: new DynamoPostRepository(db, config.tableName),
     // -- exchanges and ledger --
     ...ledgerRepositories(db, config.tableName),
+    // -- residents' data rights --
+    accessLog: new DynamoAccessLogRepository(db, config.tableName),
     // -- operations --
     checkpoints: new DynamoCheckpointRepository(db, config.tableName),
     // -- conversations --

@@ -45,6 +45,14 @@ export const keys = {
   member: (memberId: string) => ({ pk: `MEMBER#${memberId}`, sk: "PROFILE" }),
   /** Maps an identity provider subject (Cognito `sub`) to a member; one item per subject. */
   identity: (subject: string) => ({ pk: `IDENTITY#${subject}`, sk: "IDENTITY" }),
+  /** The member's own record of a login linked to it, beside the member: erasure finds it here. */
+  memberLogin: (memberId: string, subject: string) => ({ pk: `MEMBER#${memberId}`, sk: `LOGIN#${subject}` }),
+  memberLoginPrefix: "LOGIN#",
+  /** A coordinator's or admin's read of a member's personal data, in the member's partition. */
+  accessRecord: (memberId: string, at: string, recordId: string) => ({
+    pk: `ACCESS#${memberId}`,
+    sk: `${at}#${recordId}`,
+  }),
   auditEntry: (subjectId: string, at: string, eventId: string) => ({
     pk: `AUDIT#${subjectId}`,
     sk: `${at}#${eventId}`,

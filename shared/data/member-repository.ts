@@ -22,6 +22,11 @@ import { transactOrConflict } from "./cancellation.ts";
 import { entityKeys, storePaging } from "./cursor.ts";
 import { keys } from "./keys.ts";
 
+/** The member's own record of a login, so erasure can find and delete the link (keys.ts). */
+function loginItem(memberId: string, subject: string): Record<string, unknown> {
+  return { ...keys.memberLogin(memberId, subject), entity: "MemberLogin", memberId, subject };
+}
+
 const identityLinkSchema = z.object({ memberId: z.string() });
 
 /**
@@ -79,6 +84,7 @@ export class DynamoMemberRepository implements MemberRepository {
     const items: Record<string, unknown>[] = [itemOf(member)];
     if (subject) {
       items.push({ ...keys.identity(subject), entity: "IdentityLink", memberId: member.memberId, subject });
+      items.push(loginItem(member.memberId, subject));
     }
     await transactOrConflict(
       this.db,
@@ -164,6 +170,7 @@ export class DynamoMemberRepository implements MemberRepository {
                 ConditionExpression: "attribute_not_exists(pk)",
               },
             },
+            { Put: { TableName: this.tableName, Item: loginItem(admin.memberId, link.subject) } },
           ]
         : [
             {

@@ -95,7 +95,7 @@ function indexAttributes(post: Post): Record<string, string> {
 }
 
 /** The stored item: the post, its card (what indexes copy) and its index attributes. */
-function itemOf(post: Post): Record<string, unknown> {
+export function postItemOf(post: Post): Record<string, unknown> {
   return {
     ...keys.post(post.postId),
     entity: "Post",
@@ -134,7 +134,7 @@ function wordDelete(tableName: string, card: Pick<PostCard, "kind" | "createdAt"
  * benchmarks and imports, which write them unconditionally with BatchWriteItem.
  */
 export function postItemsForBulkLoad(post: Post): Record<string, unknown>[] {
-  return [itemOf(post), ...searchWords(post).map((word) => wordItem(post, word))];
+  return [postItemOf(post), ...searchWords(post).map((word) => wordItem(post, word))];
 }
 
 export class DynamoPostRepository implements PostRepository {
@@ -151,7 +151,7 @@ export class DynamoPostRepository implements PostRepository {
           // Create-only: an id collision must never overwrite someone's post.
           Put: {
             TableName: this.tableName,
-            Item: itemOf(post),
+            Item: postItemOf(post),
             ConditionExpression: "attribute_not_exists(pk)",
           },
         },
@@ -183,7 +183,7 @@ export class DynamoPostRepository implements PostRepository {
           // read, so a pause and a withdraw, or two edits, cannot both win.
           Put: {
             TableName: this.tableName,
-            Item: itemOf(next),
+            Item: postItemOf(next),
             ConditionExpression: "attribute_exists(pk) AND updatedAt = :updatedAt AND #status = :status",
             ExpressionAttributeNames: { "#status": "status" },
             ExpressionAttributeValues: { ":updatedAt": previous.updatedAt, ":status": previous.status },

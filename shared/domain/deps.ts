@@ -7,6 +7,7 @@ import type { MatchingPorts } from "#domain/matching/ports.ts";
 import type { MembershipPorts } from "#domain/membership/ports.ts";
 import type { NoticesPorts } from "#domain/notices/ports.ts";
 import type { PostsPorts } from "#domain/posts/ports.ts";
+import type { PrivacyPorts } from "#domain/privacy/ports.ts";
 import type { City } from "#shared/config/city.ts";
 
 /** What every feature may depend on besides its own ports: the city, the time and fresh ids. */
@@ -30,4 +31,5 @@ export interface Deps
     ExchangesPorts,
     LedgerPorts,
     PassesPorts,
-    ConversationsPorts {}
+    ConversationsPorts,
+    PrivacyPorts {}

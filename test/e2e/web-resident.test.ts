@@ -384,8 +384,9 @@ describe("looking after posts, matches and data", () => {
     await page.getByRole("button", { name: "Close my account" }).click();
     await page.getByRole("heading", { name: "Your account is closed" }).waitFor();
     await expectAccessible(page, "closed");
-    const me = (await app.city.call("GET", "/me", { as: "jonas-peeters" })).body as Me;
-    expect(me.member?.status).toBe("closed");
+    // Closed, under a pseudonym (the stream then deletes the login too).
+    const closed = await app.city.runtime.deps.members.get(jonasId);
+    expect(closed).toMatchObject({ status: "closed", displayName: expect.stringMatching(/^Former member/) });
     await page.context().close();
   });
 });

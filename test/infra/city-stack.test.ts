@@ -103,7 +103,9 @@ function statementsOf(handler: string): { Action: string | string[]; Resource: u
   return statementsOfFunction(functionIdFor(handler));
 }
 
-function statementsOfFunction(functionId: string): { Action: string | string[]; Resource: unknown }[] {
+function statementsOfFunction(
+  functionId: string,
+): { Action: string | string[]; Resource: unknown; Condition?: unknown }[] {
   const { Role } = resource(functionId).Properties as {
     Role: { "Fn::GetAtt": [string, string] };
   };
@@ -319,10 +321,26 @@ describe("CityStack functions", () => {
         .flatMap((st) => [st.Action].flat());
     for (const plan of plans) {
       expect(actionsOf(plan.name)).not.toContain("dynamodb:Scan");
-      // Read-only only when every handler in the function is marked read-only in the manifest.
+      // Read-only only when every handler in the function is marked read-only in the manifest; a
+      // read-only function may add access records (PutItem on ACCESS# keys alone) and nothing else.
+      const accessRecords = statementsOfFunction(functionIdNamed(plan.name)).filter(
+        (s) =>
+          JSON.stringify(s.Condition ?? {}) ===
+          JSON.stringify({ "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["ACCESS#*"] } }),
+      );
+      for (const s of accessRecords) expect([s.Action].flat()).toEqual(["dynamodb:PutItem"]);
       const writes = allowed(plan.name).some((a) => /PutItem|UpdateItem|DeleteItem|BatchWriteItem/.test(a));
       const allRead = plan.handlers.every((h) => tableAccessOf(h) === "read");
       expect(writes, plan.name).toBe(!allRead);
+    }
+  });
+
+  it("lets only the router that runs the erasure consumer delete sign-in identities", () => {
+    const erasure = manifest.consumers.find((c) => c.name === "erasure");
+    expect(erasure?.deletesLogins).toBe(true);
+    for (const plan of plans) {
+      const actions = statementsOfFunction(functionIdNamed(plan.name)).flatMap((s) => [s.Action].flat());
+      expect(actions.includes("cognito-idp:AdminDeleteUser"), plan.name).toBe(plan.name === erasure?.router);
     }
   });
 

@@ -1,23 +1,16 @@
-import { memberSchema } from "#domain/membership/member.ts";
-import { exportMemberData } from "#domain/membership/members.ts";
-import { auditEntrySchema } from "#domain/notices/audit-trail.ts";
-import { readNotificationSchema } from "#domain/notices/inbox.ts";
-import * as z from "#shared/zod.ts";
+import { exportMemberData, memberExportSchema } from "#domain/privacy/export.ts";
 import { httpRoute } from "../route.ts";
 
 /** Everything Mutua holds about me, as one JSON document (the right of access). */
 export const handler = httpRoute(
   {
-    summary: "Export all my data as JSON",
+    summary:
+      "Export all my data as JSON: profile, consents, posts, matches, exchanges, account, statement, inbox, audit trail, access log",
     auth: "member",
     // A coordinator exports a member's data at their request, whatever their status.
     actFor: "any-status",
-    response: z.object({
-      exportedAt: z.string(),
-      member: memberSchema,
-      inbox: z.array(readNotificationSchema),
-      auditTrail: z.array(auditEntrySchema),
-    }),
+    accessLog: "export",
+    response: memberExportSchema,
   },
-  async ({ deps, subject }) => ({ body: await exportMemberData(deps, subject) }),
+  async ({ deps, actor, subject }) => ({ body: await exportMemberData(deps, { actor, subject }) }),
 );

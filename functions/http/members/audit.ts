@@ -9,6 +9,7 @@ export const handler = httpRoute(
   {
     summary: "A member's audit trail (the member, coordinators in scope, admins)",
     auth: "member",
+    accessLog: "path-member",
     path: z.object({ memberId: idSchema }),
     response: z.object({ items: z.array(auditEntrySchema) }),
   },

@@ -9,6 +9,7 @@ export const handler = httpRoute(
   {
     summary: "See a member's profile",
     auth: "member",
+    accessLog: "path-member",
     path: z.object({ memberId: idSchema }),
     response: z.union([privateMemberSchema, publicMemberSchema]),
   },

@@ -15,10 +15,9 @@ import {
 } from "#domain/kernel/paging.ts";
 import { withArticle } from "#domain/kernel/words.ts";
 import { requireReachable } from "#domain/notices/channels.ts";
-import type { ReadNotification } from "#domain/notices/inbox.ts";
 import { noticeContent } from "#domain/notices/kinds.ts";
 import { notify } from "#domain/notices/notify.ts";
-import { readInbox } from "#domain/notices/read-inbox.ts";
+import { pseudonymOf } from "#domain/privacy/pseudonym.ts";
 import type { City } from "#shared/config/city.ts";
 import { languageSchema } from "#shared/config/city.ts";
 import * as z from "#shared/zod.ts";
@@ -523,14 +522,21 @@ export async function membersForExport(
 export function closedMember(acting: Acting, now: Date): Member {
   const member = acting.subject;
   if (member.status === "closed") throw new RuleViolationError("The account is already closed");
+  // Erasure: the name becomes a pseudonym and what the member told of themself goes; the stream
+  // then erases every copy (privacy/erasure.ts). Area and kind stay: coordinators' scope, figures.
   return {
     ...member,
     status: "closed",
+    displayName: pseudonymOf(member.memberId),
     contact: { preference: "in-app" },
     home: undefined,
     accessibilityNeeds: undefined,
     bio: undefined,
     availability: [],
+    skills: { categories: [], tags: [] },
+    blocked: [],
+    preferredLanguage: undefined,
+    statusReason: undefined,
     updatedAt: now.toISOString(),
     updatedBy: acting.actor.memberId,
   };
@@ -546,25 +552,4 @@ export async function auditTrailOf(deps: Pick<Deps, "members" | "audit">, viewer
     throw new NotFoundError("No such member");
   }
   return deps.audit.listForSubject(member.memberId, 50);
-}
-
-/** Everything Mutua holds about a member, as one document (the right of access). */
-export async function exportMemberData(
-  deps: Pick<Deps, "inbox" | "audit" | "clock" | "city">,
-  member: Member,
-) {
-  const inbox: ReadNotification[] = [];
-  let cursor: string | undefined;
-  do {
-    // Each notice with its words in the member's language, as the inbox shows it.
-    const page = await readInbox(deps, member, { limit: 50, cursor });
-    inbox.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return {
-    exportedAt: deps.clock.now().toISOString(),
-    member,
-    inbox,
-    auditTrail: await deps.audit.listForSubject(member.memberId, 1000),
-  };
 }

@@ -176,6 +176,10 @@ export const memberScenarios: Record<string, Scenario> = {
     setup: async (_city, owner) => ({ path: "/me/export", ...actFor(owner) }),
     expect: selfOrHelpers,
   },
+  "GET /me/access-log": {
+    setup: async (_city, owner) => ({ path: "/me/access-log", ...actFor(owner) }),
+    expect: selfOrHelpers,
+  },
   "POST /me/close": {
     setup: async (_city, owner) => ({ path: "/me/close", ...actFor(owner) }),
     expect: selfOrHelpers,

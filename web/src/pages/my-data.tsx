@@ -2,12 +2,20 @@ import { useSignal } from "@preact/signals";
 import type { TargetedEvent } from "preact";
 import { api } from "../api/client.ts";
 import { currentToken } from "../auth/session.ts";
+import { formatDateTime } from "../i18n/format.ts";
 import { t } from "../i18n/index.ts";
 import { refreshMe } from "../state.ts";
 import { download } from "../ui/download.ts";
 import { Actions, ErrorSummary } from "../ui/fields.tsx";
-import { Done, Page, Problem } from "../ui/page.tsx";
+import { Done, Loading, Page, Problem } from "../ui/page.tsx";
 import { errorText, type FormErrors, noErrors } from "../ui/problems.ts";
+import { unwrap, useResource } from "../ui/resource.ts";
+
+const accessActionKey = {
+  read: "myData.accessRead",
+  act: "myData.accessAct",
+  export: "myData.accessExport",
+} as const;
 
 /** Export everything the time bank keeps about me, my statement as a spreadsheet, or close my account. */
 export default function MyData() {
@@ -16,6 +24,11 @@ export default function MyData() {
   const understood = useSignal(false);
   const errors = useSignal<FormErrors>(noErrors);
   const today = new Date().toISOString().slice(0, 10);
+  const accessLog = useResource(
+    async () => unwrap(await api.GET("/me/access-log", { params: { query: { limit: 50 } } })),
+    [],
+  );
+  const looks = accessLog.data?.items ?? [];
 
   const exportJson = async () => {
     const { data, error } = await api.GET("/me/export");
@@ -71,6 +84,32 @@ export default function MyData() {
           {t("myData.exportCsv")}
         </button>
       </div>
+      <h2>{t("myData.accessTitle")}</h2>
+      <p>{t("myData.accessText")}</p>
+      {accessLog.loading ? <Loading /> : null}
+      {accessLog.error ? <Problem message={errorText(accessLog.error)} retry={accessLog.reload} /> : null}
+      {accessLog.data && looks.length === 0 ? <p>{t("myData.accessEmpty")}</p> : null}
+      {looks.length > 0 ? (
+        <table>
+          <caption class="visually-hidden">{t("myData.accessTitle")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("myData.accessWhen")}</th>
+              <th scope="col">{t("myData.accessWho")}</th>
+              <th scope="col">{t("myData.accessWhat")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {looks.map((look) => (
+              <tr key={look.recordId}>
+                <td>{formatDateTime(look.at)}</td>
+                <td>{look.actorName}</td>
+                <td>{t(accessActionKey[look.action])}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
       <h2>{t("myData.closeTitle")}</h2>
       <p>{t("myData.closeText")}</p>
       <form onSubmit={close} noValidate>

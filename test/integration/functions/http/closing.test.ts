@@ -6,6 +6,7 @@ import { POT_ACCOUNT_ID, summarise } from "#domain/ledger/books.ts";
 import { makePayment } from "#domain/ledger/credits.ts";
 import type { LedgerRepository } from "#domain/ledger/ports.ts";
 import { decideMembership } from "#domain/membership/members.ts";
+import { pseudonymOf } from "#domain/privacy/pseudonym.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
 import { inboxIn } from "../../../support/inbox.ts";
 import { createMember, errorOf, expectLedgerSound, newKey } from "../../ledger/support.ts";
@@ -137,7 +138,8 @@ describe("closing an account", () => {
     expect(await balance(leaver.memberId)).toBe(0);
     expect(await balance(POT_ACCOUNT_ID)).toBe(pot - 120);
     const told = (await inboxOf("dora")).filter(
-      (n) => n.kind === "account-written-off" && n.title.includes("leaver-debt"),
+      // The coordinators know the closed account by its pseudonym only.
+      (n) => n.kind === "account-written-off" && n.title.includes(pseudonymOf(leaver.memberId)),
     );
     expect(told).toHaveLength(1);
     expect(told[0]?.body).toContain("2 hr");

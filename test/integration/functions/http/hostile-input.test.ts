@@ -79,6 +79,7 @@ describe("cursors: one codec for every list", async () => {
         "/conversation-reports",
         "/conversations/{conversationId}/messages",
         "/exchanges",
+        "/me/access-log",
         "/me/exchanges",
         "/me/conversations",
         "/me/inbox",

@@ -1,0 +1,13 @@
+import { retentionDeps } from "#data/retention-store.ts";
+import { imagesOf } from "#data/stream.ts";
+import { retentionOf } from "#domain/privacy/retention.ts";
+import { streamConsumer } from "./consumer.ts";
+
+/**
+ * Applies the city's retention periods: every notice, match and audit entry gets its
+ * removal date (the table's TTL), again if a rewrite of the whole item dropped it.
+ */
+export const handler = streamConsumer("retention", retentionDeps, async (record, deps) => {
+  const expiry = retentionOf(imagesOf(record).newImage, deps.city.retention);
+  if (expiry !== undefined) await deps.store.setExpiry(record, expiry);
+});

@@ -1,0 +1,32 @@
+import {
+  AdminDeleteUserCommand,
+  CognitoIdentityProviderClient,
+  UserNotFoundException,
+} from "@aws-sdk/client-cognito-identity-provider";
+import type { LoginDirectory } from "#domain/privacy/ports.ts";
+
+/**
+ * The city's Cognito user pool. Its users sign in by email, so each user's name is its `sub`,
+ * the subject Mutua links to a member: deleting by it deletes the user, email and all.
+ */
+export class CognitoLoginDirectory implements LoginDirectory {
+  private readonly client = new CognitoIdentityProviderClient({});
+
+  constructor(private readonly userPoolId: string) {}
+
+  async deleteLogin(subject: string): Promise<void> {
+    try {
+      await this.client.send(new AdminDeleteUserCommand({ UserPoolId: this.userPoolId, Username: subject }));
+    } catch (error) {
+      if (!(error instanceof UserNotFoundException)) throw error;
+    }
+  }
+}
+
+/**
+ * Off AWS the development issuer signs any name and keeps no users: a login exists only as its
+ * link to a member, which erasure deletes. Nothing more to delete here.
+ */
+export const localLoginDirectory: LoginDirectory = {
+  async deleteLogin() {},
+};

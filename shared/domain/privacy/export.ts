@@ -1,0 +1,116 @@
+import type { Deps } from "#domain/deps.ts";
+import { type Exchange, exchangeSchema } from "#domain/exchanges/exchange.ts";
+import type { Page, PageRequest } from "#domain/kernel/paging.ts";
+import {
+  accountViewSchema,
+  readStatement,
+  statementLineSchema,
+  viewAccount,
+} from "#domain/ledger/accounts.ts";
+import { type Match, matchSchema } from "#domain/matching/match.ts";
+import type { Acting } from "#domain/membership/acting.ts";
+import { memberSchema } from "#domain/membership/member.ts";
+import { auditEntrySchema } from "#domain/notices/audit-trail.ts";
+import { type ReadNotification, readNotificationSchema } from "#domain/notices/inbox.ts";
+import { readInbox } from "#domain/notices/read-inbox.ts";
+import { type PostView, postViewSchema, viewPost } from "#domain/posts/post.ts";
+import * as z from "#shared/zod.ts";
+import { type AccessRecordView, accessRecordViewSchema, readAccessLog } from "./access-log.ts";
+
+/** The member's consent to the city's terms: when, and to which terms. */
+export const consentSchema = z.object({
+  agreedAt: z.iso.datetime(),
+  termsUrl: z.optional(z.string()),
+});
+
+/** Everything Mutua holds about a member, section by section (the right of access). */
+export const memberExportSchema = z.object({
+  exportedAt: z.iso.datetime(),
+  /** The profile, as stored (exact home and contact details included). */
+  member: memberSchema,
+  consents: z.array(consentSchema),
+  /** Every post of the member, any status. */
+  posts: z.array(postViewSchema),
+  /** Matches of the member as a candidate and on the member's posts, with their scores and reasons. */
+  matches: z.array(matchSchema),
+  exchanges: z.array(exchangeSchema),
+  account: accountViewSchema,
+  /** Every statement line, oldest first. */
+  statement: z.array(statementLineSchema),
+  /** Each notice with its words in the member's language, as the inbox shows it. */
+  inbox: z.array(readNotificationSchema),
+  /** What changed about the member or their posts, and who changed it (newest first). */
+  auditTrail: z.array(auditEntrySchema),
+  /** Who among coordinators and admins looked at or acted on the member's data (newest first). */
+  accessLog: z.array(accessRecordViewSchema),
+});
+export type MemberExport = z.infer<typeof memberExportSchema>;
+
+type ExportDeps = Pick<
+  Deps,
+  | "members"
+  | "posts"
+  | "matches"
+  | "exchanges"
+  | "ledger"
+  | "inbox"
+  | "audit"
+  | "accessLog"
+  | "city"
+  | "clock"
+>;
+
+/** Every page of a paged list. */
+async function all<T>(read: (page: PageRequest) => Promise<Page<T>>, limit = 100): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await read({ limit, cursor });
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+/**
+ * Everything Mutua holds about the member acted for, whatever their status (a closed member's
+ * remaining records too, under their pseudonym). Reads only.
+ */
+export async function exportMemberData(deps: ExportDeps, acting: Acting): Promise<MemberExport> {
+  const member = acting.subject;
+  const memberId = member.memberId;
+  const cards = await all((page) => deps.posts.listByOwner(memberId, page));
+  const posts: PostView[] = [];
+  const matches = new Map<string, Match>();
+  for (const card of cards) {
+    const post = await deps.posts.get(card.postId);
+    if (!post) continue;
+    posts.push(viewPost(post, acting, deps.city));
+    for (const match of await deps.matches.listForPost(post.postId, 1000)) matches.set(match.matchId, match);
+  }
+  for (const match of await all((page) => deps.matches.listForCandidate(memberId, page))) {
+    matches.set(match.matchId, match);
+  }
+  const exchanges: Exchange[] = await all((page) => deps.exchanges.listForParty(memberId, page));
+  const statement = await all(async (page) => {
+    const result = await readStatement(deps, memberId, page);
+    return { items: result.items, ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}) };
+  });
+  const inbox: ReadNotification[] = await all((page) => readInbox(deps, member, page), 50);
+  const accessLog: AccessRecordView[] = await all((page) => readAccessLog(deps, memberId, page));
+  return {
+    exportedAt: deps.clock.now().toISOString(),
+    member,
+    consents: member.consentedAt
+      ? [{ agreedAt: member.consentedAt, ...(deps.city.termsUrl ? { termsUrl: deps.city.termsUrl } : {}) }]
+      : [],
+    posts,
+    matches: [...matches.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+    exchanges,
+    account: await viewAccount(deps, memberId, member.kind),
+    statement,
+    inbox,
+    auditTrail: await deps.audit.listForSubject(memberId, 1000),
+    accessLog,
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Storage and identity ports of residents' data rights (erasure, access records). The DynamoDB
+ * adapters live in shared/data; the identity adapters in shared/data too (Cognito in AWS).
+ */
+import type { Page, PageRequest } from "#domain/kernel/paging.ts";
+import type { AccessRecord } from "./access-record.ts";
+
+/** What erasure needs of the store beyond the feature repositories. */
+export interface ErasureStore {
+  /** The login subjects linked to a member. */
+  loginsOf(memberId: string): Promise<string[]>;
+  /** Removes a login's link to the member (and the member's record of it). */
+  unlinkLogin(memberId: string, subject: string): Promise<void>;
+  /**
+   * Deletes every item kept for the member alone: inbox notices and their guards, digest entries,
+   * held notices and releases, match budgets, matching signals, access records of their own.
+   * @returns how many items went.
+   */
+  forgetMemberItems(memberId: string): Promise<number>;
+  /** Strips a post of what its owner wrote and where it was; kind, category and minutes stay. */
+  erasePost(postId: string, at: string): Promise<void>;
+  /** Replaces a match's copy of the post's title and/or drops its reasons. */
+  eraseMatch(matchId: string, change: { postTitle?: string; dropReasons?: boolean }): Promise<void>;
+  /** Removes a candidate from another post's shortlist. */
+  dropFromShortlist(postId: string, memberId: string): Promise<void>;
+  /** Renames a party of an exchange (the exchange itself stays: the counterpart's record). */
+  renameParty(exchangeId: string, memberId: string, displayName: string): Promise<void>;
+  /**
+   * Rewrites the notices of one inbox that quote any of `quotes`, each of `replacements` replaced by its
+   * replacement (title, body and params). @returns how many notices changed.
+   */
+  scrubNotices(
+    inboxOwner: string,
+    replacements: ReadonlyMap<string, string>,
+    quotes: readonly string[],
+  ): Promise<number>;
+}
+
+/** The identity provider's user directory (Cognito in AWS; the local runtime has none). */
+export interface LoginDirectory {
+  /** Deletes the sign-in identity of a subject; a subject already gone is not an error. */
+  deleteLogin(subject: string): Promise<void>;
+}
+
+/** Access records: written when a coordinator or admin reaches a member's data, kept for the city's period. */
+export interface AccessLogRepository {
+  /** Stores a record; it expires after `keepDays`. */
+  record(record: AccessRecord, keepDays: number): Promise<void>;
+  /** A member's records, newest first. */
+  list(memberId: string, page: PageRequest): Promise<Page<AccessRecord>>;
+}
+
+/** What residents' data rights add to every use-case's deps (the erasure store and login directory are the erasure consumer's own). */
+export interface PrivacyPorts {
+  accessLog: AccessLogRepository;
+}

@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { retentionOf } from "../../../../../shared/domain/privacy/retention.ts";
+
+const retention = { inboxDays: 10, matchDays: 20, auditDays: 30, accessLogDays: 40, deliveryDays: 5 };
+const at = "2026-01-01T00:00:00.000Z";
+const base = Date.parse(at) / 1000;
+
+describe("retention by rule", () => {
+  it("dates notices, matches and audit entries from when they were made", () => {
+    expect(retentionOf({ entity: "Notification", createdAt: at }, retention)).toBe(base + 10 * 86_400);
+    expect(retentionOf({ entity: "Match", createdAt: at }, retention)).toBe(base + 20 * 86_400);
+    expect(retentionOf({ entity: "AuditEntry", at }, retention)).toBe(base + 30 * 86_400);
+  });
+
+  it("leaves an item that has its date, and other entities, alone", () => {
+    expect(retentionOf({ entity: "Match", createdAt: at, expiresAt: 1 }, retention)).toBeUndefined();
+    expect(retentionOf({ entity: "Post", updatedAt: at, status: "expired" }, retention)).toBeUndefined();
+    expect(retentionOf({ entity: "JournalLine", postedAt: at }, retention)).toBeUndefined();
+    expect(retentionOf(undefined, retention)).toBeUndefined();
+  });
+});
