@@ -1,5 +1,6 @@
 import { retentionDeps } from "#data/retention-store.ts";
 import { imagesOf } from "#data/stream.ts";
+import { table } from "#data/table.ts";
 import { retentionOf } from "#domain/privacy/retention.ts";
 import { streamConsumer } from "./consumer.ts";
 
@@ -8,6 +9,8 @@ import { streamConsumer } from "./consumer.ts";
  * removal date (the table's TTL), again if a rewrite of the whole item dropped it.
  */
 export const handler = streamConsumer("retention", retentionDeps, async (record, deps) => {
-  const expiry = retentionOf(imagesOf(record).newImage, deps.city.retention);
+  const { newImage } = imagesOf(record);
+  const hasRemoval = newImage?.[table.ttlAttribute] !== undefined;
+  const expiry = retentionOf(newImage, hasRemoval, deps.city.retention);
   if (expiry !== undefined) await deps.store.setExpiry(record, expiry);
 });

@@ -4,6 +4,7 @@ import { type AccessRecord, accessRecordSchema } from "#domain/privacy/access-re
 import type { AccessLogRepository } from "#domain/privacy/ports.ts";
 import { storePaging } from "./cursor.ts";
 import { keys } from "./keys.ts";
+import { table } from "./table.ts";
 
 export class DynamoAccessLogRepository implements AccessLogRepository {
   constructor(
@@ -20,7 +21,7 @@ export class DynamoAccessLogRepository implements AccessLogRepository {
           entity: "AccessRecord",
           ...record,
           // The table's TTL attribute: the store removes the record after the city's period.
-          expiresAt: Math.floor(Date.parse(record.at) / 1000) + keepDays * 86_400,
+          [table.ttlAttribute]: Math.floor(Date.parse(record.at) / 1000) + keepDays * 86_400,
         },
         ConditionExpression: "attribute_not_exists(pk)",
       }),

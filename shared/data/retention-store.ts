@@ -4,8 +4,9 @@ import type { DynamoDBRecord } from "aws-lambda";
 import { runtimeConfig } from "#shared/config/runtime.ts";
 import { createDocumentClient } from "./client.ts";
 import { imagesOf } from "./stream.ts";
+import { table } from "./table.ts";
 
-/** Sets the table's TTL attribute (`expiresAt`) on the item a stream record changed. */
+/** Sets the table's TTL attribute on the item a stream record changed. */
 export class DynamoRetentionStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -20,7 +21,8 @@ export class DynamoRetentionStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: newImage.pk, sk: newImage.sk },
-          UpdateExpression: "SET expiresAt = :at",
+          UpdateExpression: "SET #ttl = :at",
+          ExpressionAttributeNames: { "#ttl": table.ttlAttribute },
           // Never brings back an item that went meanwhile (erased, or already expired).
           ConditionExpression: "attribute_exists(pk)",
           ExpressionAttributeValues: { ":at": expiry },

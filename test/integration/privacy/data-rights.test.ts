@@ -150,7 +150,7 @@ describe("retention by rule", () => {
                 ? due(item.createdAt, retention.matchDays)
                 : undefined;
       if (expected === undefined) continue;
-      expect(item.expiresAt, `${item.entity} ${item.pk}|${item.sk}`).toBe(expected);
+      expect(item.ttl, `${item.entity} ${item.pk}|${item.sk}`).toBe(expected);
       seen.set(item.entity, (seen.get(item.entity) ?? 0) + 1);
     }
     expect([...seen.keys()]).toEqual(expect.arrayContaining(["AccessRecord", "AuditEntry", "Notification"]));

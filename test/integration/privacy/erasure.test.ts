@@ -133,8 +133,8 @@ describe("closing erases personal data everywhere it was copied", () => {
       // Known gap: a retry's stored answer (another member's keyed request) quotes the name as it
       // was answered; nothing indexes it by member, so it goes only with its TTL (30 days).
       if (entity === "IdempotencyRecord") {
-        const { expiresAt } = JSON.parse(item) as { expiresAt: number };
-        expect(expiresAt).toBeLessThanOrEqual(Date.now() / 1000 + 30 * 86_400 + 60);
+        const { ttl } = JSON.parse(item) as { ttl: number };
+        expect(ttl).toBeLessThanOrEqual(Date.now() / 1000 + 30 * 86_400 + 60);
         continue;
       }
       left.push(`${entity} ${key}: ${found.join(", ")}`);

@@ -7,15 +7,17 @@ const base = Date.parse(at) / 1000;
 
 describe("retention by rule", () => {
   it("dates notices, matches and audit entries from when they were made", () => {
-    expect(retentionOf({ entity: "Notification", createdAt: at }, retention)).toBe(base + 10 * 86_400);
-    expect(retentionOf({ entity: "Match", createdAt: at }, retention)).toBe(base + 20 * 86_400);
-    expect(retentionOf({ entity: "AuditEntry", at }, retention)).toBe(base + 30 * 86_400);
+    expect(retentionOf({ entity: "Notification", createdAt: at }, false, retention)).toBe(base + 10 * 86_400);
+    expect(retentionOf({ entity: "Match", createdAt: at }, false, retention)).toBe(base + 20 * 86_400);
+    expect(retentionOf({ entity: "AuditEntry", at }, false, retention)).toBe(base + 30 * 86_400);
   });
 
   it("leaves an item that has its date, and other entities, alone", () => {
-    expect(retentionOf({ entity: "Match", createdAt: at, expiresAt: 1 }, retention)).toBeUndefined();
-    expect(retentionOf({ entity: "Post", updatedAt: at, status: "expired" }, retention)).toBeUndefined();
-    expect(retentionOf({ entity: "JournalLine", postedAt: at }, retention)).toBeUndefined();
-    expect(retentionOf(undefined, retention)).toBeUndefined();
+    expect(retentionOf({ entity: "Match", createdAt: at }, true, retention)).toBeUndefined();
+    expect(
+      retentionOf({ entity: "Post", updatedAt: at, status: "expired" }, false, retention),
+    ).toBeUndefined();
+    expect(retentionOf({ entity: "JournalLine", postedAt: at }, false, retention)).toBeUndefined();
+    expect(retentionOf(undefined, false, retention)).toBeUndefined();
   });
 });
