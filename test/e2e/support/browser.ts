@@ -60,6 +60,8 @@ export async function startBrowserCity(overrides: Partial<CityRuntimeOptions> = 
         locale: options.language ?? "en",
         reducedMotion: "reduce",
       });
+      // Generous waits: a page on a busy machine may take long to show; the test's own timeout bounds it.
+      context.setDefaultTimeout(90_000);
       const page = await context.newPage();
       page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
       page.on("dialog", (dialog) => {
