@@ -25,7 +25,9 @@ export interface LambdaBundle {
   alias: Record<string, string>;
   /**
    * Nothing is external: the AWS SDK is bundled so each function runs the SDK version the
-   * lockfile pins and tested, not whichever one the Lambda runtime happens to ship.
+   * lockfile pins and tested, not whichever one the Lambda runtime happens to ship. (Two clients
+   * used rarely, SNS for SMS and Cognito for erasure, are loaded at run time instead: see
+   * shared/data/runtime-sdk.ts.)
    */
   external: string[];
 }

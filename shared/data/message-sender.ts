@@ -1,8 +1,11 @@
 import { appendFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
-import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import type { SNSClient } from "@aws-sdk/client-sns";
 import type { MessageSender, OutboundMessage } from "#domain/notices/ports.ts";
+import { sdkAtRunTime } from "./runtime-sdk.ts";
+
+type Sns = typeof import("@aws-sdk/client-sns");
 
 /** Email through Amazon SES v2 and SMS through Amazon SNS (transactional). */
 export class CloudMessageSender implements MessageSender {
@@ -32,9 +35,11 @@ export class CloudMessageSender implements MessageSender {
       );
       return;
     }
-    this.sns ??= new SNSClient({});
+    // SMS is rare and off in most cities: the client is loaded on the first one (see runtime-sdk.ts).
+    const sns = sdkAtRunTime<Sns>("@aws-sdk/client-sns");
+    this.sns ??= new sns.SNSClient({});
     await this.sns.send(
-      new PublishCommand({
+      new sns.PublishCommand({
         PhoneNumber: message.to,
         Message: message.text,
         MessageAttributes: { "AWS.SNS.SMS.SMSType": { DataType: "String", StringValue: "Transactional" } },
