@@ -65,7 +65,7 @@ describe("a first task", () => {
     });
     const inbox = await city.call("GET", "/me/inbox", { as: "amira" });
     const notice = (inbox.body as { items: { kind: string; title: string; link?: string }[] }).items.find(
-      (n) => n.title === "A first task, suggested by your coordinator",
+      (n) => n.title === "A first task, suggested by Dora Peeters",
     );
     expect(notice?.link).toBe(`/posts/${(post.body as { postId: string }).postId}`);
 
