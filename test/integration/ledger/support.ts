@@ -3,6 +3,7 @@ import type { Deps } from "#domain/deps.ts";
 import { auditLedger, type LedgerAuditReport } from "#domain/ledger/audit.ts";
 import { type Member, newMember } from "#domain/membership/member.ts";
 import { demoSubject } from "../../../infra/local/demo.ts";
+import { randomSuffix } from "../../support/seed.ts";
 
 /** Runs the ledger audit and fails the test on any violated invariant (run after every ledger test). */
 export async function expectLedgerSound(
@@ -19,7 +20,7 @@ let counter = 0;
 /** A unique, valid Idempotency-Key. */
 export function newKey(label = "key"): string {
   counter += 1;
-  return `${label}-${process.pid}-${counter}-${Math.random().toString(36).slice(2, 10)}`;
+  return `${label}-${process.pid}-${counter}-${randomSuffix()}`;
 }
 
 /** An active member created straight through the repository; `login` gets a token via demoSubject. */

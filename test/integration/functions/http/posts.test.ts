@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newMember } from "#domain/membership/member.ts";
 import { demoSubject } from "../../../../infra/local/demo.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
+import { randomSuffix } from "../../../support/seed.ts";
 
 let city: TestCity;
 let ids: Record<string, string>;
@@ -48,7 +49,7 @@ async function create(as: string, body: unknown = offer(), headers: Record<strin
 /** A person with a login, verified or not, for visibility tests. */
 async function person(handle: string, fields: { verified: boolean; area?: string; login?: boolean }) {
   const now = new Date().toISOString();
-  const memberId = `${handle}-${Math.random().toString(36).slice(2, 8)}`;
+  const memberId = `${handle}-${randomSuffix(6)}`;
   await city.runtime.deps.members.create(
     newMember({
       memberId,

@@ -25,6 +25,7 @@ import { type Member, newMember } from "#domain/membership/member.ts";
 import type { Post } from "#domain/posts/post.ts";
 import type { City } from "#shared/config/city.ts";
 import { exampleCity } from "../../../../support/city.ts";
+import { seededRandom } from "../../../../support/seed.ts";
 
 const city = exampleCity();
 const centre = { lat: 50.8503, lon: 4.3517 };
@@ -220,11 +221,7 @@ describe("the widening candidate search", () => {
 
   it("finds exactly the top an exhaustive scoring picks, reading only some of the people", async () => {
     // A seeded city of helpers: tags, windows, languages, balances, partners and answers all vary.
-    let seed = 7;
-    const random = () => {
-      seed = (seed * 16_807) % 2_147_483_647;
-      return seed / 2_147_483_647;
-    };
+    const random = seededRandom("exhaustive-top");
     const tags = ["roses", "hedge", "lawn", "compost", "herbs"];
     const pickSome = () => tags.filter(() => random() < 0.35);
     for (let trial = 0; trial < 12; trial++) {
