@@ -1,8 +1,8 @@
 import { expect } from "vitest";
 import type { Deps } from "#domain/deps.ts";
 import { auditLedger, type LedgerAuditReport } from "#domain/ledger/audit.ts";
-import { type Member, newMember } from "#domain/membership/member.ts";
-import { demoSubject } from "../../../infra/local/demo.ts";
+import type { Member } from "#domain/membership/member.ts";
+import { storeMember } from "../../support/builders.ts";
 import { randomSuffix } from "../../support/seed.ts";
 
 /** Runs the ledger audit and fails the test on any violated invariant (run after every ledger test). */
@@ -35,23 +35,8 @@ export async function createMember(
     roles?: Member["roles"];
   },
 ): Promise<Member> {
-  const now = new Date().toISOString();
-  const member = newMember({
-    memberId: fields.id,
-    kind: fields.kind ?? "person",
-    displayName: `Member ${fields.id}`,
-    status: "active",
-    roles: fields.roles ?? ["resident"],
-    coordinatorAreas: [],
-    area: fields.area ?? "old-town",
-    languages: ["en"],
-    admins: fields.admins ?? [],
-    ...(fields.kind === "organisation" ? { organisationType: "venue" as const } : {}),
-    createdAt: now,
-    updatedAt: now,
-  });
-  await deps.members.create(member, fields.login ? demoSubject(fields.login) : undefined);
-  return member;
+  const { id, login, ...rest } = fields;
+  return storeMember(deps, { memberId: id, ...rest }, login ? { login } : {});
 }
 
 /** Body of an error answer. */

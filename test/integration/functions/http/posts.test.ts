@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newMember } from "#domain/membership/member.ts";
-import { demoSubject } from "../../../../infra/local/demo.ts";
+import { storeMember } from "../../../support/builders.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
 import { randomSuffix } from "../../../support/seed.ts";
 
@@ -48,23 +47,11 @@ async function create(as: string, body: unknown = offer(), headers: Record<strin
 
 /** A person with a login, verified or not, for visibility tests. */
 async function person(handle: string, fields: { verified: boolean; area?: string; login?: boolean }) {
-  const now = new Date().toISOString();
   const memberId = `${handle}-${randomSuffix(6)}`;
-  await city.runtime.deps.members.create(
-    newMember({
-      memberId,
-      kind: "person",
-      displayName: handle,
-      status: "active",
-      roles: ["resident"],
-      coordinatorAreas: [],
-      area: fields.area ?? "old-town",
-      languages: ["en"],
-      verified: fields.verified,
-      createdAt: now,
-      updatedAt: now,
-    }),
-    fields.login === false ? undefined : demoSubject(handle),
+  await storeMember(
+    city,
+    { memberId, displayName: handle, area: fields.area ?? "old-town", verified: fields.verified },
+    fields.login === false ? {} : { login: handle },
   );
   return memberId;
 }
