@@ -1,8 +1,11 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { exchangeSchema } from "#domain/exchanges/exchange.ts";
 import { memberSchema } from "#domain/membership/member.ts";
 import { postSchema } from "#domain/posts/post.ts";
 import * as z from "#shared/zod.ts";
+import { repoRoot } from "../../../infra/local/paths.ts";
 import { aMember, anExchange, aPost } from "../../support/builders.ts";
 
 const parses = (schema: z.ZodMiniType, value: unknown) => z.safeParse(schema, value).success;
@@ -54,4 +57,20 @@ describe("test builders", () => {
     }
     expect(() => anExchange({ version: 1.5 })).toThrow();
   });
+});
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sources(path);
+    return entry.name.endsWith(".ts") ? [path] : [];
+  });
+}
+
+it("no test builds a member by hand: aMember and storeMember are the one way", () => {
+  const builders = join(repoRoot, "test", "support", "builders.ts");
+  const files = sources(join(repoRoot, "test")).filter((file) => file !== builders);
+  expect(files.length).toBeGreaterThan(50);
+  const byHand = files.filter((file) => /\bnewMember\(/.test(readFileSync(file, "utf8")));
+  expect(byHand.map((file) => relative(repoRoot, file))).toEqual([]);
 });
