@@ -5,6 +5,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // The browser tests and the README walkthrough's `npm start` serve the built web app.
     globalSetup: ["test/support/web-build.ts"],
+    // A failed test prints the run's seed (test/support/seed.ts).
+    setupFiles: ["test/support/seed-report.ts"],
     // Each file runs in its own process with its own in-memory store, so files run in parallel
     // without sharing tables or environment variables.
     pool: "forks",

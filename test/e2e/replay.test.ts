@@ -4,12 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, expect, it } from "vitest";
-import { newMember } from "#domain/membership/member.ts";
 import { DevIssuer } from "../../infra/local/identity.ts";
 import { repoRoot } from "../../infra/local/paths.ts";
 import { type CityRuntimeOptions, startCityRuntime } from "../../infra/local/runtime.ts";
 import { manifest } from "../../infra/manifest.ts";
 import { productionFailureStore } from "../../shared/data/stream-failure-repository.ts";
+import { aMember } from "../support/builders.ts";
 import { exampleCity } from "../support/city.ts";
 
 /**
@@ -64,13 +64,9 @@ it("stores what a failing consumer could not handle, and npm run replay delivers
     },
   });
   const now = new Date().toISOString();
-  const greta = newMember({
+  const greta = aMember({
     memberId: "m-greta",
-    kind: "person",
     displayName: "Greta Maes",
-    status: "active",
-    roles: ["resident"],
-    coordinatorAreas: [],
     area: "north-park",
     languages: ["nl"],
     createdAt: now,

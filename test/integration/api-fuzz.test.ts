@@ -1,18 +1,20 @@
 import { expect, it } from "vitest";
 import { describeFailure, runFuzz } from "../support/fuzz/engine.ts";
+import { seedNote, testSeed } from "../support/seed.ts";
 
 /**
  * The API fuzzer, short run: every operation of the OpenAPI document gets generated hostile
  * requests (wrong types, sizes, encodings and shapes in bodies, queries, path ids, cursors and
  * headers) from every kind of caller. Nothing may answer 5xx, every error is in the house shape
- * with a documented code, and a refused request changes no item of the table. The seed is fixed
- * and printed; MUTUA_FUZZ_SEED and MUTUA_FUZZ_RUNS override it. `npm run fuzz -- --runs N` runs long.
+ * with a documented code, and a refused request changes no item of the table. The seed is the
+ * run's (test/support/seed.ts: fixed, printed, MUTUA_TEST_SEED overrides it); MUTUA_FUZZ_RUNS sets
+ * the number of requests. `npm run fuzz -- --runs N` runs long.
  */
-const seed = Number(process.env.MUTUA_FUZZ_SEED ?? 20_261_204);
+const seed = testSeed;
 const runs = Number(process.env.MUTUA_FUZZ_RUNS ?? 8);
 
 it("finds nothing in any operation", async () => {
-  console.log(`API fuzzer: seed ${seed}, ${runs} requests per operation (MUTUA_FUZZ_SEED, MUTUA_FUZZ_RUNS)`);
+  console.log(`API fuzzer: ${seedNote()}, ${runs} requests per operation (MUTUA_FUZZ_RUNS)`);
   const report = await runFuzz({ seed, runsPerOperation: runs });
   expect(report.operations).toBeGreaterThan(40);
   expect(report.requests).toBe(report.operations * runs);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type MemberStatus, newMember } from "#domain/membership/member.ts";
+import type { MemberStatus } from "#domain/membership/member.ts";
 import { manifest } from "../../infra/manifest.ts";
 import { contractOf } from "../../infra/openapi.ts";
+import { storeMember } from "../support/builders.ts";
 import { startTestCity, type TestCity } from "../support/city.ts";
 import { errorOf, newKey } from "./ledger/support.ts";
 
@@ -19,26 +20,15 @@ const statuses = ["pending", "declined", "suspended", "closed"] as const satisfi
 beforeAll(async () => {
   city = await startTestCity();
   ids = city.runtime.demoIds ?? {};
-  const now = new Date().toISOString();
   for (const status of statuses) {
     for (const kind of ["person", "organisation"] as const) {
-      await city.runtime.deps.members.create(
-        newMember({
-          memberId: `${status}-${kind}`,
-          kind,
-          displayName: `A ${status} ${kind}`,
-          status,
-          roles: ["resident"],
-          coordinatorAreas: [],
-          area: "old-town",
-          languages: ["en"],
-          admins: kind === "organisation" ? [ids.amira ?? ""] : [],
-          ...(kind === "organisation" ? { organisationType: "venue" as const } : {}),
-          createdAt: now,
-          updatedAt: now,
-        }),
-        undefined,
-      );
+      await storeMember(city, {
+        memberId: `${status}-${kind}`,
+        kind,
+        displayName: `A ${status} ${kind}`,
+        status,
+        admins: kind === "organisation" ? [ids.amira ?? ""] : [],
+      });
     }
   }
 });

@@ -1,5 +1,4 @@
-import { newMember } from "#domain/membership/member.ts";
-import { demoSubject } from "../../../infra/local/demo.ts";
+import { storeMember } from "../../support/builders.ts";
 import type { TestCity } from "../../support/city.ts";
 
 /**
@@ -43,24 +42,9 @@ let counter = 0;
 /** A fresh active resident in Old Town (Dora's scope, not Emil's) who owns the item under test. */
 export async function freshOwner(city: TestCity): Promise<Owner> {
   counter += 1;
-  const now = new Date().toISOString();
   const id = `owner-${counter}`;
   const login = `owner${counter}`;
-  await city.runtime.deps.members.create(
-    newMember({
-      memberId: id,
-      kind: "person",
-      displayName: `Owner ${counter}`,
-      status: "active",
-      roles: ["resident"],
-      coordinatorAreas: [],
-      area: "old-town",
-      languages: ["en"],
-      createdAt: now,
-      updatedAt: now,
-    }),
-    demoSubject(login),
-  );
+  await storeMember(city, { memberId: id, displayName: `Owner ${counter}` }, { login });
   return { id, login };
 }
 

@@ -5,6 +5,7 @@ import { makePayment } from "#domain/ledger/credits.ts";
 import { fingerprintOf, type IdempotencyContext } from "#domain/ledger/idempotency.ts";
 import { startTestCity, type TestCity } from "../../support/city.ts";
 import { pool } from "../../support/pool.ts";
+import { testSeed, withSeed } from "../../support/seed.ts";
 import { createMember, expectLedgerSound } from "./support.ts";
 
 let city: TestCity;
@@ -22,8 +23,7 @@ const SETTLEMENTS = 400;
 const CONCURRENCY = 32;
 
 it("400 settlements over 50 accounts at concurrency 32, with retries and altered retries", async () => {
-  const seed = Number(process.env.LEDGER_SEED ?? Date.now() % 2 ** 31);
-  console.log(`concurrency test seed ${seed} (replay with LEDGER_SEED=${seed})`);
+  const seed = testSeed;
   const deps = city.runtime.deps;
   const admin = await createMember(deps, { id: "ledger-admin" });
   const accounts = await Promise.all(
@@ -56,7 +56,7 @@ it("400 settlements over 50 accounts at concurrency 32, with retries and altered
         { weight: 5, arbitrary: fc.constant("altered" as const) },
       ),
     }),
-    { seed, numRuns: SETTLEMENTS },
+    withSeed({ numRuns: SETTLEMENTS }),
   );
 
   const request = (i: number, minutes: number) => {

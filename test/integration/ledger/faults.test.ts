@@ -12,6 +12,7 @@ import { fingerprintOf, runIdempotent } from "#domain/ledger/idempotency.ts";
 import type { Member } from "#domain/membership/member.ts";
 import { startTestCity, type TestCity } from "../../support/city.ts";
 import { pool } from "../../support/pool.ts";
+import { randomFrom, testSeed } from "../../support/seed.ts";
 import { createMember, expectLedgerSound } from "./support.ts";
 
 /**
@@ -29,17 +30,6 @@ afterAll(async () => {
   await city?.stop();
 });
 
-/** A small seeded generator, so a failing run can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface FaultPlan {
   conflict: number;
   throttle: number;
@@ -47,7 +37,7 @@ interface FaultPlan {
 }
 
 function faultyDeps(plan: FaultPlan, seed: number, maxAttempts: number) {
-  const random = mulberry32(seed);
+  const random = randomFrom(seed);
   const stats = { conflicts: 0, throttles: 0, lost: 0, postings: 0 };
   const client = new DynamoDBClient({
     endpoint: city.runtime.store.endpoint,
@@ -127,10 +117,9 @@ async function ensureMembers(): Promise<Member[]> {
 describe.each([
   ["with the SDK's own retries", 3],
   ["with no SDK retries (faults reach the posting loop and the client)", 1],
-])("injected conflicts, throttling and lost responses, %s", (label, maxAttempts) => {
+])("injected conflicts, throttling and lost responses, %s", (_label, maxAttempts) => {
   it("ends in exactly one transfer per request", async () => {
-    const seed = Number(process.env.LEDGER_SEED ?? Date.now() % 2 ** 31);
-    console.log(`faults (${label}) seed ${seed} (replay with LEDGER_SEED=${seed})`);
+    const seed = testSeed;
     const people = await ensureMembers();
     const { deps, stats } = faultyDeps({ conflict: 0.2, throttle: 0.15, lost: 0.2 }, seed, maxAttempts);
     const before = await expectLedgerSound(city.runtime.deps);

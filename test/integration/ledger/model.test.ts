@@ -9,6 +9,7 @@ import { fingerprintOf, type StoredResponse } from "#domain/ledger/idempotency.t
 import { openAccounts } from "#domain/ledger/posting.ts";
 import type { Member } from "#domain/membership/member.ts";
 import { startTestCity, type TestCity } from "../../support/city.ts";
+import { testSeed, withSeed } from "../../support/seed.ts";
 import { LedgerModel, type Outcome } from "./reference-model.ts";
 import { createMember, expectLedgerSound } from "./support.ts";
 
@@ -16,8 +17,8 @@ import { createMember, expectLedgerSound } from "./support.ts";
  * Model-based property test: random sequences of open account, settle, retry with the same key,
  * retry with an altered body, reverse and change limit, run against the pure reference model and
  * the real ledger (the embedded store); after every step both must agree on the outcome and on
- * every balance. The seed is printed; replay a failure with LEDGER_MODEL_SEED=<seed> (fast-check
- * also prints the shrunk command path).
+ * every balance. The seed is the run's (test/support/seed.ts); replay a failure with
+ * MUTUA_TEST_SEED=<seed> (fast-check prints the seed and the shrunk command path).
  */
 let city: TestCity;
 let coordinator: Member;
@@ -190,8 +191,7 @@ const commands = [
 ];
 
 it("the ledger behaves like its reference model under random commands", async () => {
-  const seed = Number(process.env.LEDGER_MODEL_SEED ?? Date.now() % 2 ** 31);
-  console.log(`ledger model seed ${seed} (replay with LEDGER_MODEL_SEED=${seed})`);
+  const seed = testSeed;
   const deps = city.runtime.deps;
   let run = 0;
   await fc.assert(
@@ -214,7 +214,7 @@ it("the ledger behaves like its reference model under random commands", async ()
       };
       await fc.asyncModelRun(() => ({ model: new LedgerModel(ACCOUNTS, limits), real }), cmds);
     }),
-    { seed, numRuns: 25 },
+    withSeed({ numRuns: 25 }),
   );
   await expectLedgerSound(deps);
 });

@@ -5,6 +5,7 @@ import { awardCredits } from "#domain/ledger/credits.ts";
 import { LimitExceededError } from "#domain/ledger/errors.ts";
 import type { Member } from "#domain/membership/member.ts";
 import { startTestCity, type TestCity } from "../../support/city.ts";
+import { randomSuffix } from "../../support/seed.ts";
 import { createMember, expectLedgerSound, newKey } from "./support.ts";
 
 /**
@@ -47,7 +48,7 @@ function award(org: Member, minutes: number, volunteer = 0) {
     city.runtime.deps,
     { actor: admin, subject: org },
     { volunteers: [{ memberId: volunteers[volunteer % volunteers.length]?.memberId ?? "", minutes }] },
-    { scope: admin.memberId, key: newKey("award"), fingerprint: `award-${minutes}-${Math.random()}` },
+    { scope: admin.memberId, key: newKey("award"), fingerprint: `award-${minutes}-${randomSuffix()}` },
   );
 }
 

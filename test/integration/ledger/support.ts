@@ -1,8 +1,9 @@
 import { expect } from "vitest";
 import type { Deps } from "#domain/deps.ts";
 import { auditLedger, type LedgerAuditReport } from "#domain/ledger/audit.ts";
-import { type Member, newMember } from "#domain/membership/member.ts";
-import { demoSubject } from "../../../infra/local/demo.ts";
+import type { Member } from "#domain/membership/member.ts";
+import { storeMember } from "../../support/builders.ts";
+import { randomSuffix } from "../../support/seed.ts";
 
 /** Runs the ledger audit and fails the test on any violated invariant (run after every ledger test). */
 export async function expectLedgerSound(
@@ -19,7 +20,7 @@ let counter = 0;
 /** A unique, valid Idempotency-Key. */
 export function newKey(label = "key"): string {
   counter += 1;
-  return `${label}-${process.pid}-${counter}-${Math.random().toString(36).slice(2, 10)}`;
+  return `${label}-${process.pid}-${counter}-${randomSuffix()}`;
 }
 
 /** An active member created straight through the repository; `login` gets a token via demoSubject. */
@@ -34,23 +35,8 @@ export async function createMember(
     roles?: Member["roles"];
   },
 ): Promise<Member> {
-  const now = new Date().toISOString();
-  const member = newMember({
-    memberId: fields.id,
-    kind: fields.kind ?? "person",
-    displayName: `Member ${fields.id}`,
-    status: "active",
-    roles: fields.roles ?? ["resident"],
-    coordinatorAreas: [],
-    area: fields.area ?? "old-town",
-    languages: ["en"],
-    admins: fields.admins ?? [],
-    ...(fields.kind === "organisation" ? { organisationType: "venue" as const } : {}),
-    createdAt: now,
-    updatedAt: now,
-  });
-  await deps.members.create(member, fields.login ? demoSubject(fields.login) : undefined);
-  return member;
+  const { id, login, ...rest } = fields;
+  return storeMember(deps, { memberId: id, ...rest }, login ? { login } : {});
 }
 
 /** Body of an error answer. */

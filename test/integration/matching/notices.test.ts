@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { followUpMatches } from "#domain/matching/run.ts";
-import { newMember } from "#domain/membership/member.ts";
-import { demoSubject } from "../../../infra/local/demo.ts";
 import { runSchedule } from "../../../infra/local/scheduler.ts";
 import { manifest } from "../../../infra/manifest.ts";
+import { storeMember } from "../../support/builders.ts";
 import { exampleCity, startTestCity, type TestCity } from "../../support/city.ts";
 
 let city: TestCity;
@@ -18,28 +17,21 @@ beforeAll(async () => {
       matching: { ...base.matching, notifyTopK: 2, dailyMatchNotifications: 1 },
     },
   });
-  const now = new Date().toISOString();
   // Two more gardeners: Gus near Ben, Hana a few kilometres away.
   for (const [id, name, home] of [
     ["gus", "Gus Gardener", { lat: 50.8655, lon: 4.3302 }],
     ["hana", "Hana Far", { lat: 50.83, lon: 4.39 }],
   ] as const) {
-    await city.runtime.deps.members.create(
-      newMember({
+    await storeMember(
+      city,
+      {
         memberId: id,
-        kind: "person",
         displayName: name,
-        status: "active",
-        roles: ["resident"],
-        coordinatorAreas: [],
         area: "canal-side",
-        languages: ["en"],
         skills: { categories: ["gardening"], tags: [] },
         home,
-        createdAt: now,
-        updatedAt: now,
-      }),
-      demoSubject(id),
+      },
+      { login: id },
     );
   }
   await city.runtime.poller.drain();

@@ -2,9 +2,10 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { importJWK, type JWK, SignJWT } from "jose";
-import { type MemberStatus, newMember } from "#domain/membership/member.ts";
+import type { MemberStatus } from "#domain/membership/member.ts";
 import { demoSubject } from "../../../infra/local/demo.ts";
 import { DEV_AUDIENCE, DEV_ISSUER, DevIssuer } from "../../../infra/local/identity.ts";
+import { storeMember } from "../builders.ts";
 import { exampleCity, startTestCity, type TestCity } from "../city.ts";
 import type { Pools } from "./values.ts";
 
@@ -53,23 +54,8 @@ export interface World {
 }
 
 async function makeMember(city: TestCity, login: string, status: MemberStatus): Promise<string> {
-  const now = new Date().toISOString();
   const memberId = `01FUZZ${status.toUpperCase().padEnd(20, "0")}`.slice(0, 26);
-  await city.runtime.deps.members.create(
-    newMember({
-      memberId,
-      kind: "person",
-      displayName: `Fuzz ${status}`,
-      status,
-      roles: ["resident"],
-      coordinatorAreas: [],
-      area: "old-town",
-      languages: ["en"],
-      createdAt: now,
-      updatedAt: now,
-    }),
-    demoSubject(login),
-  );
+  await storeMember(city, { memberId, displayName: `Fuzz ${status}`, status }, { login });
   return memberId;
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import * as z from "#shared/zod.ts";
 import { manifest } from "../../../infra/manifest.ts";
 import { contractOf } from "../../../infra/openapi.ts";
+import { withSeed } from "../../support/seed.ts";
 
 /**
  * Walks every route's body, query and path schema down to its text fields, and proves each one
@@ -88,7 +89,7 @@ function candidates(schema: z.ZodMiniType): string[] {
   };
   const found = ["x", "hello there", "gardening", "01JB8Z3K5Q0000000000000000"];
   if (json.pattern)
-    found.push(...fc.sample(fc.stringMatching(new RegExp(json.pattern)), { numRuns: 8, seed: 7 }));
+    found.push(...fc.sample(fc.stringMatching(new RegExp(json.pattern)), withSeed({ numRuns: 8 })));
   if (json.format === "email") found.push("greta@example.org");
   if (json.format === "uri") found.push("https://example.org/a");
   if (json.format === "date-time") found.push("2026-01-01T10:00:00Z", "2026-01-01T10:00:00.000Z");

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Exchange } from "#domain/exchanges/exchange.ts";
 import { followExchangeForCoordinators } from "#domain/exchanges/queue.ts";
-import { newMember } from "#domain/membership/member.ts";
 import type { Notification } from "#domain/notices/inbox.ts";
-import { demoSubject } from "../../../../infra/local/demo.ts";
+import { storeMember } from "../../../support/builders.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
 import { inboxIn } from "../../../support/inbox.ts";
 import { errorOf, expectLedgerSound, newKey } from "../../ledger/support.ts";
@@ -14,21 +13,16 @@ let ids: Record<string, string>;
 const id = (handle: string) => ids[handle] ?? handle;
 
 async function coordinator(handle: string, areas: string[]): Promise<void> {
-  const now = new Date().toISOString();
-  await city.runtime.deps.members.create(
-    newMember({
+  await storeMember(
+    city,
+    {
       memberId: `coord-${handle}`,
-      kind: "person",
       displayName: `Coordinator ${handle}`,
-      status: "active",
       roles: ["resident", "coordinator"],
       coordinatorAreas: areas,
       area: areas[0] ?? "old-town",
-      languages: ["en"],
-      createdAt: now,
-      updatedAt: now,
-    }),
-    demoSubject(handle),
+    },
+    { login: handle },
   );
 }
 

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { distanceMetres, type Point } from "#domain/kernel/geo.ts";
-import { newMember } from "#domain/membership/member.ts";
 import { buildPost } from "#domain/posts/post.ts";
 import { MAX_ROUNDS } from "#domain/posts/search/engine.ts";
 import { type SearchQuery, searchPosts } from "#domain/posts/search/search.ts";
-import { demoSubject } from "../../../../infra/local/demo.ts";
+import { storeMember } from "../../../support/builders.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
 
 let city: TestCity;
@@ -276,22 +275,10 @@ describe("GET /posts city-wide", () => {
 
 describe("sensitive posts in search", () => {
   it("shows them to verified members and leaves them out, silently, for others", async () => {
-    const now = new Date().toISOString();
-    await city.runtime.deps.members.create(
-      newMember({
-        memberId: "unverified-uma",
-        kind: "person",
-        displayName: "Uma",
-        status: "active",
-        roles: ["resident"],
-        coordinatorAreas: [],
-        area: "north-park",
-        languages: ["en"],
-        verified: false,
-        createdAt: now,
-        updatedAt: now,
-      }),
-      demoSubject("uma"),
+    await storeMember(
+      city,
+      { memberId: "unverified-uma", displayName: "Uma", area: "north-park", verified: false },
+      { login: "uma" },
     );
     const near = `near=${P.lat},${P.lon}&radiusKm=1`;
     const titles = async (query: string, as: string) => (await all(query, as)).items.map((i) => i.title);

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { newMember } from "#domain/membership/member.ts";
 import { replayFailures } from "../../../../functions/streams/replay.ts";
 import { lambdaContext } from "../../../../infra/local/lambda-context.ts";
 import { localConsumers } from "../../../../infra/local/stream-poller.ts";
@@ -7,6 +6,7 @@ import { manifest, type StreamConsumerEntry } from "../../../../infra/manifest.t
 import { productionFailureStore } from "../../../../shared/data/stream-failure-repository.ts";
 import { attemptsOnPoison, seen } from "../../../fixtures/flaky-consumer.ts";
 import { state as fragile } from "../../../fixtures/fragile-consumer.ts";
+import { aMember } from "../../../support/builders.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
 
 let city: TestCity | undefined;
@@ -17,18 +17,7 @@ afterEach(async () => {
 
 function member(id: string, displayName: string) {
   const now = new Date().toISOString();
-  return newMember({
-    memberId: id,
-    kind: "person" as const,
-    displayName,
-    status: "active" as const,
-    roles: ["resident" as const],
-    coordinatorAreas: [],
-    area: "old-town",
-    languages: ["en" as const],
-    createdAt: now,
-    updatedAt: now,
-  });
+  return aMember({ memberId: id, displayName, createdAt: now, updatedAt: now });
 }
 
 const noWait = { pause: async () => {} };

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Context } from "aws-lambda";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   ConflictError,
   ForbiddenError,
@@ -44,6 +44,10 @@ const thing = z.strictObject({ name: z.string().check(z.maxLength(10)), count: z
 const run = vi.fn(async () => ({ status: 201, body: { ok: true } }));
 const memberRoute = httpRoute({ summary: "t", auth: "member", body: thing, maxBodyBytes: 100 }, run);
 const publicRoute = httpRoute({ summary: "t", auth: "public", body: thing }, run);
+// Each test counts only its own calls of the use-case, whatever ran before it.
+beforeEach(() => {
+  run.mockClear();
+});
 
 function parse(result: unknown): {
   statusCode: number;

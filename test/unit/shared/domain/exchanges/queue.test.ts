@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { disputeNotices } from "#domain/exchanges/queue.ts";
 import { coordinatesExchange, exchangeAreas } from "#domain/exchanges/scope.ts";
-import { newMember } from "#domain/membership/member.ts";
+import { aMember } from "../../../../support/builders.ts";
 import { exampleCity } from "../../../../support/city.ts";
 import { sampleAt, sampleExchange } from "../../../../support/exchanges.ts";
 
@@ -14,15 +14,12 @@ function staff(
   areas: string[],
   status: "active" | "suspended" = "active",
 ) {
-  return newMember({
+  return aMember({
     memberId: id,
-    kind: "person",
     displayName: id,
     status,
     roles: ["resident", ...roles],
     coordinatorAreas: areas,
-    area: "old-town",
-    languages: ["en"],
     createdAt: sampleAt,
     updatedAt: sampleAt,
   });

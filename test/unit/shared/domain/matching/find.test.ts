@@ -21,42 +21,27 @@ import {
   widening,
 } from "#domain/matching/index-entries.ts";
 import type { MatchIndexRepository, MemberSignals } from "#domain/matching/ports.ts";
-import { type Member, newMember } from "#domain/membership/member.ts";
+import type { Member, NewMember } from "#domain/membership/member.ts";
 import type { Post } from "#domain/posts/post.ts";
 import type { City } from "#shared/config/city.ts";
+import { aMember, aPost } from "../../../../support/builders.ts";
 import { exampleCity } from "../../../../support/city.ts";
+import { seededRandom } from "../../../../support/seed.ts";
 
 const city = exampleCity();
 const centre = { lat: 50.8503, lon: 4.3517 };
 
-function person(id: string, changes: Partial<Parameters<typeof newMember>[0]> = {}) {
-  return newMember({
-    memberId: id,
-    kind: "person",
-    displayName: id,
-    status: "active",
-    roles: ["resident"],
-    coordinatorAreas: [],
-    area: "old-town",
-    languages: ["en"],
-    createdAt: "2026-01-01T00:00:00.000Z",
-    updatedAt: "2026-01-01T00:00:00.000Z",
-    ...changes,
-  });
+function person(id: string, changes: Partial<NewMember> = {}) {
+  return aMember({ memberId: id, displayName: id, ...changes });
 }
 
-const request = {
+const request = aPost({
   postId: "p1",
   ownerId: "owner",
   kind: "request",
   category: "gardening",
-  tags: [],
   where: { type: "point", point: centre },
-  location: centre,
-  status: "open",
-  sensitive: false,
-  createdAt: "2026-01-01T00:00:00.000Z",
-} as unknown as Post;
+});
 
 /** A fake index holding entries as the table does, recording the areas each ring read. */
 function fakeIndex(entries: IndexEntry[]): MatchIndexRepository & { rings: Area[][] } {
@@ -105,12 +90,7 @@ function fakeDeps(people: Member[], signals: MemberSignals[], entries: IndexEntr
   };
 }
 
-function helper(
-  id: string,
-  lat: number,
-  lon: number,
-  changes: Partial<Parameters<typeof newMember>[0]> = {},
-) {
+function helper(id: string, lat: number, lon: number, changes: Partial<NewMember> = {}) {
   return person(id, { home: { lat, lon }, skills: { categories: ["gardening"], tags: [] }, ...changes });
 }
 function helperAt(id: string, lat: number, lon: number) {
@@ -220,11 +200,7 @@ describe("the widening candidate search", () => {
 
   it("finds exactly the top an exhaustive scoring picks, reading only some of the people", async () => {
     // A seeded city of helpers: tags, windows, languages, balances, partners and answers all vary.
-    let seed = 7;
-    const random = () => {
-      seed = (seed * 16_807) % 2_147_483_647;
-      return seed / 2_147_483_647;
-    };
+    const random = seededRandom("exhaustive-top");
     const tags = ["roses", "hedge", "lawn", "compost", "herbs"];
     const pickSome = () => tags.filter(() => random() < 0.35);
     for (let trial = 0; trial < 12; trial++) {
@@ -269,12 +245,12 @@ describe("the widening candidate search", () => {
         balance: 0,
         givenMinutes: 0,
       });
-      const post = {
+      const post = aPost({
         ...request,
         tags: pickSome(),
         sensitive: trial % 4 === 0,
         availability: { type: "weekly", windows: [{ day: 2, from: "08:00", to: "13:00" }] },
-      } as unknown as Post;
+      });
       const entries = people.flatMap((m) => entriesForMember(m, city));
       // Every other trial weighs only skill and distance: there, far people are ruled out unread.
       const weighed = trial % 2 === 1 ? plainCity : city;

@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { coordinatesArea, type Member, newMember } from "#domain/membership/member.ts";
+import { coordinatesArea, type Member } from "#domain/membership/member.ts";
+import { aMember } from "../../../../support/builders.ts";
 
-const person: Member = newMember({
-  memberId: "m",
-  kind: "person",
-  displayName: "P",
-  status: "active",
-  roles: ["resident"],
-  coordinatorAreas: [],
-  area: "old-town",
-  languages: ["en"],
-  createdAt: "2026-01-01T00:00:00.000Z",
-  updatedAt: "2026-01-01T00:00:00.000Z",
-});
+const person: Member = aMember({ memberId: "m", displayName: "P" });
 
 describe("coordinator scope", () => {
   it("a city-wide coordinator covers every area", () => {

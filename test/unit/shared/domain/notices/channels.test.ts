@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "#domain/kernel/errors.ts";
-import { newMember } from "#domain/membership/member.ts";
 import {
   channelsFor,
   escapeHtml,
@@ -9,21 +8,11 @@ import {
   renderBundle,
   requireReachable,
 } from "#domain/notices/channels.ts";
+import { aMember } from "../../../../support/builders.ts";
 import { exampleCity } from "../../../../support/city.ts";
 
 const city = exampleCity(); // Europe/Brussels, quiet 21:00-08:00, email on, SMS off
-const base = newMember({
-  memberId: "m",
-  kind: "person",
-  displayName: "M",
-  status: "active",
-  roles: ["resident"],
-  coordinatorAreas: [],
-  area: "old-town",
-  languages: ["en"],
-  createdAt: "2026-01-01T00:00:00.000Z",
-  updatedAt: "2026-01-01T00:00:00.000Z",
-});
+const base = aMember({ memberId: "m", displayName: "M" });
 
 describe("channels a member is reached on", () => {
   it("follows the contact preference", () => {

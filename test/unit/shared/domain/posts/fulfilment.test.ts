@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { fulfilled, placesTaken } from "#domain/posts/fulfilment.ts";
 import type { Post } from "#domain/posts/post.ts";
+import { aPost } from "../../../../support/builders.ts";
 import { sampleAt, sampleExchange } from "../../../../support/exchanges.ts";
 
 // Pia (p) gives a workshop to Rob (r1) and Rae (r2).
 const workshop = sampleExchange({ status: "settled" });
 const post = (fields: Partial<Post>) =>
-  ({ postId: "P", ownerId: "p", kind: "offer", capacity: 1, status: "open", ...fields }) as Post;
+  aPost({ postId: "P", ownerId: "p", kind: "offer", capacity: 1, status: "open", ...fields });
 
 describe("what a settled exchange takes of a post", () => {
   it("an offer: one place per receiver its owner gave to; a request: its owner must have received", () => {

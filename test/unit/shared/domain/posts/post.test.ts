@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "#domain/kernel/errors.ts";
 import { distanceMetres } from "#domain/kernel/geo.ts";
-import { type Member, newMember } from "#domain/membership/member.ts";
+import type { Member } from "#domain/membership/member.ts";
 import {
   applyPatch,
   buildPost,
@@ -16,6 +16,7 @@ import {
   viewPost,
 } from "#domain/posts/post.ts";
 import { parseCityJson } from "#shared/config/city.ts";
+import { aMember } from "../../../../support/builders.ts";
 
 const city = parseCityJson(
   readFileSync(new URL("../../../../../cities/example.json", import.meta.url), "utf8"),
@@ -24,15 +25,9 @@ const NOW = new Date("2030-03-04T10:00:00.000Z");
 const DAY = 24 * 60 * 60 * 1000;
 
 function member(id: string, fields: Partial<Member> = {}): Member {
-  return newMember({
+  return aMember({
     memberId: id,
-    kind: "person",
     displayName: id,
-    status: "active",
-    roles: ["resident"],
-    coordinatorAreas: [],
-    area: "old-town",
-    languages: ["en"],
     verified: true,
     createdAt: NOW.toISOString(),
     updatedAt: NOW.toISOString(),

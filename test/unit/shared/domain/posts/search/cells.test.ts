@@ -9,6 +9,7 @@ import {
   distanceToBox,
   positionHash,
 } from "#domain/posts/search/cells.ts";
+import { withSeed } from "../../../../../support/seed.ts";
 
 const CENTRE = { lat: 50.8503, lon: 4.3517 };
 
@@ -56,7 +57,7 @@ describe("covering a circle with cells", () => {
           expect(claimed).toHaveLength(1);
         },
       ),
-      { numRuns: 300 },
+      withSeed({ numRuns: 300 }),
     );
   });
 
@@ -107,6 +108,7 @@ describe("coarse places", () => {
           expect(coarseCell(centre, precision)).toBe(coarseCell({ lat, lon }, precision));
         },
       ),
+      withSeed(),
     );
   });
 });

@@ -9,6 +9,7 @@ import {
   MAX_ROUNDS,
   runSearchEngine,
 } from "#domain/posts/search/engine.ts";
+import { withSeed } from "../../../../../support/seed.ts";
 
 function card(postId: string): PostCard {
   return {
@@ -140,7 +141,7 @@ describe("the search engine", () => {
             expect(out).toEqual(expected(f, accept));
           },
         ),
-        { numRuns: 200 },
+        withSeed({ numRuns: 200 }),
       );
     });
   }

@@ -8,6 +8,7 @@ import {
   postWordsOf,
   wordsOf,
 } from "#domain/posts/search/text.ts";
+import { withSeed } from "../../../../../support/seed.ts";
 
 describe("search words", () => {
   it("folds case and accents", () => {
@@ -57,6 +58,7 @@ describe("search words", () => {
           expect(new Set(words).size).toBe(words.length);
         },
       ),
+      withSeed(),
     );
   });
 });
