@@ -1,23 +1,19 @@
-import type { City } from "../../shared/config/city.ts";
 import { productionDeps } from "../../shared/data/deps.ts";
-import { type Image, imagesOf } from "../../shared/data/stream.ts";
-import {
-  entriesForMember,
-  entriesForPost,
-  type IndexEntry,
-} from "../../shared/domain/matching/index-entries.ts";
+import { imagesOf } from "../../shared/data/stream.ts";
+import { indexMember, indexPost } from "../../shared/domain/matching/indexing.ts";
 import { memberSchema } from "../../shared/domain/member.ts";
 import { postSchema } from "../../shared/domain/post.ts";
 import { streamConsumer } from "./stack.ts";
 
-function entriesOf(image: Image | undefined, city: City): IndexEntry[] {
-  if (image?.entity === "Member") return entriesForMember(memberSchema.parse(image), city);
-  if (image?.entity === "Post") return entriesForPost(postSchema.parse(image));
-  return [];
-}
-
-/** Keeps the matching index in step with members' skills and open posts: who gives or asks what, where. */
+/** Keeps the matching index's cell digests in step with members' skills and profiles and open posts. */
 export const handler = streamConsumer("match-index", productionDeps, async (record, deps) => {
   const { oldImage, newImage } = imagesOf(record);
-  await deps.matchIndex.replace(entriesOf(oldImage, deps.city), entriesOf(newImage, deps.city));
+  const image = newImage ?? oldImage;
+  if (image?.entity === "Member") {
+    const member = memberSchema.parse(image);
+    await indexMember(deps, member.memberId, newImage ? member : undefined);
+  } else if (image?.entity === "Post") {
+    const post = postSchema.parse(image);
+    await indexPost(deps, post, newImage ? post : undefined);
+  }
 });

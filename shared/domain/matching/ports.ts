@@ -1,20 +1,38 @@
 import type { Notification } from "../inbox.ts";
 import type { Page, PageRequest } from "../paging.ts";
-import type { Area, IndexEntry, Side } from "./index-entries.ts";
+import type { DigestAddress, DigestProfile, DigestRecord } from "./digest.ts";
+import type { IndexEntry } from "./index-entries.ts";
 import type { Match } from "./match.ts";
 
 export interface MatchIndexRepository {
-  /** Replaces one owner's entries: removes what is gone, writes what is new (idempotent). */
-  replace(previous: readonly IndexEntry[], next: readonly IndexEntry[]): Promise<void>;
   /**
-   * Every entry in these areas (all pages), the areas read in parallel. `read` counts the items the
-   * store read, `calls` the requests, `depth` the longest chain of pages.
+   * Replaces a member's entries from one source (their skills, "SKILL", or one of their posts) in
+   * the cell digests, and stores `settle(stored profile)` as their profile in every digest they
+   * are in (rewriting all of them only when it changed). Idempotent.
    */
-  read(
-    side: Side,
-    category: string,
-    areas: readonly Area[],
-  ): Promise<{ entries: IndexEntry[]; read: number; calls: number; depth: number }>;
+  replace(change: {
+    memberId: string;
+    source: string;
+    next: readonly IndexEntry[];
+    shards: number;
+    settle: (stored: DigestProfile | undefined) => DigestProfile;
+  }): Promise<void>;
+  /**
+   * Rewrites a member's profile in every digest they are in, when `settle(stored)` differs from
+   * it; nothing when they are in none.
+   */
+  reprofile(memberId: string, settle: (stored: DigestProfile) => DigestProfile): Promise<void>;
+  /**
+   * Every record of these digests, read in parallel (one round of batch reads; missing digests are
+   * empty). `items` counts the digest items the store returned, `bytes` their records' size.
+   */
+  read(addresses: readonly DigestAddress[]): Promise<{
+    records: DigestRecord[];
+    items: number;
+    bytes: number;
+    calls: number;
+    depth: number;
+  }>;
 }
 
 /** What the stream keeps per member for scoring: exchange partners and how they answer. */
@@ -35,7 +53,8 @@ export interface MemberSignals {
 }
 
 export interface MatchSignalsRepository {
-  getMany(memberIds: readonly string[]): Promise<Map<string, MemberSignals>>;
+  /** `consistent` reads what the last write left (for keeping digests in step with signals). */
+  getMany(memberIds: readonly string[], options?: { consistent?: boolean }): Promise<Map<string, MemberSignals>>;
   /** Counts one event once (the key identifies it), e.g. an exchange settling or a match answered. */
   apply(eventKey: string, memberId: string, change: SignalsChange): Promise<void>;
 }
