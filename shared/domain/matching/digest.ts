@@ -151,8 +151,10 @@ export function cityCells(city: City): string[] {
  * cell of the city for an online (or unplaced) post; always online helpers and those without a home.
  */
 export function searchCells(post: Post, city: City): string[] {
-  const placed = post.where.type !== "online" && post.location;
-  const cells = placed ? cellsWithin(post.location, city.matching.maxRadiusKm * 1000) : cityCells(city);
+  const cells =
+    post.where.type !== "online" && post.location
+      ? cellsWithin(post.location, city.matching.maxRadiusKm * 1000)
+      : cityCells(city);
   return [...cells, ONLINE, NOWHERE];
 }
 

@@ -34,7 +34,6 @@ export interface IndexEntry {
   languages?: Member["languages"] | undefined;
   /** Sensitive posts are matched only with verified members. */
   sensitive: boolean;
-  createdAt: string;
 }
 
 function cellOf(location: Point | undefined, online: boolean): string {
@@ -58,7 +57,6 @@ export function entriesForMember(member: Member, city: City): IndexEntry[] {
     availability: member.availability,
     languages: member.languages,
     sensitive: false,
-    createdAt: member.createdAt,
   }));
 }
 
@@ -77,7 +75,6 @@ export function entriesForPost(post: Post): IndexEntry[] {
       tags: post.tags,
       availability: post.availability?.type === "weekly" ? post.availability.windows : [],
       sensitive: post.sensitive,
-      createdAt: post.createdAt,
     },
   ];
 }
