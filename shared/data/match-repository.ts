@@ -60,7 +60,11 @@ const profileRecordSchema = z.tuple([
   z.number(),
   z.number(),
 ]);
-const digestItemSchema = z.object({ side: z.enum(["gives", "asks"]), category: z.string(), cell: z.string() });
+const digestItemSchema = z.object({
+  side: z.enum(["gives", "asks"]),
+  category: z.string(),
+  cell: z.string(),
+});
 const refsItemSchema = z.object({
   refs: z._default(z.array(z.string()), []),
   profile: z.optional(z.string()),
@@ -143,7 +147,13 @@ interface Ref extends DigestAddress {
 const refText = (r: Ref) => [r.side, r.category, r.cell, r.shard, r.source].join("|");
 function parseRef(text: string): Ref {
   const [side, category = "", cell = "", shard = "0", ...source] = text.split("|");
-  return { side: side === "asks" ? "asks" : "gives", category, cell, shard: Number(shard), source: source.join("|") };
+  return {
+    side: side === "asks" ? "asks" : "gives",
+    category,
+    cell,
+    shard: Number(shard),
+    source: source.join("|"),
+  };
 }
 interface DigestWrite {
   address: DigestAddress;
@@ -173,7 +183,13 @@ export class DynamoMatchIndexRepository implements MatchIndexRepository {
   }
 
   /** Stores where a member's records are, unless someone else changed them since `version` was read. */
-  private async saveRefs(memberId: string, refs: readonly Ref[], profile: string, version: number, exists: boolean) {
+  private async saveRefs(
+    memberId: string,
+    refs: readonly Ref[],
+    profile: string,
+    version: number,
+    exists: boolean,
+  ) {
     try {
       await this.db.send(
         new PutCommand({
@@ -773,4 +789,54 @@ export class DynamoMatchRepository implements MatchRepository {
   async clearFollowUp(postId: string, dueAt: string): Promise<void> {
     await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: keys.followUp(dueAt, postId) }));
   }
+}
+
+/**
+ * Every digest item and refs item for these records, as the index consumer would leave them (for a
+ * bulk load: one replace per entry would dominate loading a whole city).
+ */
+export function digestItemsForBulkLoad(records: readonly DigestRecord[], shards: number) {
+  const digests = new Map<string, Record<string, unknown>>();
+  const refs = new Map<string, { refs: string[]; profile: string }>();
+  for (const { entry, profile } of records) {
+    const address = addressOf(entry, shards);
+    const key = digestOf(address);
+    let item = digests.get(key);
+    if (!item) {
+      item = {
+        ...keys.matchDigest(address.side, address.category, address.cell, address.shard),
+        entity: "MatchDigest",
+        side: address.side,
+        category: address.category,
+        cell: address.cell,
+      };
+      digests.set(key, item);
+    }
+    const encoded = encodeProfile(profile);
+    item[`p#${entry.memberId}`] = encoded;
+    item[`e#${entry.memberId}#${entry.source}`] = encodeEntry(entry);
+    const known = refs.get(entry.memberId) ?? { refs: [], profile: encoded };
+    known.refs.push(refText({ ...address, source: entry.source }));
+    refs.set(entry.memberId, known);
+  }
+  return [
+    ...digests.values(),
+    ...[...refs].map(([memberId, r]) => ({
+      ...keys.digestRefs(memberId),
+      entity: "DigestRefs",
+      memberId,
+      refs: r.refs,
+      profile: r.profile,
+      v: 1,
+    })),
+  ];
+}
+
+/** DynamoDB's size of an item: attribute names and values (strings and numbers as text). */
+export function itemBytes(item: Record<string, unknown>): number {
+  return Object.entries(item).reduce(
+    (n, [name, value]) =>
+      n + name.length + (typeof value === "string" ? Buffer.byteLength(value) : JSON.stringify(value).length),
+    0,
+  );
 }

@@ -97,7 +97,8 @@ export function settledProfile(stored: DigestProfile | undefined, fresh: DigestP
   if (!stored) return fresh;
   const next: DigestProfile = { ...fresh, partners: stored.partners || fresh.partners };
   for (const field of STEP_FIELDS) {
-    next[field] = fresh[field] > stored[field] || fresh[field] <= stored[field] - 2 ? fresh[field] : stored[field];
+    next[field] =
+      fresh[field] > stored[field] || fresh[field] <= stored[field] - 2 ? fresh[field] : stored[field];
   }
   return next;
 }
@@ -165,10 +166,17 @@ export function addressesOf(
   cells: readonly string[],
   shards: number,
 ): DigestAddress[] {
-  return cells.flatMap((cell) => Array.from({ length: shards }, (_, shard) => ({ side, category, cell, shard })));
+  return cells.flatMap((cell) =>
+    Array.from({ length: shards }, (_, shard) => ({ side, category, cell, shard })),
+  );
 }
 
 /** The digest an entry belongs in. */
 export function addressOf(entry: IndexEntry, shards: number): DigestAddress {
-  return { side: entry.side, category: entry.category, cell: entry.cell, shard: shardOf(entry.memberId, shards) };
+  return {
+    side: entry.side,
+    category: entry.category,
+    cell: entry.cell,
+    shard: shardOf(entry.memberId, shards),
+  };
 }

@@ -47,7 +47,11 @@ export async function suggestionFor(deps: DormantDeps, member: Member) {
   let best: { postId: string; distance: number } | undefined;
   for (const { entry, profile } of records) {
     if (entry.memberId === member.memberId || !entry.location || entry.sensitive) continue;
-    if (!profile.active || profile.blocked.includes(member.memberId) || member.blocked.includes(entry.memberId))
+    if (
+      !profile.active ||
+      profile.blocked.includes(member.memberId) ||
+      member.blocked.includes(entry.memberId)
+    )
       continue;
     const distance = distanceMetres(home, entry.location);
     if (distance > deps.city.matching.maxRadiusKm * 1000) continue;

@@ -343,7 +343,10 @@ export async function findMatches(
 
   // Round 3: everyone whose bound still reaches the `want`-th exact score.
   const ranked = () => [...exact.values()].sort(byRank);
-  const bar = exact.size >= want ? (ranked()[want - 1]?.scored.score ?? Number.NEGATIVE_INFINITY) : Number.NEGATIVE_INFINITY;
+  const bar =
+    exact.size >= want
+      ? (ranked()[want - 1]?.scored.score ?? Number.NEGATIVE_INFINITY)
+      : Number.NEGATIVE_INFINITY;
   const rest = boundsWith((id) => commonPartners.get(id) ?? 0)
     .filter((b) => !members.has(b.id) && b.bound >= bar)
     .sort(bestFirst)

@@ -26,7 +26,11 @@ export async function indexMember(deps: IndexDeps, memberId: string, member: Mem
  * Keeps a post's entry in the cell digests in step with the post (`post` is its state now;
  * undefined when it is gone), and its owner's profile with it.
  */
-export async function indexPost(deps: IndexDeps, ref: Pick<Post, "ownerId" | "postId">, post: Post | undefined) {
+export async function indexPost(
+  deps: IndexDeps,
+  ref: Pick<Post, "ownerId" | "postId">,
+  post: Post | undefined,
+) {
   const [owner, signals] = await Promise.all([
     deps.members.get(ref.ownerId),
     deps.signals.getMany([ref.ownerId], { consistent: true }),
@@ -45,7 +49,10 @@ export async function indexPost(deps: IndexDeps, ref: Pick<Post, "ownerId" | "po
  * After a member's signals changed: their digests' rounded signals are rewritten only when a step
  * rose, or fell by two (see `settledProfile`), so a bound stays a bound at a fraction of the writes.
  */
-export async function refreshDigestSignals(deps: Pick<IndexDeps, "matchIndex" | "signals">, memberId: string) {
+export async function refreshDigestSignals(
+  deps: Pick<IndexDeps, "matchIndex" | "signals">,
+  memberId: string,
+) {
   const signals = (await deps.signals.getMany([memberId], { consistent: true })).get(memberId);
   await deps.matchIndex.reprofile(memberId, (stored) =>
     settledProfile(stored, {

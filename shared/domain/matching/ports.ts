@@ -54,7 +54,10 @@ export interface MemberSignals {
 
 export interface MatchSignalsRepository {
   /** `consistent` reads what the last write left (for keeping digests in step with signals). */
-  getMany(memberIds: readonly string[], options?: { consistent?: boolean }): Promise<Map<string, MemberSignals>>;
+  getMany(
+    memberIds: readonly string[],
+    options?: { consistent?: boolean },
+  ): Promise<Map<string, MemberSignals>>;
   /** Counts one event once (the key identifies it), e.g. an exchange settling or a match answered. */
   apply(eventKey: string, memberId: string, change: SignalsChange): Promise<void>;
 }
