@@ -43,7 +43,7 @@ import { buildPost, type NewPost, type Post } from "../shared/domain/post.ts";
 import { syntheticCity } from "./support/city.ts";
 import { documentClient, localClient } from "./support/client.ts";
 import { instrumentedClient, itemsReturned, Recorder, WRITE_COMMANDS } from "./support/instrument.ts";
-import { batchWrite, chunked, inParallel, progressLog } from "./support/load.ts";
+import { batchWrite, progressLog } from "./support/load.ts";
 import { prng, seeded, zipf } from "./support/random.ts";
 import { mean, median, p95, quantile, round } from "./support/stats.ts";
 
@@ -650,9 +650,14 @@ export async function run(): Promise<Record<string, unknown>> {
     };
     const someone = () => (pick(active) as Member).memberId;
     for (let cycle = 0; cycle < 20_000; cycle++) {
-      for (let i = 0; i < 5; i++) event(someone(), (x) => void (x.told += 1));
+      for (let i = 0; i < 5; i++)
+        event(someone(), (x) => {
+          x.told += 1;
+        });
       for (let i = 0; i < 2; i++)
-        event(someone(), (x) => void (x.answered = Math.min(x.told, x.answered + 1)));
+        event(someone(), (x) => {
+          x.answered = Math.min(x.told, x.answered + 1);
+        });
       const giver = someone();
       const receiver = someone();
       if (giver === receiver) continue;
@@ -670,7 +675,10 @@ export async function run(): Promise<Record<string, unknown>> {
             if (gives) x.givenMinutes = (x.givenMinutes ?? 0) + minutes;
           }
         });
-        if (!cancelled) event(who, (x) => void (x.balance = (x.balance ?? 0) + (gives ? minutes : -minutes)));
+        if (!cancelled)
+          event(who, (x) => {
+            x.balance = (x.balance ?? 0) + (gives ? minutes : -minutes);
+          });
       }
     }
     const postsLoadedSeconds = await postsLoading;
