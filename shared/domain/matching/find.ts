@@ -229,9 +229,7 @@ const byRank = (a: RankedMatch, b: RankedMatch) =>
  * Three rounds of parallel reads: (1) every cell digest within the radius (or the whole city for
  * an online post) and the owner's signals: each person's record bounds their score from above
  * (`digestBound`); (2) the best `FIRST_LOAD` by bound, loaded (member and signals) and scored
- * exactly, with the signals of the owner's partners, which tell exactly who has a partner in
- * common with the owner; (3) everyone whose bound, so sharpened, still reaches the `want`-th
- * exact score. Nobody left unread could make the best `want`. Never a scan.
+ * exactly; (3) everyone whose bound still reaches the `want`-th exact score. Nobody left unread could make the best `want`. Never a scan.
  */
 export async function findMatches(
   deps: FindDeps,
@@ -324,22 +322,15 @@ export async function findMatches(
   const bestFirst = (a: { id: string; bound: number }, b: { id: string; bound: number }) =>
     b.bound - a.bound || a.id.localeCompare(b.id);
 
-  // Round 2: the best by bound, and the owner's partners' signals (who shares a partner with the owner).
-  const partnerIds = Object.keys(ownerPartners).filter((id) => id !== owner.memberId);
+  // Round 2: the best by bound. (The owner's partners' own partners are not used to sharpen
+  // bounds: partners are counted on each side by separate events, so they may disagree for a
+  // while, and a bound from one side would not be a bound for the other.)
   const first = boundsWith(undefined)
     .sort(bestFirst)
     .slice(0, Math.max(FIRST_LOAD, want))
     .map((b) => b.id);
   if (first.length === 0) return { ranked: [], stats };
-  const partnerSignals = await load(first, partnerIds);
-  // Partners are kept on both sides of an exchange: whoever a partner of the owner exchanged with
-  // has that partner in common with the owner.
-  const commonPartners = new Map<string, number>();
-  for (const partnerId of partnerIds) {
-    for (const id of Object.keys(partnerSignals.get(partnerId)?.partners ?? {})) {
-      commonPartners.set(id, (commonPartners.get(id) ?? 0) + 1);
-    }
-  }
+  await load(first);
 
   // Round 3: everyone whose bound still reaches the `want`-th exact score.
   const ranked = () => [...exact.values()].sort(byRank);
@@ -347,7 +338,7 @@ export async function findMatches(
     exact.size >= want
       ? (ranked()[want - 1]?.scored.score ?? Number.NEGATIVE_INFINITY)
       : Number.NEGATIVE_INFINITY;
-  const rest = boundsWith((id) => commonPartners.get(id) ?? 0)
+  const rest = boundsWith(undefined)
     .filter((b) => !members.has(b.id) && b.bound >= bar)
     .sort(bestFirst)
     .map((b) => b.id);

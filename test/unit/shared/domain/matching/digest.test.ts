@@ -236,13 +236,8 @@ describe("matching from digests", () => {
                 ]
               : [],
           );
-          // Partners are kept on both sides of an exchange.
-          for (const s of signals) {
-            for (const partner of Object.keys(s.partners)) {
-              const other = signals.find((x) => x.memberId === partner);
-              if (other) other.partners[s.memberId] = 1;
-            }
-          }
+          // Partners as the stream left them: on one side only, if the other side's event is still
+          // on its way (or, as in the bench's city, was never symmetric).
           const ownerSignals: MemberSignals = {
             memberId: "owner",
             partners: Object.fromEntries(signals.filter((s) => s.partners.owner).map((s) => [s.memberId, 1])),
