@@ -38,8 +38,8 @@ import {
 import { indexMember, indexPost } from "../shared/domain/matching/indexing.ts";
 import type { MemberSignals } from "../shared/domain/matching/ports.ts";
 import { KEPT_PER_POST, type MatchDeps, matchPost } from "../shared/domain/matching/run.ts";
-import { type AvailabilityWindow, type Member, newMember } from "../shared/domain/member.ts";
-import { buildPost, type NewPost, type Post } from "../shared/domain/post.ts";
+import { type AvailabilityWindow, type Member, newMember } from "../shared/domain/membership/member.ts";
+import { buildPost, type NewPost, type Post } from "../shared/domain/posts/post.ts";
 import { syntheticCity } from "./support/city.ts";
 import { documentClient, localClient } from "./support/client.ts";
 import { instrumentedClient, itemsReturned, Recorder, WRITE_COMMANDS } from "./support/instrument.ts";

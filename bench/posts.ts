@@ -3,26 +3,20 @@ import { cpus, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { UpdateTableCommand } from "@aws-sdk/client-dynamodb";
 import { ulid } from "ulid";
+import { DynamoInboxRepository } from "#data/inbox-repository.ts";
+import { DynamoMemberRepository } from "#data/member-repository.ts";
+import { DynamoPostRepository, postItemsForBulkLoad } from "#data/post-repository.ts";
+import type { Deps } from "#domain/deps.ts";
+import type { Acting } from "#domain/membership/acting.ts";
+import { type Member, newMember } from "#domain/membership/member.ts";
+import { runPostExpiry } from "#domain/posts/expiry.ts";
+import { changePostStatus, createPost, getPost, listMyPosts, updatePost } from "#domain/posts/lifecycle.ts";
+import { buildPost, type NewPost, type Post, postKinds } from "#domain/posts/post.ts";
+import { type SearchQuery, searchPosts } from "#domain/posts/search/search.ts";
+import { parseCityJson } from "#shared/config/city.ts";
 import { ensureTable } from "../infra/local/bootstrap.ts";
 import { repoRoot } from "../infra/local/paths.ts";
 import { startStore } from "../infra/local/store.ts";
-import { parseCityJson } from "../shared/config/city.ts";
-import { DynamoInboxRepository } from "../shared/data/inbox-repository.ts";
-import { DynamoMemberRepository } from "../shared/data/member-repository.ts";
-import { DynamoPostRepository, postItemsForBulkLoad } from "../shared/data/post-repository.ts";
-import type { Acting } from "../shared/domain/acting.ts";
-import { type Member, newMember } from "../shared/domain/member.ts";
-import type { Deps } from "../shared/domain/ports.ts";
-import { buildPost, type NewPost, type Post, postKinds } from "../shared/domain/post.ts";
-import { runPostExpiry } from "../shared/domain/post-expiry.ts";
-import {
-  changePostStatus,
-  createPost,
-  getPost,
-  listMyPosts,
-  updatePost,
-} from "../shared/domain/post-lifecycle.ts";
-import { type SearchQuery, searchPosts } from "../shared/domain/search.ts";
 import { syntheticCity } from "./support/city.ts";
 import { instrumentedClient, itemsScanned, Recorder } from "./support/instrument.ts";
 import { batchWrite, inParallel, progressLog } from "./support/load.ts";

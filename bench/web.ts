@@ -2,10 +2,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium, type Page } from "playwright-core";
+import { parseCityJson } from "#shared/config/city.ts";
 import { DevIssuer } from "../infra/local/identity.ts";
 import { startCityRuntime } from "../infra/local/runtime.ts";
 import { repoRoot } from "../infra/repo-root.ts";
-import { parseCityJson } from "../shared/config/city.ts";
 import { distDir, ensureWebBuilt } from "../web/build/web.ts";
 
 /** The first page may need at most this much JavaScript, gzip (issue: fast on a cheap phone). */

@@ -77,7 +77,7 @@ export const manifest: Manifest = {
     {
       method: "GET",
       path: "/me",
-      handler: "functions/http/me.ts",
+      handler: "functions/http/me/get.ts",
       fn: "members",
       auth: true,
       access: "read",
@@ -230,7 +230,7 @@ export const manifest: Manifest = {
     {
       method: "GET",
       path: "/me/posts",
-      handler: "functions/http/posts/mine.ts",
+      handler: "functions/http/me/posts.ts",
       fn: "posts",
       auth: true,
       access: "read",
@@ -238,7 +238,7 @@ export const manifest: Manifest = {
     {
       method: "GET",
       path: "/exports/posts.csv",
-      handler: "functions/http/posts/export.ts",
+      handler: "functions/http/exports/posts-csv.ts",
       fn: "posts",
       auth: true,
       access: "read",
@@ -284,7 +284,7 @@ export const manifest: Manifest = {
     {
       method: "GET",
       path: "/me/exchanges",
-      handler: "functions/http/exchanges/mine.ts",
+      handler: "functions/http/me/exchanges.ts",
       fn: "exchanges",
       auth: true,
       access: "read",
@@ -292,7 +292,7 @@ export const manifest: Manifest = {
     {
       method: "GET",
       path: "/me/account",
-      handler: "functions/http/accounts/mine.ts",
+      handler: "functions/http/me/account.ts",
       fn: "ledger",
       auth: true,
       access: "read",
@@ -300,7 +300,7 @@ export const manifest: Manifest = {
     {
       method: "GET",
       path: "/me/statement",
-      handler: "functions/http/accounts/statement.ts",
+      handler: "functions/http/me/statement.ts",
       fn: "ledger",
       auth: true,
       access: "read",
@@ -308,7 +308,7 @@ export const manifest: Manifest = {
     {
       method: "GET",
       path: "/me/statement.csv",
-      handler: "functions/http/accounts/statement-csv.ts",
+      handler: "functions/http/me/statement-csv.ts",
       fn: "ledger",
       auth: true,
       access: "read",
@@ -323,7 +323,7 @@ export const manifest: Manifest = {
     {
       method: "GET",
       path: "/pot",
-      handler: "functions/http/accounts/pot.ts",
+      handler: "functions/http/pot/get.ts",
       fn: "ledger",
       auth: true,
       access: "read",
@@ -331,14 +331,14 @@ export const manifest: Manifest = {
     {
       method: "POST",
       path: "/pot/donations",
-      handler: "functions/http/accounts/donate.ts",
+      handler: "functions/http/pot/donate.ts",
       fn: "ledger",
       auth: true,
     },
     {
       method: "POST",
       path: "/pot/grants",
-      handler: "functions/http/accounts/grant.ts",
+      handler: "functions/http/pot/grant.ts",
       fn: "ledger",
       auth: true,
     },
@@ -352,14 +352,14 @@ export const manifest: Manifest = {
     {
       method: "POST",
       path: "/organisations/{memberId}/awards",
-      handler: "functions/http/organisations-awards/award.ts",
+      handler: "functions/http/organisations/award.ts",
       fn: "ledger",
       auth: true,
     },
     {
       method: "POST",
       path: "/organisations/{memberId}/activities",
-      handler: "functions/http/activities/publish.ts",
+      handler: "functions/http/organisations/publish-activity.ts",
       fn: "ledger",
       auth: true,
     },
@@ -398,7 +398,7 @@ export const manifest: Manifest = {
     {
       method: "GET",
       path: "/me/matches",
-      handler: "functions/http/matches/mine.ts",
+      handler: "functions/http/me/matches.ts",
       fn: "matching",
       auth: true,
       access: "read",
@@ -406,7 +406,7 @@ export const manifest: Manifest = {
     {
       method: "GET",
       path: "/posts/{postId}/matches",
-      handler: "functions/http/matches/for-post.ts",
+      handler: "functions/http/posts/matches.ts",
       fn: "matching",
       auth: true,
       access: "read",

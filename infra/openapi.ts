@@ -1,8 +1,8 @@
-import type { RouteContract } from "../functions/http/stack.ts";
-import { ACT_FOR_HEADER } from "../functions/http/stack.ts";
-import type { City } from "../shared/config/city.ts";
-import { idempotencyKeySchema } from "../shared/domain/ledger-idempotency.ts";
-import * as z from "../shared/zod.ts";
+import { idempotencyKeySchema } from "#domain/ledger/idempotency.ts";
+import type { City } from "#shared/config/city.ts";
+import * as z from "#shared/zod.ts";
+import type { RouteContract } from "../functions/http/route.ts";
+import { ACT_FOR_HEADER } from "../functions/http/route.ts";
 import { loadHandler } from "./local/handlers.ts";
 import { manifest as defaultManifest, type HttpRouteEntry, type Manifest } from "./manifest.ts";
 

@@ -1,4 +1,4 @@
-import type { City } from "../shared/config/city.ts";
+import type { City } from "#shared/config/city.ts";
 
 /**
  * The security headers of the web app's pages and files, the same locally and at the edge: a strict

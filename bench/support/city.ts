@@ -1,5 +1,5 @@
-import type { City } from "../../shared/config/city.ts";
-import type { Point } from "../../shared/domain/geo.ts";
+import type { Point } from "#domain/kernel/geo.ts";
+import type { City } from "#shared/config/city.ts";
 import type { Draws } from "./random.ts";
 
 /**

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { handler as notFound } from "./not-found.ts";
-import type { HttpEvent } from "./stack.ts";
+import type { HttpEvent } from "./route.ts";
 
 /** A route handler module's `handler`, as API Gateway (payload 2.0) invokes it. */
 export type RouteHandler = (event: HttpEvent, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;

@@ -14,12 +14,8 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
   VerificationRequiredError,
-} from "../../shared/domain/errors.ts";
-import {
-  AccountFrozenError,
-  IdempotencyKeyReusedError,
-  LimitExceededError,
-} from "../../shared/domain/ledger-errors.ts";
+} from "#domain/kernel/errors.ts";
+import { AccountFrozenError, IdempotencyKeyReusedError, LimitExceededError } from "#domain/ledger/errors.ts";
 
 /** The one table from error class to HTTP status; first match by instanceof wins. */
 export const statusTable: readonly (readonly [new (...args: never[]) => DomainError, number])[] = [

@@ -1,5 +1,5 @@
-import * as z from "../../shared/zod.ts";
-import { httpRoute } from "./stack.ts";
+import * as z from "#shared/zod.ts";
+import { httpRoute } from "./route.ts";
 
 export const healthSchema = z.object({ status: z.literal("ok"), city: z.string(), time: z.iso.datetime() });
 

@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { NotFoundError } from "../../shared/domain/errors.ts";
+import { NotFoundError } from "#domain/kernel/errors.ts";
 import { errorResponse } from "./errors.ts";
 
 /**
  * The gateway's catch-all route, so an unknown path gets Mutua's error shape. It bypasses the
- * route stack on purpose: whatever the body or token, the answer is 404.
+ * middleware chain on purpose: whatever the body or token, the answer is 404.
  */
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   return errorResponse(

@@ -1,7 +1,7 @@
 import type { ScheduledEvent } from "aws-lambda";
-import { productionDeps } from "../../shared/data/deps.ts";
-import { snapshotCityStats } from "../../shared/domain/city-stats.ts";
-import { log } from "../../shared/logger.ts";
+import { productionDeps } from "#data/deps.ts";
+import { snapshotCityStats } from "#domain/notices/city-stats.ts";
+import { log } from "#shared/logger.ts";
 
 /** Daily member counts by status and area, stored for coordinator and funder reports. */
 export async function handler(_event: ScheduledEvent): Promise<void> {

@@ -1,7 +1,7 @@
 import type { ScheduledEvent } from "aws-lambda";
-import { productionDeps } from "../../shared/data/deps.ts";
-import { autoConfirmExchanges } from "../../shared/domain/exchange.ts";
-import { log } from "../../shared/logger.ts";
+import { productionDeps } from "#data/deps.ts";
+import { autoConfirmExchanges } from "#domain/exchanges/auto-confirm.ts";
+import { log } from "#shared/logger.ts";
 
 /** Settles exchanges completed more than 14 days ago that nobody confirmed or disputed. */
 export async function handler(_event: ScheduledEvent): Promise<void> {

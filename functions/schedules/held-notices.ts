@@ -1,7 +1,7 @@
 import type { ScheduledEvent } from "aws-lambda";
-import { productionDeps } from "../../shared/data/deps.ts";
-import { releaseHeldNotices } from "../../shared/domain/channels.ts";
-import { log } from "../../shared/logger.ts";
+import { productionDeps } from "#data/deps.ts";
+import { releaseHeldNotices } from "#domain/notices/channels.ts";
+import { log } from "#shared/logger.ts";
 
 /**
  * Every 15 minutes: once quiet hours are over, releases the notices held back from email and SMS;

@@ -1,8 +1,8 @@
 import type { ScheduledEvent } from "aws-lambda";
-import { productionDeps } from "../../shared/data/deps.ts";
-import { auditLedger } from "../../shared/domain/ledger-audit.ts";
-import { reportLedgerViolations } from "../../shared/ledger-metric.ts";
-import { log } from "../../shared/logger.ts";
+import { productionDeps } from "#data/deps.ts";
+import { auditLedger } from "#domain/ledger/audit.ts";
+import { reportLedgerViolations } from "#shared/ledger-metric.ts";
+import { log } from "#shared/logger.ts";
 
 /**
  * Re-derives every balance from the journal and checks the ledger's invariants. A violation is a

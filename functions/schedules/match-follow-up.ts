@@ -1,7 +1,7 @@
 import type { ScheduledEvent } from "aws-lambda";
-import { productionDeps } from "../../shared/data/deps.ts";
-import { followUpMatches, sendDigests } from "../../shared/domain/matching/run.ts";
-import { log } from "../../shared/logger.ts";
+import { productionDeps } from "#data/deps.ts";
+import { followUpMatches, sendDigests } from "#domain/matching/run.ts";
+import { log } from "#shared/logger.ts";
 
 /** Hourly: tells the next candidates where nobody answered in time, and sends due digests. */
 export async function handler(_event: ScheduledEvent): Promise<void> {

@@ -1,7 +1,7 @@
 import type { ScheduledEvent } from "aws-lambda";
-import { productionDeps } from "../../shared/data/deps.ts";
-import { runPostExpiry } from "../../shared/domain/post-expiry.ts";
-import { log } from "../../shared/logger.ts";
+import { productionDeps } from "#data/deps.ts";
+import { runPostExpiry } from "#domain/posts/expiry.ts";
+import { log } from "#shared/logger.ts";
 
 /** Hourly: reminds owners three days before their post expires, and expires posts whose date passed. */
 export async function handler(_event: ScheduledEvent): Promise<void> {

@@ -1,7 +1,7 @@
-import { productionDeps } from "../../shared/data/deps.ts";
-import { imagesOf } from "../../shared/data/stream.ts";
-import { auditEntryFor } from "../../shared/domain/audit.ts";
-import { streamConsumer } from "./stack.ts";
+import { productionDeps } from "#data/deps.ts";
+import { imagesOf } from "#data/stream.ts";
+import { auditEntryFor } from "#domain/notices/audit-trail.ts";
+import { streamConsumer } from "./consumer.ts";
 
 /** Writes an audit entry for every change to an audited item: who did what to whom. */
 export const handler = streamConsumer("audit-trail", productionDeps, async (record, deps) => {

@@ -1,8 +1,8 @@
-import { productionDeps } from "../../shared/data/deps.ts";
-import { imagesOf } from "../../shared/data/stream.ts";
-import { exchangeSchema } from "../../shared/domain/exchange.ts";
-import { followExchangeForCoordinators } from "../../shared/domain/exchange-queue.ts";
-import { streamConsumer } from "./stack.ts";
+import { productionDeps } from "#data/deps.ts";
+import { imagesOf } from "#data/stream.ts";
+import { exchangeSchema } from "#domain/exchanges/exchange.ts";
+import { followExchangeForCoordinators } from "#domain/exchanges/queue.ts";
+import { streamConsumer } from "./consumer.ts";
 
 /** Keeps the coordinators' queue of exchanges by status and area, and tells them of new disputes. */
 export const handler = streamConsumer("exchange-queue", productionDeps, async (record, deps) => {

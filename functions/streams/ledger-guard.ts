@@ -1,7 +1,7 @@
-import { productionDeps } from "../../shared/data/deps.ts";
-import { imagesOf } from "../../shared/data/stream.ts";
-import { reportLedgerViolations } from "../../shared/ledger-metric.ts";
-import { streamConsumer } from "./stack.ts";
+import { productionDeps } from "#data/deps.ts";
+import { imagesOf } from "#data/stream.ts";
+import { reportLedgerViolations } from "#shared/ledger-metric.ts";
+import { streamConsumer } from "./consumer.ts";
 
 const IMMUTABLE = new Set(["JournalLine", "Transfer"]);
 

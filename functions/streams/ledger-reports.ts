@@ -1,8 +1,8 @@
-import { productionDeps } from "../../shared/data/deps.ts";
-import { imagesOf } from "../../shared/data/stream.ts";
-import { transferSchema } from "../../shared/domain/ledger.ts";
-import { recordTransferInReports } from "../../shared/domain/ledger-reports.ts";
-import { streamConsumer } from "./stack.ts";
+import { productionDeps } from "#data/deps.ts";
+import { imagesOf } from "#data/stream.ts";
+import { transferSchema } from "#domain/ledger/books.ts";
+import { recordTransferInReports } from "#domain/ledger/reports.ts";
+import { streamConsumer } from "./consumer.ts";
 
 /** Adds each new transfer to the monthly report aggregates, exactly once per transfer. */
 export const handler = streamConsumer("ledger-reports", productionDeps, async (record, deps) => {

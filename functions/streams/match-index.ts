@@ -1,9 +1,9 @@
-import { productionDeps } from "../../shared/data/deps.ts";
-import { imagesOf } from "../../shared/data/stream.ts";
-import { indexMember, indexPost } from "../../shared/domain/matching/indexing.ts";
-import { memberSchema } from "../../shared/domain/member.ts";
-import { postSchema } from "../../shared/domain/post.ts";
-import { streamConsumer } from "./stack.ts";
+import { productionDeps } from "#data/deps.ts";
+import { imagesOf } from "#data/stream.ts";
+import { indexMember, indexPost } from "#domain/matching/indexing.ts";
+import { memberSchema } from "#domain/membership/member.ts";
+import { postSchema } from "#domain/posts/post.ts";
+import { streamConsumer } from "./consumer.ts";
 
 /** Keeps the matching index's cell digests in step with members' skills and profiles and open posts. */
 export const handler = streamConsumer("match-index", productionDeps, async (record, deps) => {

@@ -1,8 +1,8 @@
-import { productionDeps } from "../../shared/data/deps.ts";
-import { imagesOf } from "../../shared/data/stream.ts";
-import { refreshDigestSignals } from "../../shared/domain/matching/indexing.ts";
-import { signalEventsOf } from "../../shared/domain/matching/signal-events.ts";
-import { streamConsumer } from "./stack.ts";
+import { productionDeps } from "#data/deps.ts";
+import { imagesOf } from "#data/stream.ts";
+import { refreshDigestSignals } from "#domain/matching/indexing.ts";
+import { signalEventsOf } from "#domain/matching/signal-events.ts";
+import { streamConsumer } from "./consumer.ts";
 
 /**
  * Keeps what matching scores reciprocity, trust and responsiveness with: ledger balances, who has

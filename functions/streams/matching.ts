@@ -1,9 +1,9 @@
-import { productionDeps } from "../../shared/data/deps.ts";
-import { imagesOf } from "../../shared/data/stream.ts";
-import { matchPost } from "../../shared/domain/matching/run.ts";
-import { postSchema } from "../../shared/domain/post.ts";
-import { log } from "../../shared/logger.ts";
-import { streamConsumer } from "./stack.ts";
+import { productionDeps } from "#data/deps.ts";
+import { imagesOf } from "#data/stream.ts";
+import { matchPost } from "#domain/matching/run.ts";
+import { postSchema } from "#domain/posts/post.ts";
+import { log } from "#shared/logger.ts";
+import { streamConsumer } from "./consumer.ts";
 
 /** What a match depends on: when none of it changes (e.g. a reminder was sent), nothing is re-run. */
 const matchedOn = ["status", "category", "tags", "where", "location", "availability", "kind"] as const;

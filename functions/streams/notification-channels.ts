@@ -1,16 +1,16 @@
-import { type RuntimeConfig, runtimeConfig } from "../../shared/config/runtime.ts";
-import { createDocumentClient } from "../../shared/data/client.ts";
-import { DynamoDeliveryRepository } from "../../shared/data/delivery-repository.ts";
-import { DynamoHeldNoticeRepository } from "../../shared/data/held-notice-repository.ts";
-import { DynamoMemberRepository } from "../../shared/data/member-repository.ts";
-import { productionSender } from "../../shared/data/message-sender.ts";
-import { imagesOf } from "../../shared/data/stream.ts";
-import { fanOutNotification, sendReleasedNotices } from "../../shared/domain/channels.ts";
-import { systemClock } from "../../shared/domain/clock.ts";
-import { notificationSchema } from "../../shared/domain/inbox.ts";
-import type { MessageSender } from "../../shared/domain/ports.ts";
-import * as z from "../../shared/zod.ts";
-import { streamConsumer } from "./stack.ts";
+import { createDocumentClient } from "#data/client.ts";
+import { DynamoDeliveryRepository } from "#data/delivery-repository.ts";
+import { DynamoHeldNoticeRepository } from "#data/held-notice-repository.ts";
+import { DynamoMemberRepository } from "#data/member-repository.ts";
+import { productionSender } from "#data/message-sender.ts";
+import { imagesOf } from "#data/stream.ts";
+import { systemClock } from "#domain/kernel/clock.ts";
+import { fanOutNotification, sendReleasedNotices } from "#domain/notices/channels.ts";
+import { notificationSchema } from "#domain/notices/inbox.ts";
+import type { MessageSender } from "#domain/notices/ports.ts";
+import { type RuntimeConfig, runtimeConfig } from "#shared/config/runtime.ts";
+import * as z from "#shared/zod.ts";
+import { streamConsumer } from "./consumer.ts";
 
 // Built once per container, on first use; only this function's bundle carries SES and SNS, and
 // it builds only the repositories it uses, to stay well inside the bundle budget.

@@ -1,8 +1,8 @@
-import { productionDeps } from "../../shared/data/deps.ts";
-import { imagesOf } from "../../shared/data/stream.ts";
-import { exchangeSchema } from "../../shared/domain/exchange.ts";
-import { fulfilPostsOfExchange } from "../../shared/domain/post-fulfilment.ts";
-import { streamConsumer } from "./stack.ts";
+import { productionDeps } from "#data/deps.ts";
+import { imagesOf } from "#data/stream.ts";
+import { exchangeSchema } from "#domain/exchanges/exchange.ts";
+import { fulfilPostsOfExchange } from "#domain/posts/fulfilment.ts";
+import { streamConsumer } from "./consumer.ts";
 
 /** Closes the posts an exchange answered once it settles: a request at once, an offer when full. */
 export const handler = streamConsumer("post-fulfilment", productionDeps, async (record, deps) => {

@@ -3,7 +3,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { App, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
-import { type City, CityConfigError, parseCityJson } from "../../shared/config/city.ts";
+import { type City, CityConfigError, parseCityJson } from "#shared/config/city.ts";
 import { CityStack } from "./city-stack.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { type BundlingOptions, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import type { BuildOptions } from "esbuild";
-import type { City } from "../../shared/config/city.ts";
+import type { City } from "#shared/config/city.ts";
 
 /**
  * The one set of esbuild settings for Lambda bundles. `HouseFunction` hands it to NodejsFunction

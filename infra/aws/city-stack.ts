@@ -35,12 +35,8 @@ import { DynamoEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources"
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
-import type { City } from "../../shared/config/city.ts";
-import {
-  type IndexDefinition,
-  type TableDefinition,
-  table as tableDefinition,
-} from "../../shared/data/table.ts";
+import { type IndexDefinition, type TableDefinition, table as tableDefinition } from "#data/table.ts";
+import type { City } from "#shared/config/city.ts";
 import {
   manifest as defaultManifest,
   type FunctionPlan,

@@ -6,7 +6,7 @@ import { Architecture, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import { table as tableDefinition } from "../../shared/data/table.ts";
+import { table as tableDefinition } from "#data/table.ts";
 import { repoRoot } from "../repo-root.ts";
 import { type LambdaBundle, nodejsBundling } from "./bundling.ts";
 

@@ -3,7 +3,7 @@ import { Alarm, ComparisonOperator, Metric, TreatMissingData } from "aws-cdk-lib
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
 import { Construct } from "constructs";
-import { LEDGER_METRIC_NAMESPACE, LEDGER_VIOLATIONS_METRIC } from "../../shared/ledger-metric.ts";
+import { LEDGER_METRIC_NAMESPACE, LEDGER_VIOLATIONS_METRIC } from "#shared/ledger-metric.ts";
 
 export interface LedgerAlarmsProps {
   cityId: string;

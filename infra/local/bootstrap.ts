@@ -8,7 +8,7 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
-import { type IndexDefinition, keyAttributes, type TableDefinition, table } from "../../shared/data/table.ts";
+import { type IndexDefinition, keyAttributes, type TableDefinition, table } from "#data/table.ts";
 
 function projectionOf(index: IndexDefinition): Projection {
   if (index.projection === "ALL" || index.projection === "KEYS_ONLY")

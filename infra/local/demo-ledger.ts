@@ -1,9 +1,9 @@
-import { changeAccountLimits } from "../../shared/domain/account.ts";
-import { proposeExchange, transitionExchange } from "../../shared/domain/exchange.ts";
-import { POT_ACCOUNT_ID } from "../../shared/domain/ledger.ts";
-import { grantFromPot } from "../../shared/domain/ledger-credits.ts";
-import type { Member } from "../../shared/domain/member.ts";
-import type { Deps } from "../../shared/domain/ports.ts";
+import type { Deps } from "#domain/deps.ts";
+import { proposeExchange, transitionExchange } from "#domain/exchanges/use-cases.ts";
+import { changeAccountLimits } from "#domain/ledger/accounts.ts";
+import { POT_ACCOUNT_ID } from "#domain/ledger/books.ts";
+import { grantFromPot } from "#domain/ledger/credits.ts";
+import type { Member } from "#domain/membership/member.ts";
 
 /** Welcome credit each demo resident gets from the community pot. */
 export const DEMO_WELCOME_MINUTES = 60;

@@ -1,6 +1,6 @@
-import type { Deps } from "../../shared/domain/ports.ts";
-import type { NewPost } from "../../shared/domain/post.ts";
-import { createPost } from "../../shared/domain/post-lifecycle.ts";
+import type { Deps } from "#domain/deps.ts";
+import { createPost } from "#domain/posts/lifecycle.ts";
+import type { NewPost } from "#domain/posts/post.ts";
 
 export interface DemoPost {
   /** The demo member who posts it. */

@@ -1,5 +1,5 @@
-import { type Member, newMember, type Role } from "../../shared/domain/member.ts";
-import type { Deps } from "../../shared/domain/ports.ts";
+import type { Deps } from "#domain/deps.ts";
+import { type Member, newMember, type Role } from "#domain/membership/member.ts";
 
 export interface DemoMember {
   handle: string;

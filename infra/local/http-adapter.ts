@@ -10,7 +10,6 @@ import {
 import { extname, resolve, sep } from "node:path";
 import type { Duplex } from "node:stream";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { errorResponse, internalErrorResponse, jsonResponse } from "../../functions/http/errors.ts";
 import {
   type DomainError,
   MalformedRequestError,
@@ -19,7 +18,8 @@ import {
   RequestHeadersTooLargeError,
   UnauthorizedError,
   ValidationError,
-} from "../../shared/domain/errors.ts";
+} from "#domain/kernel/errors.ts";
+import { errorResponse, internalErrorResponse, jsonResponse } from "../../functions/http/errors.ts";
 import { functionName, type HttpRouteEntry, type Manifest } from "../manifest.ts";
 import { loadHandler } from "./handlers.ts";
 import type { DevIssuer } from "./identity.ts";

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type City, citySchema } from "../../shared/config/city.ts";
-import * as z from "../../shared/zod.ts";
+import { type City, citySchema } from "#shared/config/city.ts";
+import * as z from "#shared/zod.ts";
 
 /**
  * While a city runs (`npm start`), it leaves a note in the city's data folder saying where its store is, so

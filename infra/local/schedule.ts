@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { type City, parseCityJson } from "../../shared/config/city.ts";
+import { type City, parseCityJson } from "#shared/config/city.ts";
 import { manifest } from "../manifest.ts";
 import { dataDir, repoRoot } from "./paths.ts";
 import { findRunning } from "./running.ts";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { parseCityJson } from "../../shared/config/city.ts";
+import { parseCityJson } from "#shared/config/city.ts";
 import { ensureWebBuilt } from "../../web/build/web.ts";
 import { manifest } from "../manifest.ts";
 import { startupBanner } from "./banner.ts";

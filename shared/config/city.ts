@@ -1,4 +1,4 @@
-import * as z from "../zod.ts";
+import * as z from "#shared/zod.ts";
 
 export const languageCodes = ["en", "nl", "fr", "de", "es"] as const;
 export const languageSchema = z.enum(languageCodes);

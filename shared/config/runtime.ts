@@ -1,4 +1,4 @@
-import * as z from "../zod.ts";
+import * as z from "#shared/zod.ts";
 import { type City, parseCityJson } from "./city.ts";
 
 const envSchema = z.object({

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { type Activity, activitySchema } from "../domain/activity.ts";
-import type { ActivityRepository } from "../domain/ledger-ports.ts";
-import type { Page, PageRequest } from "../domain/paging.ts";
+import type { Page, PageRequest } from "#domain/kernel/paging.ts";
+import { type Activity, activitySchema } from "#domain/ledger/activity.ts";
+import type { ActivityRepository } from "#domain/ledger/ports.ts";
 import { storePaging } from "./cursor.ts";
 import { keys } from "./keys.ts";
 

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { type AuditEntry, auditEntrySchema } from "../domain/audit.ts";
-import type { AuditRepository } from "../domain/ports.ts";
+import { type AuditEntry, auditEntrySchema } from "#domain/notices/audit-trail.ts";
+import type { AuditRepository } from "#domain/notices/ports.ts";
 import { keys } from "./keys.ts";
 
 export class DynamoAuditRepository implements AuditRepository {

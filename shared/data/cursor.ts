@@ -1,5 +1,5 @@
-import { decodeCursor, encodeCursor } from "../domain/paging.ts";
-import * as z from "../zod.ts";
+import { decodeCursor, encodeCursor } from "#domain/kernel/paging.ts";
+import * as z from "#shared/zod.ts";
 import { table } from "./table.ts";
 
 /** What one attribute of a store position must be: exactly a value, longer than a prefix, or below a bound. */

@@ -1,7 +1,6 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import type { ChannelName } from "../domain/channels.ts";
-import type { DeliveryRepository } from "../domain/ports.ts";
+import type { ChannelName, DeliveryRepository } from "#domain/notices/ports.ts";
 import { keys } from "./keys.ts";
 
 /** Records of notices sent on outside channels; they expire after 30 days (TTL). */

@@ -1,7 +1,7 @@
 import { monotonicFactory } from "ulid";
-import { resetRuntimeConfig, runtimeConfig } from "../config/runtime.ts";
-import { systemClock } from "../domain/clock.ts";
-import type { Deps } from "../domain/ports.ts";
+import type { Deps } from "#domain/deps.ts";
+import { systemClock } from "#domain/kernel/clock.ts";
+import { resetRuntimeConfig, runtimeConfig } from "#shared/config/runtime.ts";
 import { DynamoAuditRepository } from "./audit-repository.ts";
 import { createDocumentClient } from "./client.ts";
 import { DynamoDeliveryRepository } from "./delivery-repository.ts";

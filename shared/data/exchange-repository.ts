@@ -6,12 +6,12 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { ConflictError } from "../domain/errors.ts";
-import { type Exchange, type ExchangeStatus, exchangeSchema } from "../domain/exchange.ts";
-import type { InboxDelivery } from "../domain/inbox.ts";
-import type { IdempotencyRecord } from "../domain/ledger-idempotency.ts";
-import type { ExchangeRepository } from "../domain/ledger-ports.ts";
-import type { Page, PageRequest } from "../domain/paging.ts";
+import { type Exchange, type ExchangeStatus, exchangeSchema } from "#domain/exchanges/exchange.ts";
+import type { ExchangeRepository } from "#domain/exchanges/ports.ts";
+import { ConflictError } from "#domain/kernel/errors.ts";
+import type { Page, PageRequest } from "#domain/kernel/paging.ts";
+import type { IdempotencyRecord } from "#domain/ledger/idempotency.ts";
+import type { InboxDelivery } from "#domain/notices/inbox.ts";
 import { batchGetItems } from "./batch-get.ts";
 import { entityKeys, storePaging } from "./cursor.ts";
 import { inboxDeliveryItems } from "./inbox-repository.ts";
@@ -69,7 +69,7 @@ export class DynamoExchangeRepository implements ExchangeRepository {
       );
     } catch (error) {
       if (error instanceof TransactionCanceledException)
-        throw new ConflictError("That exchange already exists");
+        throw new ConflictError("That exchange already exists", undefined, { cause: error });
       throw error;
     }
   }

@@ -5,8 +5,8 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { type Notification, notificationSchema } from "../domain/inbox.ts";
-import type { HeldNoticeRepository } from "../domain/ports.ts";
+import { type Notification, notificationSchema } from "#domain/notices/inbox.ts";
+import type { HeldNoticeRepository } from "#domain/notices/ports.ts";
 import { cancellationCodes } from "./exchange-repository.ts";
 import { keys } from "./keys.ts";
 

@@ -5,10 +5,10 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { NotFoundError } from "../domain/errors.ts";
-import { type Notification, notificationSchema } from "../domain/inbox.ts";
-import type { Page, PageRequest } from "../domain/paging.ts";
-import type { InboxRepository } from "../domain/ports.ts";
+import { NotFoundError } from "#domain/kernel/errors.ts";
+import type { Page, PageRequest } from "#domain/kernel/paging.ts";
+import { type Notification, notificationSchema } from "#domain/notices/inbox.ts";
+import type { InboxRepository } from "#domain/notices/ports.ts";
 import { storePaging } from "./cursor.ts";
 import { keys } from "./keys.ts";
 

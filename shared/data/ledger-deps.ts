@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { Deps } from "../domain/ports.ts";
+import type { Deps } from "#domain/deps.ts";
 import { DynamoActivityRepository } from "./activity-repository.ts";
 import { DynamoExchangeRepository } from "./exchange-repository.ts";
 import { DynamoLedgerReportRepository } from "./ledger-report-repository.ts";

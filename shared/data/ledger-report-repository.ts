@@ -5,8 +5,8 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
-import type { LedgerReportRepository } from "../domain/ledger-ports.ts";
-import { ALL_TIME, type ReportIncrement, type ReportItem } from "../domain/ledger-reports.ts";
+import type { LedgerReportRepository, ReportIncrement, ReportItem } from "#domain/ledger/ports.ts";
+import { ALL_TIME } from "#domain/ledger/reports.ts";
 import { keys } from "./keys.ts";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];

@@ -7,7 +7,8 @@ import {
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { ConflictError } from "../domain/errors.ts";
+import { ConflictError } from "#domain/kernel/errors.ts";
+import type { Page, PageRequest } from "#domain/kernel/paging.ts";
 import {
   type Account,
   accountSchema,
@@ -20,16 +21,15 @@ import {
   type PostingPlan,
   type Transfer,
   transferSchema,
-} from "../domain/ledger.ts";
-import { type IdempotencyRecord, idempotencyRecordSchema } from "../domain/ledger-idempotency.ts";
+} from "#domain/ledger/books.ts";
+import { type IdempotencyRecord, idempotencyRecordSchema } from "#domain/ledger/idempotency.ts";
 import type {
   CommitOutcome,
   LedgerRepository,
   LimitChange,
   PostingEffects,
   StandingChange,
-} from "../domain/ledger-ports.ts";
-import type { Page, PageRequest } from "../domain/paging.ts";
+} from "#domain/ledger/ports.ts";
 import { batchGetItems } from "./batch-get.ts";
 import { storePaging } from "./cursor.ts";
 import { cancellationCodes, exchangeItem, idempotencyItem } from "./exchange-repository.ts";

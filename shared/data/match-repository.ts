@@ -9,27 +9,27 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { languageSchema } from "../config/city.ts";
-import { ConflictError } from "../domain/errors.ts";
-import type { Notification } from "../domain/inbox.ts";
+import { ConflictError } from "#domain/kernel/errors.ts";
+import type { Page, PageRequest } from "#domain/kernel/paging.ts";
 import {
   addressOf,
   type DigestAddress,
   type DigestProfile,
   type DigestRecord,
-} from "../domain/matching/digest.ts";
-import type { IndexEntry } from "../domain/matching/index-entries.ts";
-import { type Match, matchSchema } from "../domain/matching/match.ts";
+} from "#domain/matching/digest.ts";
+import type { IndexEntry } from "#domain/matching/index-entries.ts";
+import { type Match, matchSchema } from "#domain/matching/match.ts";
 import type {
   MatchIndexRepository,
   MatchRepository,
   MatchSignalsRepository,
   MemberSignals,
   SignalsChange,
-} from "../domain/matching/ports.ts";
-import type { Page, PageRequest } from "../domain/paging.ts";
-import { log } from "../logger.ts";
-import * as z from "../zod.ts";
+} from "#domain/matching/ports.ts";
+import type { Notification } from "#domain/notices/inbox.ts";
+import { languageSchema } from "#shared/config/city.ts";
+import { log } from "#shared/logger.ts";
+import * as z from "#shared/zod.ts";
 import { batchGetItems } from "./batch-get.ts";
 import { entityKeys, storePaging } from "./cursor.ts";
 import { inboxDeliveryItems } from "./inbox-repository.ts";

@@ -6,17 +6,17 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { ConflictError } from "../domain/errors.ts";
+import { ConflictError } from "#domain/kernel/errors.ts";
+import type { Page, PageRequest } from "#domain/kernel/paging.ts";
 import {
   isActive,
   isCoordinatorOrAdmin,
   type Member,
   type MemberStatus,
   memberSchema,
-} from "../domain/member.ts";
-import type { Page, PageRequest } from "../domain/paging.ts";
-import type { MemberRepository } from "../domain/ports.ts";
-import * as z from "../zod.ts";
+} from "#domain/membership/member.ts";
+import type { MemberRepository } from "#domain/membership/ports.ts";
+import * as z from "#shared/zod.ts";
 import { batchGetItems } from "./batch-get.ts";
 import { entityKeys, storePaging } from "./cursor.ts";
 import { keys } from "./keys.ts";
@@ -89,7 +89,7 @@ export class DynamoMemberRepository implements MemberRepository {
       );
     } catch (error) {
       if (error instanceof TransactionCanceledException) {
-        throw new ConflictError("A member with this id or login already exists");
+        throw new ConflictError("A member with this id or login already exists", undefined, { cause: error });
       }
       throw error;
     }
@@ -109,7 +109,9 @@ export class DynamoMemberRepository implements MemberRepository {
       );
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
-        throw new ConflictError("The member was changed by someone else; reload and try again");
+        throw new ConflictError("The member was changed by someone else; reload and try again", undefined, {
+          cause: error,
+        });
       }
       throw error;
     }

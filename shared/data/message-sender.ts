@@ -2,8 +2,7 @@ import { appendFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import type { OutboundMessage } from "../domain/channels.ts";
-import type { MessageSender } from "../domain/ports.ts";
+import type { MessageSender, OutboundMessage } from "#domain/notices/ports.ts";
 
 /** Email through Amazon SES v2 and SMS through Amazon SNS (transactional). */
 export class CloudMessageSender implements MessageSender {

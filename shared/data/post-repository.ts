@@ -7,13 +7,20 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { ConflictError } from "../domain/errors.ts";
-import type { Notification } from "../domain/inbox.ts";
-import type { Page, PageRequest } from "../domain/paging.ts";
-import { cardOf, nextDueAt, type Post, type PostCard, postCardSchema, postSchema } from "../domain/post.ts";
-import type { DuePost, PostRepository, SearchSource, SourceRead } from "../domain/post-ports.ts";
-import { PARTITION_PRECISION, positionHash } from "../domain/search-geo.ts";
-import * as z from "../zod.ts";
+import { ConflictError } from "#domain/kernel/errors.ts";
+import type { Page, PageRequest } from "#domain/kernel/paging.ts";
+import type { Notification } from "#domain/notices/inbox.ts";
+import type { DuePost, PostRepository, SearchSource, SourceRead } from "#domain/posts/ports.ts";
+import {
+  cardOf,
+  nextDueAt,
+  type Post,
+  type PostCard,
+  postCardSchema,
+  postSchema,
+} from "#domain/posts/post.ts";
+import { PARTITION_PRECISION, positionHash } from "#domain/posts/search/cells.ts";
+import * as z from "#shared/zod.ts";
 import { entityKeys, storePaging } from "./cursor.ts";
 import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
@@ -155,7 +162,7 @@ export class DynamoPostRepository implements PostRepository {
       );
     } catch (error) {
       if (error instanceof TransactionCanceledException)
-        throw new ConflictError("A post with this id exists");
+        throw new ConflictError("A post with this id exists", undefined, { cause: error });
       throw error;
     }
   }
@@ -199,7 +206,9 @@ export class DynamoPostRepository implements PostRepository {
       );
     } catch (error) {
       if (error instanceof TransactionCanceledException) {
-        throw new ConflictError("The post was changed by someone else; reload and try again");
+        throw new ConflictError("The post was changed by someone else; reload and try again", undefined, {
+          cause: error,
+        });
       }
       throw error;
     }
@@ -303,7 +312,8 @@ export class DynamoPostRepository implements PostRepository {
         }),
       );
     } catch (error) {
-      if (error instanceof TransactionCanceledException) throw new ConflictError("The post changed");
+      if (error instanceof TransactionCanceledException)
+        throw new ConflictError("The post changed", undefined, { cause: error });
       throw error;
     }
   }
@@ -329,7 +339,8 @@ export class DynamoPostRepository implements PostRepository {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new ConflictError("The post changed");
+      if (error instanceof ConditionalCheckFailedException)
+        throw new ConflictError("The post changed", undefined, { cause: error });
       throw error;
     }
   }

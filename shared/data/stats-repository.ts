@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import type { CityStats, StatsRepository } from "../domain/ports.ts";
-import * as z from "../zod.ts";
+import type { CityStats, StatsRepository } from "#domain/notices/ports.ts";
+import * as z from "#shared/zod.ts";
 import { keys } from "./keys.ts";
 
 const cityStatsSchema = z.object({

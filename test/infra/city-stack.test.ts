@@ -11,14 +11,14 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import type { IConstruct } from "constructs";
 import * as esbuild from "esbuild";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { type IndexDefinition, keyAttributes, table as tableDefinition } from "#data/table.ts";
+import { CityConfigError } from "#shared/config/city.ts";
+import { reportLedgerViolations } from "#shared/ledger-metric.ts";
 import { addCity, loadCity } from "../../infra/aws/app.ts";
 import { esbuildOptions, lambdaBundle } from "../../infra/aws/bundling.ts";
 import type { CityStack } from "../../infra/aws/city-stack.ts";
 import { functionOf, functionPlans, handlerModules, manifest, tableAccessOf } from "../../infra/manifest.ts";
 import { repoRoot } from "../../infra/repo-root.ts";
-import { CityConfigError } from "../../shared/config/city.ts";
-import { type IndexDefinition, keyAttributes, table as tableDefinition } from "../../shared/data/table.ts";
-import { reportLedgerViolations } from "../../shared/ledger-metric.ts";
 
 type Resource = { Type: string; Properties: Record<string, unknown>; [key: string]: unknown };
 

@@ -16,7 +16,7 @@ afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 it("ships real ESM bundles with the AWS SDK inside and the require shim on top", async () => {
   const result = await build({
     ...esbuildOptions(lambdaBundle(exampleCity())),
-    entryPoints: [resolve(repoRoot, "functions/http/me.ts")],
+    entryPoints: [resolve(repoRoot, "functions/http/me/get.ts")],
     write: false,
     outfile: join(outDir, "me.mjs"),
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type MemberStatus, newMember } from "#domain/membership/member.ts";
 import { manifest } from "../../infra/manifest.ts";
 import { contractOf } from "../../infra/openapi.ts";
-import { type MemberStatus, newMember } from "../../shared/domain/member.ts";
 import { startTestCity, type TestCity } from "../support/city.ts";
 import { errorOf, newKey } from "./ledger/support.ts";
 

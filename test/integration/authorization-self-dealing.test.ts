@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Exchange } from "#domain/exchanges/exchange.ts";
+import { summarise } from "#domain/ledger/books.ts";
 import { manifest } from "../../infra/manifest.ts";
 import { contractOf } from "../../infra/openapi.ts";
-import type { Exchange } from "../../shared/domain/exchange.ts";
-import { summarise } from "../../shared/domain/ledger.ts";
 import { startTestCity, type TestCity } from "../support/city.ts";
 import { createMember, errorOf, expectLedgerSound, newKey } from "./ledger/support.ts";
 

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import { resolve } from "node:path";
+import { type City, parseCityJson } from "#shared/config/city.ts";
+import * as z from "#shared/zod.ts";
 import { demoSubject } from "../../infra/local/demo.ts";
 import { API_PREFIX, compileRoutes, findRoute } from "../../infra/local/http-adapter.ts";
 import { DevIssuer } from "../../infra/local/identity.ts";
@@ -8,8 +10,6 @@ import { repoRoot } from "../../infra/local/paths.ts";
 import { type CityRuntime, type CityRuntimeOptions, startCityRuntime } from "../../infra/local/runtime.ts";
 import { manifest } from "../../infra/manifest.ts";
 import { contractOf } from "../../infra/openapi.ts";
-import { type City, parseCityJson } from "../../shared/config/city.ts";
-import * as z from "../../shared/zod.ts";
 
 export function exampleCity(): City {
   return parseCityJson(readFileSync(resolve(repoRoot, "cities/example.json"), "utf8"), "cities/example.json");

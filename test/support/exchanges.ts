@@ -1,4 +1,4 @@
-import type { Exchange } from "../../shared/domain/exchange.ts";
+import type { Exchange } from "#domain/exchanges/exchange.ts";
 
 /** When the sample exchange was proposed and last changed. */
 export const sampleAt = "2025-03-01T10:00:00.000Z";

@@ -1,5 +1,5 @@
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { createDocumentClient } from "../../shared/data/client.ts";
+import { createDocumentClient } from "#data/client.ts";
 import type { TestCity } from "./city.ts";
 
 /** Every item of a test city's table, keyed `pk|sk`, each as JSON with its keys sorted. */

@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import openapiTS, { astToString } from "openapi-typescript";
+import { parseCityJson } from "#shared/config/city.ts";
 import { buildOpenApi } from "../../infra/openapi.ts";
 import { repoRoot } from "../../infra/repo-root.ts";
-import { parseCityJson } from "../../shared/config/city.ts";
 
 /** Generated, never committed: the web app's typecheck fails when the API changes under it. */
 export const apiTypesFile = resolve(repoRoot, "web/src/api/schema.gen.ts");

@@ -1,4 +1,4 @@
-import type { WebConfig } from "../../shared/config/web.ts";
+import type { WebConfig } from "#shared/config/web.ts";
 
 export type { WebConfig };
 export type CityConfig = WebConfig["city"];

@@ -1,11 +1,7 @@
-import {
-  accountViewSchema,
-  changeAccountLimits,
-  limitsRequestSchema,
-} from "../../../shared/domain/account.ts";
-import { idSchema } from "../../../shared/domain/ids.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import { accountViewSchema, changeAccountLimits, limitsRequestSchema } from "#domain/ledger/accounts.ts";
+import * as z from "#shared/zod.ts";
+import { httpRoute } from "../route.ts";
 
 /**
  * Set an account's credit limit and maximum balance: a resident's by a coordinator in scope; an

@@ -1,7 +1,8 @@
-import { activityPageSchema, listActivities } from "../../../shared/domain/activity.ts";
-import { pageQueryFields } from "../../../shared/domain/paging.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { pageQueryFields } from "#domain/kernel/paging.ts";
+import { listActivities } from "#domain/ledger/activities.ts";
+import { activityPageSchema } from "#domain/ledger/activity.ts";
+import * as z from "#shared/zod.ts";
+import { httpRoute } from "../route.ts";
 
 /** Activities that accept credits, newest first. */
 export const handler = httpRoute(

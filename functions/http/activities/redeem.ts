@@ -1,10 +1,9 @@
-import { redeemActivitySchema } from "../../../shared/domain/activity.ts";
-import { idSchema } from "../../../shared/domain/ids.ts";
-import { transferSchema } from "../../../shared/domain/ledger.ts";
-import { redeemActivity } from "../../../shared/domain/ledger-credits.ts";
-import { requiredIdempotency } from "../../../shared/domain/ledger-idempotency.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import { redeemActivitySchema } from "#domain/ledger/activity.ts";
+import { transferSchema } from "#domain/ledger/books.ts";
+import { redeemActivity } from "#domain/ledger/credits.ts";
+import * as z from "#shared/zod.ts";
+import { httpRoute } from "../route.ts";
 
 /** Spend credits on an activity at a venue (Idempotency-Key required). */
 export const handler = httpRoute(
@@ -12,15 +11,13 @@ export const handler = httpRoute(
     summary: "Spend credits on an activity at a venue (Idempotency-Key)",
     auth: "member",
     idempotency: "required",
+    operation: "redemption",
     actFor: true,
     path: z.object({ activityId: idSchema }),
     body: redeemActivitySchema,
     response: transferSchema,
     status: 201,
   },
-  async ({ deps, actor, subject, path, body, event }) => {
-    const request = { scope: actor.memberId, route: "redemption", path, subjectId: subject.memberId, body };
-    const context = requiredIdempotency(event.headers, request);
-    return redeemActivity(deps, { actor, subject }, path.activityId, body.places, context);
-  },
+  async ({ deps, actor, subject, path, body, idempotency }) =>
+    redeemActivity(deps, { actor, subject }, path.activityId, body.places, idempotency),
 );

@@ -1,7 +1,8 @@
-import { exchangeSchema, getExchange } from "../../../shared/domain/exchange.ts";
-import { idSchema } from "../../../shared/domain/ids.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { exchangeSchema } from "#domain/exchanges/exchange.ts";
+import { getExchange } from "#domain/exchanges/use-cases.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import * as z from "#shared/zod.ts";
+import { httpRoute } from "../route.ts";
 
 /** One exchange, for its parties (or those acting for them) and coordinators in scope. */
 export const handler = httpRoute(

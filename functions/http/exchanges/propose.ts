@@ -1,5 +1,7 @@
-import { exchangeSchema, proposeExchange, proposeExchangeSchema } from "../../../shared/domain/exchange.ts";
-import { httpRoute } from "../stack.ts";
+import { exchangeSchema } from "#domain/exchanges/exchange.ts";
+import { proposeExchangeSchema } from "#domain/exchanges/requests.ts";
+import { proposeExchange } from "#domain/exchanges/use-cases.ts";
+import { httpRoute } from "../route.ts";
 
 /**
  * Propose an exchange directly (provider, receiver, minutes, category), or from an accepted match

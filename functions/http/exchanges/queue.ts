@@ -1,6 +1,6 @@
-import { exchangePageSchema } from "../../../shared/domain/exchange.ts";
-import { exchangeQueueQuerySchema, listExchangeQueue } from "../../../shared/domain/exchange-queue.ts";
-import { httpRoute } from "../stack.ts";
+import { exchangeQueueQuerySchema, listExchangeQueue } from "#domain/exchanges/queue.ts";
+import { exchangePageSchema } from "#domain/exchanges/requests.ts";
+import { httpRoute } from "../route.ts";
 
 /** The coordinators' queue: exchanges by status (default: disputed) in one of their areas. */
 export const handler = httpRoute(

@@ -1,8 +1,10 @@
-import { exchangeSchema, resolutionSchema, resolveExchange } from "../../../shared/domain/exchange.ts";
-import { idSchema } from "../../../shared/domain/ids.ts";
-import { requiredIdempotency, runIdempotent } from "../../../shared/domain/ledger-idempotency.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { exchangeSchema } from "#domain/exchanges/exchange.ts";
+import { resolutionSchema } from "#domain/exchanges/requests.ts";
+import { resolveExchange } from "#domain/exchanges/use-cases.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import { runIdempotent } from "#domain/ledger/idempotency.ts";
+import * as z from "#shared/zod.ts";
+import { httpRoute } from "../route.ts";
 
 /** A coordinator in scope settles, adjusts or cancels a disputed (or completed) exchange. */
 export const handler = httpRoute(
@@ -11,13 +13,13 @@ export const handler = httpRoute(
       "Resolve a disputed or completed exchange: settle, adjust or cancel (coordinators; Idempotency-Key)",
     auth: "member",
     idempotency: "required",
+    operation: "resolution",
     path: z.object({ exchangeId: idSchema }),
     body: resolutionSchema,
     response: exchangeSchema,
   },
-  async ({ deps, actor, path, body, event }) => {
-    const request = { scope: actor.memberId, route: "resolution", path, subjectId: actor.memberId, body };
-    return runIdempotent(deps, requiredIdempotency(event.headers, request), async (record) => ({
+  async ({ deps, actor, path, body, idempotency }) => {
+    return runIdempotent(deps, idempotency, async (record) => ({
       status: 200,
       body: await resolveExchange(deps, actor, path.exchangeId, body, record),
     }));

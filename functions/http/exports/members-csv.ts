@@ -1,8 +1,8 @@
-import { toCsv } from "../../../shared/domain/csv.ts";
-import type { Member } from "../../../shared/domain/member.ts";
-import { membersForExport } from "../../../shared/domain/membership.ts";
-import { homeCellOf } from "../../../shared/domain/profile.ts";
-import { httpRoute } from "../stack.ts";
+import { toCsv } from "#domain/kernel/csv.ts";
+import type { Member } from "#domain/membership/member.ts";
+import { membersForExport } from "#domain/membership/members.ts";
+import { homeCellOf } from "#domain/membership/profile.ts";
+import { httpRoute } from "../route.ts";
 
 /** Members in the coordinator's areas as CSV, for spreadsheets and funder reports. */
 export const handler = httpRoute(

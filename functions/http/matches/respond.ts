@@ -1,7 +1,7 @@
-import { matchIdSchema, matchSchema } from "../../../shared/domain/matching/match.ts";
-import { respondToMatch } from "../../../shared/domain/matching/respond.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { matchIdSchema, matchSchema } from "#domain/matching/match.ts";
+import { respondToMatch } from "#domain/matching/respond.ts";
+import * as z from "#shared/zod.ts";
+import { httpRoute } from "../route.ts";
 
 /** Accept a match (opens the conversation for an exchange) or decline it (hides it). */
 export const handler = httpRoute(

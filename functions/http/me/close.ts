@@ -1,12 +1,12 @@
-import { closeAccountAndPosts } from "../../../shared/domain/closing.ts";
-import { privateMemberSchema, viewMember } from "../../../shared/domain/profile.ts";
-import { httpRoute } from "../stack.ts";
+import { closeAccountAndPosts } from "#domain/membership/closing.ts";
+import { privateMemberSchema, viewMember } from "#domain/membership/profile.ts";
+import { httpRoute } from "../route.ts";
 
-/** Close my account: personal details are erased and my open posts withdrawn. */
+/** Close my membership: personal details are erased and my open posts withdrawn. */
 export const handler = httpRoute(
   {
     summary:
-      "Close my account (withdraws my open posts; erases contact details, home location, needs and bio)",
+      "Close my membership (withdraws my open posts; erases contact details, home location, needs and bio)",
     auth: "member",
     actFor: true,
     response: privateMemberSchema,

@@ -1,9 +1,9 @@
-import { auditEntrySchema } from "../../../shared/domain/audit.ts";
-import { notificationSchema } from "../../../shared/domain/inbox.ts";
-import { memberSchema } from "../../../shared/domain/member.ts";
-import { exportMemberData } from "../../../shared/domain/membership.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { memberSchema } from "#domain/membership/member.ts";
+import { exportMemberData } from "#domain/membership/members.ts";
+import { auditEntrySchema } from "#domain/notices/audit-trail.ts";
+import { notificationSchema } from "#domain/notices/inbox.ts";
+import * as z from "#shared/zod.ts";
+import { httpRoute } from "../route.ts";
 
 /** Everything Mutua holds about me, as one JSON document (the right of access). */
 export const handler = httpRoute(

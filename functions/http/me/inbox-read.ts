@@ -1,6 +1,6 @@
-import { idSchema } from "../../../shared/domain/ids.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import * as z from "#shared/zod.ts";
+import { httpRoute } from "../route.ts";
 
 /** Mark one of my notifications read (idempotent). */
 export const handler = httpRoute(

@@ -1,7 +1,7 @@
-import { notificationSchema } from "../../../shared/domain/inbox.ts";
-import { pageQueryFields } from "../../../shared/domain/paging.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { pageQueryFields } from "#domain/kernel/paging.ts";
+import { notificationSchema } from "#domain/notices/inbox.ts";
+import * as z from "#shared/zod.ts";
+import { httpRoute } from "../route.ts";
 
 /** My notifications, newest first. */
 export const handler = httpRoute(

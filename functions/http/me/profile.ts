@@ -3,8 +3,8 @@ import {
   profileUpdateSchema,
   updateProfile,
   viewMember,
-} from "../../../shared/domain/profile.ts";
-import { httpRoute } from "../stack.ts";
+} from "#domain/membership/profile.ts";
+import { httpRoute } from "../route.ts";
 
 /** Edit my profile (or, with x-act-for, the profile of a member I help or an organisation I run). */
 export const handler = httpRoute(

@@ -1,8 +1,8 @@
-import { auditEntrySchema } from "../../../shared/domain/audit.ts";
-import { idSchema } from "../../../shared/domain/ids.ts";
-import { auditTrailOf } from "../../../shared/domain/membership.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import { auditTrailOf } from "#domain/membership/members.ts";
+import { auditEntrySchema } from "#domain/notices/audit-trail.ts";
+import * as z from "#shared/zod.ts";
+import { httpRoute } from "../route.ts";
 
 /** Who changed what about a member, newest first: for the member, their coordinators and admins. */
 export const handler = httpRoute(

@@ -1,8 +1,8 @@
-import { idSchema } from "../../../shared/domain/ids.ts";
-import { lookUpMember } from "../../../shared/domain/membership.ts";
-import { privateMemberSchema, publicMemberSchema, viewMember } from "../../../shared/domain/profile.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import { lookUpMember } from "#domain/membership/members.ts";
+import { privateMemberSchema, publicMemberSchema, viewMember } from "#domain/membership/profile.ts";
+import * as z from "#shared/zod.ts";
+import { httpRoute } from "../route.ts";
 
 /** A member's profile as the caller may see it: contact details only for the member and their coordinators. */
 export const handler = httpRoute(

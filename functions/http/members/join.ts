@@ -1,6 +1,6 @@
-import { askToJoin, joinRequestSchema } from "../../../shared/domain/membership.ts";
-import { privateMemberSchema, viewMember } from "../../../shared/domain/profile.ts";
-import { httpRoute } from "../stack.ts";
+import { askToJoin, joinRequestSchema } from "#domain/membership/members.ts";
+import { privateMemberSchema, viewMember } from "#domain/membership/profile.ts";
+import { httpRoute } from "../route.ts";
 
 /** A signed-in person asks to join the city's time bank; a coordinator decides. */
 export const handler = httpRoute(

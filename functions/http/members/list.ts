@@ -1,9 +1,9 @@
-import { memberStatuses } from "../../../shared/domain/member.ts";
-import { listMembers } from "../../../shared/domain/membership.ts";
-import { pageQueryFields } from "../../../shared/domain/paging.ts";
-import { privateMemberSchema, viewMember } from "../../../shared/domain/profile.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { pageQueryFields } from "#domain/kernel/paging.ts";
+import { memberStatuses } from "#domain/membership/member.ts";
+import { listMembers } from "#domain/membership/members.ts";
+import { privateMemberSchema, viewMember } from "#domain/membership/profile.ts";
+import * as z from "#shared/zod.ts";
+import { httpRoute } from "../route.ts";
 
 /** The coordinators' queue: members by status (pending by default) in their areas. */
 export const handler = httpRoute(

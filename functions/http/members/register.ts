@@ -1,6 +1,6 @@
-import { newResidentSchema, registerResident } from "../../../shared/domain/membership.ts";
-import { privateMemberSchema, viewMember } from "../../../shared/domain/profile.ts";
-import { httpRoute } from "../stack.ts";
+import { newResidentSchema, registerResident } from "#domain/membership/members.ts";
+import { privateMemberSchema, viewMember } from "#domain/membership/profile.ts";
+import { httpRoute } from "../route.ts";
 
 /** A coordinator registers a resident who has no email or phone; they act for them afterwards. */
 export const handler = httpRoute(

@@ -1,8 +1,8 @@
-import { idSchema } from "../../../shared/domain/ids.ts";
-import { rolesSchema, setRoles } from "../../../shared/domain/membership.ts";
-import { privateMemberSchema, viewMember } from "../../../shared/domain/profile.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import { rolesSchema, setRoles } from "#domain/membership/members.ts";
+import { privateMemberSchema, viewMember } from "#domain/membership/profile.ts";
+import * as z from "#shared/zod.ts";
+import { httpRoute } from "../route.ts";
 
 /** An admin makes a member a coordinator (for the whole city or listed areas) or an admin. */
 export const handler = httpRoute(

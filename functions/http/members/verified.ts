@@ -1,8 +1,8 @@
-import { idSchema } from "../../../shared/domain/ids.ts";
-import { setVerified, verifySchema } from "../../../shared/domain/membership.ts";
-import { privateMemberSchema, viewMember } from "../../../shared/domain/profile.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import { setVerified, verifySchema } from "#domain/membership/members.ts";
+import { privateMemberSchema, viewMember } from "#domain/membership/profile.ts";
+import * as z from "#shared/zod.ts";
+import { httpRoute } from "../route.ts";
 
 /** A coordinator marks a member verified (checked in person), which opens sensitive posts to them. */
 export const handler = httpRoute(

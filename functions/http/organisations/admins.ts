@@ -1,9 +1,9 @@
-import { resolveActing } from "../../../shared/domain/acting.ts";
-import { idSchema } from "../../../shared/domain/ids.ts";
-import { adminsSchema, setOrganisationAdmins } from "../../../shared/domain/membership.ts";
-import { privateMemberSchema, viewMember } from "../../../shared/domain/profile.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import { resolveActing } from "#domain/membership/acting.ts";
+import { adminsSchema, setOrganisationAdmins } from "#domain/membership/members.ts";
+import { privateMemberSchema, viewMember } from "#domain/membership/profile.ts";
+import * as z from "#shared/zod.ts";
+import { httpRoute } from "../route.ts";
 
 /** An organisation's admins (or a coordinator in scope) change who acts for it. */
 export const handler = httpRoute(

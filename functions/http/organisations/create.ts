@@ -1,6 +1,6 @@
-import { newOrganisationSchema, registerOrganisation } from "../../../shared/domain/membership.ts";
-import { privateMemberSchema, viewMember } from "../../../shared/domain/profile.ts";
-import { httpRoute } from "../stack.ts";
+import { newOrganisationSchema, registerOrganisation } from "#domain/membership/members.ts";
+import { privateMemberSchema, viewMember } from "#domain/membership/profile.ts";
+import { httpRoute } from "../route.ts";
 
 /** A coordinator registers a charity, council service or venue with the residents who act for it. */
 export const handler = httpRoute(

@@ -1,6 +1,6 @@
-import { newPostSchema, postRules, postViewSchema, viewPost } from "../../../shared/domain/post.ts";
-import { createPost } from "../../../shared/domain/post-lifecycle.ts";
-import { httpRoute } from "../stack.ts";
+import { createPost } from "#domain/posts/lifecycle.ts";
+import { newPostSchema, postRules, postViewSchema, viewPost } from "#domain/posts/post.ts";
+import { httpRoute } from "../route.ts";
 
 /** Post an offer or request; with x-act-for, for an organisation I run or a member I help. */
 export const handler = httpRoute(

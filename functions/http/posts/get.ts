@@ -1,8 +1,8 @@
-import { idSchema } from "../../../shared/domain/ids.ts";
-import { postViewSchema, viewPost } from "../../../shared/domain/post.ts";
-import { getPost } from "../../../shared/domain/post-lifecycle.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import { getPost } from "#domain/posts/lifecycle.ts";
+import { postViewSchema, viewPost } from "#domain/posts/post.ts";
+import * as z from "#shared/zod.ts";
+import { httpRoute } from "../route.ts";
 
 /** One post; sensitive posts read as not found unless the caller may see them. */
 export const handler = httpRoute(

@@ -1,5 +1,5 @@
-import { searchPosts, searchQuerySchema, searchResultSchema } from "../../../shared/domain/search.ts";
-import { httpRoute } from "../stack.ts";
+import { searchPosts, searchQuerySchema, searchResultSchema } from "#domain/posts/search/search.ts";
+import { httpRoute } from "../route.ts";
 
 /** Browse and search open posts: by kind, category, words, distance, area and availability. */
 export const handler = httpRoute(

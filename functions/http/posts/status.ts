@@ -1,8 +1,8 @@
-import { idSchema } from "../../../shared/domain/ids.ts";
-import { postStatusChangeSchema, postViewSchema, viewPost } from "../../../shared/domain/post.ts";
-import { changePostStatus } from "../../../shared/domain/post-lifecycle.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import { changePostStatus } from "#domain/posts/lifecycle.ts";
+import { postStatusChangeSchema, postViewSchema, viewPost } from "#domain/posts/post.ts";
+import * as z from "#shared/zod.ts";
+import { httpRoute } from "../route.ts";
 
 /** Pause, reopen, fulfil or withdraw a post. */
 export const handler = httpRoute(

@@ -1,8 +1,8 @@
-import { idSchema } from "../../../shared/domain/ids.ts";
-import { postPatchSchema, postRules, postViewSchema, viewPost } from "../../../shared/domain/post.ts";
-import { updatePost } from "../../../shared/domain/post-lifecycle.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import { updatePost } from "#domain/posts/lifecycle.ts";
+import { postPatchSchema, postRules, postViewSchema, viewPost } from "#domain/posts/post.ts";
+import * as z from "#shared/zod.ts";
+import { httpRoute } from "../route.ts";
 
 /** Edit an open or paused post (its owner's side, or a coordinator for its area). */
 export const handler = httpRoute(

@@ -1,5 +1,5 @@
-import { ledgerReport, ledgerReportCsv, reportQuerySchema } from "../../../shared/domain/ledger-reports.ts";
-import { httpRoute } from "../stack.ts";
+import { ledgerReport, ledgerReportCsv, reportQuerySchema } from "#domain/ledger/reports.ts";
+import { httpRoute } from "../route.ts";
 
 /** The ledger report as CSV, one figure per row. */
 export const handler = httpRoute(

@@ -1,9 +1,5 @@
-import {
-  ledgerReport,
-  ledgerReportSchema,
-  reportQuerySchema,
-} from "../../../shared/domain/ledger-reports.ts";
-import { httpRoute } from "../stack.ts";
+import { ledgerReport, ledgerReportSchema, reportQuerySchema } from "#domain/ledger/reports.ts";
+import { httpRoute } from "../route.ts";
 
 /** Minutes exchanged by month, category and area; active members; awards and redemptions. */
 export const handler = httpRoute(

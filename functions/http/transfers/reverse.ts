@@ -1,9 +1,8 @@
-import { idSchema } from "../../../shared/domain/ids.ts";
-import { transferSchema } from "../../../shared/domain/ledger.ts";
-import { reversalSchema, reverseTransfer } from "../../../shared/domain/ledger-credits.ts";
-import { requiredIdempotency } from "../../../shared/domain/ledger-idempotency.ts";
-import * as z from "../../../shared/zod.ts";
-import { httpRoute } from "../stack.ts";
+import { idSchema } from "#domain/kernel/ids.ts";
+import { transferSchema } from "#domain/ledger/books.ts";
+import { reversalSchema, reverseTransfer } from "#domain/ledger/credits.ts";
+import * as z from "#shared/zod.ts";
+import { httpRoute } from "../route.ts";
 
 /** A coordinator reverses a transfer with a new, opposite transfer; a second reversal is refused. */
 export const handler = httpRoute(
@@ -11,13 +10,12 @@ export const handler = httpRoute(
     summary: "Reverse a transfer with an opposite transfer (coordinators in scope; Idempotency-Key)",
     auth: "member",
     idempotency: "required",
+    operation: "reversal",
     path: z.object({ transferId: idSchema }),
     body: reversalSchema,
     response: transferSchema,
     status: 201,
   },
-  async ({ deps, actor, path, body, event }) => {
-    const request = { scope: actor.memberId, route: "reversal", path, subjectId: actor.memberId, body };
-    return reverseTransfer(deps, actor, path.transferId, body, requiredIdempotency(event.headers, request));
-  },
+  async ({ deps, actor, path, body, idempotency }) =>
+    reverseTransfer(deps, actor, path.transferId, body, idempotency),
 );

@@ -1,8 +1,8 @@
 import geohash from "ngeohash";
-import type { City } from "../../config/city.ts";
-import { distanceMetres, type Point } from "../geo.ts";
-import type { Member } from "../member.ts";
-import type { Post } from "../post.ts";
+import { distanceMetres, type Point } from "#domain/kernel/geo.ts";
+import type { Member } from "#domain/membership/member.ts";
+import type { Post } from "#domain/posts/post.ts";
+import type { City } from "#shared/config/city.ts";
 import { FINE_CELL, type IndexEntry, NOWHERE, ONLINE, type Side } from "./index-entries.ts";
 import type { MemberSignals } from "./ports.ts";
 

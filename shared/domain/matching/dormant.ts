@@ -1,9 +1,9 @@
 import geohash from "ngeohash";
-import { distanceMetres } from "../geo.ts";
-import type { Member } from "../member.ts";
-import { notify } from "../notify.ts";
-import type { Deps } from "../ports.ts";
-import { coarsePoint } from "../search-geo.ts";
+import type { Deps } from "#domain/deps.ts";
+import { distanceMetres } from "#domain/kernel/geo.ts";
+import type { Member } from "#domain/membership/member.ts";
+import { notify } from "#domain/notices/notify.ts";
+import { coarsePoint } from "#domain/posts/search/cells.ts";
 import { addressesOf } from "./digest.ts";
 import { FINE_CELL } from "./index-entries.ts";
 

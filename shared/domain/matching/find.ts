@@ -1,9 +1,9 @@
-import type { City } from "../../config/city.ts";
-import { distanceMetres } from "../geo.ts";
-import type { Member } from "../member.ts";
-import { categoryName, languageName } from "../names.ts";
-import type { Deps } from "../ports.ts";
-import type { Post } from "../post.ts";
+import type { Deps } from "#domain/deps.ts";
+import { distanceMetres } from "#domain/kernel/geo.ts";
+import { categoryName, languageName } from "#domain/kernel/names.ts";
+import type { Member } from "#domain/membership/member.ts";
+import type { Post } from "#domain/posts/post.ts";
+import type { City } from "#shared/config/city.ts";
 import { addressesOf, type DigestProfile, STEPS, searchCells } from "./digest.ts";
 import type { IndexEntry, Side } from "./index-entries.ts";
 import type { MatchIndexRepository, MatchSignalsRepository, MemberSignals } from "./ports.ts";

@@ -1,9 +1,9 @@
 import geohash from "ngeohash";
-import type { City } from "../../config/city.ts";
-import type { Point } from "../geo.ts";
-import type { AvailabilityWindow, Member } from "../member.ts";
-import type { Post } from "../post.ts";
-import { coarsePoint } from "../search-geo.ts";
+import type { Point } from "#domain/kernel/geo.ts";
+import type { AvailabilityWindow, Member } from "#domain/membership/member.ts";
+import type { Post } from "#domain/posts/post.ts";
+import { coarsePoint } from "#domain/posts/search/cells.ts";
+import type { City } from "#shared/config/city.ts";
 
 /** "gives": can help (an offer, or a member's skill). "asks": needs help (a request). */
 export type Side = "gives" | "asks";

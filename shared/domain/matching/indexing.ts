@@ -1,6 +1,6 @@
-import type { Member } from "../member.ts";
-import type { Deps } from "../ports.ts";
-import type { Post } from "../post.ts";
+import type { Deps } from "#domain/deps.ts";
+import type { Member } from "#domain/membership/member.ts";
+import type { Post } from "#domain/posts/post.ts";
 import { freshProfile, settledProfile } from "./digest.ts";
 import { entriesForMember, entriesForPost } from "./index-entries.ts";
 

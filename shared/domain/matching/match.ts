@@ -1,4 +1,4 @@
-import * as z from "../../zod.ts";
+import * as z from "#shared/zod.ts";
 import { scoreParts } from "./score.ts";
 
 export const matchStatuses = ["candidate", "notified", "digest", "accepted", "declined", "closed"] as const;

@@ -1,5 +1,5 @@
-import type { Notification } from "../inbox.ts";
-import type { Page, PageRequest } from "../paging.ts";
+import type { Page, PageRequest } from "#domain/kernel/paging.ts";
+import type { Notification } from "#domain/notices/inbox.ts";
 import type { DigestAddress, DigestProfile, DigestRecord } from "./digest.ts";
 import type { IndexEntry } from "./index-entries.ts";
 import type { Match } from "./match.ts";
@@ -121,4 +121,10 @@ export interface MatchRepository {
   scheduleFollowUp(postId: string, dueAt: string): Promise<void>;
   dueFollowUps(until: string, limit: number): Promise<{ postId: string; dueAt: string }[]>;
   clearFollowUp(postId: string, dueAt: string): Promise<void>;
+}
+
+export interface MatchingPorts {
+  matchIndex: MatchIndexRepository;
+  signals: MatchSignalsRepository;
+  matches: MatchRepository;
 }

@@ -1,10 +1,10 @@
-import type { Acting } from "../acting.ts";
-import { NotFoundError, RuleViolationError } from "../errors.ts";
-import type { Member } from "../member.ts";
-import { notify } from "../notify.ts";
-import type { Page, PageRequest } from "../paging.ts";
-import type { Deps } from "../ports.ts";
-import { blockedEitherWay } from "../safeguarding.ts";
+import type { Deps } from "#domain/deps.ts";
+import { NotFoundError, RuleViolationError } from "#domain/kernel/errors.ts";
+import type { Page, PageRequest } from "#domain/kernel/paging.ts";
+import type { Acting } from "#domain/membership/acting.ts";
+import type { Member } from "#domain/membership/member.ts";
+import { blockedEitherWay } from "#domain/membership/safeguarding.ts";
+import { notify } from "#domain/notices/notify.ts";
 import { isVisible, type Match, type MatchView } from "./match.ts";
 
 type RespondDeps = Pick<Deps, "matches" | "members" | "posts" | "inbox" | "clock" | "ids">;

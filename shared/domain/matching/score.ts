@@ -1,5 +1,5 @@
-import type { City } from "../../config/city.ts";
-import type { AvailabilityWindow } from "../member.ts";
+import type { AvailabilityWindow } from "#domain/membership/member.ts";
+import type { City } from "#shared/config/city.ts";
 
 export const scoreParts = [
   "skill",

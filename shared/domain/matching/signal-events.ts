@@ -1,5 +1,5 @@
-import { exchangeSchema } from "../exchange.ts";
-import { bookSchema } from "../ledger.ts";
+import { exchangeSchema } from "#domain/exchanges/exchange.ts";
+import { bookSchema } from "#domain/ledger/books.ts";
 import { matchSchema } from "./match.ts";
 import type { SignalsChange } from "./ports.ts";
 

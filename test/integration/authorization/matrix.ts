@@ -1,5 +1,5 @@
+import { newMember } from "#domain/membership/member.ts";
 import { demoSubject } from "../../../infra/local/demo.ts";
-import { newMember } from "../../../shared/domain/member.ts";
 import type { TestCity } from "../../support/city.ts";
 
 /**

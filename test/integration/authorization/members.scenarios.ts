@@ -1,4 +1,4 @@
-import { notify } from "../../../shared/domain/notify.ts";
+import { notify } from "#domain/notices/notify.ts";
 import {
   actFor,
   coordinatorInScopeDecides,

@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RuleViolationError } from "#domain/kernel/errors.ts";
+import { createFirstAdmin } from "#domain/membership/first-admin.ts";
+import type { Member } from "#domain/membership/member.ts";
 import { demoSubject } from "../../../infra/local/demo.ts";
 import { repoRoot } from "../../../infra/local/paths.ts";
-import { RuleViolationError } from "../../../shared/domain/errors.ts";
-import { createFirstAdmin } from "../../../shared/domain/first-admin.ts";
-import type { Member } from "../../../shared/domain/member.ts";
 import { exampleCity, startTestCity, type TestCity } from "../../support/city.ts";
 
 /** A new city (no demo, nobody in it) gets its first admin from a command with deploy rights. */

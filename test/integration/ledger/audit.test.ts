@@ -1,12 +1,12 @@
 import { DeleteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { createDocumentClient } from "#data/client.ts";
+import { keys } from "#data/keys.ts";
+import { auditLedger } from "#domain/ledger/audit.ts";
+import { makePayment } from "#domain/ledger/credits.ts";
+import { LEDGER_VIOLATIONS_METRIC } from "#shared/ledger-metric.ts";
 import { runSchedule } from "../../../infra/local/scheduler.ts";
 import { manifest } from "../../../infra/manifest.ts";
-import { createDocumentClient } from "../../../shared/data/client.ts";
-import { keys } from "../../../shared/data/keys.ts";
-import { auditLedger } from "../../../shared/domain/ledger-audit.ts";
-import { makePayment } from "../../../shared/domain/ledger-credits.ts";
-import { LEDGER_VIOLATIONS_METRIC } from "../../../shared/ledger-metric.ts";
 import { startTestCity, type TestCity } from "../../support/city.ts";
 import { createMember, expectLedgerSound, newKey } from "./support.ts";
 

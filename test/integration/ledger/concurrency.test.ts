@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { openingOf, POT_ACCOUNT_ID, type Transfer } from "../../../shared/domain/ledger.ts";
-import { makePayment } from "../../../shared/domain/ledger-credits.ts";
-import { fingerprintOf, type IdempotencyContext } from "../../../shared/domain/ledger-idempotency.ts";
+import { openingOf, POT_ACCOUNT_ID, type Transfer } from "#domain/ledger/books.ts";
+import { makePayment } from "#domain/ledger/credits.ts";
+import { fingerprintOf, type IdempotencyContext } from "#domain/ledger/idempotency.ts";
 import { startTestCity, type TestCity } from "../../support/city.ts";
 import { pool } from "../../support/pool.ts";
 import { createMember, expectLedgerSound } from "./support.ts";

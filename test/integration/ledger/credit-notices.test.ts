@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Activity } from "../../../shared/domain/activity.ts";
-import type { Notification } from "../../../shared/domain/inbox.ts";
-import { MAX_LEGS, type Transfer } from "../../../shared/domain/ledger.ts";
-import { awardCredits } from "../../../shared/domain/ledger-credits.ts";
+import type { Activity } from "#domain/ledger/activity.ts";
+import { MAX_LEGS, type Transfer } from "#domain/ledger/books.ts";
+import { awardCredits } from "#domain/ledger/credits.ts";
+import type { Notification } from "#domain/notices/inbox.ts";
 import { exampleCity, startTestCity, type TestCity } from "../../support/city.ts";
 import { createMember, expectLedgerSound, newKey } from "./support.ts";
 

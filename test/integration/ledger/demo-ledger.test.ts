@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Exchange } from "#domain/exchanges/exchange.ts";
+import type { AccountView } from "#domain/ledger/accounts.ts";
 import { DEMO_POT_CREDIT_LIMIT_MINUTES, DEMO_WELCOME_MINUTES } from "../../../infra/local/demo-ledger.ts";
-import type { AccountView } from "../../../shared/domain/account.ts";
-import type { Exchange } from "../../../shared/domain/exchange.ts";
 import { startTestCity, type TestCity } from "../../support/city.ts";
 import { expectLedgerSound } from "./support.ts";
 

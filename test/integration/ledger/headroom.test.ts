@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { changeAccountLimits } from "../../../shared/domain/account.ts";
-import { makePayment } from "../../../shared/domain/ledger-credits.ts";
-import { LimitExceededError } from "../../../shared/domain/ledger-errors.ts";
+import { changeAccountLimits } from "#domain/ledger/accounts.ts";
+import { makePayment } from "#domain/ledger/credits.ts";
+import { LimitExceededError } from "#domain/ledger/errors.ts";
 import { startTestCity, type TestCity } from "../../support/city.ts";
 import { createMember, expectLedgerSound, newKey } from "./support.ts";
 

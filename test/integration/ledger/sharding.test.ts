@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { changeAccountLimits } from "../../../shared/domain/account.ts";
-import { ORGANISATION_BOOKS, summarise } from "../../../shared/domain/ledger.ts";
-import { awardCredits } from "../../../shared/domain/ledger-credits.ts";
-import { LimitExceededError } from "../../../shared/domain/ledger-errors.ts";
-import type { Member } from "../../../shared/domain/member.ts";
+import { changeAccountLimits } from "#domain/ledger/accounts.ts";
+import { ORGANISATION_BOOKS, summarise } from "#domain/ledger/books.ts";
+import { awardCredits } from "#domain/ledger/credits.ts";
+import { LimitExceededError } from "#domain/ledger/errors.ts";
+import type { Member } from "#domain/membership/member.ts";
 import { startTestCity, type TestCity } from "../../support/city.ts";
 import { createMember, expectLedgerSound, newKey } from "./support.ts";
 

@@ -1,8 +1,8 @@
 import { expect } from "vitest";
+import type { Deps } from "#domain/deps.ts";
+import { auditLedger, type LedgerAuditReport } from "#domain/ledger/audit.ts";
+import { type Member, newMember } from "#domain/membership/member.ts";
 import { demoSubject } from "../../../infra/local/demo.ts";
-import { auditLedger, type LedgerAuditReport } from "../../../shared/domain/ledger-audit.ts";
-import { type Member, newMember } from "../../../shared/domain/member.ts";
-import type { Deps } from "../../../shared/domain/ports.ts";
 
 /** Runs the ledger audit and fails the test on any violated invariant (run after every ledger test). */
 export async function expectLedgerSound(

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { isoWeek, nudgeDormantMembers } from "../../../shared/domain/matching/dormant.ts";
+import { isoWeek, nudgeDormantMembers } from "#domain/matching/dormant.ts";
 import { startTestCity, type TestCity } from "../../support/city.ts";
 
 let city: TestCity;

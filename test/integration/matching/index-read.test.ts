@@ -6,7 +6,7 @@ import {
   shardOf,
 } from "../../../shared/domain/matching/digest.ts";
 import type { IndexEntry } from "../../../shared/domain/matching/index-entries.ts";
-import { newMember } from "../../../shared/domain/member.ts";
+import { newMember } from "../../../shared/domain/membership/member.ts";
 import { startTestCity, type TestCity } from "../../support/city.ts";
 
 let city: TestCity;

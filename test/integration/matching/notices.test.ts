@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { followUpMatches } from "#domain/matching/run.ts";
+import { newMember } from "#domain/membership/member.ts";
 import { demoSubject } from "../../../infra/local/demo.ts";
 import { runSchedule } from "../../../infra/local/scheduler.ts";
 import { manifest } from "../../../infra/manifest.ts";
-import { followUpMatches } from "../../../shared/domain/matching/run.ts";
-import { newMember } from "../../../shared/domain/member.ts";
 import { exampleCity, startTestCity, type TestCity } from "../../support/city.ts";
 
 let city: TestCity;

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { request } from "node:http";
 import fc from "fast-check";
-import type { RouteContract } from "../../../functions/http/stack.ts";
+import * as z from "#shared/zod.ts";
+import type { RouteContract } from "../../../functions/http/route.ts";
 import { manifest } from "../../../infra/manifest.ts";
 import { buildOpenApi, contractOf } from "../../../infra/openapi.ts";
-import * as z from "../../../shared/zod.ts";
 import { documentedErrors } from "../readme.ts";
 import { snapshotTable, type TableSnapshot, tableChanges } from "../table.ts";
 import {

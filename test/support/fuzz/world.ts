@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { importJWK, type JWK, SignJWT } from "jose";
+import { type MemberStatus, newMember } from "#domain/membership/member.ts";
 import { demoSubject } from "../../../infra/local/demo.ts";
 import { DEV_AUDIENCE, DEV_ISSUER, DevIssuer } from "../../../infra/local/identity.ts";
-import { type MemberStatus, newMember } from "../../../shared/domain/member.ts";
 import { exampleCity, startTestCity, type TestCity } from "../city.ts";
 import type { Pools } from "./values.ts";
 

@@ -18,6 +18,21 @@ describe("the manifest", () => {
     for (const module of handlerModules()) expect(existsSync(resolve(repoRoot, module)), module).toBe(true);
   });
 
+  it("keeps each route's handler in the folder named by its path's first segment", () => {
+    // `GET /me/account` lives in functions/http/me/, not in a folder named after the feature, so
+    // the handler of a URL is found from the URL alone. A one-route segment may be a single file.
+    const misplaced = manifest.routes
+      .filter((route) => {
+        const segment = route.path.split("/")[1] ?? "";
+        return (
+          !route.handler.startsWith(`functions/http/${segment}/`) &&
+          route.handler !== `functions/http/${segment}.ts`
+        );
+      })
+      .map((route) => `${route.method} ${route.path} -> ${route.handler}`);
+    expect(misplaced).toEqual([]);
+  });
+
   it("declares each method and path once", () => {
     const keys = manifest.routes.map((r) => `${r.method} ${r.path}`);
     expect(new Set(keys).size).toBe(keys.length);

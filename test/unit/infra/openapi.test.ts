@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { MAX_PAGE_SIZE } from "#domain/kernel/paging.ts";
 import { manifest } from "../../../infra/manifest.ts";
 import { buildOpenApi, contractOf } from "../../../infra/openapi.ts";
-import { MAX_PAGE_SIZE } from "../../../shared/domain/paging.ts";
 import { exampleCity } from "../../support/city.ts";
 
 type Parameter = { name: string; in: string; required?: boolean; schema?: Record<string, unknown> };

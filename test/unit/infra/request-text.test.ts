@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import * as z from "#shared/zod.ts";
 import { manifest } from "../../../infra/manifest.ts";
 import { contractOf } from "../../../infra/openapi.ts";
-import * as z from "../../../shared/zod.ts";
 
 /**
  * Walks every route's body, query and path schema down to its text fields, and proves each one

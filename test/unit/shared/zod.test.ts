@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import * as z from "../../../shared/zod.ts";
+import * as z from "#shared/zod.ts";
 
 describe("text in every schema", () => {
   it.each([

@@ -1,10 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { autoConfirmExchanges, type Exchange } from "../../../../shared/domain/exchange.ts";
-import { POT_ACCOUNT_ID, summarise } from "../../../../shared/domain/ledger.ts";
-import { makePayment } from "../../../../shared/domain/ledger-credits.ts";
-import type { LedgerRepository } from "../../../../shared/domain/ledger-ports.ts";
-import { decideMembership } from "../../../../shared/domain/membership.ts";
-import type { Deps } from "../../../../shared/domain/ports.ts";
+import type { Deps } from "#domain/deps.ts";
+import { autoConfirmExchanges } from "#domain/exchanges/auto-confirm.ts";
+import type { Exchange } from "#domain/exchanges/exchange.ts";
+import { POT_ACCOUNT_ID, summarise } from "#domain/ledger/books.ts";
+import { makePayment } from "#domain/ledger/credits.ts";
+import type { LedgerRepository } from "#domain/ledger/ports.ts";
+import { decideMembership } from "#domain/membership/members.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
 import { createMember, errorOf, expectLedgerSound, newKey } from "../../ledger/support.ts";
 

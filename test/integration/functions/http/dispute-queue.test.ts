@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Exchange } from "#domain/exchanges/exchange.ts";
+import { followExchangeForCoordinators } from "#domain/exchanges/queue.ts";
+import { newMember } from "#domain/membership/member.ts";
+import type { Notification } from "#domain/notices/inbox.ts";
 import { demoSubject } from "../../../../infra/local/demo.ts";
-import type { Exchange } from "../../../../shared/domain/exchange.ts";
-import { followExchangeForCoordinators } from "../../../../shared/domain/exchange-queue.ts";
-import type { Notification } from "../../../../shared/domain/inbox.ts";
-import { newMember } from "../../../../shared/domain/member.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
 import { errorOf, expectLedgerSound, newKey } from "../../ledger/support.ts";
 

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { AccountView, Statement } from "../../../../shared/domain/account.ts";
-import type { Activity } from "../../../../shared/domain/activity.ts";
-import type { Exchange } from "../../../../shared/domain/exchange.ts";
-import { POT_ACCOUNT_ID, type Transfer } from "../../../../shared/domain/ledger.ts";
-import type { LedgerReport } from "../../../../shared/domain/ledger-reports.ts";
+import type { Exchange } from "#domain/exchanges/exchange.ts";
+import type { AccountView, Statement } from "#domain/ledger/accounts.ts";
+import type { Activity } from "#domain/ledger/activity.ts";
+import { POT_ACCOUNT_ID, type Transfer } from "#domain/ledger/books.ts";
+import type { LedgerReport } from "#domain/ledger/reports.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
 import { createMember, errorOf, expectLedgerSound, newKey } from "../../ledger/support.ts";
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { autoConfirmExchanges, type Exchange } from "../../../../shared/domain/exchange.ts";
-import type { Notification } from "../../../../shared/domain/inbox.ts";
-import { MAX_LEGS } from "../../../../shared/domain/ledger.ts";
+import { autoConfirmExchanges } from "#domain/exchanges/auto-confirm.ts";
+import type { Exchange } from "#domain/exchanges/exchange.ts";
+import { MAX_LEGS } from "#domain/ledger/books.ts";
+import type { Notification } from "#domain/notices/inbox.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
 import { createMember, expectLedgerSound, newKey } from "../../ledger/support.ts";
 

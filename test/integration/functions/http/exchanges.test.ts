@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { autoConfirmExchanges, type Exchange } from "../../../../shared/domain/exchange.ts";
-import { type Match, matchIdOf } from "../../../../shared/domain/matching/match.ts";
+import { autoConfirmExchanges } from "#domain/exchanges/auto-confirm.ts";
+import type { Exchange } from "#domain/exchanges/exchange.ts";
+import { type Match, matchIdOf } from "#domain/matching/match.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
 import { createMember, errorOf, expectLedgerSound, newKey } from "../../ledger/support.ts";
 

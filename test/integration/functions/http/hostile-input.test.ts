@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { importJWK, type JWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as z from "#shared/zod.ts";
 import { DEV_AUDIENCE, DEV_ISSUER, DevIssuer } from "../../../../infra/local/identity.ts";
 import { manifest } from "../../../../infra/manifest.ts";
 import { contractOf } from "../../../../infra/openapi.ts";
-import * as z from "../../../../shared/zod.ts";
 import { exampleCity, startTestCity, type TestCity } from "../../../support/city.ts";
 import { snapshotTable, tableChanges } from "../../../support/table.ts";
 

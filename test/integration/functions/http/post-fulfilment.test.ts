@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Exchange } from "../../../../shared/domain/exchange.ts";
-import type { Notification } from "../../../../shared/domain/inbox.ts";
-import { fulfilPostsOfExchange } from "../../../../shared/domain/post-fulfilment.ts";
+import type { Exchange } from "#domain/exchanges/exchange.ts";
+import type { Notification } from "#domain/notices/inbox.ts";
+import { fulfilPostsOfExchange } from "#domain/posts/fulfilment.ts";
 import { exampleCity, startTestCity, type TestCity } from "../../../support/city.ts";
 import { expectLedgerSound, newKey } from "../../ledger/support.ts";
 

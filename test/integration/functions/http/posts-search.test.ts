@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { distanceMetres, type Point } from "#domain/kernel/geo.ts";
+import { newMember } from "#domain/membership/member.ts";
+import { buildPost } from "#domain/posts/post.ts";
+import { MAX_ROUNDS } from "#domain/posts/search/engine.ts";
+import { type SearchQuery, searchPosts } from "#domain/posts/search/search.ts";
 import { demoSubject } from "../../../../infra/local/demo.ts";
-import { distanceMetres, type Point } from "../../../../shared/domain/geo.ts";
-import { newMember } from "../../../../shared/domain/member.ts";
-import { buildPost } from "../../../../shared/domain/post.ts";
-import { type SearchQuery, searchPosts } from "../../../../shared/domain/search.ts";
-import { MAX_ROUNDS } from "../../../../shared/domain/search-engine.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
 
 let city: TestCity;

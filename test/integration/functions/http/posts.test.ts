@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newMember } from "#domain/membership/member.ts";
 import { demoSubject } from "../../../../infra/local/demo.ts";
-import { newMember } from "../../../../shared/domain/member.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
 
 let city: TestCity;

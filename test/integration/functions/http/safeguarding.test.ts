@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Exchange } from "../../../../shared/domain/exchange.ts";
-import { type Match, matchIdOf } from "../../../../shared/domain/matching/match.ts";
-import { followUpMatches } from "../../../../shared/domain/matching/run.ts";
-import { scoreParts } from "../../../../shared/domain/matching/score.ts";
+import type { Exchange } from "#domain/exchanges/exchange.ts";
+import { type Match, matchIdOf } from "#domain/matching/match.ts";
+import { followUpMatches } from "#domain/matching/run.ts";
+import { scoreParts } from "#domain/matching/score.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
 import { createMember, errorOf } from "../../ledger/support.ts";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { localDate } from "#domain/kernel/time.ts";
 import { runSchedule } from "../../../../infra/local/scheduler.ts";
 import { manifest } from "../../../../infra/manifest.ts";
-import { localDate } from "../../../../shared/domain/time.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
 
 let city: TestCity;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Member } from "#domain/membership/member.ts";
+import { runPostExpiry } from "#domain/posts/expiry.ts";
+import { buildPost, type Post } from "#domain/posts/post.ts";
 import { runSchedule } from "../../../../infra/local/scheduler.ts";
 import { manifest } from "../../../../infra/manifest.ts";
-import type { Member } from "../../../../shared/domain/member.ts";
-import { buildPost, type Post } from "../../../../shared/domain/post.ts";
-import { runPostExpiry } from "../../../../shared/domain/post-expiry.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
 
 let city: TestCity;

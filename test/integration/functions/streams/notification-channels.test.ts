@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { releaseHeldNotices } from "../../../../shared/domain/channels.ts";
+import { releaseHeldNotices } from "#domain/notices/channels.ts";
 import { exampleCity, startTestCity, type TestCity } from "../../../support/city.ts";
 
 let city: TestCity | undefined;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { newMember } from "#domain/membership/member.ts";
 import { manifest } from "../../../../infra/manifest.ts";
-import { newMember } from "../../../../shared/domain/member.ts";
 import { attemptsOnPoison, seen } from "../../../fixtures/flaky-consumer.ts";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
 

@@ -1,7 +1,7 @@
 import type { Context } from "aws-lambda";
 import { describe, expect, it } from "vitest";
 import { dispatchByRouteKey, type RouteHandler } from "../../../../functions/http/dispatch.ts";
-import type { HttpEvent } from "../../../../functions/http/stack.ts";
+import type { HttpEvent } from "../../../../functions/http/route.ts";
 
 const context = { awsRequestId: "r-1", getRemainingTimeInMillis: () => 1000 } as Context;
 

@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { DomainError } from "#domain/kernel/errors.ts";
 import { INTERNAL_ERROR_CODE, statusFor, statusTable } from "../../../../functions/http/errors.ts";
 import { repoRoot } from "../../../../infra/repo-root.ts";
-import { DomainError } from "../../../../shared/domain/errors.ts";
 import { documentedErrors } from "../../../support/readme.ts";
 
 /**

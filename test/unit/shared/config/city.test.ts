@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CityConfigError, parseCity, parseCityJson } from "../../../../shared/config/city.ts";
+import { CityConfigError, parseCity, parseCityJson } from "#shared/config/city.ts";
 
 const example = JSON.parse(readFileSync(new URL("../../../../cities/example.json", import.meta.url), "utf8"));
 

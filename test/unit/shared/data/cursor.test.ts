@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { storePaging } from "../../../../shared/data/cursor.ts";
-import { ValidationError } from "../../../../shared/domain/errors.ts";
-import { encodeCursor } from "../../../../shared/domain/paging.ts";
+import { storePaging } from "#data/cursor.ts";
+import { ValidationError } from "#domain/kernel/errors.ts";
+import { encodeCursor } from "#domain/kernel/paging.ts";
 
 const inbox = storePaging({ partition: "INBOX#amira", sort: { prefix: "NOTE#" } });
 const byOwner = storePaging({

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import geohash from "ngeohash";
 import { describe, expect, it } from "vitest";
 import type { City } from "../../../../../shared/config/city.ts";
-import { distanceMetres } from "../../../../../shared/domain/geo.ts";
+import { distanceMetres } from "../../../../../shared/domain/kernel/geo.ts";
 import {
   cellsWithin,
   type DigestProfile,
@@ -26,8 +26,8 @@ import {
   type IndexEntry,
 } from "../../../../../shared/domain/matching/index-entries.ts";
 import type { MatchIndexRepository, MemberSignals } from "../../../../../shared/domain/matching/ports.ts";
-import { type Member, newMember } from "../../../../../shared/domain/member.ts";
-import type { Post } from "../../../../../shared/domain/post.ts";
+import { type Member, newMember } from "../../../../../shared/domain/membership/member.ts";
+import type { Post } from "../../../../../shared/domain/posts/post.ts";
 import { exampleCity } from "../../../../support/city.ts";
 
 const city = exampleCity();

@@ -1,7 +1,7 @@
 import geohash from "ngeohash";
 import { describe, expect, it } from "vitest";
 import type { City } from "../../../../../shared/config/city.ts";
-import { distanceMetres } from "../../../../../shared/domain/geo.ts";
+import { distanceMetres } from "../../../../../shared/domain/kernel/geo.ts";
 import {
   type DigestAddress,
   type DigestProfile,
@@ -25,8 +25,8 @@ import {
   ONLINE,
 } from "../../../../../shared/domain/matching/index-entries.ts";
 import type { MatchIndexRepository, MemberSignals } from "../../../../../shared/domain/matching/ports.ts";
-import { type Member, newMember } from "../../../../../shared/domain/member.ts";
-import type { Post } from "../../../../../shared/domain/post.ts";
+import { type Member, newMember } from "../../../../../shared/domain/membership/member.ts";
+import type { Post } from "../../../../../shared/domain/posts/post.ts";
 import { exampleCity } from "../../../../support/city.ts";
 
 const city = exampleCity();

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { planNotices } from "../../../../../shared/domain/matching/plan.ts";
+import { planNotices } from "#domain/matching/plan.ts";
 
 const ranked = ["a", "b", "c", "d", "e", "f", "g"].map((memberId, i) => ({ memberId, score: 1 - i / 10 }));
 

@@ -1,9 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  type MatchSignals,
-  scoreMatch,
-  weeklyOverlapMinutes,
-} from "../../../../../shared/domain/matching/score.ts";
+import { type MatchSignals, scoreMatch, weeklyOverlapMinutes } from "#domain/matching/score.ts";
 import { exampleCity } from "../../../../support/city.ts";
 
 const { weights, maxRadiusKm } = exampleCity().matching;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Match } from "../../../../../shared/domain/matching/match.ts";
-import { signalEventsOf } from "../../../../../shared/domain/matching/signal-events.ts";
+import type { Match } from "#domain/matching/match.ts";
+import { signalEventsOf } from "#domain/matching/signal-events.ts";
 import { sampleExchange } from "../../../../support/exchanges.ts";
 
 const at = "2026-01-01T00:00:00.000Z";

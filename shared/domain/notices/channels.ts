@@ -1,0 +1,213 @@
+import type { Deps } from "#domain/deps.ts";
+import { ValidationError } from "#domain/kernel/errors.ts";
+import type { Contact, Member } from "#domain/membership/member.ts";
+import type { City } from "#shared/config/city.ts";
+import type { Notification } from "./inbox.ts";
+
+import type { ChannelName, MessageSender, OutboundMessage } from "./ports.ts";
+
+/** The outside channels a member asked for, as far as the city offers them and we can reach them. */
+export function channelsFor(member: Member, city: City): { channel: ChannelName; to: string }[] {
+  if (member.status !== "active") return [];
+  const { preference, email, phone } = member.contact;
+  if (preference === "email" && email && city.notifications.emailFrom)
+    return [{ channel: "email", to: email }];
+  if (preference === "sms" && phone && city.notifications.smsEnabled) return [{ channel: "sms", to: phone }];
+  // "in-app" reads the inbox; "via-coordinator" members are reached by coordinators, who act for them.
+  return [];
+}
+
+/**
+ * A member's contact preference must be one this city can deliver on, with the address it needs:
+ * otherwise the member silently gets no notice outside the inbox. "in-app" and "via-coordinator"
+ * always work.
+ * @throws ValidationError naming `contact.preference` (a channel the city does not offer) or the
+ * missing `contact.email` / `contact.phone`.
+ */
+export function requireReachable(city: City, contact: Contact, path = "contact"): void {
+  const refuse = (field: string, message: string, summary: string) => {
+    throw new ValidationError(summary, [{ path: `${path}.${field}`, message }]);
+  };
+  const { preference } = contact;
+  if (preference === "sms") {
+    if (!city.notifications.smsEnabled) {
+      refuse(
+        "preference",
+        "SMS is not offered in this city; choose email, in-app or via-coordinator",
+        `${city.name} does not send SMS`,
+      );
+    }
+    if (!contact.phone) refuse("phone", "Required to be reached by SMS", "A phone number is needed for SMS");
+  }
+  if (preference === "email") {
+    if (!city.notifications.emailFrom) {
+      refuse(
+        "preference",
+        "Email is not offered in this city; choose in-app or via-coordinator",
+        `${city.name} does not send email`,
+      );
+    }
+    if (!contact.email) {
+      refuse("email", "Required to be reached by email", "An email address is needed for email");
+    }
+  }
+}
+
+function minutesOf(hhmm: string): number {
+  const [h = "0", m = "0"] = hhmm.split(":");
+  return Number(h) * 60 + Number(m);
+}
+
+/** Whether an instant falls in the city's quiet hours (which may wrap past midnight). */
+export function inQuietHours(instant: Date, city: City): boolean {
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone: city.timezone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(instant);
+  const hour = Number(parts.find((p) => p.type === "hour")?.value ?? 0);
+  const minute = Number(parts.find((p) => p.type === "minute")?.value ?? 0);
+  const now = hour * 60 + minute;
+  const start = minutesOf(city.notifications.quietHours.start);
+  const end = minutesOf(city.notifications.quietHours.end);
+  return start <= end ? now >= start && now < end : now >= start || now < end;
+}
+
+/** Renders a notification for an outside channel; SMS is kept to one short text. */
+export function render(
+  notification: Notification,
+  channel: ChannelName,
+  to: string,
+  city: City,
+): OutboundMessage {
+  const link =
+    notification.link && city.notifications.appUrl ? `${city.notifications.appUrl}${notification.link}` : "";
+  const text =
+    channel === "sms"
+      ? `${city.name}: ${notification.title}${link ? ` ${link}` : ""}`.slice(0, 300)
+      : [notification.body, link, `— ${city.name} time bank`].filter(Boolean).join("\n\n");
+  return {
+    channel,
+    to,
+    subject: notification.title,
+    text,
+    memberId: notification.memberId,
+    notificationId: notification.notificationId,
+  };
+}
+
+/**
+ * Several notices held through quiet hours, as one message: a count in the subject, each notice
+ * in the text (SMS: their titles, kept short).
+ */
+export function renderBundle(
+  notifications: readonly Notification[],
+  channel: ChannelName,
+  to: string,
+  city: City,
+): OutboundMessage {
+  const [first] = notifications;
+  if (!first || notifications.length === 1) {
+    if (!first) throw new Error("a bundle needs at least one notice");
+    return render(first, channel, to, city);
+  }
+  const subject = `${notifications.length} notices from ${city.name} time bank`;
+  const linkOf = (n: Notification) =>
+    n.link && city.notifications.appUrl ? `${city.notifications.appUrl}${n.link}` : "";
+  const text =
+    channel === "sms"
+      ? `${city.name}: ${notifications.map((n) => n.title).join("; ")}`.slice(0, 300)
+      : [
+          ...notifications.map((n) => [n.title, n.body, linkOf(n)].filter(Boolean).join("\n")),
+          `— ${city.name} time bank`,
+        ].join("\n\n");
+  return { channel, to, subject, text, memberId: first.memberId, notificationId: first.notificationId };
+}
+
+/**
+ * Sends notices on the member's outside channels, at most once per notice and channel: a record
+ * of each sent notice is checked before and written after sending, so a redelivered stream record
+ * does not send twice (a crash between sending and recording may, rarely). Several notices go as
+ * one message.
+ */
+async function sendOnChannels(
+  deps: Pick<Deps, "members" | "city" | "clock" | "deliveries">,
+  sender: MessageSender,
+  memberId: string,
+  notifications: readonly Notification[],
+): Promise<OutboundMessage[]> {
+  const member = await deps.members.get(memberId);
+  if (!member) return [];
+  const sent: OutboundMessage[] = [];
+  for (const { channel, to } of channelsFor(member, deps.city)) {
+    const unsent: Notification[] = [];
+    for (const n of notifications) {
+      if (!(await deps.deliveries.wasSent(n.notificationId, channel))) unsent.push(n);
+    }
+    if (unsent.length === 0) continue;
+    const message = renderBundle(unsent, channel, to, deps.city);
+    await sender.send(message);
+    const at = deps.clock.now().toISOString();
+    for (const n of unsent) await deps.deliveries.recordSent(n.notificationId, channel, at);
+    sent.push(message);
+  }
+  return sent;
+}
+
+/**
+ * Sends a new inbox notification on the member's outside channel, at most once per channel. In
+ * quiet hours it is held instead (if the member has an outside channel at all), and sent when they
+ * end (`releaseHeldNotices`); the notice is in the inbox either way.
+ */
+export async function fanOutNotification(
+  deps: Pick<Deps, "members" | "city" | "clock" | "deliveries" | "held">,
+  sender: MessageSender,
+  notification: Notification,
+): Promise<OutboundMessage[]> {
+  if (inQuietHours(deps.clock.now(), deps.city)) {
+    const member = await deps.members.get(notification.memberId);
+    if (member && channelsFor(member, deps.city).length > 0) await deps.held.hold(notification);
+    return [];
+  }
+  return sendOnChannels(deps, sender, notification.memberId, [notification]);
+}
+
+/** Sends a release of held notices (written by `releaseHeldNotices`) as one message per channel. */
+export function sendReleasedNotices(
+  deps: Pick<Deps, "members" | "city" | "clock" | "deliveries">,
+  sender: MessageSender,
+  memberId: string,
+  notifications: readonly Notification[],
+): Promise<OutboundMessage[]> {
+  return sendOnChannels(deps, sender, memberId, notifications);
+}
+
+/** Most held notices released for one member per run (one transaction); the rest go next run. */
+const RELEASE_BATCH = 40;
+/** Most members released per run. */
+const RELEASE_MEMBERS = 200;
+
+/**
+ * Once quiet hours are over, releases every member's held notices: one release per member (the
+ * notification-channels consumer sends it as one message per channel), each held notice once.
+ * Run by the `held-notices` schedule; in quiet hours it does nothing.
+ */
+export async function releaseHeldNotices(
+  deps: Pick<Deps, "held" | "clock" | "city">,
+): Promise<{ members: number; notices: number }> {
+  const result = { members: 0, notices: 0 };
+  if (inQuietHours(deps.clock.now(), deps.city)) return result;
+  for (const memberId of await deps.held.membersWaiting(RELEASE_MEMBERS)) {
+    const held = await deps.held.heldFor(memberId, RELEASE_BATCH);
+    if (held.length === 0) {
+      await deps.held.forget(memberId);
+      continue;
+    }
+    if ((await deps.held.release(memberId, held)) === "released") {
+      result.members += 1;
+      result.notices += held.length;
+    }
+  }
+  return result;
+}
