@@ -126,7 +126,7 @@ async function pool<T>(tasks: (() => Promise<T>)[], limit: number, onDone?: () =
 }
 
 /** A fresh embedded store with the table from the one definition, and the ledger's repositories on it. */
-async function openLedger(city: City, options: { stream: boolean }) {
+export async function openLedger(city: City, options: { stream: boolean }) {
   const store = await startStore({ useEnvironment: false });
   const raw = localClient(store.endpoint);
   await ensureTable(raw, TABLE);
@@ -245,7 +245,7 @@ async function probeStore(store: Store, stream: boolean): Promise<number[]> {
 }
 
 /** Settlement: exchanges up to `completed`, then the receiver's confirmation is measured. */
-async function measureSettlement(ledger: Ledger) {
+export async function measureSettlement(ledger: Ledger) {
   const { deps, meter } = ledger;
   const provider = await ledger.member("provider");
   const receiver = await ledger.member("receiver");

@@ -57,8 +57,10 @@ import { mean, median, p95, quantile, round } from "./support/stats.ts";
  */
 
 const SEED = 20_251_130;
-const MEMBERS = 20_000;
-const POSTS = 50_000;
+// A smaller city for a quick run (MATCHING_BENCH_MEMBERS=2000 MATCHING_BENCH_POSTS=5000); the
+// figures are recorded with the size they ran at.
+const MEMBERS = Number(process.env.MATCHING_BENCH_MEMBERS ?? 20_000);
+const POSTS = Number(process.env.MATCHING_BENCH_POSTS ?? 50_000);
 /**
  * `MATCHING_SAMPLES=n` measures only the first n of the (shuffled) 200 sample posts, and skips
  * loading the post items (matching never reads them; they only make the seed slower): for a busy

@@ -10,7 +10,9 @@ const benchmarks: Record<string, () => Promise<{ run: () => Promise<Record<strin
   posts: () => import("./posts.ts"),
   ledger: () => import("./ledger.ts"),
   matching: () => import("./matching.ts"),
+  schedules: () => import("./schedules.ts"),
   web: () => import("./web.ts"),
+  conversations: () => import("./conversations.ts"),
 };
 
 function commit(): string {

@@ -53,8 +53,10 @@ function bytesPerRoute(manifest: Record<string, ManifestChunk>) {
     [...keys].reduce((n, k) => n + gzipBytes(manifest[k]?.file ?? ""), 0);
   const routes: Record<string, number> = {};
   for (const [key, chunk] of Object.entries(manifest)) {
-    const page = /pages\/([\w-]+)\.tsx$/.exec(chunk.src ?? key)?.[1];
-    if (!page) continue;
+    // Resident screens by their name; staff screens as staff-<name>, so both sit side by side.
+    const match = /(pages|staff)\/([\w-]+)\.tsx$/.exec(chunk.src ?? key);
+    if (!match?.[2] || match[2] === "bits" || match[2] === "chart") continue;
+    const page = match[1] === "staff" ? `staff-${match[2]}` : match[2];
     const own = [...closure(manifest, key)].filter((k) => !entry.has(k));
     routes[page] = sum(own);
   }

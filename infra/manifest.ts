@@ -26,20 +26,40 @@ export interface HttpRouteEntry {
    * read and write: a missing write grant would only show up in AWS, where IAM applies.
    */
   access?: "read";
+  /**
+   * The handler posts to the ledger (journal lines and transfers). Only the functions of such
+   * handlers may write those items: every other function's role denies it (an IAM condition on
+   * the key). A test checks the flag against what each function's bundle actually holds.
+   */
+  writesLedger?: true;
 }
 
 export interface StreamConsumerEntry {
   name: string;
   handler: string;
+  /** The router (`routers[].name`) that reads the stream for this consumer. */
+  router: string;
   /** Records per invocation. */
   batchSize: number;
-  /** Attempts per record before it is parked (locally) or sent to the on-failure queue (AWS). */
+  /**
+   * Retries of a failing record (so maxRetries + 1 attempts, with a short backoff) before the
+   * record is stored in the failure store for a replay; the consumer carries on with the next.
+   */
   maxRetries: number;
   /**
-   * Only records whose new image has one of these `entity` values (and, if given, one of these
-   * event names) reach the consumer: a Lambda event filter in AWS, the same test locally.
+   * What a replay of a stored failure hands the consumer. "as-recorded": the record as the stream
+   * delivered it (consumers of events: each record counts once, in any order). "current-item": the
+   * recorded old image with the item as it is now as the new one (consumers that keep a projection
+   * of an item in step, where replaying a stale new image after later changes would undo them).
+   * @default "as-recorded"
    */
-  filter?: { entities: readonly string[]; eventNames?: readonly ("INSERT" | "MODIFY")[] };
+  replay?: "as-recorded" | "current-item";
+  /**
+   * Only records whose new image has one of these `entity` values (and, if given, one of these
+   * event names) reach the consumer: a Lambda event filter in AWS, the same test locally. A
+   * REMOVE has no new image: it is matched on its old image (a TTL deletion, say).
+   */
+  filter?: { entities: readonly string[]; eventNames?: readonly ("INSERT" | "MODIFY" | "REMOVE")[] };
   /** Outside channels the consumer sends on; the stack grants SES (email) and SNS (sms) for them. */
   sends?: readonly ("email" | "sms")[];
 }
@@ -51,6 +71,42 @@ export interface ScheduleEntry {
   everyMinutes: number;
   /** What one run does, in a sentence (`npm run schedule` lists it). */
   about: string;
+  /** The function's timeout (15 minutes at most in Lambda). @default 300 */
+  timeoutSeconds?: number;
+  /** "read": the job only reads (but may write its own checkpoint, if it keeps one). */
+  access?: "read";
+  /** The job works in passes that resume from a checkpoint (see shared/domain/kernel/passes.ts). */
+  checkpoint?: true;
+  /** The job posts to the ledger; see HttpRouteEntry.writesLedger. */
+  writesLedger?: true;
+}
+
+/** HTTP functions answer within API Gateway's 30 s integration limit, and far sooner in practice. */
+export const HTTP_TIMEOUT_SECONDS = 10;
+
+/** A schedule's function timeout unless it names its own. */
+export const DEFAULT_SCHEDULE_TIMEOUT_SECONDS = 300;
+
+/**
+ * A reader of the table's stream. DynamoDB Streams serves at most two readers per shard before it
+ * throttles, and event filters apply only after the read, so a consumer is not a reader of its own:
+ * a router reads and hands each record, in process, to every consumer of its own whose filter
+ * passes, each consumer in record order and independently of the others. Two routers: one for what
+ * stays inside Mutua (matching, ledger, audit) and one for what leaves it (email and SMS), so a
+ * slow or failing outside provider holds up nothing else, and each bundle keeps to its budget.
+ */
+export interface StreamRouterEntry {
+  /** The function's name (`streams-router`). */
+  name: string;
+  /** Records per invocation; each consumer still gets them in batches of its own size. */
+  batchSize: number;
+  /**
+   * Times Lambda retries a batch the router could not finish (the failure store unreachable, or
+   * time running out) before it sends the batch's position to the router's on-failure queue.
+   */
+  maxRetries: number;
+  /** The function's timeout; the router hands back what it cannot start with 20 s left. */
+  timeoutSeconds: number;
 }
 
 export interface Manifest {
@@ -60,6 +116,8 @@ export interface Manifest {
    * function the gateway's `$default` route goes to.
    */
   notFound: { handler: string; fn: HttpFunctionName };
+  /** At most two: the readers of the table's stream. */
+  routers: readonly StreamRouterEntry[];
   consumers: readonly StreamConsumerEntry[];
   schedules: readonly ScheduleEntry[];
 }
@@ -103,6 +161,21 @@ export const manifest: Manifest = {
       path: "/members",
       handler: "functions/http/members/register.ts",
       fn: "members",
+      auth: true,
+    },
+    {
+      method: "GET",
+      path: "/members/quiet",
+      handler: "functions/http/members/quiet.ts",
+      fn: "members",
+      auth: true,
+      access: "read",
+    },
+    {
+      method: "POST",
+      path: "/members/{memberId}/first-task",
+      handler: "functions/http/members/first-task.ts",
+      fn: "matching",
       auth: true,
     },
     {
@@ -171,7 +244,15 @@ export const manifest: Manifest = {
       auth: true,
       access: "read",
     },
-    { method: "POST", path: "/me/close", handler: "functions/http/me/close.ts", fn: "members", auth: true },
+    {
+      method: "POST",
+      path: "/me/close",
+      handler: "functions/http/me/close.ts",
+      fn: "members",
+      auth: true,
+      // Closing settles the balance with the community pot: a closing transfer.
+      writesLedger: true,
+    },
     {
       method: "GET",
       path: "/me/inbox",
@@ -273,6 +354,7 @@ export const manifest: Manifest = {
       handler: "functions/http/exchanges/transition.ts",
       fn: "exchanges",
       auth: true,
+      writesLedger: true,
     },
     {
       method: "POST",
@@ -280,6 +362,7 @@ export const manifest: Manifest = {
       handler: "functions/http/exchanges/resolve.ts",
       fn: "exchanges",
       auth: true,
+      writesLedger: true,
     },
     {
       method: "GET",
@@ -334,6 +417,7 @@ export const manifest: Manifest = {
       handler: "functions/http/pot/donate.ts",
       fn: "ledger",
       auth: true,
+      writesLedger: true,
     },
     {
       method: "POST",
@@ -341,6 +425,7 @@ export const manifest: Manifest = {
       handler: "functions/http/pot/grant.ts",
       fn: "ledger",
       auth: true,
+      writesLedger: true,
     },
     {
       method: "POST",
@@ -348,6 +433,7 @@ export const manifest: Manifest = {
       handler: "functions/http/transfers/reverse.ts",
       fn: "ledger",
       auth: true,
+      writesLedger: true,
     },
     {
       method: "POST",
@@ -355,6 +441,7 @@ export const manifest: Manifest = {
       handler: "functions/http/organisations/award.ts",
       fn: "ledger",
       auth: true,
+      writesLedger: true,
     },
     {
       method: "POST",
@@ -377,6 +464,7 @@ export const manifest: Manifest = {
       handler: "functions/http/activities/redeem.ts",
       fn: "ledger",
       auth: true,
+      writesLedger: true,
     },
     {
       method: "GET",
@@ -418,26 +506,95 @@ export const manifest: Manifest = {
       fn: "matching",
       auth: true,
     },
+    // -- conversations (served by the members functions: a function costs six resources) --
+    {
+      method: "GET",
+      path: "/me/conversations",
+      handler: "functions/http/me/conversations.ts",
+      fn: "members",
+      auth: true,
+      access: "read",
+    },
+    {
+      method: "GET",
+      path: "/conversations/{conversationId}/messages",
+      handler: "functions/http/conversations/messages.ts",
+      fn: "members",
+      auth: true,
+      access: "read",
+    },
+    {
+      method: "POST",
+      path: "/conversations/{conversationId}/messages",
+      handler: "functions/http/conversations/send.ts",
+      fn: "members",
+      auth: true,
+    },
+    {
+      method: "POST",
+      path: "/conversations/{conversationId}/read",
+      handler: "functions/http/conversations/read.ts",
+      fn: "members",
+      auth: true,
+    },
+    {
+      method: "POST",
+      path: "/conversations/{conversationId}/block",
+      handler: "functions/http/conversations/block.ts",
+      fn: "members",
+      auth: true,
+    },
+    {
+      method: "POST",
+      path: "/conversations/{conversationId}/reports",
+      handler: "functions/http/conversations/report.ts",
+      fn: "members",
+      auth: true,
+    },
+    {
+      method: "GET",
+      path: "/conversation-reports",
+      handler: "functions/http/conversation-reports/list.ts",
+      fn: "members",
+      auth: true,
+      access: "read",
+    },
+    {
+      method: "POST",
+      path: "/conversations/{conversationId}/reports/{reportId}/decision",
+      handler: "functions/http/conversations/decide.ts",
+      fn: "members",
+      auth: true,
+    },
   ],
   notFound: { handler: "functions/http/not-found.ts", fn: "public" },
+  routers: [
+    { name: "streams-router", batchSize: 100, maxRetries: 10, timeoutSeconds: 300 },
+    { name: "streams-notices", batchSize: 25, maxRetries: 10, timeoutSeconds: 120 },
+  ],
   consumers: [
     // -- matching --
     {
       name: "match-index",
+      router: "streams-router",
       handler: "functions/streams/match-index.ts",
       batchSize: 50,
       maxRetries: 5,
       filter: { entities: ["Member", "Post"] },
+      replay: "current-item",
     },
     {
       name: "matching",
+      router: "streams-router",
       handler: "functions/streams/matching.ts",
       batchSize: 10,
       maxRetries: 5,
       filter: { entities: ["Post"] },
+      replay: "current-item",
     },
     {
       name: "match-signals",
+      router: "streams-router",
       handler: "functions/streams/match-signals.ts",
       batchSize: 50,
       maxRetries: 5,
@@ -446,6 +603,7 @@ export const manifest: Manifest = {
     // -- exchanges and ledger --
     {
       name: "ledger-reports",
+      router: "streams-router",
       handler: "functions/streams/ledger-reports.ts",
       batchSize: 100,
       maxRetries: 5,
@@ -453,6 +611,7 @@ export const manifest: Manifest = {
     },
     {
       name: "exchange-queue",
+      router: "streams-router",
       handler: "functions/streams/exchange-queue.ts",
       batchSize: 25,
       maxRetries: 5,
@@ -460,6 +619,7 @@ export const manifest: Manifest = {
     },
     {
       name: "post-fulfilment",
+      router: "streams-router",
       handler: "functions/streams/post-fulfilment.ts",
       batchSize: 25,
       maxRetries: 5,
@@ -467,19 +627,36 @@ export const manifest: Manifest = {
     },
     {
       name: "ledger-guard",
+      router: "streams-router",
       handler: "functions/streams/ledger-guard.ts",
       batchSize: 100,
       maxRetries: 3,
       filter: { entities: ["JournalLine", "Transfer"], eventNames: ["MODIFY"] },
     },
-    { name: "audit-trail", handler: "functions/streams/audit-trail.ts", batchSize: 50, maxRetries: 3 },
+    {
+      name: "audit-trail",
+      router: "streams-router",
+      handler: "functions/streams/audit-trail.ts",
+      batchSize: 50,
+      maxRetries: 3,
+    },
     {
       name: "notification-channels",
+      router: "streams-notices",
       handler: "functions/streams/notification-channels.ts",
       batchSize: 25,
       maxRetries: 5,
       filter: { entities: ["Notification", "NoticeRelease"], eventNames: ["INSERT"] },
       sends: ["email", "sms"],
+    },
+    // -- conversations --
+    {
+      name: "conversations",
+      router: "streams-router",
+      handler: "functions/streams/conversations.ts",
+      batchSize: 25,
+      maxRetries: 5,
+      filter: { entities: ["Message", "Conversation", "Member"], eventNames: ["INSERT", "MODIFY", "REMOVE"] },
     },
   ],
   schedules: [
@@ -494,8 +671,11 @@ export const manifest: Manifest = {
     {
       name: "dormant-nudge",
       handler: "functions/schedules/dormant-nudge.ts",
-      everyMinutes: 7 * 24 * 60,
-      about: "suggests one concrete, nearby request to each member who has never exchanged",
+      everyMinutes: 60,
+      about:
+        "once a week, suggests one concrete, nearby request to each member who has never exchanged; a pass cut short resumes the next hour",
+      timeoutSeconds: 900,
+      checkpoint: true,
     },
     {
       name: "city-stats",
@@ -507,15 +687,19 @@ export const manifest: Manifest = {
     {
       name: "ledger-audit",
       handler: "functions/schedules/ledger-audit.ts",
-      everyMinutes: 24 * 60,
+      everyMinutes: 60,
       about:
-        "re-derives every balance from the journal and checks the ledger's invariants (fails on a violation)",
+        "once a day, re-derives every balance from the journal and checks the ledger's invariants (an alarm on any violation); a pass cut short resumes the next hour",
+      timeoutSeconds: 900,
+      access: "read",
+      checkpoint: true,
     },
     {
       name: "exchange-auto-confirm",
       handler: "functions/schedules/exchange-auto-confirm.ts",
       everyMinutes: 60,
       about: "settles exchanges completed more than 14 days ago that nobody confirmed or disputed",
+      writesLedger: true,
     },
     // -- posts and search --
     {
@@ -531,6 +715,14 @@ export const manifest: Manifest = {
       everyMinutes: 15,
       about: "sends the notices held during a member's quiet hours, once those hours have ended",
     },
+    // -- operations --
+    {
+      name: "stream-failures",
+      handler: "functions/schedules/stream-failures.ts",
+      everyMinutes: 60,
+      about: "counts the stream records waiting in the failure store for a replay (the alarm's metric)",
+      access: "read",
+    },
   ],
 };
 
@@ -545,12 +737,15 @@ export function functionName(handler: string): string {
 /** Whether a stream record passes a consumer's filter (the local twin of Lambda's event filter). */
 export function passesFilter(
   entry: StreamConsumerEntry,
-  record: { eventName?: string; newEntity?: unknown },
+  record: { eventName?: string; newEntity?: unknown; oldEntity?: unknown },
 ): boolean {
   if (!entry.filter) return true;
   const { entities, eventNames } = entry.filter;
-  if (eventNames && !eventNames.some((name) => name === record.eventName)) return false;
-  return typeof record.newEntity === "string" && entities.includes(record.newEntity);
+  // Without names a filter matches new images only (as in AWS): inserts and changes, not removals.
+  const names = eventNames ?? ["INSERT", "MODIFY"];
+  if (!names.some((name) => name === record.eventName)) return false;
+  const entity = record.eventName === "REMOVE" ? record.oldEntity : record.newEntity;
+  return typeof entity === "string" && entities.includes(entity);
 }
 
 /**
@@ -559,9 +754,17 @@ export function passesFilter(
  */
 export function tableAccessOf(handler: string, m: Manifest = manifest): "read" | "readWrite" {
   if (handler === m.notFound.handler) return "read";
-  const entries = m.routes.filter((r) => r.handler === handler);
+  const entries: readonly { access?: "read" }[] = [
+    ...m.routes.filter((r) => r.handler === handler),
+    ...m.schedules.filter((s) => s.handler === handler),
+  ];
   if (entries.length > 0 && entries.every((r) => r.access === "read")) return "read";
   return "readWrite";
+}
+
+/** Whether a handler module posts to the ledger (journal lines, transfers). */
+export function writesLedger(handler: string, m: Manifest = manifest): boolean {
+  return [...m.routes, ...m.schedules].some((e) => e.handler === handler && e.writesLedger === true);
 }
 
 /** Every distinct handler module in the manifest. */
@@ -587,6 +790,11 @@ export interface FunctionPlan {
   handlers: readonly string[];
   /** Table access: "read" when every handler in it is marked read-only in the manifest. */
   access: "read" | "readWrite";
+  /** Some handler in it posts to the ledger: only such functions may write journal lines and transfers. */
+  writesLedger: boolean;
+  /** Schedules whose checkpoint the function writes (even when its table access is read-only). */
+  checkpoints: readonly string[];
+  timeoutSeconds: number;
 }
 
 /** The key API Gateway puts in `event.routeKey` for a manifest route. */
@@ -597,9 +805,9 @@ export function routeKeyOf(route: Pick<HttpRouteEntry, "method" | "path">): stri
 /**
  * Every Lambda function the manifest implies: per HTTP feature (`fn`), one function for its
  * read-only routes and one for the rest (a feature with only one kind has one function, named
- * after the feature; the other is `http-<fn>-read`), in order of first appearance; then one per
- * stream consumer and one per schedule (different triggers, retries and timeouts, so they stay
- * apart). Read-only routes thus keep read-only table access.
+ * after the feature; the other is `http-<fn>-read`), in order of first appearance; then the stream
+ * routers, which run the consumers, and one per schedule (different triggers, retries and
+ * timeouts, so they stay apart). Read-only routes thus keep read-only table access.
  */
 export function functionPlans(m: Manifest = manifest): FunctionPlan[] {
   type Group = { fn: HttpFunctionName; read: boolean; routes: Record<string, string>; handlers: Set<string> };
@@ -620,12 +828,15 @@ export function functionPlans(m: Manifest = manifest): FunctionPlan[] {
   }
   groupOf(m.notFound.fn, true).handlers.add(m.notFound.handler);
   const mixed = (fn: HttpFunctionName) => http.has(`${fn}|true`) && http.has(`${fn}|false`);
-  const single = (handler: string, trigger: "stream" | "schedule"): FunctionPlan => ({
-    name: functionName(handler),
-    trigger,
+  const schedule = (entry: ScheduleEntry): FunctionPlan => ({
+    name: functionName(entry.handler),
+    trigger: "schedule",
     routes: {},
-    handlers: [handler],
-    access: tableAccessOf(handler, m),
+    handlers: [entry.handler],
+    access: tableAccessOf(entry.handler, m),
+    writesLedger: writesLedger(entry.handler, m),
+    checkpoints: entry.checkpoint ? [entry.name] : [],
+    timeoutSeconds: entry.timeoutSeconds ?? DEFAULT_SCHEDULE_TIMEOUT_SECONDS,
   });
   return [
     ...[...http.values()].map(
@@ -635,11 +846,34 @@ export function functionPlans(m: Manifest = manifest): FunctionPlan[] {
         routes: group.routes,
         handlers: [...group.handlers],
         access: group.read ? "read" : "readWrite",
+        writesLedger: [...group.handlers].some((h) => writesLedger(h, m)),
+        checkpoints: [],
+        timeoutSeconds: HTTP_TIMEOUT_SECONDS,
       }),
     ),
-    ...m.consumers.map((c) => single(c.handler, "stream")),
-    ...m.schedules.map((s) => single(s.handler, "schedule")),
+    // Every consumer runs inside its stream router (see StreamRouterEntry).
+    ...m.routers.map(
+      (router): FunctionPlan => ({
+        name: router.name,
+        trigger: "stream",
+        routes: {},
+        handlers: [...new Set(consumersOf(router.name, m).map((c) => c.handler))],
+        access: "readWrite",
+        writesLedger: false,
+        checkpoints: [],
+        timeoutSeconds: router.timeoutSeconds,
+      }),
+    ),
+    ...m.schedules.map(schedule),
   ];
+}
+
+/** The consumers a stream router runs, in manifest order. */
+export function consumersOf(
+  router: string,
+  m: Pick<Manifest, "consumers"> = manifest,
+): StreamConsumerEntry[] {
+  return m.consumers.filter((c) => c.router === router);
 }
 
 /** The name of the function a handler module runs in. */

@@ -1,4 +1,5 @@
 import { log } from "./logger.ts";
+import { emitMetrics } from "./metrics.ts";
 
 /** The CloudWatch namespace and metric the ledger alarm watches (see infra/aws/ledger-alarms.ts). */
 export const LEDGER_METRIC_NAMESPACE = "Mutua/Ledger";
@@ -11,22 +12,12 @@ export const LEDGER_VIOLATIONS_METRIC = "LedgerInvariantViolations";
  * did not run, and the alarm treats that as breaching too.
  */
 export function reportLedgerViolations(city: string, source: string, violations: readonly string[]): void {
-  const line = {
-    _aws: {
-      Timestamp: Date.now(),
-      CloudWatchMetrics: [
-        {
-          Namespace: LEDGER_METRIC_NAMESPACE,
-          Dimensions: [["City"]],
-          Metrics: [{ Name: LEDGER_VIOLATIONS_METRIC, Unit: "Count" }],
-        },
-      ],
-    },
-    City: city,
-    [LEDGER_VIOLATIONS_METRIC]: violations.length,
-    source,
-  };
-  console.log(JSON.stringify(line));
+  emitMetrics(
+    LEDGER_METRIC_NAMESPACE,
+    { City: city },
+    { [LEDGER_VIOLATIONS_METRIC]: violations.length },
+    { source },
+  );
   if (violations.length > 0) {
     log.error("ledger invariant violated", {
       source,
@@ -34,4 +25,17 @@ export function reportLedgerViolations(city: string, source: string, violations:
       violations: violations.slice(0, 50),
     });
   }
+}
+
+/**
+ * The data point a finished audit pass reports (its total of violations, zero included): a day
+ * without one means the audit did not finish, which the "audit silent" alarm watches.
+ */
+export function reportLedgerAuditPass(city: string, violationCount: number): void {
+  emitMetrics(
+    LEDGER_METRIC_NAMESPACE,
+    { City: city },
+    { [LEDGER_VIOLATIONS_METRIC]: violationCount },
+    { source: "ledger-audit", pass: "complete" },
+  );
 }

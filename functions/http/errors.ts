@@ -16,6 +16,7 @@ import {
   VerificationRequiredError,
 } from "#domain/kernel/errors.ts";
 import { AccountFrozenError, IdempotencyKeyReusedError, LimitExceededError } from "#domain/ledger/errors.ts";
+import { MessageLimitError } from "../../shared/domain/conversations/errors.ts";
 
 /** The one table from error class to HTTP status; first match by instanceof wins. */
 export const statusTable: readonly (readonly [new (...args: never[]) => DomainError, number])[] = [
@@ -35,6 +36,7 @@ export const statusTable: readonly (readonly [new (...args: never[]) => DomainEr
   [IdempotencyKeyReusedError, 409],
   [LimitExceededError, 422],
   [AccountFrozenError, 422],
+  [MessageLimitError, 429],
 ];
 
 export function statusFor(error: DomainError): number {

@@ -18,7 +18,7 @@ import {
 import type { IdempotencyContext } from "#domain/ledger/idempotency.ts";
 import { type Acting, resolveActing } from "#domain/membership/acting.ts";
 import { isActive, type Member } from "#domain/membership/member.ts";
-import { describeError, log } from "#shared/logger.ts";
+import { addLogContext, describeError, invocationFields, log, withLogContext } from "#shared/logger.ts";
 import * as z from "#shared/zod.ts";
 import { errorResponse, internalErrorResponse, jsonResponse, textResponse } from "./errors.ts";
 import { idempotencyContextOf, idempotencyKeyFrom } from "./idempotency.ts";
@@ -165,6 +165,7 @@ const errorMapper: Middleware = {
 
 const initialise: Middleware = {
   before: async (request) => {
+    const deps = productionDeps();
     request.context.mutua = {
       body: undefined,
       query: undefined,
@@ -173,8 +174,9 @@ const initialise: Middleware = {
       member: undefined,
       acting: undefined,
       idempotency: undefined,
-      deps: productionDeps(),
+      deps,
     };
+    addLogContext({ city: deps.city.id });
   },
 };
 
@@ -264,6 +266,8 @@ function authenticator(auth: Auth, actFor: boolean | "any-status"): Middleware {
       }
       parsed.loginSubject = subject;
       parsed.member = await parsed.deps.members.getBySubject(subject);
+      // Every later line of this request names the caller (and whom they act for, below).
+      addLogContext({ memberId: parsed.member?.memberId });
       const actForId = request.event.headers?.[ACT_FOR_HEADER];
       if (auth !== "member") return;
       if (!parsed.member) throw new ForbiddenError("Join the time bank first");
@@ -279,6 +283,8 @@ function authenticator(auth: Auth, actFor: boolean | "any-status"): Middleware {
         actForId,
         actFor === "any-status" ? "any-status" : "active",
       );
+      if (parsed.acting.subject !== parsed.member)
+        addLogContext({ actingFor: parsed.acting.subject.memberId });
     },
   };
 }
@@ -357,7 +363,18 @@ export function httpRoute<
         ? textResponse(status, result.body, "text/csv; charset=utf-8")
         : jsonResponse(status, result.body);
     });
-  return Object.assign(handler, { contract: spec });
+  // The request's log fields: Lambda's request id, the gateway's (the access log's key), the
+  // function, the route and whether the process is cold; the middleware chain adds the city and, once authenticated, the caller.
+  const logged = (event: HttpEvent, context: Context) =>
+    withLogContext(
+      {
+        ...invocationFields(context),
+        apiRequestId: event.requestContext?.requestId,
+        route: event.routeKey,
+      },
+      () => handler(event, context as RouteContext),
+    );
+  return Object.assign(logged, { contract: spec });
 }
 
 /** What the OpenAPI generator and the contract tests read from a route module. */

@@ -10,8 +10,8 @@ import type { City } from "#shared/config/city.ts";
 export interface LambdaBundle {
   format: "esm";
   platform: "node";
-  /** Matches the deployed runtime (nodejs22.x). */
-  target: "node22";
+  /** Matches the deployed runtime (nodejs24.x). */
+  target: "node24";
   minify: true;
   /** Off: a source map would double the upload and stack traces only reach our logs. */
   sourcemap: false;
@@ -44,7 +44,7 @@ export function lambdaBundle(city: City): LambdaBundle {
   return {
     format: "esm",
     platform: "node",
-    target: "node22",
+    target: "node24",
     minify: true,
     sourcemap: false,
     mainFields: ["module", "main"],

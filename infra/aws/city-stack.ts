@@ -31,23 +31,34 @@ import { Rule, Schedule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { FilterCriteria, FilterRule, StartingPosition } from "aws-cdk-lib/aws-lambda";
+import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
 import { DynamoEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
-import { type IndexDefinition, type TableDefinition, table as tableDefinition } from "#data/table.ts";
-import type { City } from "#shared/config/city.ts";
+import { STREAM_FAILURES_WAITING_METRIC } from "../../functions/schedules/stream-failures.ts";
+import { STREAM_RECORDS_FAILED_METRIC } from "../../functions/streams/router.ts";
+import type { City } from "../../shared/config/city.ts";
 import {
+  type IndexDefinition,
+  type TableDefinition,
+  table as tableDefinition,
+} from "../../shared/data/table.ts";
+import {
+  consumersOf,
   manifest as defaultManifest,
   type FunctionPlan,
   functionOf,
   functionPlans,
   type Manifest,
+  type StreamConsumerEntry,
 } from "../manifest.ts";
 import { type LambdaBundle, lambdaBundle } from "./bundling.ts";
 import { HouseFunction } from "./house-function.ts";
 import { writeHttpEntry } from "./http-entry.ts";
 import { LedgerAlarms } from "./ledger-alarms.ts";
+import { Operations } from "./operations.ts";
+import { writeStreamRouterEntry } from "./stream-entry.ts";
 
 export interface CityStackProps extends StackProps {
   /** A city already validated by `parseCity`/`parseCityJson`. */
@@ -59,11 +70,49 @@ export interface CityStackProps extends StackProps {
 /** Steady and burst requests per second for the whole API: a ceiling on cost and abuse, far above a city's use. */
 const API_THROTTLE = { rateLimit: 50, burstLimit: 100 };
 
-const TIMEOUTS: Record<FunctionPlan["trigger"], Duration> = {
-  http: Duration.seconds(10),
-  stream: Duration.seconds(60),
-  schedule: Duration.minutes(5),
-};
+/** Memory per kind of function: the stream routers score matches and handle many consumers at once. */
+const MEMORY_MB: Record<FunctionPlan["trigger"], number> = { http: 256, stream: 512, schedule: 256 };
+
+/** The cost-allocation tags every resource carries (activate them once in the Billing console). */
+export function costTags(city: City): Record<string, string> {
+  return {
+    "mutua:city": city.id,
+    "mutua:environment": city.operations.environment,
+    "mutua:data-classification": city.operations.dataClassification,
+  };
+}
+
+/**
+ * The Lambda event filters of a router: the OR of its consumers' filters, so records none of them
+ * wants never invoke (or bill) it; none at all when a consumer takes every record.
+ */
+export function routerFilters(consumers: readonly StreamConsumerEntry[]) {
+  if (consumers.some((c) => !c.filter)) return [];
+  return consumers.flatMap((c) => (c.filter ? streamFilters(c.filter) : []));
+}
+
+/**
+ * The manifest's filter as Lambda event filters (any one matching lets a record through): new
+ * images by entity for inserts and changes, old images for removals (a REMOVE has no new image).
+ */
+function streamFilters(filter: NonNullable<StreamConsumerEntry["filter"]>) {
+  const entity = { entity: { S: FilterRule.or(...filter.entities) } };
+  const names = filter.eventNames ?? ["INSERT", "MODIFY"];
+  const upserts = names.filter((n) => n !== "REMOVE");
+  return [
+    ...(upserts.length > 0
+      ? [
+          FilterCriteria.filter({
+            ...(filter.eventNames ? { eventName: FilterRule.or(...upserts) } : {}),
+            dynamodb: { NewImage: entity },
+          }),
+        ]
+      : []),
+    ...(names.includes("REMOVE")
+      ? [FilterCriteria.filter({ eventName: FilterRule.or("REMOVE"), dynamodb: { OldImage: entity } })]
+      : []),
+  ];
+}
 
 function projectionOf(
   index: IndexDefinition,
@@ -82,17 +131,22 @@ export class CityStack extends Stack {
   /** The `$default` stage, which serves at the API root. */
   readonly stage: HttpStage;
   /**
-   * The functions the manifest implies (see `functionPlans`), keyed by name: one per HTTP feature,
-   * one per stream consumer, one per schedule.
+   * The functions the manifest implies (see `functionPlans`), keyed by name: one or two per HTTP
+   * feature, one per stream router, one per schedule.
    */
   readonly functions: ReadonlyMap<string, HouseFunction>;
   /** Raised when the ledger audit or guard reports a violated invariant, or the audit goes quiet. */
   readonly ledgerAlarms: LedgerAlarms;
+  /** The operations topic, every alarm, the budget and the dashboard. */
+  readonly operations: Operations;
+  /** Where failures wait: each router's on-failure queue, and the schedules' dead-letter queue. */
+  readonly failureQueues: ReadonlyMap<string, Queue>;
 
   constructor(scope: Construct, id: string, props: CityStackProps) {
     const { city, manifest = defaultManifest, ...stackProps } = props;
     super(scope, id, { description: `Mutua time bank for ${city.name}`, ...stackProps });
-    Tags.of(this).add("mutua:city", city.id);
+    for (const [key, value] of Object.entries(costTags(city))) Tags.of(this).add(key, value);
+    this.operations = new Operations(this, "Operations", { city });
 
     this.table = this.buildTable(tableDefinition);
     this.userPool = this.buildUserPool();
@@ -110,7 +164,8 @@ export class CityStack extends Stack {
 
     const bundle = lambdaBundle(city);
     const functions = new Map<string, HouseFunction>();
-    for (const plan of functionPlans(manifest)) functions.set(plan.name, this.buildFunction(plan, bundle));
+    for (const plan of functionPlans(manifest))
+      functions.set(plan.name, this.buildFunction(plan, bundle, manifest));
     this.functions = functions;
     const fn = (handler: string): HouseFunction => {
       const name = functionOf(handler, manifest);
@@ -126,58 +181,162 @@ export class CityStack extends Stack {
     });
     this.stage = this.buildStage();
     this.buildRoutes(manifest, fn);
-    for (const consumer of manifest.consumers) {
-      const failed = new Queue(this, `${consumer.name}-failed`, {
+    const failureQueues = new Map<string, Queue>();
+    const failureQueue = (name: string, what: string) => {
+      const queue = new Queue(this, `${name}-failed`, {
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         retentionPeriod: Duration.days(14),
       });
-      Validations.of(failed).acknowledge({
+      Validations.of(queue).acknowledge({
         id: "AwsSolutions-SQS3",
-        reason: `This queue is itself the on-failure destination of the ${consumer.name} stream consumer; nothing reads from it but operators, so a queue behind it would only ever be empty.`,
+        reason: `This queue is itself a failure store (${what}); nothing reads it but operators, so a queue behind it would only ever be empty.`,
       });
-      fn(consumer.handler).function.addEventSource(
+      failureQueues.set(name, queue);
+      this.operations.watchQueue(name, queue, what);
+      return queue;
+    };
+
+    // The stream's readers: each router runs its consumers in process (see StreamRouterEntry).
+    for (const router of manifest.routers) {
+      const consumers = consumersOf(router.name, manifest);
+      const reader = fn(consumers[0]?.handler ?? "");
+      const failed = failureQueue(
+        router.name,
+        `${router.name} could not finish a batch in all its attempts (the failure store unreachable, or out of time): the message holds the batch's shard and sequence numbers, readable from the stream for 24 hours.`,
+      );
+      const filters = routerFilters(consumers);
+      reader.function.addEventSource(
         new DynamoEventSource(this.table, {
-          // From the oldest retained record: a consumer (re)created by a deploy misses nothing.
+          // From the oldest retained record: a router (re)created by a deploy misses nothing.
           startingPosition: StartingPosition.TRIM_HORIZON,
-          batchSize: consumer.batchSize,
+          batchSize: router.batchSize,
           reportBatchItemFailures: true,
           bisectBatchOnError: true,
-          retryAttempts: consumer.maxRetries,
+          retryAttempts: router.maxRetries,
           onFailure: new SqsDlq(failed),
-          // The manifest's filter, as a Lambda event filter: other records never invoke (or bill) it.
-          ...(consumer.filter
-            ? {
-                filters: [
-                  FilterCriteria.filter({
-                    ...(consumer.filter.eventNames
-                      ? { eventName: FilterRule.or(...consumer.filter.eventNames) }
-                      : {}),
-                    dynamodb: { NewImage: { entity: { S: FilterRule.or(...consumer.filter.entities) } } },
-                  }),
-                ],
-              }
-            : {}),
+          ...(filters.length > 0 ? { filters } : {}),
         }),
       );
-      this.grantSending(fn(consumer.handler), consumer.sends ?? [], city);
+      this.grantSending(reader, [...new Set(consumers.flatMap((c) => c.sends ?? []))], city);
+      this.operations.watchStreamReader(router.name, reader.function);
     }
+    this.operations.watchStreamFailures(STREAM_RECORDS_FAILED_METRIC, STREAM_FAILURES_WAITING_METRIC);
+
+    // A schedule's run that fails (after Lambda's retries), or that EventBridge cannot deliver,
+    // lands in one dead-letter queue, with the error; the next run of a job in passes resumes it.
+    const scheduleFailures = failureQueue(
+      "schedules",
+      "A scheduled run failed after its retries, or could not be delivered: the message names the function, the event and the error.",
+    );
     for (const schedule of manifest.schedules) {
+      const target = fn(schedule.handler).function;
+      target.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(scheduleFailures) });
       new Rule(this, `${schedule.name}-schedule`, {
         description: `Mutua ${schedule.name}, every ${schedule.everyMinutes} minutes`,
         schedule: Schedule.rate(Duration.minutes(schedule.everyMinutes)),
-        targets: [new LambdaFunction(fn(schedule.handler).function, { retryAttempts: 2 })],
+        targets: [
+          new LambdaFunction(target, {
+            retryAttempts: 2,
+            maxEventAge: Duration.hours(2),
+            deadLetterQueue: scheduleFailures,
+          }),
+        ],
       });
     }
+    this.failureQueues = failureQueues;
+
+    for (const [name, house] of functions) this.operations.watchFunction(name, house.function);
+    this.operations.watchApi(this.api);
+    this.operations.watchTable(this.table);
 
     // The ledger-audit schedule and the ledger-guard consumer report violations as an Embedded
     // Metric Format log line (shared/ledger-metric.ts): two alarms on that metric, no extra grant.
-    this.ledgerAlarms = new LedgerAlarms(this, "LedgerAlarms", { cityId: city.id });
+    this.ledgerAlarms = new LedgerAlarms(this, "LedgerAlarms", {
+      cityId: city.id,
+      topic: this.operations.topic,
+    });
+    this.operations.alarms.push(this.ledgerAlarms.violations, this.ledgerAlarms.auditSilent);
+    this.buildDashboard(functions, failureQueues);
 
     new CfnOutput(this, "ApiUrl", { value: this.stage.url, description: "Base URL of the HTTP API" });
     new CfnOutput(this, "UserPoolId", { value: this.userPool.userPoolId });
     new CfnOutput(this, "UserPoolClientId", { value: this.userPoolClient.userPoolClientId });
     new CfnOutput(this, "TableName", { value: this.table.tableName });
+    new CfnOutput(this, "OperationsTopicArn", {
+      value: this.operations.topic.topicArn,
+      description: "Every alarm and budget alert goes here",
+    });
+    for (const router of manifest.routers) {
+      const reader = functions.get(router.name);
+      if (!reader) continue;
+      new CfnOutput(this, `${router.name.replace(/[^A-Za-z0-9]/g, "")}Function`, {
+        value: reader.function.functionName,
+        description: `Invoke with {"action":"list"} or {"action":"replay"} to see or replay ${router.name}'s stored stream failures`,
+      });
+    }
+  }
+
+  /** The city's dashboard: the figures the alarms watch, side by side. */
+  private buildDashboard(
+    functions: ReadonlyMap<string, HouseFunction>,
+    queues: ReadonlyMap<string, Queue>,
+  ): void {
+    const period = Duration.minutes(5);
+    const all = [...functions.entries()];
+    const routers = all.filter(([name]) => name.startsWith("streams-"));
+    const api = this.api;
+    const ops = this.operations;
+    ops.graphs(
+      {
+        title: "API requests and 5xx",
+        left: [api.metricCount({ period, statistic: "Sum" })],
+        right: [
+          api.metricServerError({ period, statistic: "Sum" }),
+          api.metricClientError({ period, statistic: "Sum" }),
+        ],
+      },
+      { title: "API latency p95 (ms)", left: [api.metricLatency({ period, statistic: "p95" })] },
+    );
+    ops.graphs(
+      {
+        title: "Function errors",
+        left: all.map(([name, f]) => f.function.metricErrors({ period, statistic: "Sum", label: name })),
+      },
+      {
+        title: "Function throttles",
+        left: all.map(([name, f]) => f.function.metricThrottles({ period, statistic: "Sum", label: name })),
+      },
+    );
+    ops.graphs(
+      {
+        title: "Stream routers: iterator age (ms)",
+        left: routers.map(([name, f]) =>
+          f.function.metric("IteratorAge", { period, statistic: "Maximum", label: name }),
+        ),
+      },
+      {
+        title: "Failures waiting",
+        left: [...queues.entries()].map(([name, q]) =>
+          q.metricApproximateNumberOfMessagesVisible({ period, statistic: "Maximum", label: name }),
+        ),
+        right: ops.alarms.filter((a) => a.node.id.startsWith("stream-")).map((a) => a.metric),
+      },
+    );
+    ops.graphs(
+      {
+        title: "DynamoDB capacity consumed",
+        left: [
+          this.table.metricConsumedReadCapacityUnits({ period, statistic: "Sum" }),
+          this.table.metricConsumedWriteCapacityUnits({ period, statistic: "Sum" }),
+        ],
+      },
+      {
+        title: "Ledger and table throttles",
+        left: [this.ledgerAlarms.violations.metric],
+        right: ops.alarms.filter((a) => a.node.id === "table-throttles").map((a) => a.metric),
+      },
+    );
   }
 
   private buildTable(definition: TableDefinition): TableV2 {
@@ -263,20 +422,37 @@ export class CityStack extends Stack {
     }
   }
 
-  /** HTTP functions run an entry generated from the manifest; the others run their handler module. */
-  private buildFunction(plan: FunctionPlan, bundle: LambdaBundle): HouseFunction {
+  /**
+   * HTTP functions and stream routers run an entry generated from the manifest; schedules run
+   * their handler module.
+   */
+  private buildFunction(plan: FunctionPlan, bundle: LambdaBundle, manifest: Manifest): HouseFunction {
     const [handler = ""] = plan.handlers;
-    const http = plan.trigger === "http";
+    const entry =
+      plan.trigger === "http"
+        ? writeHttpEntry(plan)
+        : plan.trigger === "stream"
+          ? writeStreamRouterEntry(plan.name, consumersOf(plan.name, manifest))
+          : handler;
+    const description =
+      plan.trigger === "http"
+        ? `${plan.name}: ${Object.keys(plan.routes).length} routes (infra/manifest.ts)`
+        : plan.trigger === "stream"
+          ? `${plan.name}: ${consumersOf(plan.name, manifest)
+              .map((c) => c.name)
+              .join(", ")} (infra/manifest.ts)`
+          : `${plan.name}: ${handler}`;
     return new HouseFunction(this, plan.name, {
       name: plan.name,
-      entry: http ? writeHttpEntry(plan) : handler,
-      description: http
-        ? `${plan.name}: ${Object.keys(plan.routes).length} routes (infra/manifest.ts)`
-        : `${plan.name}: ${handler}`,
+      entry,
+      description,
       bundle,
       table: this.table,
       access: plan.access,
-      timeout: TIMEOUTS[plan.trigger],
+      writesLedger: plan.writesLedger,
+      checkpoints: plan.checkpoints,
+      timeout: Duration.seconds(plan.timeoutSeconds),
+      memorySize: MEMORY_MB[plan.trigger],
     });
   }
 
@@ -292,6 +468,9 @@ export class CityStack extends Stack {
           JSON.stringify({
             requestId: "$context.requestId",
             time: "$context.requestTime",
+            // The caller: the verified token's subject (Mutua's identity item maps it to a member;
+            // the function's own log lines carry the member id under the same request id).
+            caller: "$context.authorizer.claims.sub",
             ip: "$context.identity.sourceIp",
             method: "$context.httpMethod",
             path: "$context.path",

@@ -1,12 +1,20 @@
 import path from "node:path";
 import { Duration, Validations } from "aws-cdk-lib";
 import type { ITableV2 } from "aws-cdk-lib/aws-dynamodb";
-import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
-import { Architecture, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
+import { Effect, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import {
+  ApplicationLogLevel,
+  Architecture,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+  Tracing,
+} from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import { table as tableDefinition } from "#data/table.ts";
+import { keys, LEDGER_ENTRY_KEY_PREFIXES } from "../../shared/data/keys.ts";
+import { table as tableDefinition } from "../../shared/data/table.ts";
 import { repoRoot } from "../repo-root.ts";
 import { type LambdaBundle, nodejsBundling } from "./bundling.ts";
 
@@ -41,18 +49,23 @@ export interface HouseFunctionProps {
   bundle: LambdaBundle;
   table: ITableV2;
   access: TableAccess;
+  /**
+   * The function posts to the ledger. Every other function that may write is denied writing
+   * journal lines and transfers (an IAM condition on the items' partition keys).
+   */
+  writesLedger: boolean;
+  /** Schedules whose checkpoint item the function may write, whatever its table access. */
+  checkpoints: readonly string[];
   /** @default 256 */
   memorySize?: number;
   /** @default 10 seconds */
   timeout?: Duration;
-  /** X-Ray active tracing. @default false */
-  tracing?: boolean;
 }
 
 /**
- * The one way Mutua declares a Lambda function: nodejs22.x on arm64, an ESM bundle built by the
- * local esbuild, its own log group with a retention, and a role that holds nothing but its log
- * stream and the table access it asked for.
+ * The one way Mutua declares a Lambda function: nodejs24.x on arm64, an ESM bundle built by the
+ * local esbuild, X-Ray active tracing, JSON logs in its own log group with a retention, and a role
+ * that holds nothing but its log stream, its traces and the table access it asked for.
  */
 export class HouseFunction extends Construct {
   readonly function: NodejsFunction;
@@ -74,30 +87,30 @@ export class HouseFunction extends Construct {
       handler: "handler",
       projectRoot: repoRoot,
       depsLockFilePath: path.join(repoRoot, "package-lock.json"),
-      runtime: Runtime.NODEJS_22_X,
+      runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(10),
       description: `Mutua ${props.description}`,
       role: this.role,
       logGroup: this.logGroup,
-      tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
+      // Active tracing is configuration, not code: Lambda records each invocation's segment
+      // (init, duration, errors) with nothing in the bundle. SDK-call subsegments would need the
+      // X-Ray SDK or OpenTelemetry inside every bundle; the JSON logs carry the request id instead.
+      tracing: Tracing.ACTIVE,
+      // Lambda's own records (start, report with init and duration) as JSON; the function's lines
+      // are JSON already (shared/logger.ts), so one Logs Insights query reads both.
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel.INFO,
+      systemLogLevelV2: SystemLogLevel.INFO,
       bundling: nodejsBundling(props.bundle),
     });
-    this.useTable(props.table, props.access);
+    this.useTable(props.table, props.access, props.writesLedger, props.checkpoints);
 
-    Validations.of(this.function).acknowledge({
-      id: "AwsSolutions-L1",
-      reason:
-        "nodejs22.x is the runtime the engineering guide pins and the bundles target (esbuild node22); " +
-        "moving to a newer runtime is a deliberate, tested upgrade rather than a drift.",
+    Validations.of(this.role).acknowledge({
+      id: "AwsSolutions-IAM5[Resource::*]",
+      reason: "X-Ray PutTraceSegments and PutTelemetryRecords accept no resource other than '*'.",
     });
-    if (props.tracing) {
-      Validations.of(this.role).acknowledge({
-        id: "AwsSolutions-IAM5[Resource::*]",
-        reason: "X-Ray PutTraceSegments and PutTelemetryRecords accept no resource other than '*'.",
-      });
-    }
   }
 
   /**
@@ -105,13 +118,48 @@ export class HouseFunction extends Construct {
    * name without the permission or the permission without the name. Indexes are listed by name
    * from the table definition rather than `index/*`.
    */
-  private useTable(table: ITableV2, access: TableAccess): void {
+  private useTable(
+    table: ITableV2,
+    access: TableAccess,
+    writesLedger: boolean,
+    checkpoints: readonly string[],
+  ): void {
     const actions = access === "readWrite" ? [...READ_ACTIONS, ...WRITE_ACTIONS] : READ_ACTIONS;
     const resources = [
       table.tableArn,
       ...tableDefinition.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
     ];
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources }));
+    if (access === "readWrite" && !writesLedger) {
+      // Journal lines and transfers are written by the ledger's writers only. An explicit deny
+      // wins over any allow, for a transaction's items as for single writes.
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          effect: Effect.DENY,
+          actions: WRITE_ACTIONS,
+          resources: [table.tableArn],
+          conditions: {
+            "ForAnyValue:StringLike": {
+              "dynamodb:LeadingKeys": LEDGER_ENTRY_KEY_PREFIXES.map((prefix) => `${prefix}*`),
+            },
+          },
+        }),
+      );
+    }
+    if (access === "read" && checkpoints.length > 0) {
+      // A reader that works in passes writes its own checkpoint item, and nothing else.
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ["dynamodb:PutItem"],
+          resources: [table.tableArn],
+          conditions: {
+            "ForAllValues:StringEquals": {
+              "dynamodb:LeadingKeys": checkpoints.map((job) => keys.scheduleCheckpoint(job).pk),
+            },
+          },
+        }),
+      );
+    }
     this.function.addEnvironment("TABLE_NAME", table.tableName);
   }
 }

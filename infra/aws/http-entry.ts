@@ -9,7 +9,7 @@ export const generatedEntriesDir = path.join(repoRoot, ".build", "http-entries")
 const DISPATCH_MODULE = "functions/http/dispatch.ts";
 
 /** An import specifier for a repository file, relative to the directory of the importing module. */
-function specifier(fromDir: string, repoPath: string): string {
+export function specifier(fromDir: string, repoPath: string): string {
   const relative = path.relative(fromDir, path.join(repoRoot, repoPath)).split(path.sep).join("/");
   return relative.startsWith(".") ? relative : `./${relative}`;
 }
@@ -43,8 +43,12 @@ export function httpEntrySource(plan: FunctionPlan, fromDir: string): string {
 
 /** Writes the entry module of an HTTP function (only when its text changed) and returns its path. */
 export function writeHttpEntry(plan: FunctionPlan, dir: string = generatedEntriesDir): string {
-  const file = path.join(dir, `${plan.name}.ts`);
-  const source = httpEntrySource(plan, dir);
+  return writeEntry(path.join(dir, `${plan.name}.ts`), httpEntrySource(plan, dir));
+}
+
+/** Writes a generated entry module, only when its text changed, and returns its path. */
+export function writeEntry(file: string, source: string): string {
+  const dir = path.dirname(file);
   if (existsSync(file) && readFileSync(file, "utf8") === source) return file;
   mkdirSync(dir, { recursive: true });
   // Write then rename: a synth running alongside (tests run in parallel) never reads half a file.

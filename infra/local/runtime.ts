@@ -5,11 +5,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBClient as Client } from "@aws-sdk/client-dynamodb";
-import { productionDeps, resetProductionDeps } from "#data/deps.ts";
 import type { Deps } from "#domain/deps.ts";
 import type { OutboundMessage } from "#domain/notices/ports.ts";
-import type { City } from "#shared/config/city.ts";
-import { webConfig } from "#shared/config/web.ts";
+import type { RouterOptions } from "../../functions/streams/router.ts";
+import type { City } from "../../shared/config/city.ts";
+import { webConfig } from "../../shared/config/web.ts";
+import { productionDeps, resetProductionDeps } from "../../shared/data/deps.ts";
 import { manifest as defaultManifest, type Manifest } from "../manifest.ts";
 import { buildOpenApi } from "../openapi.ts";
 import { webSecurityHeaders } from "../web-headers.ts";
@@ -41,7 +42,7 @@ export interface CityRuntimeOptions {
   tableName: string;
   /** Persist the store here; omitted means in-memory. */
   dbPath?: string;
-  /** Stream checkpoints and parked records live here when set. */
+  /** The stream router's checkpoint and the outbox live here when set. */
   dataDir?: string;
   /** Load the demo city (members and ledger) into a newly created table (default true). */
   demo?: boolean;
@@ -52,6 +53,8 @@ export interface CityRuntimeOptions {
   /** Run scheduled handlers on their schedule (default true). */
   schedules?: boolean;
   manifest?: Manifest;
+  /** Passed to the stream router (tests make its backoff instant). */
+  routerOptions?: RouterOptions;
   /** The built web app served beside the API (default web/dist, when built). */
   webDir?: string;
   onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
@@ -142,13 +145,10 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
       client,
       streams: streamsClient(store.endpoint),
       tableName: options.tableName,
+      routers: manifest.routers,
       consumers: manifest.consumers,
-      ...(options.dataDir
-        ? {
-            checkpointFile: join(options.dataDir, "stream-checkpoints.json"),
-            parkedFile: join(options.dataDir, "parked-records.jsonl"),
-          }
-        : {}),
+      ...(options.dataDir ? { checkpointFile: join(options.dataDir, "stream-checkpoints.json") } : {}),
+      ...(options.routerOptions ? { routerOptions: options.routerOptions } : {}),
     });
     if (options.pollStreams !== false) poller.start();
     const scheduler = options.schedules === false ? undefined : startScheduler(manifest.schedules);

@@ -1,10 +1,14 @@
 import type { ScheduledEvent } from "aws-lambda";
-import { functionName, type ScheduleEntry } from "../manifest.ts";
+import { DEFAULT_SCHEDULE_TIMEOUT_SECONDS, functionName, type ScheduleEntry } from "../manifest.ts";
 import { loadHandler } from "./handlers.ts";
 import { lambdaContext } from "./lambda-context.ts";
 
-/** The EventBridge event a rate rule delivers. */
-export function scheduledEvent(entry: ScheduleEntry, time = new Date()): ScheduledEvent {
+/** The EventBridge event a rate rule delivers (`detail` is empty; an operator's run says `manual`). */
+export function scheduledEvent(
+  entry: ScheduleEntry,
+  time = new Date(),
+  detail: { manual?: true } = {},
+): ScheduledEvent {
   return {
     version: "0",
     id: `${entry.name}-${time.getTime()}`,
@@ -14,14 +18,21 @@ export function scheduledEvent(entry: ScheduleEntry, time = new Date()): Schedul
     time: time.toISOString(),
     region: "local",
     resources: [`arn:aws:events:local:000000000000:rule/${entry.name}`],
-    detail: {},
+    detail,
   };
 }
 
-/** Runs one scheduled handler now, as EventBridge would. */
-export async function runSchedule(entry: ScheduleEntry): Promise<void> {
+/**
+ * Runs one scheduled handler now, as EventBridge would, with the function's timeout as its time.
+ * `manual`: an operator asked for this run (a job that works in passes starts a new one).
+ */
+export async function runSchedule(entry: ScheduleEntry, options: { manual?: boolean } = {}): Promise<void> {
   const handler = await loadHandler(entry.handler);
-  await handler(scheduledEvent(entry), lambdaContext(functionName(entry.handler)));
+  const timeoutMs = (entry.timeoutSeconds ?? DEFAULT_SCHEDULE_TIMEOUT_SECONDS) * 1000;
+  await handler(
+    scheduledEvent(entry, new Date(), options.manual ? { manual: true } : {}),
+    lambdaContext(functionName(entry.handler), timeoutMs),
+  );
 }
 
 /**

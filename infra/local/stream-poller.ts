@@ -9,31 +9,32 @@ import {
   GetShardIteratorCommand,
   type _Record as StreamRecord,
 } from "@aws-sdk/client-dynamodb-streams";
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
-import { functionName, passesFilter, type StreamConsumerEntry } from "../manifest.ts";
+import type { DynamoDBRecord } from "aws-lambda";
+import type { RoutedConsumer, RouterOptions } from "../../functions/streams/router.ts";
+import { streamRouterHandler } from "../../functions/streams/router-handler.ts";
+import { consumersOf, type StreamConsumerEntry, type StreamRouterEntry } from "../manifest.ts";
 import { loadHandler } from "./handlers.ts";
 import { lambdaContext } from "./lambda-context.ts";
-
-export interface ParkedRecord {
-  consumer: string;
-  eventId: string;
-  sequenceNumber: string;
-  attempts: number;
-  parkedAt: string;
-  record: DynamoDBRecord;
-}
 
 export interface StreamPollerOptions {
   client: DynamoDBClient;
   streams: DynamoDBStreamsClient;
   tableName: string;
+  routers: readonly StreamRouterEntry[];
   consumers: readonly StreamConsumerEntry[];
-  /** Where each consumer's position is remembered between runs; omitted means start at the oldest record. */
+  /** Where each router's position is remembered between runs; omitted means start at the oldest record. */
   checkpointFile?: string;
-  /** Parked records are appended here (JSON lines) as well as logged. */
-  parkedFile?: string;
-  onParked?: (parked: ParkedRecord) => void;
   idleMs?: number;
+  /** Passed to the router (tests make its backoff instant). */
+  routerOptions?: RouterOptions;
+}
+
+/** The consumers of the manifest, each calling its handler module as the router's entry does in AWS. */
+export function localConsumers(entries: readonly StreamConsumerEntry[]): RoutedConsumer[] {
+  return entries.map((entry) => ({
+    entry,
+    handler: async (event, context) => (await loadHandler(entry.handler))(event, context),
+  }));
 }
 
 /** Lambda's shape of a stream record (epoch-second timestamps, JSON attribute values). */
@@ -60,34 +61,46 @@ function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord
   } as DynamoDBRecord;
 }
 
-interface ConsumerState {
-  entry: StreamConsumerEntry;
-  /** shardId -> last sequence number handed over successfully (or parked). */
+/** A router batch that could not be finished is tried again after this long, doubling up to a minute. */
+const RETRY_BASE_MS = 500;
+
+/** One reader of the stream: a router, its consumers' handlers and where it stands in each shard. */
+interface Reader {
+  entry: StreamRouterEntry;
+  route: ReturnType<typeof streamRouterHandler>;
+  /** shardId -> last sequence number the router finished. */
   positions: Record<string, string>;
-  attempts: Map<string, number>;
+  /** shardId -> attempts on the batch it could not finish. */
+  failedBatches: Map<string, number>;
 }
 
 /**
- * The local stand-in for Lambda's DynamoDB event source mapping: reads the table's stream, invokes
- * each consumer with batches, honours `batchItemFailures` by retrying from the first failed record,
- * and parks a record (logged, written to a file) once it has failed `maxRetries + 1` times.
+ * The local stand-in for Lambda's DynamoDB event source mappings of the stream routers: the
+ * table's readers. Each reads every shard in batches of its size and invokes the same router the
+ * Lambda function runs (every consumer of its own whose filter passes, failures stored for a
+ * replay). A batch a router hands back (the failure store unreachable) is retried from its first
+ * unfinished record with a growing pause; locally nothing is ever skipped.
  */
 export class StreamPoller {
-  private readonly states: ConsumerState[];
+  private readonly readers: Reader[];
   private running = false;
   /** Set by `stop`: the pass in progress ends after the batch in hand. */
   private stopping = false;
   private loop: Promise<void> | undefined;
   private idle: AbortController | undefined;
   private streamArn: string | undefined;
-  readonly parked: ParkedRecord[] = [];
 
   constructor(private readonly options: StreamPollerOptions) {
     const saved = this.loadCheckpoints();
-    this.states = options.consumers.map((entry) => ({
+    this.readers = options.routers.map((entry) => ({
       entry,
+      route: streamRouterHandler(
+        localConsumers(consumersOf(entry.name, options)),
+        undefined,
+        options.routerOptions,
+      ),
       positions: saved[entry.name] ?? {},
-      attempts: new Map(),
+      failedBatches: new Map(),
     }));
   }
 
@@ -109,7 +122,7 @@ export class StreamPoller {
   }
 
   /**
-   * Stops polling once the batch in hand is done (its consumer finishes and its position is
+   * Stops polling once the batch in hand is done (its consumers finish and the position is
    * saved); records not handed over yet wait for the next start.
    */
   async stop(): Promise<void> {
@@ -120,9 +133,9 @@ export class StreamPoller {
     this.stopping = false;
   }
 
-  /** Forgets every consumer's position, so the next pass redelivers from the oldest record. */
+  /** Forgets every router's position, so the next pass redelivers from the oldest record. */
   rewind(): void {
-    for (const state of this.states) state.positions = {};
+    for (const reader of this.readers) reader.positions = {};
   }
 
   /** Polls until a full pass finds no records: every change so far has reached every consumer. */
@@ -133,7 +146,7 @@ export class StreamPoller {
     throw new Error("streams did not drain");
   }
 
-  /** One pass over every shard for every consumer; returns how many records were handed over. */
+  /** One pass over every shard; returns how many records were handed over. */
   async pollOnce(): Promise<number> {
     const arn = await this.resolveStreamArn();
     const { StreamDescription } = await this.options.streams.send(
@@ -141,10 +154,9 @@ export class StreamPoller {
     );
     let handled = 0;
     for (const shard of StreamDescription?.Shards ?? []) {
-      if (!shard.ShardId) continue;
-      for (const state of this.states) {
-        if (this.stopping) break;
-        handled += await this.pollShard(arn, shard.ShardId, state);
+      for (const reader of this.readers) {
+        if (!shard.ShardId || this.stopping) continue;
+        handled += await this.pollShard(arn, shard.ShardId, reader);
       }
     }
     if (handled > 0) this.saveCheckpoints();
@@ -161,8 +173,8 @@ export class StreamPoller {
     return this.streamArn;
   }
 
-  private async pollShard(arn: string, shardId: string, state: ConsumerState): Promise<number> {
-    const after = state.positions[shardId];
+  private async pollShard(arn: string, shardId: string, reader: Reader): Promise<number> {
+    const after = reader.positions[shardId];
     const iterator = (position: string | undefined) =>
       this.options.streams.send(
         new GetShardIteratorCommand({
@@ -175,81 +187,39 @@ export class StreamPoller {
       );
     // A checkpoint from another store (the data folder was reset) is not valid here: start over.
     const { ShardIterator } = await iterator(after).catch(() => {
-      delete state.positions[shardId];
+      delete reader.positions[shardId];
       return iterator(undefined);
     });
     if (!ShardIterator) return 0;
     const { Records = [] } = await this.options.streams.send(
-      new GetRecordsCommand({ ShardIterator, Limit: state.entry.batchSize }),
+      new GetRecordsCommand({ ShardIterator, Limit: reader.entry.batchSize }),
     );
     if (Records.length === 0) return 0;
-    const batch = Records.map((r) => toLambdaRecord(r, arn)).filter((r) =>
-      passesFilter(state.entry, { eventName: r.eventName, newEntity: r.dynamodb?.NewImage?.entity?.S }),
+    const batch = Records.map((r) => toLambdaRecord(r, arn));
+    const context = lambdaContext(reader.entry.name, reader.entry.timeoutSeconds * 1000);
+    const response = await reader.route({ Records: batch }, context).catch((error: unknown) => {
+      console.error("stream router threw; the whole batch will be retried", error);
+      return { batchItemFailures: batch.map((r) => ({ itemIdentifier: r.dynamodb?.SequenceNumber ?? "" })) };
+    });
+    const failed = new Set(
+      ("batchItemFailures" in response ? response.batchItemFailures : []).map((f) => f.itemIdentifier),
     );
-    if (batch.length === 0) {
-      // Nothing for this consumer: move past the records, as Lambda's filter drops them.
-      const last = Records.at(-1)?.dynamodb?.SequenceNumber;
-      if (last) state.positions[shardId] = last;
-      return Records.length;
+    const firstFailed = batch.findIndex((r) => failed.has(r.dynamodb?.SequenceNumber ?? ""));
+    const done = firstFailed === -1 ? batch : batch.slice(0, firstFailed);
+    const last = done.at(-1)?.dynamodb?.SequenceNumber;
+    if (last) reader.positions[shardId] = last;
+    if (firstFailed !== -1) {
+      const attempts = (reader.failedBatches.get(shardId) ?? 0) + 1;
+      reader.failedBatches.set(shardId, attempts);
+      const wait = Math.min(60_000, RETRY_BASE_MS * 2 ** (attempts - 1));
+      console.error(
+        `${reader.entry.name} could not finish a batch (attempt ${attempts}); retrying from its first unfinished record in ${wait} ms`,
+      );
+      if (!this.stopping) await sleep(wait);
+    } else {
+      reader.failedBatches.delete(shardId);
     }
-    const failedFrom = await this.invoke(state.entry, batch);
-    const succeeded = failedFrom === undefined ? batch : batch.slice(0, failedFrom);
-    const last = succeeded.at(-1)?.dynamodb?.SequenceNumber;
-    if (last) state.positions[shardId] = last;
-    if (failedFrom !== undefined) {
-      const failed = batch[failedFrom];
-      const sequence = failed?.dynamodb?.SequenceNumber ?? "";
-      const attempts = (state.attempts.get(sequence) ?? 0) + 1;
-      state.attempts.set(sequence, attempts);
-      if (failed && attempts > state.entry.maxRetries) {
-        this.park(state.entry.name, failed, attempts);
-        state.attempts.delete(sequence);
-        state.positions[shardId] = sequence;
-      }
-    }
-    return batch.length;
-  }
-
-  /** Invokes a consumer; returns the index of the first failed record, if any. */
-  private async invoke(entry: StreamConsumerEntry, batch: DynamoDBRecord[]): Promise<number | undefined> {
-    const handler = await loadHandler(entry.handler);
-    const event: DynamoDBStreamEvent = { Records: batch };
-    let response: DynamoDBBatchResponse | undefined;
-    try {
-      response = await handler(event, lambdaContext(functionName(entry.handler)));
-    } catch (error) {
-      console.error(`stream consumer ${entry.name} threw; the whole batch will be retried`, error);
-      return 0;
-    }
-    const failures = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-    if (failures.size === 0) return undefined;
-    const index = batch.findIndex((r) => failures.has(r.dynamodb?.SequenceNumber ?? ""));
-    return index === -1 ? 0 : index;
-  }
-
-  private park(consumer: string, record: DynamoDBRecord, attempts: number): void {
-    const parked: ParkedRecord = {
-      consumer,
-      eventId: record.eventID ?? "",
-      sequenceNumber: record.dynamodb?.SequenceNumber ?? "",
-      attempts,
-      parkedAt: new Date().toISOString(),
-      record,
-    };
-    this.parked.push(parked);
-    console.error(
-      JSON.stringify({
-        level: "error",
-        message: "stream record parked after repeated failures",
-        ...parked,
-        record: undefined,
-      }),
-    );
-    if (this.options.parkedFile) {
-      mkdirSync(dirname(this.options.parkedFile), { recursive: true });
-      writeFileSync(this.options.parkedFile, `${JSON.stringify(parked)}\n`, { flag: "a" });
-    }
-    this.options.onParked?.(parked);
+    return done.length;
   }
 
   private loadCheckpoints(): Record<string, Record<string, string>> {
@@ -268,7 +238,7 @@ export class StreamPoller {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(
       file,
-      JSON.stringify(Object.fromEntries(this.states.map((s) => [s.entry.name, s.positions]))),
+      JSON.stringify(Object.fromEntries(this.readers.map((r) => [r.entry.name, r.positions]))),
     );
   }
 }

@@ -27,6 +27,67 @@ function uniqueIds(items: readonly { id: string }[]): boolean {
   return new Set(items.map((i) => i.id)).size === items.length;
 }
 
+function unique(items: readonly string[]): boolean {
+  return new Set(items.map((i) => i.toLowerCase())).size === items.length;
+}
+
+/** Deployment stages a city runs in; the `mutua:environment` cost-allocation tag carries it. */
+export const environments = ["production", "staging", "test"] as const;
+
+/**
+ * How sensitive the city's data is, as the council's information-governance scheme names it; the
+ * `mutua:data-classification` tag carries it. A time bank holds residents' names, contact details
+ * and home locations, so "personal" is the floor; "special-category" where, say, care needs are
+ * recorded (GDPR article 9).
+ */
+export const dataClassifications = ["personal", "special-category"] as const;
+
+/**
+ * Running the city in AWS: who is told when something breaks, what it may cost, and how its
+ * resources are tagged. Sections for the AWS account and region, the edge and sign-in sit beside
+ * this one, not inside it.
+ */
+const operationsSchema = z.strictObject({
+  environment: z.enum(environments),
+  dataClassification: z._default(z.enum(dataClassifications), "personal"),
+  /** Subscribers of the operations topic: every alarm and the budget alerts reach them. */
+  alerts: z.strictObject({
+    /** Each address confirms its subscription once, from the email AWS sends it. */
+    emails: z
+      .array(z.email())
+      .check(
+        z.minLength(1, "at least one address must receive the city's alarms"),
+        z.maxLength(10),
+        z.refine(unique, "addresses must not repeat"),
+      ),
+    /** An HTTPS endpoint that confirms SNS subscriptions (a chat or paging tool's SNS receiver). */
+    webhook: z.optional(
+      z.url().check(z.refine((u) => u.startsWith("https://"), "must be an https:// address")),
+    ),
+  }),
+  /** An AWS Budgets cost budget whose alerts go to the same subscribers. */
+  budget: z.strictObject({
+    monthlyUsd: z.number().check(z.gt(0), z.lte(1_000_000)),
+    /** Alert when actual spend in the month reaches these percentages of the budget. */
+    actualAtPercent: z._default(
+      z.array(z.int().check(z.gte(1), z.lte(1000))).check(
+        z.minLength(1),
+        z.maxLength(4),
+        z.refine((p) => new Set(p).size === p.length, "must not repeat"),
+      ),
+      [80, 100],
+    ),
+    /** Alert when the month's forecast reaches this percentage; omit for none. */
+    forecastAtPercent: z.optional(z.int().check(z.gte(1), z.lte(1000))),
+    /**
+     * "account": every cost in the AWS account (a council's account for this city). "city-tag": only
+     * resources tagged `mutua:city` with this city's id, for accounts that hold several cities; the
+     * tag must first be activated as a cost-allocation tag in the Billing console.
+     */
+    scope: z._default(z.enum(["account", "city-tag"]), "account"),
+  }),
+});
+
 export const citySchema = z
   .strictObject({
     /** Short id used in resource and table names. */
@@ -167,8 +228,25 @@ export const citySchema = z
         digestShards: 4,
       },
     ),
+    conversations: z._default(
+      z.strictObject({
+        /** Messages are deleted this many days after their conversation's last activity. */
+        retentionDays: z.int().check(z.gte(1), z.lte(3650)),
+        /**
+         * Messages a member may send a day: `newMember` before any settled exchange, growing by
+         * `perSettledExchange` with each one, up to `max` (a spam guard).
+         */
+        dailyMessages: z.strictObject({
+          newMember: z.int().check(z.gte(1), z.lte(1000)),
+          perSettledExchange: z.int().check(z.gte(0), z.lte(1000)),
+          max: z.int().check(z.gte(1), z.lte(10_000)),
+        }),
+      }),
+      { retentionDays: 365, dailyMessages: { newMember: 20, perSettledExchange: 10, max: 200 } },
+    ),
     /** Where the city publishes its membership terms; joining requires consenting to them. */
     termsUrl: z.optional(z.url()),
+    operations: operationsSchema,
   })
   .check(
     z.refine((c) => c.languages.offered.length === new Set(c.languages.offered).size, {

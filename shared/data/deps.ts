@@ -3,7 +3,9 @@ import type { Deps } from "#domain/deps.ts";
 import { systemClock } from "#domain/kernel/clock.ts";
 import { resetRuntimeConfig, runtimeConfig } from "#shared/config/runtime.ts";
 import { DynamoAuditRepository } from "./audit-repository.ts";
+import { DynamoCheckpointRepository } from "./checkpoint-repository.ts";
 import { createDocumentClient } from "./client.ts";
+import { DynamoConversationRepository } from "./conversation-repository.ts";
 import { DynamoDeliveryRepository } from "./delivery-repository.ts";
 import { DynamoHeldNoticeRepository } from "./held-notice-repository.ts";
 import { DynamoInboxRepository } from "./inbox-repository.ts";
@@ -43,6 +45,10 @@ export function productionDeps(): Deps {
     posts: new DynamoPostRepository(db, config.tableName),
     // -- exchanges and ledger --
     ...ledgerRepositories(db, config.tableName),
+    // -- operations --
+    checkpoints: new DynamoCheckpointRepository(db, config.tableName),
+    // -- conversations --
+    conversations: new DynamoConversationRepository(db, config.tableName),
   };
   return cached;
 }

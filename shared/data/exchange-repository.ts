@@ -13,6 +13,7 @@ import type { Page, PageRequest } from "#domain/kernel/paging.ts";
 import type { IdempotencyRecord } from "#domain/ledger/idempotency.ts";
 import type { InboxDelivery } from "#domain/notices/inbox.ts";
 import { batchGetItems } from "./batch-get.ts";
+import { cancellationCodes } from "./cancellation.ts";
 import { entityKeys, storePaging } from "./cursor.ts";
 import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
@@ -31,11 +32,6 @@ export function exchangeItem(exchange: Exchange): Record<string, unknown> {
 export function idempotencyItem(record: IdempotencyRecord): Record<string, unknown> {
   // expiresAt is the table's TTL attribute: DynamoDB removes the record after the retention period.
   return { ...keys.idempotency(record.scope, record.key), entity: "IdempotencyRecord", ...record };
-}
-
-/** The codes of a cancelled transaction, one per item ("None" where that item was fine). */
-export function cancellationCodes(error: TransactionCanceledException): string[] {
-  return (error.CancellationReasons ?? []).map((r) => r.Code ?? "None");
 }
 
 export class DynamoExchangeRepository implements ExchangeRepository {

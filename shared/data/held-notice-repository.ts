@@ -7,7 +7,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { type Notification, notificationSchema } from "#domain/notices/inbox.ts";
 import type { HeldNoticeRepository } from "#domain/notices/ports.ts";
-import { cancellationCodes } from "./exchange-repository.ts";
+import { cancellationCodes } from "./cancellation.ts";
 import { keys } from "./keys.ts";
 
 /** Held notices and their releases expire after a week (TTL) if nothing sends them. */

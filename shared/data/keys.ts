@@ -1,4 +1,10 @@
 /**
+ * The partition-key prefixes of the ledger's own entries (journal lines and transfers): IAM lets
+ * only the ledger's writers write items under them (a `dynamodb:LeadingKeys` condition).
+ */
+export const LEDGER_ENTRY_KEY_PREFIXES = ["JOURNAL#", "TRANSFER#"] as const;
+
+/**
  * Every key string in the table is built here, so the entity/key chart in the README has exactly
  * one implementation. Prefixes are upper-case entity names; ids are ULIDs or subjects.
  */
@@ -117,4 +123,44 @@ export const keys = {
   ledgerReport: (month: string, item: string) => ({ pk: `REPORT#${month}`, sk: item }),
   /** Makes each report increment exactly-once (`TRANSFER#..`, `ACTIVE#..`, `EVER#..`). */
   ledgerReportMarker: (month: string, marker: string) => ({ pk: `REPORTMARK#${month}`, sk: marker }),
+  // -- operations --
+  /** A stream record a consumer failed on, waiting for a replay: one partition for the city. */
+  streamFailure: (consumer: string, eventId: string) => ({
+    pk: "STREAMFAILURES",
+    sk: `${consumer}#${eventId}`,
+  }),
+  /** Where a resumable schedule stands in its current pass. */
+  scheduleCheckpoint: (schedule: string) => ({ pk: `SCHEDULE#${schedule}`, sk: "CHECKPOINT" }),
+  // -- conversations --
+  /** A conversation's header; its messages, client-id guards and reports share its partition. */
+  conversation: (conversationId: string) => ({ pk: `CONVO#${conversationId}`, sk: "CONVO" }),
+  /** One message, in order of sending by ULID. */
+  conversationMessage: (conversationId: string, messageId: string) => ({
+    pk: `CONVO#${conversationId}`,
+    sk: `MSG#${messageId}`,
+  }),
+  /** Makes a client message id one message per sender. */
+  conversationClientId: (conversationId: string, senderId: string, clientMessageId: string) => ({
+    pk: `CONVO#${conversationId}`,
+    sk: `CLIENTMSG#${senderId}#${clientMessageId}`,
+  }),
+  conversationReport: (conversationId: string, reportId: string) => ({
+    pk: `CONVO#${conversationId}`,
+    sk: `REPORT#${reportId}`,
+  }),
+  /** A member's place in a conversation (unread count, last read); listed by the conversationsByMember index. */
+  conversationEntry: (memberId: string, conversationId: string) => ({
+    pk: `CONVOS#${memberId}`,
+    sk: `CONVO#${conversationId}`,
+  }),
+  conversationsByMember: (memberId: string) => `CONVOS#${memberId}`,
+  conversationsByMemberSk: (lastActivityAt: string, conversationId: string) =>
+    `${lastActivityAt}#${conversationId}`,
+  /** Messages a member sent on one local day (the daily limit). */
+  messageDay: (memberId: string, day: string) => ({ pk: `MSGDAY#${memberId}`, sk: day }),
+  /** An open report in one area's queue (or "ALL", the whole city's), oldest first. */
+  conversationReportQueue: (scope: string, at: string, reportId: string) => ({
+    pk: `CONVOREPORTS#${scope}`,
+    sk: `${at}#${reportId}`,
+  }),
 } as const;

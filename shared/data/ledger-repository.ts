@@ -31,8 +31,9 @@ import type {
   StandingChange,
 } from "#domain/ledger/ports.ts";
 import { batchGetItems } from "./batch-get.ts";
+import { cancellationCodes } from "./cancellation.ts";
 import { storePaging } from "./cursor.ts";
-import { cancellationCodes, exchangeItem, idempotencyItem } from "./exchange-repository.ts";
+import { exchangeItem, idempotencyItem } from "./exchange-repository.ts";
 import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
 import { memberItem } from "./member-repository.ts";
@@ -402,6 +403,15 @@ export class DynamoLedgerRepository implements LedgerRepository {
       new GetCommand({ TableName: this.tableName, Key: keys.idempotency(scope, key), ConsistentRead: true }),
     );
     return Item ? idempotencyRecordSchema.parse(Item) : undefined;
+  }
+
+  async getLines(refs: readonly (BookRef & { seq: number })[]): Promise<Map<string, JournalLine>> {
+    const items = await this.batchGet(refs.map((r) => keys.journalLine(r.accountId, r.shard, r.seq)));
+    return new Map(
+      items
+        .map((item) => journalLineSchema.parse(item))
+        .map((line) => [`${line.accountId}#${line.shard}#${line.seq}`, line]),
+    );
   }
 
   async listLines(

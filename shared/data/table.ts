@@ -82,6 +82,15 @@ export const table = {
       sortKey: "queueSk",
       projection: ["exchangeId"],
     },
+    // -- conversations --
+    // A member's conversations, latest activity first: GET /me/conversations. Each member's entry
+    // is re-keyed by the send that moves it, in the same transaction as the message.
+    {
+      name: "conversationsByMember",
+      partitionKey: "convoMemberPk",
+      sortKey: "convoMemberSk",
+      projection: "ALL",
+    },
   ],
   // Old and new images let consumers see what changed (audit trail, matching, projections).
   streamView: "NEW_AND_OLD_IMAGES",

@@ -1,5 +1,7 @@
+import type { ConversationsPorts } from "#domain/conversations/ports.ts";
 import type { ExchangesPorts } from "#domain/exchanges/ports.ts";
 import type { Clock, IdGenerator } from "#domain/kernel/clock.ts";
+import type { PassesPorts } from "#domain/kernel/passes.ts";
 import type { LedgerPorts } from "#domain/ledger/ports.ts";
 import type { MatchingPorts } from "#domain/matching/ports.ts";
 import type { MembershipPorts } from "#domain/membership/ports.ts";
@@ -26,4 +28,6 @@ export interface Deps
     MatchingPorts,
     PostsPorts,
     ExchangesPorts,
-    LedgerPorts {}
+    LedgerPorts,
+    PassesPorts,
+    ConversationsPorts {}

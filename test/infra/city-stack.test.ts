@@ -11,14 +11,27 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import type { IConstruct } from "constructs";
 import * as esbuild from "esbuild";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type IndexDefinition, keyAttributes, table as tableDefinition } from "#data/table.ts";
-import { CityConfigError } from "#shared/config/city.ts";
-import { reportLedgerViolations } from "#shared/ledger-metric.ts";
+import { stackShape } from "../../bench/cost/shape.ts";
+import { STREAM_FAILURES_WAITING_METRIC } from "../../functions/schedules/stream-failures.ts";
+import { STREAM_RECORDS_FAILED_METRIC } from "../../functions/streams/router.ts";
 import { addCity, loadCity } from "../../infra/aws/app.ts";
 import { esbuildOptions, lambdaBundle } from "../../infra/aws/bundling.ts";
 import type { CityStack } from "../../infra/aws/city-stack.ts";
-import { functionOf, functionPlans, handlerModules, manifest, tableAccessOf } from "../../infra/manifest.ts";
+import { streamRouterSource } from "../../infra/aws/stream-entry.ts";
+import {
+  consumersOf,
+  functionOf,
+  functionPlans,
+  handlerModules,
+  manifest,
+  tableAccessOf,
+} from "../../infra/manifest.ts";
 import { repoRoot } from "../../infra/repo-root.ts";
+import { CityConfigError } from "../../shared/config/city.ts";
+import { keys } from "../../shared/data/keys.ts";
+import { type IndexDefinition, keyAttributes, table as tableDefinition } from "../../shared/data/table.ts";
+import { reportLedgerViolations } from "../../shared/ledger-metric.ts";
+import { OPERATIONS_NAMESPACE } from "../../shared/metrics.ts";
 
 type Resource = { Type: string; Properties: Record<string, unknown>; [key: string]: unknown };
 
@@ -189,16 +202,92 @@ describe("CityStack functions", () => {
     expect(plans.length).toBeLessThan(handlerModules().length);
   });
 
-  it.each(plans.map((p) => p.name))("%s runs nodejs22.x on arm64 with TABLE_NAME", (name) => {
-    const fn = resources[functionIdNamed(name)];
-    expect(fn?.Properties).toMatchObject({
-      Runtime: "nodejs22.x",
-      Architectures: ["arm64"],
-      Handler: "index.handler",
-      MemorySize: 256,
-      Environment: { Variables: { TABLE_NAME: { Ref: tableId() } } },
-      LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
-    });
+  it.each(plans.map((p) => [p.name, p] as const))(
+    "%s runs nodejs24.x on arm64, traced, logging JSON, with TABLE_NAME and its timeout",
+    (name, plan) => {
+      const fn = resources[functionIdNamed(name)];
+      expect(fn?.Properties).toMatchObject({
+        Runtime: "nodejs24.x",
+        Architectures: ["arm64"],
+        Handler: "index.handler",
+        MemorySize: plan.trigger === "stream" ? 512 : 256,
+        Timeout: plan.timeoutSeconds,
+        TracingConfig: { Mode: "Active" },
+        Environment: { Variables: { TABLE_NAME: { Ref: tableId() } } },
+        LoggingConfig: { LogGroup: { Ref: expect.any(String) }, LogFormat: "JSON" },
+      });
+      // Active tracing needs the X-Ray write actions, and nothing more of X-Ray.
+      const xray = statementsOfFunction(functionIdNamed(name)).flatMap((st) =>
+        [st.Action].flat().filter((a) => a.startsWith("xray:")),
+      );
+      expect(xray.sort()).toEqual(["xray:PutTelemetryRecords", "xray:PutTraceSegments"]);
+    },
+  );
+
+  it("lets only the ledger's writers write journal lines and transfers", () => {
+    const ledgerDeny = (name: string) =>
+      statementsOfFunction(functionIdNamed(name)).filter(
+        (st) => (st as { Effect?: string }).Effect === "Deny",
+      ) as unknown as {
+        Action: string[];
+        Resource: unknown;
+        Condition: Record<string, Record<string, string[]>>;
+      }[];
+    const writers = plans.filter((p) => p.writesLedger).map((p) => p.name);
+    // The settling and crediting functions, and closing an account (its balance goes to the pot).
+    expect(writers.sort()).toEqual([
+      "http-exchanges",
+      "http-ledger",
+      "http-members",
+      "schedules-exchange-auto-confirm",
+    ]);
+    for (const plan of plans) {
+      const denies = ledgerDeny(plan.name);
+      if (plan.writesLedger || plan.access === "read") {
+        expect(denies, plan.name).toEqual([]);
+        continue;
+      }
+      expect(denies, plan.name).toHaveLength(1);
+      expect(denies[0]?.Action).toEqual(
+        expect.arrayContaining([
+          "dynamodb:PutItem",
+          "dynamodb:UpdateItem",
+          "dynamodb:DeleteItem",
+          "dynamodb:BatchWriteItem",
+        ]),
+      );
+      expect(JSON.stringify(denies[0]?.Resource)).toContain(tableId());
+      expect(denies[0]?.Condition).toEqual({
+        "ForAnyValue:StringLike": { "dynamodb:LeadingKeys": ["JOURNAL#*", "TRANSFER#*"] },
+      });
+    }
+    // The prefixes are the ledger's own keys.
+    expect(keys.journalLine("a", 0, 1).pk.startsWith("JOURNAL#")).toBe(true);
+    expect(keys.transfer("t").pk.startsWith("TRANSFER#")).toBe(true);
+  });
+
+  it("gives the ledger audit read-only access, and a write of its own checkpoint only", () => {
+    const statements = statementsOf("functions/schedules/ledger-audit.ts") as unknown as {
+      Effect?: string;
+      Action: string | string[];
+      Condition?: unknown;
+    }[];
+    const dynamo = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith("dynamodb:")));
+    const unconditioned = dynamo.filter((st) => !st.Condition).flatMap((st) => [st.Action].flat());
+    expect(unconditioned.sort()).toEqual(
+      ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:GetItem", "dynamodb:Query"].sort(),
+    );
+    const conditioned = dynamo.filter((st) => st.Condition);
+    expect(conditioned).toEqual([
+      expect.objectContaining({
+        Action: "dynamodb:PutItem",
+        Condition: {
+          "ForAllValues:StringEquals": {
+            "dynamodb:LeadingKeys": [keys.scheduleCheckpoint("ledger-audit").pk],
+          },
+        },
+      }),
+    ]);
   });
 
   it.each(plans.map((p) => p.name))("%s may touch the table and its indexes only, never '*'", (name) => {
@@ -221,11 +310,17 @@ describe("CityStack functions", () => {
       statementsOfFunction(functionIdNamed(name)).flatMap((s) => [s.Action].flat());
     expect(actionsOf("http-public")).toContain("dynamodb:GetItem");
     expect(actionsOf("http-public")).not.toContain("dynamodb:PutItem");
-    expect(actionsOf("streams-audit-trail")).toContain("dynamodb:PutItem");
+    expect(actionsOf("streams-router")).toContain("dynamodb:PutItem");
+    const allowed = (name: string) =>
+      statementsOfFunction(functionIdNamed(name))
+        .filter(
+          (st) => (st as { Effect?: string }).Effect !== "Deny" && !(st as { Condition?: unknown }).Condition,
+        )
+        .flatMap((st) => [st.Action].flat());
     for (const plan of plans) {
       expect(actionsOf(plan.name)).not.toContain("dynamodb:Scan");
       // Read-only only when every handler in the function is marked read-only in the manifest.
-      const writes = actionsOf(plan.name).some((a) => /PutItem|UpdateItem|DeleteItem|BatchWriteItem/.test(a));
+      const writes = allowed(plan.name).some((a) => /PutItem|UpdateItem|DeleteItem|BatchWriteItem/.test(a));
       const allRead = plan.handlers.every((h) => tableAccessOf(h) === "read");
       expect(writes, plan.name).toBe(!allRead);
     }
@@ -259,12 +354,12 @@ describe("Lambda bundle settings", () => {
     }
   });
 
-  it("are ESM for node22, minified, without source maps and with nothing external", () => {
+  it("are ESM for node24, minified, without source maps and with nothing external", () => {
     expect(esbuildOptions(lambdaBundle(city))).toMatchObject({
       bundle: true,
       format: "esm",
       platform: "node",
-      target: "node22",
+      target: "node24",
       minify: true,
       sourcemap: false,
       mainFields: ["module", "main"],
@@ -391,21 +486,34 @@ describe("CityStack identity", () => {
 });
 
 describe("CityStack streams and schedules", () => {
-  it.each(manifest.consumers.map((c) => [c.name, c] as const))(
+  const mappings = () =>
+    ofType("AWS::Lambda::EventSourceMapping").filter(([, m]) =>
+      JSON.stringify(m.Properties.EventSourceArn).includes("StreamArn"),
+    );
+
+  it("reads the table's stream with at most two readers, the routers of the manifest", () => {
+    expect(mappings()).toHaveLength(manifest.routers.length);
+    expect(manifest.routers.length).toBeLessThanOrEqual(2);
+    for (const consumer of manifest.consumers) {
+      expect(functionIdFor(consumer.handler)).toBe(functionIdNamed(consumer.router));
+    }
+  });
+
+  it.each(manifest.routers.map((r) => [r.name, r] as const))(
     "feeds %s from the table stream with partial failures, bisecting, retries and an on-failure queue",
-    (_name, consumer) => {
-      const mappings = ofType("AWS::Lambda::EventSourceMapping").filter(
-        ([, m]) => (m.Properties.FunctionName as { Ref: string }).Ref === functionIdFor(consumer.handler),
+    (name, router) => {
+      const found = mappings().filter(
+        ([, m]) => (m.Properties.FunctionName as { Ref: string }).Ref === functionIdNamed(name),
       );
-      expect(mappings).toHaveLength(1);
-      const [[, mapping] = ["", undefined]] = mappings;
+      expect(found).toHaveLength(1);
+      const [[, mapping] = ["", undefined]] = found;
       expect(mapping?.Properties).toMatchObject({
         EventSourceArn: { "Fn::GetAtt": [tableId(), "StreamArn"] },
-        BatchSize: consumer.batchSize,
-        MaximumRetryAttempts: consumer.maxRetries,
+        BatchSize: router.batchSize,
+        MaximumRetryAttempts: router.maxRetries,
         BisectBatchOnFunctionError: true,
         FunctionResponseTypes: ["ReportBatchItemFailures"],
-        StartingPosition: expect.stringMatching(/^(TRIM_HORIZON|LATEST)$/),
+        StartingPosition: "TRIM_HORIZON",
         DestinationConfig: { OnFailure: { Destination: { "Fn::GetAtt": [expect.any(String), "Arn"] } } },
       });
       const destination = mapping?.Properties.DestinationConfig as {
@@ -424,6 +532,37 @@ describe("CityStack streams and schedules", () => {
       });
     },
   );
+
+  it("bundles each router from an entry that hands every consumer its manifest entry", () => {
+    for (const router of manifest.routers) {
+      const source = streamRouterSource(router.name, consumersOf(router.name), repoRoot);
+      for (const consumer of consumersOf(router.name)) {
+        expect(source).toContain(JSON.stringify(consumer));
+        expect(source).toContain(consumer.handler.replace(/\.ts$/, ""));
+      }
+    }
+  });
+
+  it("sends a failed scheduled run, or one EventBridge cannot deliver, to the schedules' dead-letter queue", () => {
+    const queueId = logicalIdOf(stack.failureQueues.get("schedules") ?? stack);
+    for (const schedule of manifest.schedules) {
+      template.hasResourceProperties("AWS::Events::Rule", {
+        ScheduleExpression: Schedule.rate(Duration.minutes(schedule.everyMinutes)).expressionString,
+        Targets: [
+          Match.objectLike({
+            Arn: { "Fn::GetAtt": [functionIdFor(schedule.handler), "Arn"] },
+            DeadLetterConfig: { Arn: { "Fn::GetAtt": [queueId, "Arn"] } },
+            RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 2 }),
+          }),
+        ],
+      });
+      template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", {
+        FunctionName: { Ref: functionIdFor(schedule.handler) },
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: { "Fn::GetAtt": [queueId, "Arn"] } } },
+      });
+    }
+  });
 
   it.each(manifest.schedules.map((s) => [s.name, s] as const))("runs %s on its rate", (_name, schedule) => {
     template.hasResourceProperties("AWS::Events::Rule", {
@@ -445,10 +584,11 @@ describe("CityStack ledger alarms", () => {
     [field: string]: unknown;
   } {
     const lines: string[] = [];
-    const out = vi.spyOn(console, "log").mockImplementation((line: unknown) => {
+    const out = vi.spyOn(process.stdout, "write").mockImplementation((line: unknown) => {
       lines.push(String(line));
+      return true;
     });
-    const err = vi.spyOn(console, "error").mockImplementation(() => {});
+    const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     try {
       reportLedgerViolations(city.id, "ledger-audit", ["balances do not sum to zero"]);
     } finally {
@@ -466,7 +606,7 @@ describe("CityStack ledger alarms", () => {
     const dimension = declaration?.Dimensions[0]?.[0] ?? "";
     const metricName = declaration?.Metrics[0]?.Name ?? "";
     expect(emf[metricName]).toBe(1);
-    const alarms = ofType("AWS::CloudWatch::Alarm");
+    const alarms = ofType("AWS::CloudWatch::Alarm").filter(([, a]) => a.Properties.MetricName === metricName);
     expect(alarms).toHaveLength(2);
     for (const [, alarm] of alarms) {
       expect(alarm.Properties).toMatchObject({
@@ -484,25 +624,260 @@ describe("CityStack ledger alarms", () => {
     });
   });
 
-  it("the audit that reports it runs daily and logs as plain text, so CloudWatch extracts the metric", () => {
+  it("the audit that reports it passes daily (fired hourly to resume), its metric line bypassing the JSON log envelope", () => {
     const audit = manifest.schedules.find((s) => s.handler === "functions/schedules/ledger-audit.ts");
-    expect(audit?.everyMinutes).toBe(24 * 60);
-    // A JSON log format would wrap the line in Lambda's own envelope.
+    expect(audit?.everyMinutes).toBe(60);
+    expect(audit?.checkpoint).toBe(true);
     const logging = resource(functionIdFor("functions/schedules/ledger-audit.ts")).Properties.LoggingConfig as
       | { LogFormat?: string }
       | undefined;
-    expect(logging?.LogFormat ?? "Text").toBe("Text");
+    expect(logging?.LogFormat).toBe("JSON");
+    // The line is written to stdout itself (auditMetricLine captured it there), so the runtime's
+    // JSON log envelope, which wraps only console calls, leaves its `_aws` root as CloudWatch needs.
+    expect(auditMetricLine()._aws.CloudWatchMetrics).toHaveLength(1);
   });
 
   it("keeps the stack well under CloudFormation's 500 resources", () => {
-    // 179 with 48 routes in 6 HTTP functions, 7 consumers and 6 schedules. A route costs one
-    // resource, a consumer or schedule function about six; past 250 look again before the limit.
-    expect(Object.keys(resources).length).toBeLessThan(250);
+    // 48 routes in 11 HTTP functions, 2 stream routers, 8 schedules, and two alarms per function.
+    // A route costs one resource, a schedule about nine (function, role, policy, logs, rule,
+    // permission, invoke config, two alarms); past 300 look again before the limit.
+    expect(Object.keys(resources).length).toBeLessThan(300);
+  });
+});
+
+describe("CityStack operations", () => {
+  const topicId = () => logicalIdOf(stack.operations.topic);
+  const alarms = () => ofType("AWS::CloudWatch::Alarm");
+  const notifiesTopic = (alarm: Resource | undefined) =>
+    JSON.stringify(alarm?.Properties.AlarmActions ?? []).includes(topicId());
+  /** Alarms whose metric (or one metric of whose expression) names this dimension value. */
+  const alarmsOn = (dimension: string, valueId: string) =>
+    alarms().filter(([, a]) => {
+      const text = JSON.stringify(a.Properties.Dimensions ?? a.Properties.Metrics ?? []);
+      return text.includes(dimension) && text.includes(valueId);
+    });
+
+  it("has one operations topic, subscribed by the city file's addresses", () => {
+    expect(ofType("AWS::SNS::Topic")).toHaveLength(1);
+    const subscriptions = ofType("AWS::SNS::Subscription").map(([, sub]) => sub.Properties);
+    expect(subscriptions.map((sub) => [sub.Protocol, sub.Endpoint])).toEqual(
+      city.operations.alerts.emails.map((email) => ["email", email]),
+    );
+    for (const sub of subscriptions) expect(sub.TopicArn).toEqual({ Ref: topicId() });
+  });
+
+  it("adds an HTTPS webhook subscriber when the city file names one", () => {
+    const hookApp = new App({ context: { ...cdkContext, "aws:cdk:bundling-stacks": [] } });
+    const hooked = addCity(hookApp, {
+      ...city,
+      id: "hookville",
+      operations: {
+        ...city.operations,
+        alerts: {
+          emails: ["a@hookville.example", "b@hookville.example"],
+          webhook: "https://hooks.hookville.example/sns",
+        },
+        budget: { ...city.operations.budget, scope: "city-tag" },
+      },
+    });
+    const hookTemplate = Template.fromStack(hooked);
+    const protocols = Object.values(hookTemplate.findResources("AWS::SNS::Subscription")).map((sub) => [
+      sub.Properties.Protocol,
+      sub.Properties.Endpoint,
+    ]);
+    expect(protocols).toEqual([
+      ["email", "a@hookville.example"],
+      ["email", "b@hookville.example"],
+      ["https", "https://hooks.hookville.example/sns"],
+    ]);
+    // A city sharing its account counts only its own tagged costs.
+    hookTemplate.hasResourceProperties("AWS::Budgets::Budget", {
+      Budget: Match.objectLike({ CostFilters: { TagKeyValue: ["user:mutua:city$hookville"] } }),
+    });
+    expect(new AwsSolutionsChecks().validateScope(hookApp).violations.map((v) => v.ruleName)).toEqual([]);
+  });
+
+  it("lets CloudWatch alarms and AWS Budgets of this account publish to the topic, over TLS only", () => {
+    template.hasResourceProperties("AWS::SNS::TopicPolicy", {
+      Topics: [{ Ref: topicId() }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+          Match.objectLike({
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: "sns:Publish",
+            Condition: Match.objectLike({ StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } } }),
+          }),
+          Match.objectLike({
+            Effect: "Allow",
+            Principal: { Service: "budgets.amazonaws.com" },
+            Action: "sns:Publish",
+          }),
+        ]),
+      },
+    });
+  });
+
+  it("sends every alarm of the stack to the topic, as many as the cost estimate bills", () => {
+    expect(alarms()).toHaveLength(stackShape().alarms);
+    for (const [id, alarm] of alarms()) expect(notifiesTopic(alarm), id).toBe(true);
+  });
+
+  it.each(functionPlans().map((p) => p.name))(
+    "raises an alarm with an action on %s's errors and throttles",
+    (name) => {
+      const id = functionIdNamed(name);
+      const on = alarmsOn("FunctionName", id);
+      const metrics = on.filter(([, a]) => notifiesTopic(a)).map(([, a]) => a.Properties.MetricName);
+      expect(metrics).toEqual(expect.arrayContaining(["Errors", "Throttles"]));
+    },
+  );
+
+  it("raises an alarm with an action on anything waiting in every failure queue", () => {
+    const queues = ofType("AWS::SQS::Queue");
+    // The routers' on-failure queues and the schedules' dead-letter queue.
+    expect(queues).toHaveLength(manifest.routers.length + 1);
+    for (const [queueId] of queues) {
+      const on = alarmsOn("QueueName", queueId).filter(([, a]) => notifiesTopic(a));
+      expect(
+        on.map(([, a]) => a.Properties.MetricName),
+        queueId,
+      ).toEqual(["ApproximateNumberOfMessagesVisible"]);
+      expect(on[0]?.[1].Properties).toMatchObject({
+        Threshold: 1,
+        ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      });
+    }
+  });
+
+  it("raises an alarm with an action when a record is stored in the stream failure store, and while any waits", () => {
+    for (const metric of [STREAM_RECORDS_FAILED_METRIC, STREAM_FAILURES_WAITING_METRIC]) {
+      const found = alarms().filter(
+        ([, a]) =>
+          a.Properties.MetricName === metric &&
+          a.Properties.Namespace === OPERATIONS_NAMESPACE &&
+          JSON.stringify(a.Properties.Dimensions) === JSON.stringify([{ Name: "City", Value: city.id }]),
+      );
+      expect(found, metric).toHaveLength(1);
+      expect(notifiesTopic(found[0]?.[1])).toBe(true);
+    }
+    // Both metrics are what the router and the hourly count write, as CloudWatch reads them.
+    expect(manifest.schedules.some((s) => s.handler === "functions/schedules/stream-failures.ts")).toBe(true);
+  });
+
+  it("raises an alarm with an action when a stream router falls behind", () => {
+    for (const router of manifest.routers) {
+      const on = alarmsOn("FunctionName", functionIdNamed(router.name)).filter(
+        ([, a]) => a.Properties.MetricName === "IteratorAge",
+      );
+      expect(on, router.name).toHaveLength(1);
+      expect(on[0]?.[1].Properties).toMatchObject({ Statistic: "Maximum", Threshold: 600_000 });
+    }
+  });
+
+  it("watches the API's 5xx rate and p95 latency, and the table's throttled requests", () => {
+    const apiId = logicalIdOf(stack.api);
+    const byMetrics = (names: string[]) =>
+      alarms().find(([, a]) => {
+        const metrics = (a.Properties.Metrics ?? []) as { MetricStat?: { Metric: { MetricName: string } } }[];
+        const used = metrics.flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric.MetricName] : []));
+        return names.every((n) => used.includes(n));
+      })?.[1];
+    const rate = byMetrics(["5xx", "Count"]);
+    expect(JSON.stringify(rate?.Properties.Metrics)).toContain(apiId);
+    expect(JSON.stringify(rate?.Properties.Metrics)).toContain("100 * errors / requests");
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      MetricName: "Latency",
+      Namespace: "AWS/ApiGateway",
+      ExtendedStatistic: "p95",
+      Dimensions: [{ Name: "ApiId", Value: { Ref: apiId } }],
+    });
+    const throttles = byMetrics(["ReadThrottleEvents", "WriteThrottleEvents"]);
+    expect(JSON.stringify(throttles?.Properties.Metrics)).toContain(tableId());
+    for (const alarm of [rate, throttles]) expect(notifiesTopic(alarm)).toBe(true);
+  });
+
+  it("sends the ledger's alarms (violations and silence) to the topic", () => {
+    for (const alarm of [stack.ledgerAlarms.violations, stack.ledgerAlarms.auditSilent]) {
+      expect(notifiesTopic(resource(logicalIdOf(alarm)))).toBe(true);
+    }
+  });
+
+  it("has one dashboard for the city", () => {
+    const dashboards = ofType("AWS::CloudWatch::Dashboard");
+    expect(dashboards).toHaveLength(1);
+    const body = JSON.stringify(dashboards[0]?.[1].Properties.DashboardBody);
+    for (const figure of ["5xx", "Errors", "Throttles", "IteratorAge", "ApproximateNumberOfMessagesVisible"])
+      expect(body).toContain(figure);
+  });
+
+  it("has a monthly cost budget from the city file that alerts the topic", () => {
+    const { budget } = city.operations;
+    template.hasResourceProperties("AWS::Budgets::Budget", {
+      Budget: {
+        BudgetType: "COST",
+        TimeUnit: "MONTHLY",
+        BudgetLimit: { Amount: budget.monthlyUsd, Unit: "USD" },
+      },
+      NotificationsWithSubscribers: [
+        ...budget.actualAtPercent.map((threshold) => ({
+          Notification: Match.objectLike({ NotificationType: "ACTUAL", Threshold: threshold }),
+          Subscribers: [{ SubscriptionType: "SNS", Address: { Ref: topicId() } }],
+        })),
+        {
+          Notification: Match.objectLike({
+            NotificationType: "FORECASTED",
+            Threshold: budget.forecastAtPercent,
+          }),
+          Subscribers: [{ SubscriptionType: "SNS", Address: { Ref: topicId() } }],
+        },
+      ],
+    });
+  });
+
+  it("tags what it builds with the city, environment and data classification, for cost allocation", () => {
+    const expected = [
+      { Key: "mutua:city", Value: city.id },
+      { Key: "mutua:data-classification", Value: city.operations.dataClassification },
+      { Key: "mutua:environment", Value: city.operations.environment },
+    ];
+    for (const type of [
+      "AWS::Lambda::Function",
+      "AWS::SNS::Topic",
+      "AWS::SQS::Queue",
+      "AWS::Logs::LogGroup",
+    ]) {
+      for (const [id, found] of ofType(type)) {
+        expect(found.Properties.Tags, `${type} ${id}`).toEqual(expect.arrayContaining(expected));
+      }
+    }
+    template.hasResourceProperties("AWS::DynamoDB::GlobalTable", {
+      Replicas: [Match.objectLike({ Tags: Match.arrayWith(expected) })],
+    });
+  });
+
+  it("names the caller in the API access log", () => {
+    const [[, stage] = ["", undefined]] = ofType("AWS::ApiGatewayV2::Stage");
+    const settings = stage?.Properties.AccessLogSettings as { Format?: string } | undefined;
+    const format = JSON.parse(String(settings?.Format));
+    expect(format).toMatchObject({
+      requestId: "$context.requestId",
+      caller: "$context.authorizer.claims.sub",
+    });
   });
 });
 
 describe("CityStack outputs", () => {
-  it.each(["ApiUrl", "UserPoolId", "UserPoolClientId", "TableName"])("exports %s", (name) => {
+  it.each([
+    "ApiUrl",
+    "UserPoolId",
+    "UserPoolClientId",
+    "TableName",
+    "OperationsTopicArn",
+    "streamsrouterFunction",
+    "streamsnoticesFunction",
+  ])("exports %s", (name) => {
     template.hasOutput(name, {});
   });
 });
@@ -554,22 +929,44 @@ describe("broken city files", () => {
 });
 
 describe("stream consumers' filters and outside channels", () => {
-  it("filters each consumer's records as the manifest says", () => {
-    for (const consumer of manifest.consumers) {
+  it("filters each router's records to what one of its consumers wants, and nothing when one wants all", () => {
+    for (const router of manifest.routers) {
+      const consumers = consumersOf(router.name);
       const mapping = ofType("AWS::Lambda::EventSourceMapping").find(
-        ([, m]) => (m.Properties.FunctionName as { Ref: string }).Ref === functionIdFor(consumer.handler),
+        ([, m]) => (m.Properties.FunctionName as { Ref: string }).Ref === functionIdNamed(router.name),
       );
       const filters = (
         mapping?.[1].Properties.FilterCriteria as { Filters: { Pattern: string }[] } | undefined
       )?.Filters;
-      if (!consumer.filter) {
-        expect(filters).toBeUndefined();
+      if (consumers.some((c) => !c.filter)) {
+        expect(filters, router.name).toBeUndefined();
         continue;
       }
-      const pattern = JSON.parse(filters?.[0]?.Pattern ?? "{}");
-      expect(pattern.dynamodb.NewImage.entity.S).toEqual([...consumer.filter.entities]);
-      if (consumer.filter.eventNames) expect(pattern.eventName).toEqual([...consumer.filter.eventNames]);
+      // Each consumer's patterns in order: its new images (inserts, changes) and, when it takes
+      // removals, its old images (a removal has no new image).
+      const patterns = (filters ?? []).map((f) => JSON.parse(f.Pattern));
+      const expected = consumers.flatMap((consumer) => {
+        const entities = [...(consumer.filter?.entities ?? [])];
+        const names = consumer.filter?.eventNames;
+        const upserts = (names ?? ["INSERT", "MODIFY"]).filter((name) => name !== "REMOVE");
+        return [
+          ...(upserts.length > 0
+            ? [
+                {
+                  ...(names ? { eventName: upserts } : {}),
+                  dynamodb: { NewImage: { entity: { S: entities } } },
+                },
+              ]
+            : []),
+          ...(names?.includes("REMOVE")
+            ? [{ eventName: ["REMOVE"], dynamodb: { OldImage: { entity: { S: entities } } } }]
+            : []),
+        ];
+      });
+      expect(patterns, router.name).toEqual(expected);
     }
+    // The notices router wakes only for new notifications; the other takes every change (audit trail).
+    expect(consumersOf("streams-notices").every((c) => c.filter)).toBe(true);
   });
 
   it("lets only the sending consumer email, from the city's sender identity", () => {

@@ -6,8 +6,9 @@ import { build } from "esbuild";
 import { afterAll, expect, it } from "vitest";
 import { esbuildOptions, lambdaBundle } from "../../infra/aws/bundling.ts";
 import { httpEntrySource } from "../../infra/aws/http-entry.ts";
+import { streamRouterSource } from "../../infra/aws/stream-entry.ts";
 import { repoRoot } from "../../infra/local/paths.ts";
-import { functionPlans, manifest } from "../../infra/manifest.ts";
+import { consumersOf, functionPlans, manifest } from "../../infra/manifest.ts";
 import { exampleCity } from "../support/city.ts";
 
 const outDir = mkdtempSync(join(tmpdir(), "mutua-bundle-"));
@@ -116,5 +117,53 @@ it("generates an entry that imports each route's own handler module and the disp
   for (const [key, handler] of Object.entries(plan.routes)) {
     expect(source).toContain(`from "./${handler}"`);
     expect(source).toContain(JSON.stringify(key));
+  }
+});
+
+it("declares as ledger writers exactly the functions whose bundles hold the posting code", async () => {
+  // The IAM deny on journal lines and transfers follows the manifest's `writesLedger`; the bundles
+  // say which functions can post at all (esbuild keeps only code a handler reaches).
+  const bundle = esbuildOptions(lambdaBundle(exampleCity()));
+  const writable = functionPlans().filter((p) => p.access === "readWrite");
+  const posting = "shared/domain/ledger/posting.ts";
+  for (const plan of writable) {
+    const source =
+      plan.trigger === "http"
+        ? httpEntrySource(plan, repoRoot)
+        : plan.trigger === "stream"
+          ? streamRouterSource(plan.name, consumersOf(plan.name), repoRoot)
+          : `export { handler } from "./${plan.handlers[0]}";`;
+    const result = await build({
+      ...bundle,
+      minify: false,
+      stdin: { contents: source, resolveDir: repoRoot, loader: "ts" },
+      write: false,
+      metafile: true,
+      outfile: join(outDir, `${plan.name}.mjs`),
+    });
+    const inputs = Object.values(result.metafile.outputs)[0]?.inputs ?? {};
+    const posts = (inputs[posting]?.bytesInOutput ?? 0) > 0;
+    expect(posts, `${plan.name} bundles ${posting}`).toBe(plan.writesLedger);
+  }
+});
+
+it("keeps each stream router inside the 400 KB bundle budget", async () => {
+  // The routers carry every consumer of theirs (the notices' router the SES and SNS clients too),
+  // so a module one consumer reaches for a small helper can drag a feature's code in with it.
+  const bundle = esbuildOptions(lambdaBundle(exampleCity()));
+  for (const router of manifest.routers) {
+    const result = await build({
+      ...bundle,
+      stdin: {
+        contents: streamRouterSource(router.name, consumersOf(router.name), repoRoot),
+        resolveDir: repoRoot,
+        loader: "ts",
+      },
+      write: false,
+      metafile: true,
+      outfile: join(outDir, `${router.name}-budget.mjs`),
+    });
+    const bytes = Object.values(result.metafile.outputs)[0]?.bytes ?? Number.POSITIVE_INFINITY;
+    expect(bytes, router.name).toBeLessThanOrEqual(400 * 1024);
   }
 });

@@ -117,6 +117,30 @@ const rows: Record<string, Row> = {
     path: `/matches/${id}_${id}/answer`,
     body: { answer: "accept" },
   }),
+  "GET /me/conversations": () => ({ method: "GET", path: "/me/conversations" }),
+  "GET /conversations/{conversationId}/messages": () => ({
+    method: "GET",
+    path: `/conversations/${id}/messages`,
+  }),
+  "POST /conversations/{conversationId}/messages": () => ({
+    method: "POST",
+    path: `/conversations/${id}/messages`,
+    body: { clientMessageId: "acting-status-1", text: "Hello" },
+  }),
+  "POST /conversations/{conversationId}/read": () => ({
+    method: "POST",
+    path: `/conversations/${id}/read`,
+  }),
+  "POST /conversations/{conversationId}/block": () => ({
+    method: "POST",
+    path: `/conversations/${id}/block`,
+    body: {},
+  }),
+  "POST /conversations/{conversationId}/reports": () => ({
+    method: "POST",
+    path: `/conversations/${id}/reports`,
+    body: { reason: "spam" },
+  }),
   // Organisations are acted for through the path.
   "POST /organisations/{memberId}/awards": (subject) => ({
     method: "POST",

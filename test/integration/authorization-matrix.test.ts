@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manifest } from "../../infra/manifest.ts";
 import { startTestCity, type TestCity } from "../support/city.ts";
+import { conversationScenarios } from "./authorization/conversations.scenarios.ts";
 import { ledgerScenarios } from "./authorization/ledger.scenarios.ts";
 import { matchingScenarios } from "./authorization/matching.scenarios.ts";
 import { freshOwner, type Owner, type Persona, personas, type Scenario } from "./authorization/matrix.ts";
@@ -18,6 +19,8 @@ const scenarios: Record<string, Scenario> = {
   ...(await import("./authorization/posts.scenarios.ts")).postScenarios,
   // -- exchanges and ledger --
   ...ledgerScenarios,
+  // -- conversations --
+  ...conversationScenarios,
 };
 
 let city: TestCity;

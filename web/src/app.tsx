@@ -25,8 +25,21 @@ const ExchangePage = lazy(() => import("./pages/exchange.tsx"));
 const NewExchange = lazy(() => import("./pages/exchange-new.tsx"));
 const Balance = lazy(() => import("./pages/balance.tsx"));
 const Inbox = lazy(() => import("./pages/inbox.tsx"));
+const Conversations = lazy(() => import("./pages/conversations.tsx"));
+const ConversationPage = lazy(() => import("./pages/conversation.tsx"));
 const MyData = lazy(() => import("./pages/my-data.tsx"));
 const NotFound = lazy(() => import("./pages/not-found.tsx"));
+// Staff screens: only coordinators and organisation admins ever download them.
+const StaffHome = lazy(() => import("./staff/home.tsx"));
+const StaffQueue = lazy(() => import("./staff/queue.tsx"));
+const StaffMembers = lazy(() => import("./staff/members.tsx"));
+const StaffMember = lazy(() => import("./staff/member.tsx"));
+const StaffRegister = lazy(() => import("./staff/register.tsx"));
+const StaffDisputes = lazy(() => import("./staff/disputes.tsx"));
+const StaffQuiet = lazy(() => import("./staff/quiet.tsx"));
+const StaffReports = lazy(() => import("./staff/reports.tsx"));
+const Organisation = lazy(() => import("./staff/organisation.tsx"));
+const Activities = lazy(() => import("./pages/activities.tsx"));
 
 /** Once signed in: who this is, their language on every device, and their unread notices. */
 function useSignedIn(): void {
@@ -75,7 +88,19 @@ function Screens() {
       <Route path="/exchanges/:exchangeId" component={ExchangePage} />
       <Route path="/balance" component={Balance} />
       <Route path="/inbox" component={Inbox} />
+      <Route path="/conversations" component={Conversations} />
+      <Route path="/conversations/:conversationId" component={ConversationPage} />
       <Route path="/my/data" component={MyData} />
+      <Route path="/staff" component={StaffHome} />
+      <Route path="/staff/queue" component={StaffQueue} />
+      <Route path="/staff/members" component={StaffMembers} />
+      <Route path="/staff/members/:memberId" component={StaffMember} />
+      <Route path="/staff/register" component={StaffRegister} />
+      <Route path="/staff/disputes" component={StaffDisputes} />
+      <Route path="/staff/quiet" component={StaffQuiet} />
+      <Route path="/staff/reports" component={StaffReports} />
+      <Route path="/organisations/:orgId" component={Organisation} />
+      <Route path="/activities" component={Activities} />
       <Route default component={NotFound} />
     </Router>
   );

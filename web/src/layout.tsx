@@ -2,11 +2,12 @@ import { useSignal } from "@preact/signals";
 import type { ComponentChildren } from "preact";
 import { useEffect } from "preact/hooks";
 import { useLocation } from "preact-iso";
+import { actingFor, stopActing } from "./acting.ts";
 import { api } from "./api/client.ts";
 import { session, signOut } from "./auth/session.ts";
 import { city } from "./config.ts";
 import { type Locale, languageNames, locale, offeredLocales, switchLocale, t } from "./i18n/index.ts";
-import { me, member, unread, unreadMore } from "./state.ts";
+import { isCoordinator, me, member, unread, unreadMore } from "./state.ts";
 
 const TEXT_KEY = "mutua.largeText";
 
@@ -41,7 +42,8 @@ function LanguageMenu() {
   const choose = async (next: Locale) => {
     open.value = false;
     await switchLocale(next);
-    if (member.value?.status === "active") {
+    // Acting for someone changes the screen's language, never that member's own choice.
+    if (member.value?.status === "active" && !actingFor.value) {
       const { data } = await api.PATCH("/me/profile", { body: { preferredLanguage: next } });
       if (data && me.value?.member)
         me.value = { ...me.value, member: { ...me.value.member, preferredLanguage: next } };
@@ -137,6 +139,7 @@ function MainNav() {
         <NavLink href="/my/posts">{t("nav.myPosts")}</NavLink>
         <NavLink href="/matches">{t("nav.matches")}</NavLink>
         <NavLink href="/exchanges">{t("nav.exchanges")}</NavLink>
+        <NavLink href="/conversations">{t("nav.conversations")}</NavLink>
         <NavLink href="/balance">{t("nav.balance")}</NavLink>
         <NavLink href="/inbox">
           {t("nav.inbox")}
@@ -148,8 +151,37 @@ function MainNav() {
           ) : null}
         </NavLink>
         <NavLink href="/profile">{t("nav.profile")}</NavLink>
+        <NavLink href="/activities">{t("nav.activities")}</NavLink>
+        {isCoordinator.value ? <NavLink href="/staff">{t("nav.staff")}</NavLink> : null}
       </ul>
     </nav>
+  );
+}
+
+/**
+ * While a coordinator acts for a member: on every screen, above everything, whose behalf this is
+ * and a way back. It is a landmark of its own, so screen readers can find it at any time.
+ */
+function ActingBanner() {
+  const acting = actingFor.value;
+  const { route } = useLocation();
+  if (!acting || !session.value) return null;
+  return (
+    <aside class="acting-banner" aria-label={t("acting.label")}>
+      <p>
+        <strong>{t("acting.banner", { name: acting.displayName })}</strong> {t("acting.hint")}
+      </p>
+      <button
+        type="button"
+        onClick={() => {
+          const id = acting.memberId;
+          stopActing();
+          route(`/staff/members/${id}`);
+        }}
+      >
+        {t("acting.stop")}
+      </button>
+    </aside>
   );
 }
 
@@ -160,6 +192,7 @@ export function Layout(props: { children: ComponentChildren }) {
       <a class="skip-link" href="#main">
         {t("layout.skip")}
       </a>
+      <ActingBanner />
       <header class="site-header">
         <div class="bar">
           <a class="brand" href="/">

@@ -1,4 +1,5 @@
 import { computed, signal } from "@preact/signals";
+import { actingFor } from "./acting.ts";
 import { api } from "./api/client.ts";
 import type { Me } from "./api/types.ts";
 import { session } from "./auth/session.ts";
@@ -6,6 +7,15 @@ import { session } from "./auth/session.ts";
 /** Who is signed in, as the API sees them (GET /me); undefined while unknown. */
 export const me = signal<Me | undefined>(undefined);
 export const member = computed(() => me.value?.member ?? undefined);
+/**
+ * Whose screens these are: the member a coordinator acts for, else the signed-in member. Screens
+ * that ask "is this mine?" (my side of an exchange, my post) ask it of this one.
+ */
+export const selfId = computed(() => actingFor.value?.memberId ?? member.value?.memberId ?? "");
+/** The signed-in member's staff roles (what the staff screens offer). */
+export const isCoordinator = computed(() =>
+  (me.value?.roles ?? []).some((role) => role === "coordinator" || role === "admin"),
+);
 /** Notices not read yet among the newest page of the inbox. */
 export const unread = signal(0);
 /** True when the newest page of the inbox is all unread and more may wait. */

@@ -83,6 +83,8 @@ export interface LedgerRepository {
   getTransfer(transferId: string): Promise<Transfer | undefined>;
   getTransfers(transferIds: readonly string[]): Promise<Map<string, Transfer>>;
   getIdempotencyRecord(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
+  /** Journal lines by book and sequence number (missing ones are absent), keyed `account#shard#seq`. */
+  getLines(refs: readonly (BookRef & { seq: number })[]): Promise<Map<string, JournalLine>>;
   /** A book's lines in sequence order, after `afterSeq`. */
   listLines(ref: BookRef, afterSeq: number, limit: number): Promise<{ lines: JournalLine[]; more: boolean }>;
   /** Every account id ever opened, in pages (the audit's starting point; not a request path). */

@@ -1,8 +1,8 @@
 import type { Deps } from "#domain/deps.ts";
 import { toCsv } from "#domain/kernel/csv.ts";
-import { ValidationError } from "#domain/kernel/errors.ts";
-import { coordinatesArea, type Member } from "#domain/membership/member.ts";
-import { requireCoordinator } from "#domain/membership/members.ts";
+import { ForbiddenError, ValidationError } from "#domain/kernel/errors.ts";
+import { coordinatesArea, type Member, memberStatuses } from "#domain/membership/member.ts";
+import { requireArea, requireCoordinator } from "#domain/membership/members.ts";
 import * as z from "#shared/zod.ts";
 import { monthOf, POT_ACCOUNT_ID, type Transfer, type TransferKind } from "./books.ts";
 import type { ReportIncrement } from "./ports.ts";
@@ -115,6 +115,8 @@ const monthPattern = /^\d{4}-(0[1-9]|1[0-2])$/;
 export const reportQuerySchema = z.strictObject({
   from: z.optional(z.string().check(z.regex(monthPattern, "must be a month like 2025-01"))),
   to: z.optional(z.string().check(z.regex(monthPattern, "must be a month like 2025-12"))),
+  /** One area of the caller's scope; without it, every area in scope. */
+  area: z.optional(z.string().check(z.maxLength(60))),
 });
 
 const areaFigures = z.object({ exchanges: z.int(), minutesExchanged: z.int(), activeMembers: z.int() });
@@ -140,8 +142,16 @@ export const ledgerReportSchema = z.object({
     minutesExchanged: z.int(),
     byCategory: z.record(z.string(), z.int()),
   }),
-  /** Today's active members in scope, how many ever exchanged, and the share who never did. */
-  members: z.object({ active: z.int(), everExchanged: z.int(), shareNeverExchanged: z.number() }),
+  /**
+   * Today's active members in scope, how many ever exchanged, the share who never did, and today's
+   * members by status (waiting to join, active, declined, suspended, closed).
+   */
+  members: z.object({
+    active: z.int(),
+    everExchanged: z.int(),
+    shareNeverExchanged: z.number(),
+    byStatus: z.record(z.enum(memberStatuses), z.int()),
+  }),
   organisations: z.array(
     z.object({
       memberId: z.string(),
@@ -203,8 +213,14 @@ export async function ledgerReport(
       { path: "query.from", message: "A report covers at most 24 months" },
     ]);
   }
-  const areas = deps.city.areas.map((a) => a.id).filter((id) => coordinatesArea(actor, id));
+  if (query.area !== undefined) {
+    requireArea(deps.city, query.area, "query.area");
+    if (!coordinatesArea(actor, query.area)) throw new ForbiddenError("That area is outside your scope");
+  }
+  const scope = deps.city.areas.map((a) => a.id).filter((id) => coordinatesArea(actor, id));
+  const areas = query.area === undefined ? scope : [query.area];
   const inScope = new Set(areas);
+  // The pot is the whole city's: it shows only in a report of every area.
   const cityWide = areas.length === deps.city.areas.length;
 
   const byMonth = await Promise.all(months.map((m) => deps.ledgerReports.readMonth(m)));
@@ -267,8 +283,15 @@ export async function ledgerReport(
   const everExchanged = allTime
     .filter((item) => item.sk.startsWith("AREA#") && inScope.has(item.sk.slice(5)))
     .reduce((sum, item) => sum + (item.numbers.everExchanged ?? 0), 0);
-  const counts = await Promise.all(areas.map((area) => deps.members.countByStatus("active", area)));
-  const active = counts.reduce((a, b) => a + b, 0);
+  const byStatus = Object.fromEntries(
+    await Promise.all(
+      memberStatuses.map(async (status) => {
+        const counts = await Promise.all(areas.map((area) => deps.members.countByStatus(status, area)));
+        return [status, counts.reduce((a, b) => a + b, 0)] as const;
+      }),
+    ),
+  ) as Record<(typeof memberStatuses)[number], number>;
+  const active = byStatus.active;
   const orgs = [...organisations.values()];
   const named = await Promise.all(orgs.map((o) => deps.members.get(o.memberId)));
   orgs.forEach((o, i) => {
@@ -284,6 +307,7 @@ export async function ledgerReport(
       active,
       everExchanged,
       shareNeverExchanged: active === 0 ? 0 : Math.max(0, active - everExchanged) / active,
+      byStatus,
     },
     organisations: orgs.sort((a, b) => a.displayName.localeCompare(b.displayName)),
     pot,
@@ -321,6 +345,10 @@ export function ledgerReportCsv(report: LedgerReport): string {
   row({ metric: "members_active", value: report.members.active });
   row({ metric: "members_ever_exchanged", value: report.members.everExchanged });
   row({ metric: "share_never_exchanged", value: report.members.shareNeverExchanged });
+  // members_active is above; the other statuses follow it.
+  for (const [status, count] of Object.entries(report.members.byStatus)) {
+    if (status !== "active") row({ metric: `members_${status}`, value: count });
+  }
   for (const o of report.organisations) {
     const org = { area: o.area, organisationId: o.memberId, organisation: o.displayName };
     row({ ...org, metric: "awards", value: o.awards });

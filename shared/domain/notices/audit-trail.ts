@@ -33,6 +33,8 @@ const subjectOf: Record<string, (item: Image) => string | undefined> = {
   Member: (item) => (typeof item.memberId === "string" ? item.memberId : undefined),
   // A post's changes belong to its owner's trail (a coordinator editing it shows as the actor).
   Post: (item) => (typeof item.ownerId === "string" ? item.ownerId : undefined),
+  // A report and the coordinator's decision on it belong to the reported member's trail.
+  ConversationReport: (item) => (typeof item.reportedId === "string" ? item.reportedId : undefined),
 };
 
 /** Turns one change (old and new image) into an audit entry, or undefined if it is not audited. */

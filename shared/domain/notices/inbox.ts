@@ -30,6 +30,10 @@ export const notificationKinds = [
   "credits-granted",
   "credits-reversed",
   "dispute-to-resolve",
+  "conversation-message",
+  "conversation-reported",
+  "conversation-warning",
+  "conversation-report-decided",
 ] as const;
 
 /**

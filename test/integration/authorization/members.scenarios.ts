@@ -51,6 +51,14 @@ export const memberScenarios: Record<string, Scenario> = {
     },
   },
   "GET /members": { setup: async () => ({ path: "/members" }), expect: coordinatorsOnly },
+  "GET /members/quiet": { setup: async () => ({ path: "/members/quiet" }), expect: coordinatorsOnly },
+  "POST /members/{memberId}/first-task": {
+    setup: async (_city, owner) => ({
+      path: `/members/${owner.id}/first-task`,
+      missingPath: `/members/${MISSING}/first-task`,
+    }),
+    expect: coordinatorInScopeDecides,
+  },
   "POST /members": {
     setup: async () => ({
       path: "/members",

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { isoWeek, nudgeDormantMembers } from "#domain/matching/dormant.ts";
+import { isoWeek, nudgeDormantMembers, runDormantNudges } from "../../../shared/domain/matching/dormant.ts";
 import { startTestCity, type TestCity } from "../../support/city.ts";
 
 let city: TestCity;
@@ -37,6 +37,36 @@ it("suggests one concrete nearby request to a member who never exchanged, at mos
 
   const again = await nudgeDormantMembers(city.runtime.deps);
   expect(again.nudged).toBe(0);
+});
+
+it("resumes the week's pass where a run stopped, and finishes it once", async () => {
+  const deps = city.runtime.deps;
+  let checks = 0;
+  const progress: number[] = [];
+  const first = await runDormantNudges(deps, {
+    job: "dormant-resume",
+    remainingMs: () => (checks++ < 1 ? 60_000 : 0),
+    reserveMs: 1000,
+    onStep: (state) => progress.push(state.area),
+  });
+  expect(first).toMatchObject({ done: false, steps: 1 });
+  expect(first.state.area).toBe(1);
+  const second = await runDormantNudges(deps, {
+    job: "dormant-resume",
+    remainingMs: () => 60_000,
+    reserveMs: 1000,
+    onStep: (state) => progress.push(state.area),
+  });
+  expect(second).toMatchObject({ done: true, resumed: true });
+  // One step per area (each fits one page), the first area never done twice.
+  expect(progress).toEqual(deps.city.areas.map((_, i) => i + 1));
+  expect(second.state.week).toBe(isoWeek(deps.clock.now()));
+  const third = await runDormantNudges(deps, {
+    job: "dormant-resume",
+    remainingMs: () => 60_000,
+    reserveMs: 1000,
+  });
+  expect(third).toMatchObject({ alreadyDone: true, steps: 0 });
 });
 
 it("names ISO weeks", () => {

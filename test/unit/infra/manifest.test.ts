@@ -77,12 +77,28 @@ describe("the functions the manifest implies", () => {
     expect(functionOf(manifest.notFound.handler)).toBe(`http-${manifest.notFound.fn}`);
   });
 
-  it("keeps one function per stream consumer and per schedule", () => {
-    for (const entry of [...manifest.consumers, ...manifest.schedules]) {
+  it("keeps one function per schedule", () => {
+    for (const entry of manifest.schedules) {
       const plan = plans.find((p) => p.name === functionName(entry.handler));
       expect(plan?.handlers).toEqual([entry.handler]);
       expect(plan?.access).toBe(tableAccessOf(entry.handler));
     }
+  });
+
+  it("runs the stream consumers in at most two routers: the readers of the table's stream", () => {
+    const readers = plans.filter((p) => p.trigger === "stream");
+    expect(readers.map((p) => p.name)).toEqual(manifest.routers.map((r) => r.name));
+    expect(readers.length).toBeLessThanOrEqual(2);
+    for (const consumer of manifest.consumers) {
+      const router = manifest.routers.find((r) => r.name === consumer.router);
+      expect(router, `${consumer.name} names a router of the manifest`).toBeDefined();
+      expect(functionOf(consumer.handler)).toBe(consumer.router);
+      // A router takes batches at least as large as any of its consumers', so each consumer's size holds.
+      expect(router?.batchSize).toBeGreaterThanOrEqual(consumer.batchSize);
+    }
+    expect(readers.flatMap((p) => p.handlers).sort()).toEqual(
+      manifest.consumers.map((c) => c.handler).sort(),
+    );
   });
 
   it("serves a feature's read-only routes from a read-only function of their own", () => {
@@ -95,6 +111,7 @@ describe("the functions the manifest implies", () => {
         { ...readOnly, path: "/c", handler: "c.ts", fn: "matching" },
       ],
       notFound: { handler: "nf.ts", fn: "public" },
+      routers: [],
       consumers: [],
       schedules: [],
     };

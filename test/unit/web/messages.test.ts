@@ -14,11 +14,12 @@ const others = webLocales.filter((l) => l !== "en");
  * Keys whose English text is also the right word in that language; each needs a reason.
  * - "Menu" is the Dutch and the French word too, "Open" the Dutch one; "Date" and "Correction" are
  *   French words too; "Error:" is the Spanish word too.
+ * - "Status" is the Dutch and the German word too; "Name" and "Organisation" are German words too.
  */
 const sameAsEnglish: Record<string, string[]> = {
-  nl: ["layout.menu", "postStatus.open"],
+  nl: ["layout.menu", "postStatus.open", "staff.status", "auditField.status"],
   fr: ["layout.menu", "balance.date", "statementKind.reversal"],
-  de: [],
+  de: ["staff.findName", "staff.status", "reports.organisation", "org.title"],
   es: ["form.errorPrefix"],
 };
 

@@ -1,5 +1,7 @@
 import createClient from "openapi-fetch";
+import { actingFor } from "../acting.ts";
 import { currentToken, session } from "../auth/session.ts";
+import { actForRoutes } from "./act-for.ts";
 import type { components, paths } from "./schema.gen.ts";
 
 /**
@@ -9,9 +11,14 @@ import type { components, paths } from "./schema.gen.ts";
 export const api = createClient<paths>({ baseUrl: "/api" });
 
 api.use({
-  onRequest({ request }) {
+  onRequest({ request, schemaPath }) {
     const token = currentToken();
     if (token) request.headers.set("authorization", `Bearer ${token}`);
+    // Acting for a member: the routes a member uses go out on their behalf, the coordinator's own do not.
+    const acting = actingFor.value;
+    if (acting && actForRoutes.has(`${request.method} ${schemaPath}`)) {
+      request.headers.set("x-act-for", acting.memberId);
+    }
     return request;
   },
   onResponse({ response }) {

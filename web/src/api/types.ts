@@ -29,3 +29,5 @@ export type Notification = Answer<"/me/inbox", "get">["items"][number];
 export type Account = Answer<"/me/account", "get">;
 export type StatementLine = Answer<"/me/statement", "get">["items"][number];
 export type PublicMember = Answer<"/members/{memberId}", "get">;
+export type Conversation = Answer<"/me/conversations", "get">["items"][number];
+export type ConversationMessage = Answer<"/conversations/{conversationId}/messages", "get">["items"][number];

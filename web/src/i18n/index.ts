@@ -63,6 +63,19 @@ export async function switchLocale(next: Locale): Promise<void> {
   localStorage.setItem(DEVICE_KEY, next);
 }
 
+/**
+ * Messages in another language than the screen's: what a coordinator sends a member is written in
+ * the member's language, whatever language the coordinator works in.
+ */
+export async function messagesIn(language: Locale): Promise<(key: MessageKey, params?: Params) => string> {
+  const catalogue = (await loaders[language]()).default as Catalogue;
+  return (key, params = {}) => {
+    const message = catalogue[key];
+    if (message === undefined) return "";
+    return typeof message === "function" ? message(params) : message;
+  };
+}
+
 /** The message `key` in the current language. */
 export function t(key: MessageKey, params: Params = {}): string {
   const message = catalogue.value?.[key];

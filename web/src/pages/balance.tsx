@@ -148,6 +148,7 @@ export default function Balance() {
             <dt>{t("balance.available")}</dt>
             <dd>{formatDuration(a.availableMinutes, "long")}</dd>
           </dl>
+          <p class="meta">{t("balance.memberNumber", { id: a.accountId })}</p>
         </>
       ) : null}
       <h2>{t("balance.monthsTitle")}</h2>

@@ -5,7 +5,7 @@ import { api } from "../api/client.ts";
 import type { Body } from "../api/types.ts";
 import { formatDuration } from "../i18n/format.ts";
 import { categoryName, t } from "../i18n/index.ts";
-import { member } from "../state.ts";
+import { selfId } from "../state.ts";
 import { Actions, ErrorSummary, SelectField, TextArea } from "../ui/fields.tsx";
 import { Loading, Page, Problem } from "../ui/page.tsx";
 import { errorText, type FieldMap, type FormErrors, formErrors, noErrors } from "../ui/problems.ts";
@@ -28,7 +28,7 @@ export default function NewExchange() {
   const description = useSignal("");
   const errors = useSignal<FormErrors>(noErrors);
   const busy = useSignal(false);
-  const meId = member.value?.memberId ?? "";
+  const meId = selfId.value;
   const p = post.data;
   const other = p ? (p.ownerId === meId ? query.with : p.ownerId) : undefined;
   const otherName = useResource(

@@ -5,7 +5,7 @@ import { api, idempotencyKey } from "../api/client.ts";
 import type { Body, Exchange } from "../api/types.ts";
 import { formatDateTime, formatDuration } from "../i18n/format.ts";
 import { categoryName, t } from "../i18n/index.ts";
-import { member, refreshUnread } from "../state.ts";
+import { refreshUnread, selfId } from "../state.ts";
 import { exchangeLine, exchangeMinutes, exchangeStatusText, names } from "../ui/exchange-bits.tsx";
 import { Actions, ErrorSummary, SelectField, TextArea } from "../ui/fields.tsx";
 import { Done, Loading, Page, Problem } from "../ui/page.tsx";
@@ -88,7 +88,7 @@ function StepForm(props: {
 /** What the reader may do now, by their side in the exchange and where it stands. */
 function Steps(props: { exchange: Exchange; onChange: (exchange: Exchange, message: string) => void }) {
   const x = props.exchange;
-  const meId = member.value?.memberId ?? "";
+  const meId = selfId.value;
   const open = useSignal<"decline" | "cancel" | "complete" | "dispute" | undefined>(undefined);
   const problem = useSignal<string | undefined>(undefined);
   const mine = x.parties.filter((p) => p.memberId === meId);
@@ -280,7 +280,7 @@ export default function ExchangePage() {
   const current = useSignal<Exchange | undefined>(undefined);
   const message = useSignal<string | undefined>(query.proposed ? t("exchange.proposedDone") : undefined);
   const x = current.value?.exchangeId === exchangeId ? current.value : loaded.data;
-  const meId = member.value?.memberId ?? "";
+  const meId = selfId.value;
   return (
     <Page title={x ? exchangeLine(x, meId) : t("exchange.title")}>
       {loaded.loading && !x ? <Loading /> : null}
@@ -319,6 +319,10 @@ export default function ExchangePage() {
                 </dd>
               </>
             ) : null}
+            <dt>{t("exchange.conversation")}</dt>
+            <dd>
+              <a href={`/conversations/${x.exchangeId}`}>{t("exchange.conversationLink")}</a>
+            </dd>
             <dt>{t("exchange.since")}</dt>
             <dd>{formatDateTime(x.statusAt)}</dd>
             {x.dispute ? (

@@ -1,7 +1,7 @@
 import { api } from "../api/client.ts";
 import { formatDate } from "../i18n/format.ts";
 import { categoryName, t } from "../i18n/index.ts";
-import { member } from "../state.ts";
+import { selfId } from "../state.ts";
 import { exchangeLine, exchangeMinutes, exchangeStatusText } from "../ui/exchange-bits.tsx";
 import { Loading, Page, Problem } from "../ui/page.tsx";
 import { errorText } from "../ui/problems.ts";
@@ -9,7 +9,7 @@ import { unwrap, useResource } from "../ui/resource.ts";
 
 /** The member's exchanges, newest first: who helps whom, how long, and where it stands. */
 export default function Exchanges() {
-  const meId = member.value?.memberId ?? "";
+  const meId = selfId.value;
   const exchanges = useResource(
     async () => unwrap(await api.GET("/me/exchanges", { params: { query: { limit: 50 } } })),
     [],

@@ -12,7 +12,7 @@ import { unwrap, useResource } from "../ui/resource.ts";
 function screenFor(link: string | undefined): string | undefined {
   if (!link) return undefined;
   if (link.startsWith("/me/matches")) return "/matches";
-  if (/^\/(exchanges|posts)\/[^/]+$/.test(link)) return link;
+  if (/^\/(exchanges|posts|conversations)\/[^/]+$/.test(link)) return link;
   if (link.startsWith("/members/")) return "/";
   return undefined;
 }
@@ -49,8 +49,12 @@ export default function Inbox() {
                 {unread ? <span class="unread-mark">{t("inbox.new")} </span> : null}
                 {t(`notice.${n.kind}`)}
               </h2>
-              {/* Notices are written by the server in English for now; say so to screen readers. */}
-              <p class="user-text" lang={locale.value === "en" ? undefined : "en"}>
+              {/* Notices are written by the server in English for now (conversation notices in the
+                  reader's language, or a member's own words); say so to screen readers. */}
+              <p
+                class="user-text"
+                lang={locale.value === "en" || n.kind.startsWith("conversation-") ? undefined : "en"}
+              >
                 {n.body}
               </p>
               <p class="meta">{formatDateTime(n.createdAt)}</p>

@@ -2,7 +2,7 @@ import { useSignal } from "@preact/signals";
 import { api } from "../api/client.ts";
 import type { Match } from "../api/types.ts";
 import { categoryName, t } from "../i18n/index.ts";
-import { member } from "../state.ts";
+import { selfId } from "../state.ts";
 import { matchStatusText, proposeLink, reasons } from "../ui/match-bits.tsx";
 import { Loading, Page, Problem } from "../ui/page.tsx";
 import { KindTag } from "../ui/post-bits.tsx";
@@ -13,7 +13,7 @@ import { unwrap, useResource } from "../ui/resource.ts";
 export function MatchItem(props: { match: Match; onAnswered: (match: Match) => void }) {
   const m = props.match;
   const problem = useSignal<string | undefined>(undefined);
-  const meId = member.value?.memberId ?? "";
+  const meId = selfId.value;
   const answer = async (choice: "accept" | "decline") => {
     const { data, error } = await api.POST("/matches/{matchId}/answer", {
       params: { path: { matchId: m.matchId } },
@@ -58,10 +58,16 @@ export function MatchItem(props: { match: Match; onAnswered: (match: Match) => v
           </>
         ) : null}
         {m.status === "accepted" ? (
-          <a class="button" href={proposeLink(m, meId)}>
-            {t("match.propose")}
-            <span class="visually-hidden">: {m.postTitle}</span>
-          </a>
+          <>
+            <a class="button" href={`/conversations/${m.conversationId ?? m.matchId}`}>
+              {t("match.write")}
+              <span class="visually-hidden">: {m.postTitle}</span>
+            </a>
+            <a class="button secondary" href={proposeLink(m, meId)}>
+              {t("match.propose")}
+              <span class="visually-hidden">: {m.postTitle}</span>
+            </a>
+          </>
         ) : null}
       </div>
     </li>

@@ -4,21 +4,10 @@ import { api } from "../api/client.ts";
 import { currentToken } from "../auth/session.ts";
 import { t } from "../i18n/index.ts";
 import { refreshMe } from "../state.ts";
+import { download } from "../ui/download.ts";
 import { Actions, ErrorSummary } from "../ui/fields.tsx";
 import { Done, Page, Problem } from "../ui/page.tsx";
 import { errorText, type FormErrors, noErrors } from "../ui/problems.ts";
-
-/** Hands a file to the browser's downloads, made here so nothing leaves the page but the file. */
-function download(name: string, type: string, content: string): void {
-  const url = URL.createObjectURL(new Blob([content], { type }));
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /** Export everything the time bank keeps about me, my statement as a spreadsheet, or close my account. */
 export default function MyData() {

@@ -4,7 +4,7 @@ import { api } from "../api/client.ts";
 import type { Post } from "../api/types.ts";
 import { formatDate, formatDuration } from "../i18n/format.ts";
 import { categoryName, t } from "../i18n/index.ts";
-import { member } from "../state.ts";
+import { selfId } from "../state.ts";
 import { Done, Loading, Page, Problem } from "../ui/page.tsx";
 import { KindTag, statusText, whenText, whereText } from "../ui/post-bits.tsx";
 import { errorText } from "../ui/problems.ts";
@@ -116,7 +116,7 @@ export default function PostPage() {
         : undefined,
     [ownerId],
   );
-  const mine = p !== undefined && p.ownerId === member.value?.memberId;
+  const mine = p !== undefined && p.ownerId === selfId.value;
   return (
     <Page title={p ? p.title : t("post.title")}>
       {post.loading && !p ? <Loading /> : null}

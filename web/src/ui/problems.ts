@@ -20,6 +20,7 @@ const codeMessages: Record<string, MessageKey> = {
   CONFLICT: "error.conflict",
   RULE_VIOLATION: "error.rule",
   LIMIT_EXCEEDED: "error.limit",
+  MESSAGE_LIMIT_REACHED: "conversation.limit",
   UNAUTHORIZED: "error.unauthorized",
   PAYLOAD_TOO_LARGE: "error.tooLarge",
   NETWORK: "error.network",

@@ -28,6 +28,8 @@ beforeAll(async () => {
   daytime.notifications.quietHours = { start: "00:00", end: "00:00" };
   city = await startTestCity({ issuer: await DevIssuer.fromFile(keyFile), city: daytime });
   Object.assign(ids, city.runtime.demoIds);
+  const exchanges = await city.call("GET", "/me/exchanges", { as: "ben" });
+  conversationId = (exchanges.body as { items: { exchangeId: string }[] }).items[0]?.exchangeId ?? "";
 });
 afterAll(async () => {
   await city?.stop();
@@ -51,9 +53,19 @@ async function listRoutes(): Promise<string[]> {
 }
 
 /** A caller who may read the list (coordinators for the member and dispute queues). */
-const readerOf = (path: string) => (path === "/members" || path === "/exchanges" ? "dora" : "ben");
+const readerOf = (path: string) =>
+  path === "/members" ||
+  path === "/members/quiet" ||
+  path === "/exchanges" ||
+  path === "/conversation-reports"
+    ? "dora"
+    : "ben";
 
-function withQuery(path: string, query: string): string {
+/** A conversation Ben is in (the demo's exchange with Chen), for the list of its messages. */
+let conversationId = "";
+
+function withQuery(template: string, query: string): string {
+  const path = template.replace("{conversationId}", conversationId);
   return `${path}${path.includes("?") ? "&" : "?"}${query}`;
 }
 
@@ -64,13 +76,17 @@ describe("cursors: one codec for every list", async () => {
     expect(lists.sort()).toEqual(
       [
         "/activities",
+        "/conversation-reports",
+        "/conversations/{conversationId}/messages",
         "/exchanges",
         "/me/exchanges",
+        "/me/conversations",
         "/me/inbox",
         "/me/matches",
         "/me/posts",
         "/me/statement",
         "/members",
+        "/members/quiet",
         "/posts",
       ].sort(),
     );

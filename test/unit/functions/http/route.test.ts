@@ -104,7 +104,7 @@ describe("the HTTP middleware chain", () => {
   });
 
   it("masks unexpected failures as 500 with the request id and logs the cause", async () => {
-    const log = vi.spyOn(console, "error").mockImplementation(() => {});
+    const log = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     // A valid body gets as far as the member lookup, which cannot reach a store.
     const result = await memberRoute(
       event({ sub: "s", body: JSON.stringify({ name: "a", count: 1 }) }),

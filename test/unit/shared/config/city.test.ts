@@ -62,11 +62,60 @@ describe("city configuration", () => {
       (c: Record<string, unknown>) => (c.notifications = { quietHours: { start: "25:00", end: "08:00" } }),
       "notifications.quietHours.start: must be a 24-hour time",
     ],
+    [
+      "city without anyone to alert",
+      (c: Record<string, unknown>) => ((c.operations as { alerts: unknown }).alerts = { emails: [] }),
+      "operations.alerts.emails: at least one address must receive the city's alarms",
+    ],
+    [
+      "alert address",
+      (c: Record<string, unknown>) =>
+        ((c.operations as { alerts: unknown }).alerts = { emails: ["ops at riverside"] }),
+      "operations.alerts.emails.0",
+    ],
+    [
+      "plain-http webhook",
+      (c: Record<string, unknown>) =>
+        ((c.operations as { alerts: unknown }).alerts = {
+          emails: ["ops@riverside.example"],
+          webhook: "http://hooks.riverside.example/alarms",
+        }),
+      "operations.alerts.webhook: must be an https:// address",
+    ],
+    [
+      "budget of nothing",
+      (c: Record<string, unknown>) => ((c.operations as { budget: unknown }).budget = { monthlyUsd: 0 }),
+      "operations.budget.monthlyUsd",
+    ],
+    [
+      "environment",
+      (c: Record<string, unknown>) => ((c.operations as { environment: unknown }).environment = "prod"),
+      "operations.environment",
+    ],
+    ["missing operations", (c: Record<string, unknown>) => delete c.operations, "operations:"],
     ["unknown field", (c: Record<string, unknown>) => (c.colour = "blue"), 'Unrecognized key: "colour"'],
     ["missing name", (c: Record<string, unknown>) => delete c.name, "name:"],
   ])("rejects a bad %s, naming the field and the rule", (_label, change, expected) => {
     expect(() => parseCity(withChange(change), "cities/bad.json")).toThrowError(CityConfigError);
     expect(() => parseCity(withChange(change), "cities/bad.json")).toThrowError(expected);
+  });
+
+  it("reads the operations section: alert subscribers, budget and tags, with defaults", () => {
+    const city = parseCity(
+      withChange((c) => {
+        c.operations = {
+          environment: "staging",
+          alerts: { emails: ["ops@riverside.example"], webhook: "https://hooks.riverside.example/sns" },
+          budget: { monthlyUsd: 25 },
+        };
+      }),
+    );
+    expect(city.operations).toEqual({
+      environment: "staging",
+      dataClassification: "personal",
+      alerts: { emails: ["ops@riverside.example"], webhook: "https://hooks.riverside.example/sns" },
+      budget: { monthlyUsd: 25, actualAtPercent: [80, 100], scope: "account" },
+    });
   });
 
   it("names the file when the JSON itself is broken", () => {
