@@ -21,13 +21,16 @@ import {
   type DigestProfile,
   freshProfile,
   sameProfile,
+  searchCells,
   settledProfile,
 } from "../shared/domain/matching/digest.ts";
 import {
   answeringSide,
+  digestBoundParts,
   eligible,
   findMatches,
   keepNearest,
+  ruledOut,
   scoreCandidate,
 } from "../shared/domain/matching/find.ts";
 import {
@@ -38,6 +41,7 @@ import {
 import { indexMember, indexPost } from "../shared/domain/matching/indexing.ts";
 import type { MemberSignals } from "../shared/domain/matching/ports.ts";
 import { KEPT_PER_POST, type MatchDeps, matchPost } from "../shared/domain/matching/run.ts";
+import { scoreParts } from "../shared/domain/matching/score.ts";
 import { type AvailabilityWindow, type Member, newMember } from "../shared/domain/membership/member.ts";
 import { buildPost, type NewPost, type Post } from "../shared/domain/posts/post.ts";
 import { syntheticCity } from "./support/city.ts";
@@ -69,6 +73,8 @@ const POSTS = Number(process.env.MATCHING_BENCH_POSTS ?? 50_000);
 const SAMPLES_MEASURED = Math.min(200, Number(process.env.MATCHING_SAMPLES ?? 200));
 const QUICK = SAMPLES_MEASURED < 200;
 const SAMPLES = 200;
+/** `MATCHING_EXPLAIN=1` logs, for each person the exhaustive top 20 has and the retrieval missed, why. */
+const EXPLAIN = process.env.MATCHING_EXPLAIN === "1";
 const NOTIFIED_SAMPLES = QUICK ? Math.min(20, SAMPLES_MEASURED) : 50;
 const TOP_K = 10;
 const TABLE = "mutua-bench-matching";
@@ -463,6 +469,45 @@ export async function run(): Promise<Record<string, unknown>> {
     const withSignals = (post: Post, ids: Iterable<string>) =>
       [post.ownerId, ...ids].filter((id) => signalsById.has(id)).length;
 
+    /**
+     * Why the retrieval missed someone the exhaustive pass keeps: their entry lay in no cell read,
+     * their digest record ruled them out, the retrieval took another of their entries, or their bound
+     * fell below their exact score (a bound that is no bound: the parts it under-estimated).
+     */
+    const missCauses: Record<string, number> = {};
+    const whyMissed = (
+      post: Post,
+      owner: Member,
+      memberId: string,
+      entry: IndexEntry | undefined,
+      now: Date,
+    ): { cause: string; text: string } => {
+      const member = memberById.get(memberId);
+      if (!entry || !member) return { cause: "unknown", text: "not in the exhaustive pass's entries" };
+      const cells = new Set(searchCells(post, city));
+      const reach = poolOf(post).filter((e) => e.memberId === memberId && cells.has(e.cell));
+      if (reach.length === 0) return { cause: "outsideCells", text: `entry in cell ${entry.cell}, not read` };
+      const stored = profile(memberId);
+      if (ruledOut(memberId, stored, owner, post))
+        return { cause: "ruledOut", text: "ruled out by its record" };
+      const chosen = onePerPerson(post, owner, reach).get(memberId);
+      if (!chosen || chosen.source !== entry.source)
+        return { cause: "otherEntry", text: `took ${chosen?.source} instead of ${entry.source}` };
+      const ownerPartners = signalsById.get(owner.memberId)?.partners ?? {};
+      const bound = digestBoundParts(city, post, owner, ownerPartners, entry, stored, undefined, now);
+      const both = { owner: signalsById.get(owner.memberId), candidate: signalsById.get(memberId) };
+      const exact = scoreCandidate(city, post, owner, member, entry, both, now).parts;
+      const under = scoreParts.filter((part) => bound[part] < exact[part]);
+      if (under.length > 0)
+        return {
+          cause: `boundBelow.${under.join("+")}`,
+          text: under
+            .map((part) => `${part} bound ${round(bound[part], 3)} < exact ${round(exact[part], 3)}`)
+            .join(", "),
+        };
+      return { cause: "boundHeld", text: "every part bounded; lost in loading or ranking" };
+    };
+
     // -- the measured path, side by side with the exhaustive pass, per sample ----------------------
     interface Sample {
       post: Post;
@@ -524,6 +569,14 @@ export async function run(): Promise<Record<string, unknown>> {
       const indexedTop = ranked
         .slice(0, TOP_K)
         .map((r) => ({ memberId: r.member.memberId, score: r.scored.score }));
+      const keptIds = new Set(kept.map((r) => r.memberId));
+      const missed = truth.slice(0, KEPT_PER_POST).filter((t) => !keptIds.has(t.memberId));
+      for (const miss of missed) {
+        const cause = whyMissed(post, owner, miss.memberId, everyone.get(miss.memberId), now);
+        missCauses[cause.cause] = (missCauses[cause.cause] ?? 0) + 1;
+        if (EXPLAIN)
+          log(`miss ${post.postId} (${post.kind}, ${post.where.type}) ${miss.memberId}: ${cause.text}`);
+      }
       const itemsRead = calls.reduce((n, c) => n + c.itemsRead, 0);
       // Members: every one loaded exists; signals: the rest of what the loads returned.
       const memberItems = stats.loaded;
@@ -716,6 +769,7 @@ export async function run(): Promise<Record<string, unknown>> {
       recallAt10Sensitive: recallWhere((p) => p.sensitive),
       samplesWithFullRecall: recalls.filter((r) => r === 1).length,
       samplesWithZeroRecall: recalls.filter((r) => r === 0).length,
+      missesOfTop20ByCause: missCauses,
       oldestTenthShareOfIndexedTop10: oldestShare(measured.map((s) => s.indexedTop)),
       oldestTenthShareOfExhaustiveTop10: oldestShare(measured.map((s) => s.exhaustiveTop)),
       rankedPerMatchMedian: median(of("returned")),

@@ -7,7 +7,7 @@ import type { City } from "#shared/config/city.ts";
 import { addressesOf, type DigestProfile, STEPS, searchCells } from "./digest.ts";
 import type { IndexEntry, Side } from "./index-entries.ts";
 import type { MatchIndexRepository, MatchSignalsRepository, MemberSignals } from "./ports.ts";
-import { type ScoredMatch, scoreMatch, scoreOfParts, weeklyOverlapMinutes } from "./score.ts";
+import { type ScoredMatch, type ScorePart, scoreMatch, scoreOfParts, weeklyOverlapMinutes } from "./score.ts";
 
 export interface FindDeps extends Pick<Deps, "members" | "city"> {
   matchIndex: MatchIndexRepository;
@@ -180,6 +180,23 @@ export function digestBound(
   twoHop: number | undefined,
   now: Date,
 ): number {
+  return scoreOfParts(
+    digestBoundParts(city, post, owner, ownerPartners, entry, profile, twoHop, now),
+    city.matching.weights,
+  );
+}
+
+/** The parts of `digestBound`: each never below the part `scoreCandidate` finds from the same data. */
+export function digestBoundParts(
+  city: City,
+  post: Post,
+  owner: Member,
+  ownerPartners: Readonly<Record<string, number>>,
+  entry: IndexEntry,
+  profile: DigestProfile,
+  twoHop: number | undefined,
+  now: Date,
+): Record<ScorePart, number> {
   const postWindows = post.availability?.type === "weekly" ? post.availability.windows : [];
   const postTags = new Set(post.tags);
   // A skill entry carries the member's own windows, as scoreCandidate falls back to them.
@@ -208,15 +225,12 @@ export function digestBound(
   const past = ownerPartners[entry.memberId] ?? 0;
   const acquainted = twoHop === undefined ? profile.partners : twoHop > 0;
   const acquaintance = past > 0 ? 1 : acquainted ? 0.6 : 0.3;
-  return scoreOfParts(
-    {
-      ...known.parts,
-      reciprocity: (candidateGives ? profile.giverReciprocity : profile.askerReciprocity) / STEPS,
-      trust: Math.min(1, acquaintance * (profile.completion / STEPS)),
-      responsiveness: profile.responsiveness / STEPS,
-    },
-    city.matching.weights,
-  );
+  return {
+    ...known.parts,
+    reciprocity: (candidateGives ? profile.giverReciprocity : profile.askerReciprocity) / STEPS,
+    trust: Math.min(1, acquaintance * (profile.completion / STEPS)),
+    responsiveness: profile.responsiveness / STEPS,
+  };
 }
 
 const byRank = (a: RankedMatch, b: RankedMatch) =>
