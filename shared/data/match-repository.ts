@@ -26,6 +26,7 @@ import type {
   MemberSignals,
   SignalsChange,
 } from "#domain/matching/ports.ts";
+import type { AvailabilityWindow } from "#domain/membership/member.ts";
 import type { Notification } from "#domain/notices/inbox.ts";
 import { languageSchema } from "#shared/config/city.ts";
 import { log } from "#shared/logger.ts";
@@ -53,6 +54,7 @@ const profileRecordSchema = z.tuple([
   z.number(),
   z.number(),
   z.array(z.string()),
+  z.array(z.string()),
   z.number(),
   z.number(),
   z.number(),
@@ -73,12 +75,20 @@ const refsItemSchema = z.object({
 /** Above this many write units (1 KB each), a digest item is logged as near DynamoDB's 400 KB limit. */
 const DIGEST_WARN_UNITS = 128;
 
+const encodeWindows = (windows: readonly AvailabilityWindow[]) =>
+  windows.map((w) => `${w.day} ${w.from} ${w.to}`);
+const decodeWindows = (windows: readonly string[]): AvailabilityWindow[] =>
+  windows.map((w) => {
+    const [day = "0", from = "", to = ""] = w.split(" ");
+    return { day: Number(day), from, to };
+  });
+
 function encodeEntry(e: IndexEntry): string {
   return JSON.stringify([
     e.location?.lat ?? null,
     e.location?.lon ?? null,
     e.tags,
-    e.availability.map((w) => `${w.day} ${w.from} ${w.to}`),
+    encodeWindows(e.availability),
     e.sensitive ? 1 : 0,
   ]);
 }
@@ -89,6 +99,7 @@ function encodeProfile(p: DigestProfile): string {
     p.verified ? 1 : 0,
     p.active ? 1 : 0,
     p.blocked,
+    encodeWindows(p.windows),
     p.giverReciprocity,
     p.askerReciprocity,
     p.responsiveness,
@@ -98,13 +109,14 @@ function encodeProfile(p: DigestProfile): string {
 }
 
 function decodeProfile(text: string): DigestProfile {
-  const [languages, verified, active, blocked, giver, asker, responsiveness, completion, partners] =
+  const [languages, verified, active, blocked, windows, giver, asker, responsiveness, completion, partners] =
     profileRecordSchema.parse(JSON.parse(text));
   return {
     languages,
     verified: verified === 1,
     active: active === 1,
     blocked,
+    windows: decodeWindows(windows),
     giverReciprocity: giver,
     askerReciprocity: asker,
     responsiveness,
@@ -129,10 +141,7 @@ function decodeEntry(
     source,
     location: lat !== null && lon !== null ? { lat, lon } : undefined,
     tags,
-    availability: windows.map((w) => {
-      const [day = "0", from = "", to = ""] = w.split(" ");
-      return { day: Number(day), from, to };
-    }),
+    availability: decodeWindows(windows),
     // Skill entries carry the member's languages; post entries never did (see IndexEntry).
     languages: source === "SKILL" ? profile.languages : undefined,
     sensitive: sensitive === 1,

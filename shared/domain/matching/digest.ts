@@ -1,6 +1,6 @@
 import geohash from "ngeohash";
 import { distanceMetres, type Point } from "#domain/kernel/geo.ts";
-import type { Member } from "#domain/membership/member.ts";
+import type { AvailabilityWindow, Member } from "#domain/membership/member.ts";
 import type { Post } from "#domain/posts/post.ts";
 import type { City } from "#shared/config/city.ts";
 import { FINE_CELL, type IndexEntry, NOWHERE, ONLINE, type Side } from "./index-entries.ts";
@@ -25,6 +25,11 @@ export interface DigestProfile {
   active: boolean;
   /** Whom the member blocked (they never pair). */
   blocked: string[];
+  /**
+   * The member's own weekly windows: scoring takes them for any of their entries without windows
+   * of its own (a post that gave none), so a bound must too.
+   */
+  windows: AvailabilityWindow[];
   /** Upper bounds, in steps of 1/STEPS, of the reciprocity part as a giver and as an asker. */
   giverReciprocity: number;
   askerReciprocity: number;
@@ -70,19 +75,29 @@ export function signalParts(signals: MemberSignals | undefined) {
   };
 }
 
-/** A member's profile as it is now: their flags and their signals, each rounded up to its step. */
-export function freshProfile(member: Member | undefined, signals: MemberSignals | undefined): DigestProfile {
+/** What a profile takes from the member's signals: each part rounded up to its step. */
+export function signalSteps(
+  signals: MemberSignals | undefined,
+): Pick<DigestProfile, "giverReciprocity" | "askerReciprocity" | "responsiveness" | "completion" | "partners"> {
   const parts = signalParts(signals);
   return {
-    languages: member?.languages ?? [],
-    verified: member?.verified ?? false,
-    active: member?.status === "active",
-    blocked: member?.blocked ?? [],
     giverReciprocity: stepUp(parts.giverReciprocity),
     askerReciprocity: stepUp(parts.askerReciprocity),
     responsiveness: stepUp(parts.responsiveness),
     completion: stepUp(parts.completion),
     partners: Object.keys(signals?.partners ?? {}).length > 0,
+  };
+}
+
+/** A member's profile as it is now: what their member item says, and their signals' steps. */
+export function freshProfile(member: Member | undefined, signals: MemberSignals | undefined): DigestProfile {
+  return {
+    languages: member?.languages ?? [],
+    verified: member?.verified ?? false,
+    active: member?.status === "active",
+    blocked: member?.blocked ?? [],
+    windows: member?.availability ?? [],
+    ...signalSteps(signals),
   };
 }
 
@@ -103,9 +118,20 @@ export function settledProfile(stored: DigestProfile | undefined, fresh: DigestP
   return next;
 }
 
-/** Whether two profiles would be stored alike. */
+const PROFILE_FIELDS = [
+  "languages",
+  "verified",
+  "active",
+  "blocked",
+  "windows",
+  ...STEP_FIELDS,
+  "partners",
+] as const satisfies readonly (keyof DigestProfile)[];
+
+/** Whether two profiles would be stored alike (field by field, whatever order their keys were set in). */
 export function sameProfile(a: DigestProfile | undefined, b: DigestProfile | undefined): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  if (!a || !b) return a === b;
+  return PROFILE_FIELDS.every((field) => JSON.stringify(a[field]) === JSON.stringify(b[field]));
 }
 
 /** The shard of a member's records (FNV-1a of the member id): the same in every digest. */

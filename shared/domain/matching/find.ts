@@ -199,10 +199,12 @@ export function digestBoundParts(
 ): Record<ScorePart, number> {
   const postWindows = post.availability?.type === "weekly" ? post.availability.windows : [];
   const postTags = new Set(post.tags);
-  // A skill entry carries the member's own windows, as scoreCandidate falls back to them.
+  // An entry without windows of its own (a post that gave none) is scored with its member's, as
+  // scoreCandidate does.
+  const candidateWindows = entry.availability.length > 0 ? entry.availability : profile.windows;
   const overlap =
-    postWindows.length > 0 && entry.availability.length > 0
-      ? weeklyOverlapMinutes(postWindows, entry.availability)
+    postWindows.length > 0 && candidateWindows.length > 0
+      ? weeklyOverlapMinutes(postWindows, candidateWindows)
       : undefined;
   const candidateGives = post.kind === "request";
   const known = scoreMatch(

@@ -1,7 +1,7 @@
 import type { Deps } from "#domain/deps.ts";
 import type { Member } from "#domain/membership/member.ts";
 import type { Post } from "#domain/posts/post.ts";
-import { freshProfile, settledProfile } from "./digest.ts";
+import { freshProfile, settledProfile, signalSteps } from "./digest.ts";
 import { entriesForMember, entriesForPost } from "./index-entries.ts";
 
 type IndexDeps = Pick<Deps, "city" | "members" | "matchIndex" | "signals">;
@@ -54,13 +54,8 @@ export async function refreshDigestSignals(
   memberId: string,
 ) {
   const signals = (await deps.signals.getMany([memberId], { consistent: true })).get(memberId);
+  // What the member item says stays as stored: only the member's own changes rewrite it.
   await deps.matchIndex.reprofile(memberId, (stored) =>
-    settledProfile(stored, {
-      ...freshProfile(undefined, signals),
-      languages: stored.languages,
-      verified: stored.verified,
-      active: stored.active,
-      blocked: stored.blocked,
-    }),
+    settledProfile(stored, { ...stored, ...signalSteps(signals) }),
   );
 }

@@ -14,6 +14,7 @@ import {
   stepUp,
 } from "../../../../../shared/domain/matching/digest.ts";
 import {
+  digestBoundParts,
   eligible,
   type FindDeps,
   findMatches,
@@ -25,7 +26,9 @@ import {
   FINE_CELL,
   type IndexEntry,
 } from "../../../../../shared/domain/matching/index-entries.ts";
+import { refreshDigestSignals } from "../../../../../shared/domain/matching/indexing.ts";
 import type { MatchIndexRepository, MemberSignals } from "../../../../../shared/domain/matching/ports.ts";
+import { scoreParts } from "../../../../../shared/domain/matching/score.ts";
 import { type Member, newMember } from "../../../../../shared/domain/membership/member.ts";
 import type { Post } from "../../../../../shared/domain/posts/post.ts";
 import { exampleCity } from "../../../../support/city.ts";
@@ -103,6 +106,37 @@ describe("digest profiles", () => {
     );
   });
 
+  it("keep what the member item says through a signal refresh, and take the signals' new steps", async () => {
+    const member = person("a", {
+      languages: ["fr", "nl"],
+      verified: true,
+      blocked: ["b"],
+      availability: [{ day: 3, from: "09:00", to: "12:00" }],
+    });
+    let stored = freshProfile(member, undefined);
+    const index = {
+      reprofile: async (_: string, settle: (p: DigestProfile) => DigestProfile) => {
+        stored = settle(stored);
+      },
+    } as unknown as MatchIndexRepository;
+    const signals: MemberSignals = {
+      memberId: "a",
+      partners: { b: 1 },
+      settled: 1,
+      cancelled: 0,
+      told: 10,
+      answered: 10,
+      balance: -600,
+      givenMinutes: 600,
+    };
+    await refreshDigestSignals(
+      { matchIndex: index, signals: { getMany: async () => new Map([["a", signals]]) } } as never,
+      "a",
+    );
+    expect(stored).toEqual({ ...freshProfile(member, signals) });
+    expect(stored.windows).toEqual(member.availability);
+  });
+
   it("put each member in one shard, the same in every digest", () => {
     const counts = [0, 0, 0, 0];
     for (let i = 0; i < 4000; i++) {
@@ -125,6 +159,131 @@ describe("digest profiles", () => {
       if (distanceMetres(centre, point) <= 10_000)
         expect(cells).toContain(geohash.encode(point.lat, point.lon, FINE_CELL));
     }
+  });
+});
+
+describe("a digest bound", () => {
+  const windowArb = fc
+    .record({
+      day: fc.integer({ min: 0, max: 6 }),
+      from: fc.constantFrom(8, 9, 13, 17),
+      hours: fc.integer({ min: 1, max: 4 }),
+    })
+    .map(({ day, from, hours }) => ({
+      day,
+      from: `${String(from).padStart(2, "0")}:00`,
+      to: `${String(from + hours).padStart(2, "0")}:00`,
+    }));
+  const signalsArb = fc.option(
+    fc.record({
+      settled: fc.nat(6),
+      cancelled: fc.nat(2),
+      told: fc.nat(8),
+      answered: fc.nat(8),
+      balance: fc.option(fc.integer({ min: -900, max: 2000 }), { nil: undefined }),
+      givenMinutes: fc.option(fc.nat(3000), { nil: undefined }),
+      partners: fc.subarray(["x", "y", "owner"]),
+    }),
+    { nil: undefined },
+  );
+
+  it("is never below the exact part, for any entry of a member as the digest has them", () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          kind: fc.constantFrom("request", "offer"),
+          online: fc.boolean(),
+          postTags: fc.subarray(["roses", "hedge", "lawn"]),
+          postWindows: fc.array(windowArb, { maxLength: 2 }),
+          memberWindows: fc.array(windowArb, { maxLength: 3 }),
+          // The entry: a skill (the member's windows) or a post, with windows of its own or none.
+          entry: fc.constantFrom("skill", "post", "post-without-windows"),
+          entryWindows: fc.array(windowArb, { minLength: 1, maxLength: 2 }),
+          entryTags: fc.subarray(["roses", "hedge", "lawn"]),
+          languages: fc.subarray(["en", "fr", "nl"] as const, { minLength: 1 }),
+          dLat: fc.double({ min: -0.08, max: 0.08, noNaN: true }),
+          placed: fc.boolean(),
+          signals: signalsArb,
+          ownerPartners: fc.subarray(["c", "x", "y"]),
+          hours: fc.nat(400),
+        }),
+        (d) => {
+          const owner = person("owner", { verified: true, languages: ["en", "nl"] });
+          const candidate = person("c", {
+            languages: [...d.languages],
+            availability: d.memberWindows,
+            skills: { categories: ["gardening"], tags: d.entryTags },
+          });
+          const location = { lat: centre.lat + d.dLat, lon: centre.lon };
+          const entry: IndexEntry = {
+            side: d.kind === "request" ? "gives" : "asks",
+            category: "gardening",
+            cell: d.placed ? geohash.encode(location.lat, location.lon, FINE_CELL) : "anywhere",
+            memberId: "c",
+            source: d.entry === "skill" ? "SKILL" : "post-c",
+            location: d.placed ? location : undefined,
+            tags: d.entryTags,
+            availability: d.entry === "skill" ? d.memberWindows : d.entry === "post" ? d.entryWindows : [],
+            languages: d.entry === "skill" ? candidate.languages : undefined,
+            sensitive: false,
+          };
+          const signals: MemberSignals | undefined = d.signals && {
+            memberId: "c",
+            ...d.signals,
+            answered: Math.min(d.signals.answered, d.signals.told),
+            partners: Object.fromEntries(d.signals.partners.map((id) => [id, 1])),
+          };
+          // One-sided partners: the owner's list and the candidate's need not agree.
+          const ownerSignals: MemberSignals = {
+            memberId: "owner",
+            partners: Object.fromEntries(d.ownerPartners.map((id) => [id, 2])),
+            settled: 2,
+            cancelled: 0,
+            told: 0,
+            answered: 0,
+            balance: 0,
+            givenMinutes: 0,
+          };
+          const post = {
+            postId: "p1",
+            ownerId: "owner",
+            kind: d.kind,
+            category: "gardening",
+            tags: d.postTags,
+            where: d.online ? { type: "online" } : { type: "point", point: centre },
+            location: d.online ? undefined : centre,
+            status: "open",
+            sensitive: false,
+            ...(d.postWindows.length > 0 ? { availability: { type: "weekly", windows: d.postWindows } } : {}),
+            createdAt: "2026-01-01T00:00:00.000Z",
+          } as unknown as Post;
+          const at = new Date(Date.parse(post.createdAt) + d.hours * 3_600_000);
+          const profile = freshProfile(candidate, signals);
+          const bound = digestBoundParts(
+            city,
+            post,
+            owner,
+            ownerSignals.partners,
+            entry,
+            profile,
+            undefined,
+            at,
+          );
+          const exact = scoreCandidate(
+            city,
+            post,
+            owner,
+            candidate,
+            entry,
+            { owner: ownerSignals, candidate: signals },
+            at,
+          ).parts;
+          for (const part of scoreParts)
+            expect({ part, bound: bound[part] >= exact[part] }).toEqual({ part, bound: true });
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 });
 
@@ -168,6 +327,9 @@ describe("matching from digests", () => {
     tags: fc.subarray(tags),
     languages: fc.subarray(["en", "fr", "nl"] as const, { minLength: 1 }),
     windows: fc.array(windowArb, { maxLength: 2 }),
+    // A post of theirs on the answering side, with windows of its own or none (then scoring takes
+    // the member's, as it does for any entry without windows).
+    postWindows: fc.option(fc.array(windowArb, { maxLength: 2 }), { nil: undefined }),
     verified: fc.boolean(),
     suspended: fc.integer({ min: 0, max: 19 }).map((n) => n === 0),
     blocksOwner: fc.integer({ min: 0, max: 19 }).map((n) => n === 0),
@@ -194,12 +356,28 @@ describe("matching from digests", () => {
   it("returns exactly the top an exhaustive scoring of everyone picks, stale digests included", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(helperArb, { minLength: 1, maxLength: 140 }),
+        // Enough people that many are never loaded: their bounds alone must rule them out.
+        fc.array(helperArb, { minLength: 1, maxLength: 160, size: "max" }),
         fc.subarray(tags),
         fc.constantFrom("request", "offer"),
         fc.boolean(),
         fc.integer({ min: 1, max: 12 }),
-        async (drawn, postTags, kind, sensitive, want) => {
+        // The city's weights, drawn: a part that weighs much shows any bound that under-estimates it.
+        fc.option(fc.array(fc.constantFrom(0, 0.05, 0.2, 1), { minLength: 8, maxLength: 8 }), {
+          nil: undefined,
+        }),
+        async (drawn, postTags, kind, sensitive, want, drawnWeights) => {
+          const weighed: City = drawnWeights
+            ? {
+                ...city,
+                matching: {
+                  ...city.matching,
+                  weights: Object.fromEntries(
+                    scoreParts.map((part, i) => [part, (drawnWeights[i] ?? 0) + (i === 0 ? 0.01 : 0)]),
+                  ) as City["matching"]["weights"],
+                },
+              }
+            : city;
           const owner = person("owner", { verified: true, languages: ["en"] });
           const ids = drawn.map((_, i) => `h${String(i).padStart(2, "0")}`);
           const then = drawn.map((h, i) =>
@@ -275,14 +453,31 @@ describe("matching from digests", () => {
               ...(h?.moved && m.home ? { home: { lat: m.home.lat + 0.01, lon: m.home.lon } } : {}),
             };
           });
-          // A request answered by skills; an offer by requests (post entries carry no languages).
-          const entries = then
-            .flatMap((m) => entriesForMember(m, city))
-            .map((e) =>
-              kind === "request"
-                ? e
-                : { ...e, side: "asks" as const, source: `post-${e.memberId}`, languages: undefined },
-            );
+          // A request answered by skills and offers; an offer by requests (post entries carry no
+          // languages, and their own windows or none).
+          const entries = then.flatMap((m, i) => {
+            const skills = entriesForMember(m, city);
+            const postWindows = drawn[i]?.postWindows;
+            const posts =
+              postWindows === undefined
+                ? []
+                : skills.map((e) => ({
+                    ...e,
+                    side: kind === "request" ? ("gives" as const) : ("asks" as const),
+                    source: `post-${e.memberId}`,
+                    availability: postWindows,
+                    languages: undefined,
+                  }));
+            if (kind === "request") return [...skills, ...posts];
+            return posts.length > 0
+              ? posts
+              : skills.map((e) => ({
+                  ...e,
+                  side: "asks" as const,
+                  source: `post-${e.memberId}`,
+                  languages: undefined,
+                }));
+          });
           const post = {
             postId: "p1",
             ownerId: "owner",
@@ -293,13 +488,19 @@ describe("matching from digests", () => {
             location: centre,
             status: "open",
             sensitive,
-            availability: { type: "weekly", windows: [{ day: 2, from: "08:00", to: "13:00" }] },
+            availability: {
+              type: "weekly",
+              windows: [
+                { day: 2, from: "08:00", to: "13:00" },
+                { day: 4, from: "09:00", to: "17:00" },
+              ],
+            },
             createdAt: "2026-01-01T00:00:00.000Z",
           } as unknown as Post;
           const byId = new Map(current.map((m) => [m.memberId, m]));
           const deps = {
-            city,
-            matchIndex: digestIndex(entries, (id) => profiles.get(id) as DigestProfile, city),
+            city: weighed,
+            matchIndex: digestIndex(entries, (id) => profiles.get(id) as DigestProfile, weighed),
             members: {
               getMany: async (wanted: readonly string[]) =>
                 new Map(
@@ -325,7 +526,7 @@ describe("matching from digests", () => {
               const member = byId.get(id) as Member;
               if (!eligible(member, owner, post, entry)) return [];
               const both = { owner: ownerSignals, candidate: signalsById.get(id) };
-              return [{ id, score: scoreCandidate(city, post, owner, member, entry, both, now).score }];
+              return [{ id, score: scoreCandidate(weighed, post, owner, member, entry, both, now).score }];
             })
             .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
           expect(ranked.slice(0, want).map((r) => [r.member.memberId, r.scored.score])).toEqual(
