@@ -37,9 +37,9 @@ import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
 
 /**
- * Cell digests. A digest item holds, per member in it, `p#<memberId>` (their profile) and per
- * entry `e#<memberId>#<source>` (place, tags, windows, sensitive), each a short JSON array: about
- * 100 bytes an entry. A member's `DIGESTREFS` item lists where their records are and the profile
+ * Cell digests. A digest item holds, per member in it, `p#<memberId>` (their profile, with their
+ * own windows) and per entry `e#<memberId>#<source>` (place, tags, a post's windows, sensitive),
+ * each a short JSON array: about 100 bytes an entry. A member's `DIGESTREFS` item lists where their records are and the profile
  * they carry, so a profile change rewrites exactly those digests.
  */
 const entryRecordSchema = z.tuple([
@@ -83,12 +83,13 @@ const decodeWindows = (windows: readonly string[]): AvailabilityWindow[] =>
     return { day: Number(day), from, to };
   });
 
+/** A skill entry's windows are its member's, kept once in their profile (see decodeEntry). */
 function encodeEntry(e: IndexEntry): string {
   return JSON.stringify([
     e.location?.lat ?? null,
     e.location?.lon ?? null,
     e.tags,
-    encodeWindows(e.availability),
+    e.source === "SKILL" ? [] : encodeWindows(e.availability),
     e.sensitive ? 1 : 0,
   ]);
 }
@@ -141,8 +142,8 @@ function decodeEntry(
     source,
     location: lat !== null && lon !== null ? { lat, lon } : undefined,
     tags,
-    availability: decodeWindows(windows),
-    // Skill entries carry the member's languages; post entries never did (see IndexEntry).
+    // Skill entries carry the member's windows and languages; post entries their own windows.
+    availability: source === "SKILL" ? profile.windows : decodeWindows(windows),
     languages: source === "SKILL" ? profile.languages : undefined,
     sensitive: sensitive === 1,
   };

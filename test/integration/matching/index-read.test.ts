@@ -21,6 +21,7 @@ const member = newMember({
   coordinatorAreas: [],
   area: "old-town",
   languages: ["nl", "fr"],
+  availability: [{ day: 2, from: "09:00", to: "12:00" }],
   createdAt: "2026-01-01T00:00:00.000Z",
   updatedAt: "2026-01-01T00:00:00.000Z",
 });
@@ -33,7 +34,7 @@ const entry = (memberId: string, cell: string, source: string): IndexEntry => ({
   source,
   location: { lat: 50.85, lon: 4.35 },
   tags: ["soup", "bread"],
-  availability: [{ day: 2, from: "09:00", to: "12:00" }],
+  availability: source === "SKILL" ? member.availability : [{ day: 4, from: "14:00", to: "16:00" }],
   languages: source === "SKILL" ? profile.languages : undefined,
   sensitive: source !== "SKILL",
 });
@@ -78,6 +79,11 @@ describe("the matching index's cell digests", () => {
     expect(found.records.find((r) => r.entry.source === "post1")?.entry).toEqual(
       entry("m1", "online", "post1"),
     );
+    // A skill entry's windows are kept once, in its member's profile, and read back from it.
+    expect(found.records.find((r) => r.entry.memberId === "m1" && r.entry.source === "SKILL")?.entry).toEqual(
+      entry("m1", cells[0] as string, "SKILL"),
+    );
+    expect(profile.windows).toEqual(member.availability);
     expect(found.records.every((r) => JSON.stringify(r.profile) === JSON.stringify(profile))).toBe(true);
     // Members spread over shards: more digest items than cells holding someone.
     expect(found.items).toBeGreaterThan(cells.length);
