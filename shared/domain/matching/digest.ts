@@ -1,10 +1,13 @@
 import geohash from "ngeohash";
 import { distanceMetres, type Point } from "#domain/kernel/geo.ts";
-import type { AvailabilityWindow, Member } from "#domain/membership/member.ts";
+import type { Member } from "#domain/membership/member.ts";
 import type { Post } from "#domain/posts/post.ts";
 import type { City } from "#shared/config/city.ts";
 import { FINE_CELL, type IndexEntry, NOWHERE, ONLINE, type Side } from "./index-entries.ts";
-import type { MemberSignals } from "./ports.ts";
+import type { DigestAddress, DigestProfile, MemberSignals } from "./ports.ts";
+
+// The digests' shapes are the index port's (so the port needs nothing from here).
+export type { DigestAddress, DigestProfile, DigestRecord } from "./ports.ts";
 
 /**
  * Cell digests: every index entry of one side, category and fine cell (or ONLINE / NOWHERE) is
@@ -16,44 +19,6 @@ import type { MemberSignals } from "./ports.ts";
 
 /** Steps a signal part (0..1) is rounded up to: 1/20 = 0.05 of a part. */
 export const STEPS = 20;
-
-/** What a member's records say about them in every digest they are in. */
-export interface DigestProfile {
-  languages: Member["languages"];
-  verified: boolean;
-  /** Whether the member is active (only active members can be matched). */
-  active: boolean;
-  /** Whom the member blocked (they never pair). */
-  blocked: string[];
-  /**
-   * The member's own weekly windows: scoring takes them for any of their entries without windows
-   * of its own (a post that gave none), so a bound must too.
-   */
-  windows: AvailabilityWindow[];
-  /** Upper bounds, in steps of 1/STEPS, of the reciprocity part as a giver and as an asker. */
-  giverReciprocity: number;
-  askerReciprocity: number;
-  /** Upper bound, in steps, of the responsiveness part. */
-  responsiveness: number;
-  /** Upper bound, in steps, of the completion factor of trust (0.5..1; 1 with no exchanges yet). */
-  completion: number;
-  /** Whether the member has exchanged with anyone (a partner in common needs one). */
-  partners: boolean;
-}
-
-/** One entry as a digest holds it, with its member's profile. */
-export interface DigestRecord {
-  entry: IndexEntry;
-  profile: DigestProfile;
-}
-
-/** One digest item: an entry's side, category and cell, and its shard. */
-export interface DigestAddress {
-  side: Side;
-  category: string;
-  cell: string;
-  shard: number;
-}
 
 const clamp = (n: number) => Math.min(1, Math.max(0, n));
 
@@ -78,7 +43,10 @@ export function signalParts(signals: MemberSignals | undefined) {
 /** What a profile takes from the member's signals: each part rounded up to its step. */
 export function signalSteps(
   signals: MemberSignals | undefined,
-): Pick<DigestProfile, "giverReciprocity" | "askerReciprocity" | "responsiveness" | "completion" | "partners"> {
+): Pick<
+  DigestProfile,
+  "giverReciprocity" | "askerReciprocity" | "responsiveness" | "completion" | "partners"
+> {
   const parts = signalParts(signals);
   return {
     giverReciprocity: stepUp(parts.giverReciprocity),

@@ -1,8 +1,46 @@
 import type { Page, PageRequest } from "#domain/kernel/paging.ts";
+import type { AvailabilityWindow, Member } from "#domain/membership/member.ts";
 import type { Notification } from "#domain/notices/inbox.ts";
-import type { DigestAddress, DigestProfile, DigestRecord } from "./digest.ts";
-import type { IndexEntry } from "./index-entries.ts";
+import type { IndexEntry, Side } from "./index-entries.ts";
 import type { Match } from "./match.ts";
+
+/** What a member's records say about them in every digest they are in. */
+export interface DigestProfile {
+  languages: Member["languages"];
+  verified: boolean;
+  /** Whether the member is active (only active members can be matched). */
+  active: boolean;
+  /** Whom the member blocked (they never pair). */
+  blocked: string[];
+  /**
+   * The member's own weekly windows: scoring takes them for any of their entries without windows
+   * of its own (a post that gave none), so a bound must too.
+   */
+  windows: AvailabilityWindow[];
+  /** Upper bounds, in steps of 1/STEPS, of the reciprocity part as a giver and as an asker. */
+  giverReciprocity: number;
+  askerReciprocity: number;
+  /** Upper bound, in steps, of the responsiveness part. */
+  responsiveness: number;
+  /** Upper bound, in steps, of the completion factor of trust (0.5..1; 1 with no exchanges yet). */
+  completion: number;
+  /** Whether the member has exchanged with anyone (a partner in common needs one). */
+  partners: boolean;
+}
+
+/** One entry as a digest holds it, with its member's profile. */
+export interface DigestRecord {
+  entry: IndexEntry;
+  profile: DigestProfile;
+}
+
+/** One digest item: an entry's side, category and cell, and its shard. */
+export interface DigestAddress {
+  side: Side;
+  category: string;
+  cell: string;
+  shard: number;
+}
 
 export interface MatchIndexRepository {
   /**
