@@ -20,7 +20,7 @@ import { DynamoMatchIndexRepository, DynamoMatchSignalsRepository } from "../sha
 import { DynamoMemberRepository } from "../shared/data/member-repository.ts";
 import { DynamoPostRepository } from "../shared/data/post-repository.ts";
 import { DORMANT_CONCURRENCY, DORMANT_PAGE, runDormantNudges } from "../shared/domain/matching/dormant.ts";
-import { entriesForPost } from "../shared/domain/matching/index-entries.ts";
+import { indexPost } from "../shared/domain/matching/indexing.ts";
 import { syntheticCity } from "./support/city.ts";
 import { documentClient, localClient } from "./support/client.ts";
 import { instrumentedClient, itemsReturned, Recorder, WRITE_COMMANDS } from "./support/instrument.ts";
@@ -204,7 +204,12 @@ async function measureDormant(size: number): Promise<Measured> {
     });
     const seedMembers = new DynamoMemberRepository(seedDb, TABLE);
     const seedPosts = new DynamoPostRepository(seedDb, TABLE);
-    const seedIndex = new DynamoMatchIndexRepository(seedDb, TABLE);
+    const seedIndexDeps = {
+      city,
+      members: seedMembers,
+      matchIndex: new DynamoMatchIndexRepository(seedDb, TABLE),
+      signals: new DynamoMatchSignalsRepository(seedDb, TABLE),
+    };
     await inParallel(log, `dormant ${size}: members`, people.length, async (i) => {
       const member = people[i];
       if (member) await seedMembers.create(member, undefined);
@@ -228,7 +233,7 @@ async function measureDormant(size: number): Promise<Measured> {
       const post = posts[i];
       if (!post) return;
       await seedPosts.create(post);
-      await seedIndex.replace([], entriesForPost(post));
+      await indexPost(seedIndexDeps, post, post);
     });
     const ids = monotonicFactory();
     const deps = {

@@ -205,6 +205,12 @@ export const citySchema = z
         responseWindowHours: z.int().check(z.gte(1), z.lte(24 * 14)),
         /** Matching never reaches further than this. */
         maxRadiusKm: z.number().check(z.gt(0), z.lte(100)),
+        /**
+         * Items each cell digest of the matching index is split into (by member id), so none nears
+         * DynamoDB's 400 KB item limit: about one per 5,000 members (4 kept the largest at ~107 KB
+         * with 20,000). Changing it on a running city needs the index rebuilt.
+         */
+        digestShards: z._default(z.int().check(z.gte(1), z.lte(64)), 4),
       }),
       {
         weights: {
@@ -221,6 +227,7 @@ export const citySchema = z
         dailyMatchNotifications: 3,
         responseWindowHours: 24,
         maxRadiusKm: 10,
+        digestShards: 4,
       },
     ),
     conversations: z._default(

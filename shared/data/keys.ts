@@ -83,20 +83,15 @@ export const keys = {
   }),
   // -- matching --
   /**
-   * A candidate-index entry: who could give or who asks, per skill category, stored in the partition
-   * of a coarse cell (or `online` / `anywhere`) and sorted by fine cell.
+   * A cell digest of the matching index: the records of everyone who gives or asks a category in one
+   * fine cell (or `online` / `anywhere`), split into shards by member id.
    */
-  matchIndex: (
-    side: string,
-    category: string,
-    partition: string,
-    cell: string,
-    memberId: string,
-    source: string,
-  ) => ({
-    pk: `MATCHIDX#${side}#${category}#${partition}`,
-    sk: `${cell}#${memberId}#${source}`,
+  matchDigest: (side: string, category: string, cell: string, shard: number) => ({
+    pk: `MATCHDIGEST#${side}#${category}#${cell}`,
+    sk: `SHARD#${shard}`,
   }),
+  /** Where a member's digest records are, and the profile they carry. */
+  digestRefs: (memberId: string) => ({ pk: `DIGESTREFS#${memberId}`, sk: "DIGESTREFS" }),
   match: (matchId: string) => ({ pk: `MATCH#${matchId}`, sk: "MATCH" }),
   /** A post's ranked candidates, one item: the rounds of notices draw from it. */
   shortlist: (postId: string) => ({ pk: `SHORTLIST#${postId}`, sk: "SHORTLIST" }),

@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
-  BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -12,7 +11,13 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { ConflictError } from "#domain/kernel/errors.ts";
 import type { Page, PageRequest } from "#domain/kernel/paging.ts";
-import { type Area, type IndexEntry, partitionOf, type Side } from "#domain/matching/index-entries.ts";
+import {
+  addressOf,
+  type DigestAddress,
+  type DigestProfile,
+  type DigestRecord,
+} from "#domain/matching/digest.ts";
+import type { IndexEntry } from "#domain/matching/index-entries.ts";
 import { type Match, matchSchema } from "#domain/matching/match.ts";
 import type {
   MatchIndexRepository,
@@ -21,8 +26,10 @@ import type {
   MemberSignals,
   SignalsChange,
 } from "#domain/matching/ports.ts";
+import type { AvailabilityWindow } from "#domain/membership/member.ts";
 import type { Notification } from "#domain/notices/inbox.ts";
 import { languageSchema } from "#shared/config/city.ts";
+import { log } from "#shared/logger.ts";
 import * as z from "#shared/zod.ts";
 import { batchGetItems } from "./batch-get.ts";
 import { entityKeys, storePaging } from "./cursor.ts";
@@ -30,79 +37,140 @@ import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
 import { table } from "./table.ts";
 
-const indexEntrySchema = z.object({
+/**
+ * Cell digests. A digest item holds, per member in it, `p#<memberId>` (their profile, with their
+ * own windows) and per entry `e#<memberId>#<source>` (place, tags, a post's windows, sensitive),
+ * each a short JSON array: about 100 bytes an entry. A member's `DIGESTREFS` item lists where their records are and the profile
+ * they carry, so a profile change rewrites exactly those digests.
+ */
+const entryRecordSchema = z.tuple([
+  z.nullable(z.number()),
+  z.nullable(z.number()),
+  z.array(z.string()),
+  z.array(z.string()),
+  z.number(),
+]);
+const profileRecordSchema = z.tuple([
+  z.array(languageSchema),
+  z.number(),
+  z.number(),
+  z.array(z.string()),
+  z.array(z.string()),
+  z.number(),
+  z.number(),
+  z.number(),
+  z.number(),
+  z.number(),
+]);
+const digestItemSchema = z.object({
   side: z.enum(["gives", "asks"]),
   category: z.string(),
   cell: z.string(),
-  memberId: z.string(),
-  source: z.string(),
-  location: z.optional(z.object({ lat: z.number(), lon: z.number() })),
-  tags: z.array(z.string()),
-  availability: z.array(z.object({ day: z.int(), from: z.string(), to: z.string() })),
-  languages: z.optional(z.array(languageSchema)),
-  sensitive: z.boolean(),
-  createdAt: z.string(),
+});
+const refsItemSchema = z.object({
+  refs: z._default(z.array(z.string()), []),
+  profile: z.optional(z.string()),
+  v: z._default(z.number(), 0),
 });
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
-    items.slice(i * size, i * size + size),
-  );
-}
+/** Above this many write units (1 KB each), a digest item is logged as near DynamoDB's 400 KB limit. */
+const DIGEST_WARN_UNITS = 128;
 
-/** One key condition on a partition: sort keys from `from` (inclusive) up to `to` (exclusive of its cell). */
-interface KeyRange {
-  partition: string;
-  range?: string;
-  values: Record<string, string>;
-}
-
-/**
- * Where a coarse partition is cut into ranges read in parallel: a long partition read page by page
- * would otherwise make a deep chain of calls. Fine cells are `<coarse><c>`, `c` in geohash order.
- */
-const PARTITION_CUTS = ["8", "h", "s"];
-
-/**
- * The sort-key conditions that read an area: a cell's key range, or a coarse partition less the
- * cells already read, cut into a few ranges. Every key is `<fine cell>#...`, so the bare cell
- * `<cell>` sorts just before its keys and `<cell>$` just after them.
- */
-function conditionsOf(area: Area): KeyRange[] {
-  if ("cell" in area) {
-    const partition = partitionOf(area.cell);
-    return area.cell === partition
-      ? [{ partition, values: {} }]
-      : [{ partition, range: "begins_with(sk, :from)", values: { ":from": `${area.cell}#` } }];
-  }
-  // Bounds of the ranges to read, in key order: undefined = open-ended.
-  const bounds: [string | undefined, string | undefined][] = [];
-  let from: string | undefined;
-  const stops = [
-    ...area.except.map((cell) => ({ at: cell, skip: true })),
-    ...PARTITION_CUTS.map((c) => ({ at: `${area.coarse}${c}`, skip: false })),
-  ].sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
-  for (const stop of stops) {
-    if (from === undefined || from < stop.at) bounds.push([from, stop.at]);
-    // After a skipped cell, reading resumes past its keys; at a cut, right at it.
-    if (stop.skip) from = `${stop.at}$`;
-    else if (from === undefined || from < stop.at) from = stop.at;
-  }
-  bounds.push([from, undefined]);
-  return bounds.map(([lower, upper]): KeyRange => {
-    // An upper bound is a bare cell name: BETWEEN includes it, but no key equals it.
-    if (lower !== undefined && upper !== undefined)
-      return {
-        partition: area.coarse,
-        range: "sk BETWEEN :from AND :to",
-        values: { ":from": lower, ":to": upper },
-      };
-    if (upper !== undefined) return { partition: area.coarse, range: "sk < :to", values: { ":to": upper } };
-    if (lower !== undefined)
-      return { partition: area.coarse, range: "sk >= :from", values: { ":from": lower } };
-    return { partition: area.coarse, values: {} };
+const encodeWindows = (windows: readonly AvailabilityWindow[]) =>
+  windows.map((w) => `${w.day} ${w.from} ${w.to}`);
+const decodeWindows = (windows: readonly string[]): AvailabilityWindow[] =>
+  windows.map((w) => {
+    const [day = "0", from = "", to = ""] = w.split(" ");
+    return { day: Number(day), from, to };
   });
+
+/** A skill entry's windows are its member's, kept once in their profile (see decodeEntry). */
+function encodeEntry(e: IndexEntry): string {
+  return JSON.stringify([
+    e.location?.lat ?? null,
+    e.location?.lon ?? null,
+    e.tags,
+    e.source === "SKILL" ? [] : encodeWindows(e.availability),
+    e.sensitive ? 1 : 0,
+  ]);
 }
+
+function encodeProfile(p: DigestProfile): string {
+  return JSON.stringify([
+    p.languages,
+    p.verified ? 1 : 0,
+    p.active ? 1 : 0,
+    p.blocked,
+    encodeWindows(p.windows),
+    p.giverReciprocity,
+    p.askerReciprocity,
+    p.responsiveness,
+    p.completion,
+    p.partners ? 1 : 0,
+  ]);
+}
+
+function decodeProfile(text: string): DigestProfile {
+  const [languages, verified, active, blocked, windows, giver, asker, responsiveness, completion, partners] =
+    profileRecordSchema.parse(JSON.parse(text));
+  return {
+    languages,
+    verified: verified === 1,
+    active: active === 1,
+    blocked,
+    windows: decodeWindows(windows),
+    giverReciprocity: giver,
+    askerReciprocity: asker,
+    responsiveness,
+    completion,
+    partners: partners === 1,
+  };
+}
+
+function decodeEntry(
+  digest: z.infer<typeof digestItemSchema>,
+  memberId: string,
+  source: string,
+  text: string,
+  profile: DigestProfile,
+): IndexEntry {
+  const [lat, lon, tags, windows, sensitive] = entryRecordSchema.parse(JSON.parse(text));
+  return {
+    side: digest.side,
+    category: digest.category,
+    cell: digest.cell,
+    memberId,
+    source,
+    location: lat !== null && lon !== null ? { lat, lon } : undefined,
+    tags,
+    // Skill entries carry the member's windows and languages; post entries their own windows.
+    availability: source === "SKILL" ? profile.windows : decodeWindows(windows),
+    languages: source === "SKILL" ? profile.languages : undefined,
+    sensitive: sensitive === 1,
+  };
+}
+
+/** Where one of a member's records is: its digest and its source. */
+interface Ref extends DigestAddress {
+  source: string;
+}
+const refText = (r: Ref) => [r.side, r.category, r.cell, r.shard, r.source].join("|");
+function parseRef(text: string): Ref {
+  const [side, category = "", cell = "", shard = "0", ...source] = text.split("|");
+  return {
+    side: side === "asks" ? "asks" : "gives",
+    category,
+    cell,
+    shard: Number(shard),
+    source: source.join("|"),
+  };
+}
+interface DigestWrite {
+  address: DigestAddress;
+  set: Record<string, string>;
+  remove: string[];
+}
+const digestOf = (a: DigestAddress) => `${a.side}|${a.category}|${a.cell}|${a.shard}`;
 
 export class DynamoMatchIndexRepository implements MatchIndexRepository {
   constructor(
@@ -110,65 +178,188 @@ export class DynamoMatchIndexRepository implements MatchIndexRepository {
     private readonly tableName: string,
   ) {}
 
-  private keyOf(e: IndexEntry) {
-    return keys.matchIndex(e.side, e.category, partitionOf(e.cell), e.cell, e.memberId, e.source);
+  private async refsOf(memberId: string) {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.digestRefs(memberId), ConsistentRead: true }),
+    );
+    const item = refsItemSchema.parse(Item ?? {});
+    return {
+      exists: Item !== undefined,
+      refs: item.refs.map(parseRef),
+      profileText: item.profile,
+      profile: item.profile ? decodeProfile(item.profile) : undefined,
+      version: item.v,
+    };
   }
 
-  async replace(previous: readonly IndexEntry[], next: readonly IndexEntry[]): Promise<void> {
-    const nextKeys = new Set(next.map((e) => JSON.stringify(this.keyOf(e))));
-    const deletes = previous
-      .map((e) => this.keyOf(e))
-      .filter((k) => !nextKeys.has(JSON.stringify(k)))
-      .map((Key) => ({ DeleteRequest: { Key } }));
-    // Puts are whole-item and deletes are by key: replaying the same change leaves the same index.
-    const puts = next.map((e) => ({
-      PutRequest: { Item: { ...this.keyOf(e), entity: "MatchIndexEntry", ...e } },
-    }));
-    for (const batch of chunks([...deletes, ...puts], 25)) {
-      let requests: typeof batch = batch;
-      for (let attempt = 0; requests.length > 0 && attempt < 8; attempt++) {
-        const result = await this.db.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
-        );
-        requests = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof batch;
-      }
-      if (requests.length > 0) throw new Error("match index write left unprocessed items");
+  /** Stores where a member's records are, unless someone else changed them since `version` was read. */
+  private async saveRefs(
+    memberId: string,
+    refs: readonly Ref[],
+    profile: string,
+    version: number,
+    exists: boolean,
+  ) {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.digestRefs(memberId),
+            entity: "DigestRefs",
+            memberId,
+            refs: refs.map(refText),
+            profile,
+            v: version + 1,
+          },
+          ConditionExpression: exists ? "v = :v" : "attribute_not_exists(pk)",
+          ExpressionAttributeValues: exists ? { ":v": version } : undefined,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
     }
   }
 
-  async read(side: Side, category: string, areas: readonly Area[]) {
-    const pages = await Promise.all(
-      areas.flatMap(conditionsOf).map(async ({ partition, range, values }) => {
-        const found: IndexEntry[] = [];
-        let read = 0;
-        let calls = 0;
-        let start: Record<string, unknown> | undefined;
-        do {
-          const page = await this.db.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              KeyConditionExpression: range ? `pk = :pk AND ${range}` : "pk = :pk",
-              ExpressionAttributeValues: {
-                ":pk": keys.matchIndex(side, category, partition, "", "", "").pk,
-                ...values,
-              },
-              ExclusiveStartKey: start,
-            }),
-          );
-          calls += 1;
-          // Count, not ScannedCount: the embedded store counts one item too many per page boundary.
-          read += page.Count ?? 0;
-          for (const item of page.Items ?? []) found.push(indexEntrySchema.parse(item));
-          start = page.LastEvaluatedKey;
-        } while (start);
-        return { found, read, calls };
+  /** One update of one digest item: records set and removed. */
+  private async updateDigest(address: DigestAddress, set: Record<string, string>, remove: readonly string[]) {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {
+      ":entity": "MatchDigest",
+      ":side": address.side,
+      ":category": address.category,
+      ":cell": address.cell,
+    };
+    const sets = ["entity = :entity", "side = :side", "category = :category", "cell = :cell"];
+    Object.entries(set).forEach(([name, value], i) => {
+      names[`#s${i}`] = name;
+      values[`:s${i}`] = value;
+      sets.push(`#s${i} = :s${i}`);
+    });
+    const removes = remove.map((name, i) => {
+      names[`#r${i}`] = name;
+      return `#r${i}`;
+    });
+    const key = keys.matchDigest(address.side, address.category, address.cell, address.shard);
+    const result = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression: `SET ${sets.join(", ")}${removes.length > 0 ? ` REMOVE ${removes.join(", ")}` : ""}`,
+        ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
+        ExpressionAttributeValues: values,
+        ReturnConsumedCapacity: "TOTAL",
       }),
     );
+    // A write costs a unit per KB of the item: a digest this large wants more shards.
+    const units = result.ConsumedCapacity?.CapacityUnits ?? 0;
+    if (units > DIGEST_WARN_UNITS) {
+      log.warn("matching digest near the item size limit: raise matching.digestShards", {
+        ...key,
+        writeUnits: units,
+      });
+    }
+  }
+
+  async replace(change: {
+    memberId: string;
+    source: string;
+    next: readonly IndexEntry[];
+    shards: number;
+    settle: (stored: DigestProfile | undefined) => DigestProfile;
+  }): Promise<void> {
+    const { memberId, source } = change;
+    const profileName = `p#${memberId}`;
+    const entryName = (s: string) => `e#${memberId}#${s}`;
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const stored = await this.refsOf(memberId);
+      const profile = encodeProfile(change.settle(stored.profile));
+      const added = change.next.map((entry) => ({ ...addressOf(entry, change.shards), source, entry }));
+      const after: Ref[] = [
+        ...stored.refs.filter((r) => r.source !== source),
+        ...added.map(({ entry: _, ...ref }) => ref),
+      ];
+      const writes = new Map<string, DigestWrite>();
+      const touch = (a: DigestAddress) => {
+        const key = digestOf(a);
+        const known = writes.get(key);
+        if (known) return known;
+        const write: DigestWrite = {
+          address: { side: a.side, category: a.category, cell: a.cell, shard: a.shard },
+          set: {},
+          remove: [],
+        };
+        writes.set(key, write);
+        return write;
+      };
+      for (const r of stored.refs.filter((r) => r.source === source)) touch(r).remove.push(entryName(source));
+      for (const a of added) {
+        const write = touch(a);
+        write.set[entryName(source)] = encodeEntry(a.entry);
+        write.remove = write.remove.filter((name) => name !== entryName(source));
+      }
+      // A changed profile is rewritten wherever the member has records.
+      if (profile !== stored.profileText) for (const r of after) touch(r);
+      const holding = new Set(after.map(digestOf));
+      for (const [key, write] of writes) {
+        if (holding.has(key)) write.set[profileName] = profile;
+        else write.remove.push(profileName);
+      }
+      await Promise.all([...writes.values()].map((w) => this.updateDigest(w.address, w.set, w.remove)));
+      if (await this.saveRefs(memberId, after, profile, stored.version, stored.exists)) return;
+    }
+    throw new Error(`the digest records of ${memberId} kept changing while being written`);
+  }
+
+  async reprofile(memberId: string, settle: (stored: DigestProfile) => DigestProfile): Promise<void> {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const stored = await this.refsOf(memberId);
+      if (!stored.profile || stored.refs.length === 0) return;
+      const profile = encodeProfile(settle(stored.profile));
+      if (profile === stored.profileText) return;
+      const digests = new Map(stored.refs.map((r) => [digestOf(r), r]));
+      await Promise.all(
+        [...digests.values()].map((r) => this.updateDigest(r, { [`p#${memberId}`]: profile }, [])),
+      );
+      if (await this.saveRefs(memberId, stored.refs, profile, stored.version, true)) return;
+    }
+    throw new Error(`the digest records of ${memberId} kept changing while being written`);
+  }
+
+  async read(addresses: readonly DigestAddress[]) {
+    const items = await batchGetItems(
+      this.db,
+      this.tableName,
+      addresses.map((a) => keys.matchDigest(a.side, a.category, a.cell, a.shard)),
+    );
+    const records: DigestRecord[] = [];
+    let bytes = 0;
+    for (const item of items) {
+      const digest = digestItemSchema.parse(item);
+      const profiles = new Map<string, DigestProfile>();
+      for (const [name, value] of Object.entries(item)) {
+        if (!name.startsWith("p#") || typeof value !== "string") continue;
+        profiles.set(name.slice(2), decodeProfile(value));
+        bytes += name.length + value.length;
+      }
+      for (const [name, value] of Object.entries(item)) {
+        if (!name.startsWith("e#") || typeof value !== "string") continue;
+        const [memberId = "", ...source] = name.slice(2).split("#");
+        const profile = profiles.get(memberId);
+        // Written in the same update as its entries: never missing while an entry is there.
+        if (!profile) continue;
+        records.push({ entry: decodeEntry(digest, memberId, source.join("#"), value, profile), profile });
+        bytes += name.length + value.length;
+      }
+    }
     return {
-      entries: pages.flatMap((p) => p.found),
-      read: pages.reduce((n, p) => n + p.read, 0),
-      calls: pages.reduce((n, p) => n + p.calls, 0),
-      depth: Math.max(0, ...pages.map((p) => p.calls)),
+      records,
+      items: items.length,
+      bytes,
+      calls: Math.ceil(addresses.length / 100),
+      depth: addresses.length > 0 ? 1 : 0,
     };
   }
 }
@@ -188,11 +379,15 @@ export class DynamoMatchSignalsRepository implements MatchSignalsRepository {
     private readonly tableName: string,
   ) {}
 
-  async getMany(memberIds: readonly string[]): Promise<Map<string, MemberSignals>> {
+  async getMany(
+    memberIds: readonly string[],
+    options: { consistent?: boolean } = {},
+  ): Promise<Map<string, MemberSignals>> {
     const items = await batchGetItems(
       this.db,
       this.tableName,
       memberIds.map((id) => keys.matchSignals(id)),
+      options,
     );
     const found = new Map<string, MemberSignals>();
     for (const item of items) {
@@ -333,7 +528,7 @@ export class DynamoMatchRepository implements MatchRepository {
       );
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException)
-        throw new ConflictError("The match changed meanwhile", undefined, { cause: error });
+        throw new ConflictError("The match changed meanwhile");
       throw error;
     }
   }
@@ -606,4 +801,54 @@ export class DynamoMatchRepository implements MatchRepository {
   async clearFollowUp(postId: string, dueAt: string): Promise<void> {
     await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: keys.followUp(dueAt, postId) }));
   }
+}
+
+/**
+ * Every digest item and refs item for these records, as the index consumer would leave them (for a
+ * bulk load: one replace per entry would dominate loading a whole city).
+ */
+export function digestItemsForBulkLoad(records: readonly DigestRecord[], shards: number) {
+  const digests = new Map<string, Record<string, unknown>>();
+  const refs = new Map<string, { refs: string[]; profile: string }>();
+  for (const { entry, profile } of records) {
+    const address = addressOf(entry, shards);
+    const key = digestOf(address);
+    let item = digests.get(key);
+    if (!item) {
+      item = {
+        ...keys.matchDigest(address.side, address.category, address.cell, address.shard),
+        entity: "MatchDigest",
+        side: address.side,
+        category: address.category,
+        cell: address.cell,
+      };
+      digests.set(key, item);
+    }
+    const encoded = encodeProfile(profile);
+    item[`p#${entry.memberId}`] = encoded;
+    item[`e#${entry.memberId}#${entry.source}`] = encodeEntry(entry);
+    const known = refs.get(entry.memberId) ?? { refs: [], profile: encoded };
+    known.refs.push(refText({ ...address, source: entry.source }));
+    refs.set(entry.memberId, known);
+  }
+  return [
+    ...digests.values(),
+    ...[...refs].map(([memberId, r]) => ({
+      ...keys.digestRefs(memberId),
+      entity: "DigestRefs",
+      memberId,
+      refs: r.refs,
+      profile: r.profile,
+      v: 1,
+    })),
+  ];
+}
+
+/** DynamoDB's size of an item: attribute names and values (strings and numbers as text). */
+export function itemBytes(item: Record<string, unknown>): number {
+  return Object.entries(item).reduce(
+    (n, [name, value]) =>
+      n + name.length + (typeof value === "string" ? Buffer.byteLength(value) : JSON.stringify(value).length),
+    0,
+  );
 }

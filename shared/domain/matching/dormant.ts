@@ -1,3 +1,4 @@
+import geohash from "ngeohash";
 import type { Deps } from "#domain/deps.ts";
 import { distanceMetres } from "#domain/kernel/geo.ts";
 import { inChunks, type PassOutcome, runPass } from "#domain/kernel/passes.ts";
@@ -6,7 +7,8 @@ import { noticeContent } from "#domain/notices/kinds.ts";
 import { notify } from "#domain/notices/notify.ts";
 import { coarsePoint } from "#domain/posts/search/cells.ts";
 import * as z from "../../zod.ts";
-import { widening } from "./index-entries.ts";
+import { addressesOf } from "./digest.ts";
+import { FINE_CELL } from "./index-entries.ts";
 
 type DormantDeps = Pick<
   Deps,
@@ -25,27 +27,39 @@ export function isoWeek(instant: Date): string {
 
 /**
  * One concrete, low-effort suggestion for a member who has never exchanged: the nearest open
+<<<<<<< HEAD
  * request in one of their skills in their own cell, or else in the cells around it ("someone
  * 400 m away needs 30 minutes of gardening"). Undefined when nothing fits nearby. A coordinator who
  * suggests it by hand is named in the notice.
+=======
+ * request in one of their skills in their own cell or the cells around it ("someone 400 m away
+ * needs 30 minutes of gardening"), read as one round of digest reads. Undefined when nothing fits
+ * nearby.
+>>>>>>> matching-digests
  */
 export async function suggestionFor(deps: DormantDeps, member: Member, coordinator?: string) {
   if (!member.home || member.skills.categories.length === 0) return undefined;
   const home = coarsePoint(member.home, deps.city.privacy.locationCellPrecision);
-  // The member's own cell, then its neighbours: a first exchange should be close by.
-  const [near, around] = widening(home, false, deps.city);
+  // The member's own cell and its neighbours: a first exchange should be close by.
+  const own = geohash.encode(home.lat, home.lon, FINE_CELL);
+  const cells = [own, ...geohash.neighbors(own)];
+  const addresses = member.skills.categories.flatMap((category) =>
+    addressesOf("asks", category, cells, deps.city.matching.digestShards),
+  );
+  const { records } = await deps.matchIndex.read(addresses);
   let best: { postId: string; distance: number } | undefined;
-  for (const ring of [near, around]) {
-    if (!ring || best) break;
-    for (const category of member.skills.categories) {
-      const { entries } = await deps.matchIndex.read("asks", category, ring.areas);
-      for (const entry of entries) {
-        if (entry.memberId === member.memberId || !entry.location || entry.sensitive) continue;
-        const distance = distanceMetres(home, entry.location);
-        if (distance > deps.city.matching.maxRadiusKm * 1000) continue;
-        if (!best || distance < best.distance) best = { postId: entry.source, distance };
-      }
-    }
+  for (const { entry, profile } of records) {
+    if (entry.memberId === member.memberId || !entry.location || entry.sensitive) continue;
+    if (
+      !profile.active ||
+      profile.blocked.includes(member.memberId) ||
+      member.blocked.includes(entry.memberId)
+    )
+      continue;
+    const distance = distanceMetres(home, entry.location);
+    if (distance > deps.city.matching.maxRadiusKm * 1000) continue;
+    if (!best || distance < best.distance || (distance === best.distance && entry.source < best.postId))
+      best = { postId: entry.source, distance };
   }
   if (!best) return undefined;
   const post = await deps.posts.get(best.postId);

@@ -4,9 +4,10 @@ import { categoryName, languageName } from "#domain/kernel/names.ts";
 import type { Member } from "#domain/membership/member.ts";
 import type { Post } from "#domain/posts/post.ts";
 import type { City } from "#shared/config/city.ts";
-import { type IndexEntry, type Side, widening } from "./index-entries.ts";
+import { addressesOf, type DigestProfile, STEPS, searchCells } from "./digest.ts";
+import type { IndexEntry, Side } from "./index-entries.ts";
 import type { MatchIndexRepository, MatchSignalsRepository, MemberSignals } from "./ports.ts";
-import { type ScoredMatch, scoreMatch, weeklyOverlapMinutes } from "./score.ts";
+import { type ScoredMatch, type ScorePart, scoreMatch, scoreOfParts, weeklyOverlapMinutes } from "./score.ts";
 
 export interface FindDeps extends Pick<Deps, "members" | "city"> {
   matchIndex: MatchIndexRepository;
@@ -22,20 +23,27 @@ export interface RankedMatch {
 export interface FindStats {
   /** DynamoDB calls made to find and score the candidates. */
   calls: number;
-  /** Longest chain of calls that had to wait for each other. */
+  /** Longest chain of calls that had to wait for each other (rounds of parallel calls). */
   depth: number;
-  /** Index items the store read. */
+  /** Digest items the store returned. */
   itemsRead: number;
-  /** How many rings of cells were read before no unread entry could make the top. */
-  rings: number;
+  /** Size of the records in them. */
+  digestBytes: number;
+  /** Entries (records) the digests held for this side and category within reach. */
+  records: number;
   /** People whose member item and signals were read to score them exactly. */
   loaded: number;
+  /** Signals items read beyond those of the loaded people: the owner's and their partners'. */
+  partnersRead: number;
 }
 
 /** How many of the best a search must get exactly right (the matches a post keeps). */
 export const KEPT_PER_POST = 20;
-/** People loaded to be scored exactly per wave: one BatchGet of members and one of signals per 100, in parallel. */
-const LOAD_WAVE = 500;
+/**
+ * People loaded in the second round, best bound first (with the owner's partners): enough that
+ * their exact scores usually set the bar the third round loads everyone else above.
+ */
+const FIRST_LOAD = 30;
 
 /** Which side of the index answers a post: a request wants givers, an offer wants askers. */
 export function answeringSide(post: Post): Side {
@@ -146,56 +154,85 @@ export function scoreCandidate(
 }
 
 /**
- * The highest score anyone could reach from what an index entry and the owner's own signals say
- * (or, with no entry, anyone at least `beyondMetres` away): what is known is scored as it is,
- * everything else as well as it could possibly be. Never below the exact score, so it can rule
- * people out unread.
+ * Whether a digest's record rules a person out before anything is loaded (a gate, as `eligible`
+ * is; `eligible` checks again on the loaded member, in case the digest is behind).
  */
-export function scoreBound(
+export function ruledOut(memberId: string, profile: DigestProfile, owner: Member, post: Post): boolean {
+  if (!profile.active) return true;
+  if (profile.blocked.includes(owner.memberId) || owner.blocked.includes(memberId)) return true;
+  return post.sensitive && !profile.verified;
+}
+
+/**
+ * The highest score a person could reach from what their digest record and the owner's signals
+ * say: place, tags, windows and languages scored as they are; reciprocity, responsiveness and
+ * completion at their rounded-up steps; acquaintance from the owner's partners (and, once the
+ * partners' own partners are known, `twoHop`). Never below the exact score from the same data,
+ * so it can rule people out unread.
+ */
+export function digestBound(
   city: City,
   post: Post,
   owner: Member,
   ownerPartners: Readonly<Record<string, number>>,
-  entry: IndexEntry | undefined,
-  beyondMetres: number,
+  entry: IndexEntry,
+  profile: DigestProfile,
+  twoHop: number | undefined,
   now: Date,
 ): number {
+  return scoreOfParts(
+    digestBoundParts(city, post, owner, ownerPartners, entry, profile, twoHop, now),
+    city.matching.weights,
+  );
+}
+
+/** The parts of `digestBound`: each never below the part `scoreCandidate` finds from the same data. */
+export function digestBoundParts(
+  city: City,
+  post: Post,
+  owner: Member,
+  ownerPartners: Readonly<Record<string, number>>,
+  entry: IndexEntry,
+  profile: DigestProfile,
+  twoHop: number | undefined,
+  now: Date,
+): Record<ScorePart, number> {
   const postWindows = post.availability?.type === "weekly" ? post.availability.windows : [];
   const postTags = new Set(post.tags);
-  const best = 1_000_000;
-  // A skill entry carries the member's own windows; a post without windows falls back to the member's.
-  let overlap: number | undefined = best;
-  if (postWindows.length === 0) overlap = undefined;
-  else if (entry && entry.availability.length > 0)
-    overlap = weeklyOverlapMinutes(postWindows, entry.availability);
-  else if (entry?.source === "SKILL") overlap = undefined;
-  return scoreMatch(
+  // An entry without windows of its own (a post that gave none) is scored with its member's, as
+  // scoreCandidate does.
+  const candidateWindows = entry.availability.length > 0 ? entry.availability : profile.windows;
+  const overlap =
+    postWindows.length > 0 && candidateWindows.length > 0
+      ? weeklyOverlapMinutes(postWindows, candidateWindows)
+      : undefined;
+  const candidateGives = post.kind === "request";
+  const known = scoreMatch(
     {
-      skill: {
-        category: post.category,
-        sharedTags: entry ? entry.tags.filter((t) => postTags.has(t)) : post.tags,
-      },
-      distanceMetres: entry ? distanceOf(post, entry) : beyondMetres,
+      skill: { category: post.category, sharedTags: entry.tags.filter((t) => postTags.has(t)) },
+      distanceMetres: distanceOf(post, entry),
       online: post.where.type === "online",
       availabilityOverlapMinutes: overlap,
-      sharedLanguages: entry?.languages
-        ? entry.languages.filter((l) => owner.languages.includes(l))
-        : ["any"],
-      candidateGives: post.kind === "request",
-      balance: -best,
-      givenMinutes: best,
-      // Past exchanges with the owner are known from the owner's signals; partners in common are not.
-      trust: {
-        pastExchanges: entry ? (ownerPartners[entry.memberId] ?? 0) : 1,
-        twoHopConnections: 1,
-        completionRate: undefined,
-      },
-      responseRate: 1,
+      sharedLanguages: profile.languages.filter((l) => owner.languages.includes(l)),
+      candidateGives,
+      balance: undefined,
+      givenMinutes: undefined,
+      trust: { pastExchanges: 0, twoHopConnections: 0, completionRate: undefined },
+      responseRate: undefined,
       postAgeHours: hoursBetween(post.createdAt, now),
     },
     city.matching.weights,
     city.matching.maxRadiusKm,
-  ).score;
+  );
+  const past = ownerPartners[entry.memberId] ?? 0;
+  const acquainted = twoHop === undefined ? profile.partners : twoHop > 0;
+  const acquaintance = past > 0 ? 1 : acquainted ? 0.6 : 0.3;
+  return {
+    ...known.parts,
+    reciprocity: (candidateGives ? profile.giverReciprocity : profile.askerReciprocity) / STEPS,
+    trust: Math.min(1, acquaintance * (profile.completion / STEPS)),
+    responsiveness: profile.responsiveness / STEPS,
+  };
 }
 
 const byRank = (a: RankedMatch, b: RankedMatch) =>
@@ -205,10 +242,10 @@ const byRank = (a: RankedMatch, b: RankedMatch) =>
  * The people most likely to answer a post, best first, each with a score and its reasons; the
  * best `want` are exactly those an exhaustive scoring of everyone in the city's radius would pick.
  *
- * The index is read ring by ring (every page), widening from the post's cell. Each person's entry
- * bounds their score from above (`scoreBound`); people are loaded (member and signals, in waves)
- * and scored exactly in the order of their bound, while a bound still reaches the `want`-th best
- * score. Widening stops once nobody farther out could reach it either. Never a scan.
+ * Three rounds of parallel reads: (1) every cell digest within the radius (or the whole city for
+ * an online post) and the owner's signals: each person's record bounds their score from above
+ * (`digestBound`); (2) the best `FIRST_LOAD` by bound, loaded (member and signals) and scored
+ * exactly; (3) everyone whose bound still reaches the `want`-th exact score. Nobody left unread could make the best `want`. Never a scan.
  */
 export async function findMatches(
   deps: FindDeps,
@@ -217,106 +254,110 @@ export async function findMatches(
   now: Date,
   want = KEPT_PER_POST,
 ): Promise<{ ranked: RankedMatch[]; stats: FindStats }> {
-  const stats: FindStats = { calls: 0, depth: 0, itemsRead: 0, rings: 0, loaded: 0 };
+  const stats: FindStats = {
+    calls: 0,
+    depth: 0,
+    itemsRead: 0,
+    digestBytes: 0,
+    records: 0,
+    loaded: 0,
+    partnersRead: 0,
+  };
   // A sensitive post of an unverified owner pairs nobody: nothing to read.
   if (post.sensitive && !owner.verified) return { ranked: [], stats };
-  const maxMetres = deps.city.matching.maxRadiusKm * 1000;
+  const { city } = deps;
+  const maxMetres = city.matching.maxRadiusKm * 1000;
+  const side = answeringSide(post);
+  const addresses = addressesOf(side, post.category, searchCells(post, city), city.matching.digestShards);
+
+  // Round 1: the digests and the owner's signals.
+  const [digests, ownerRead] = await Promise.all([
+    deps.matchIndex.read(addresses),
+    deps.signals.getMany([owner.memberId]),
+  ]);
+  stats.calls += digests.calls + 1;
+  stats.depth += Math.max(1, digests.depth);
+  stats.itemsRead = digests.items;
+  stats.digestBytes = digests.bytes;
+  stats.records = digests.records.length;
+  const ownerSignals = ownerRead.get(owner.memberId);
+  const ownerPartners = ownerSignals?.partners ?? {};
   const people = new Map<string, IndexEntry>();
-  const bounds = new Map<string, number>();
+  const profiles = new Map<string, DigestProfile>();
+  for (const { entry, profile } of digests.records) {
+    if (ruledOut(entry.memberId, profile, owner, post)) continue;
+    if (keepNearest(post, owner, people, entry, maxMetres)) profiles.set(entry.memberId, profile);
+  }
+  const boundsWith = (twoHop: ((id: string) => number) | undefined) =>
+    [...people].map(([id, entry]) => ({
+      id,
+      bound: digestBound(
+        city,
+        post,
+        owner,
+        ownerPartners,
+        entry,
+        profiles.get(id) as DigestProfile,
+        twoHop?.(id),
+        now,
+      ),
+    }));
+
   const members = new Map<string, Member | undefined>();
   const signals = new Map<string, MemberSignals | undefined>();
-  let ownerSignals: MemberSignals | undefined;
   const exact = new Map<string, RankedMatch>();
-  let lastWave = 0;
-
-  const score = (memberId: string) => {
-    const member = members.get(memberId);
-    const entry = people.get(memberId);
-    exact.delete(memberId);
-    if (!member || !entry || !eligible(member, owner, post, entry)) return;
-    const scored = scoreCandidate(
-      deps.city,
-      post,
-      owner,
-      member,
-      entry,
-      { owner: ownerSignals, candidate: signals.get(memberId) },
-      now,
-    );
-    exact.set(memberId, { member, entry, scored });
-  };
-  const wantedScore = () => {
-    if (exact.size < want) return Number.NEGATIVE_INFINITY;
-    return [...exact.values()].sort(byRank)[want - 1]?.scored.score ?? Number.NEGATIVE_INFINITY;
-  };
-
-  for (const [r, ring] of widening(post.location, post.where.type === "online", deps.city).entries()) {
-    // The owner's signals come with the first ring: they tell who exchanged with the owner before.
-    const [found, ownerRead] = await Promise.all([
-      deps.matchIndex.read(answeringSide(post), post.category, ring.areas),
-      r === 0 ? deps.signals.getMany([owner.memberId]) : undefined,
+  const load = async (ids: readonly string[], extraSignals: readonly string[] = []) => {
+    const wanted = [...new Set([...ids, ...extraSignals])];
+    const [loadedMembers, loadedSignals] = await Promise.all([
+      ids.length > 0 ? deps.members.getMany(ids) : new Map<string, Member>(),
+      wanted.length > 0 ? deps.signals.getMany(wanted) : new Map<string, MemberSignals>(),
     ]);
-    if (ownerRead) {
-      ownerSignals = ownerRead.get(owner.memberId);
-      stats.calls += 1;
+    stats.calls += Math.ceil(ids.length / 100) + Math.ceil(wanted.length / 100);
+    stats.depth += 1;
+    stats.loaded += ids.length;
+    stats.partnersRead += wanted.length - ids.length;
+    for (const id of ids) {
+      const member = loadedMembers.get(id);
+      const entry = people.get(id);
+      members.set(id, member);
+      signals.set(id, loadedSignals.get(id));
+      if (!member || !entry || !eligible(member, owner, post, entry)) continue;
+      const scored = scoreCandidate(
+        city,
+        post,
+        owner,
+        member,
+        entry,
+        { owner: ownerSignals, candidate: loadedSignals.get(id) },
+        now,
+      );
+      exact.set(id, { member, entry, scored });
     }
-    const ownerPartners = ownerSignals?.partners ?? {};
-    stats.calls += found.calls;
-    stats.depth += found.depth;
-    stats.itemsRead += found.read;
-    stats.rings = r + 1;
-    for (const entry of found.entries) {
-      if (!keepNearest(post, owner, people, entry, maxMetres)) continue;
-      bounds.set(entry.memberId, scoreBound(deps.city, post, owner, ownerPartners, entry, 0, now));
-      // A nearer entry of someone already loaded: scored again from what was read.
-      if (members.has(entry.memberId)) score(entry.memberId);
-    }
-    const farthest = Number.isFinite(ring.unreadBeyondMetres)
-      ? scoreBound(
-          deps.city,
-          post,
-          owner,
-          ownerPartners,
-          undefined,
-          Math.max(ring.unreadBeyondMetres, 0),
-          now,
-        )
+    return loadedSignals;
+  };
+  const bestFirst = (a: { id: string; bound: number }, b: { id: string; bound: number }) =>
+    b.bound - a.bound || a.id.localeCompare(b.id);
+
+  // Round 2: the best by bound. (The owner's partners' own partners are not used to sharpen
+  // bounds: partners are counted on each side by separate events, so they may disagree for a
+  // while, and a bound from one side would not be a bound for the other.)
+  const first = boundsWith(undefined)
+    .sort(bestFirst)
+    .slice(0, Math.max(FIRST_LOAD, want))
+    .map((b) => b.id);
+  if (first.length === 0) return { ranked: [], stats };
+  await load(first);
+
+  // Round 3: everyone whose bound still reaches the `want`-th exact score.
+  const ranked = () => [...exact.values()].sort(byRank);
+  const bar =
+    exact.size >= want
+      ? (ranked()[want - 1]?.scored.score ?? Number.NEGATIVE_INFINITY)
       : Number.NEGATIVE_INFINITY;
-    const beyondReach = ring.unreadBeyondMetres > maxMetres;
-    const floor = beyondReach ? Number.NEGATIVE_INFINITY : farthest;
-    // Load, best bound first, everyone whose bound reaches both the current `want`-th score and
-    // what anyone unread could score (they would be loaded after a wider ring anyway).
-    for (;;) {
-      const threshold = Math.max(wantedScore(), floor);
-      const wave = [...bounds]
-        .filter(([id, bound]) => !members.has(id) && bound >= threshold)
-        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-        // Short of `want` scored, smaller waves (each at least twice the last, in case few are
-        // eligible): their scores set the bar for the rest.
-        .slice(
-          0,
-          exact.size < want
-            ? Math.min(LOAD_WAVE, Math.max(2 * (want - exact.size), 2 * lastWave))
-            : LOAD_WAVE,
-        )
-        .map(([id]) => id);
-      if (wave.length === 0) break;
-      lastWave = wave.length;
-      const [loadedMembers, loadedSignals] = await Promise.all([
-        deps.members.getMany(wave),
-        deps.signals.getMany(wave),
-      ]);
-      stats.calls += 2 * Math.ceil(wave.length / 100);
-      stats.depth += 1;
-      stats.loaded += wave.length;
-      for (const id of wave) {
-        members.set(id, loadedMembers.get(id));
-        signals.set(id, loadedSignals.get(id));
-        score(id);
-      }
-    }
-    // Nobody beyond this ring could make the best `want`: the search need not widen.
-    if (beyondReach || wantedScore() > farthest) break;
-  }
-  return { ranked: [...exact.values()].sort(byRank), stats };
+  const rest = boundsWith(undefined)
+    .filter((b) => !members.has(b.id) && b.bound >= bar)
+    .sort(bestFirst)
+    .map((b) => b.id);
+  if (rest.length > 0) await load(rest);
+  return { ranked: ranked(), stats };
 }

@@ -8,13 +8,8 @@ import type { City } from "#shared/config/city.ts";
 /** "gives": can help (an offer, or a member's skill). "asks": needs help (a request). */
 export type Side = "gives" | "asks";
 
-/**
- * Geohash precisions: an entry sits in one fine cell (about 4.9 km x 3.1 km at 50 degrees north),
- * stored in the partition of its coarse cell (about 39 km x 20 km), so a fine cell is one key range
- * of its partition and a coarse cell is one partition.
- */
+/** Geohash precision of the cell an entry sits in (about 3.1 km x 4.9 km at 50 degrees north). */
 export const FINE_CELL = 5;
-export const COARSE_CELL = 4;
 /** Cell names for entries that have no place: online posts, and members without a home. */
 export const ONLINE = "online";
 export const NOWHERE = "anywhere";
@@ -39,12 +34,6 @@ export interface IndexEntry {
   languages?: Member["languages"] | undefined;
   /** Sensitive posts are matched only with verified members. */
   sensitive: boolean;
-  createdAt: string;
-}
-
-/** The partition a cell's entries are stored in: its coarse cell (ONLINE and NOWHERE are their own). */
-export function partitionOf(cell: string): string {
-  return cell.length === FINE_CELL ? cell.slice(0, COARSE_CELL) : cell;
 }
 
 function cellOf(location: Point | undefined, online: boolean): string {
@@ -68,7 +57,6 @@ export function entriesForMember(member: Member, city: City): IndexEntry[] {
     availability: member.availability,
     languages: member.languages,
     sensitive: false,
-    createdAt: member.createdAt,
   }));
 }
 
@@ -87,7 +75,6 @@ export function entriesForPost(post: Post): IndexEntry[] {
       tags: post.tags,
       availability: post.availability?.type === "weekly" ? post.availability.windows : [],
       sensitive: post.sensitive,
-      createdAt: post.createdAt,
     },
   ];
 }
@@ -95,74 +82,4 @@ export function entriesForPost(post: Post): IndexEntry[] {
 /** The identity of an entry in the index (for diffing old against new). */
 export function entryKey(entry: IndexEntry): string {
   return `${entry.side}|${entry.category}|${entry.cell}|${entry.memberId}|${entry.source}`;
-}
-
-/**
- * A piece of the map read from the index: one cell (a fine cell, ONLINE or NOWHERE), or a whole
- * coarse cell except fine cells already read (so no entry is read twice).
- */
-export type Area = { cell: string } | { coarse: string; except: string[] };
-
-export interface Ring {
-  areas: Area[];
-  /** Every entry not yet read after this ring lies at least this far from the post (metres). */
-  unreadBeyondMetres: number;
-}
-
-/** Metres from a point inside a block of cells to the block's nearest edge. */
-function metresToEdge(point: Point, cells: readonly string[]): number {
-  const boxes = cells.map((c) => geohash.decode_bbox(c));
-  const south = Math.min(...boxes.map((b) => b[0]));
-  const west = Math.min(...boxes.map((b) => b[1]));
-  const north = Math.max(...boxes.map((b) => b[2]));
-  const east = Math.max(...boxes.map((b) => b[3]));
-  const perLat = 111_320;
-  // The narrowest degree of longitude over the block: a lower bound on the distance east or west.
-  const widestLat = Math.max(Math.abs(south), Math.abs(north));
-  const perLon = 111_320 * Math.cos((widestLat * Math.PI) / 180);
-  return Math.max(
-    0,
-    Math.min(
-      (point.lat - south) * perLat,
-      (north - point.lat) * perLat,
-      (point.lon - west) * perLon,
-      (east - point.lon) * perLon,
-    ),
-  );
-}
-
-/**
- * The rings a search widens through: the post's fine cell (with online helpers and those without a
- * home), its eight neighbours, then the surrounding coarse cells less what was read. Online (or
- * unplaced) posts read online and unplaced helpers, then every coarse cell of the city's map.
- */
-export function widening(location: Point | undefined, online: boolean, city: City): Ring[] {
-  if (online || !location) {
-    const { south, west, north, east } = city.map.bounds;
-    return [
-      { areas: [{ cell: ONLINE }, { cell: NOWHERE }], unreadBeyondMetres: 0 },
-      {
-        areas: geohash
-          .bboxes(south, west, north, east, COARSE_CELL)
-          .map((coarse) => ({ coarse, except: [] })),
-        unreadBeyondMetres: Number.POSITIVE_INFINITY,
-      },
-    ];
-  }
-  const fine = geohash.encode(location.lat, location.lon, FINE_CELL);
-  const around = geohash.neighbors(fine);
-  const read = [fine, ...around];
-  const coarse = fine.slice(0, COARSE_CELL);
-  const block = [coarse, ...geohash.neighbors(coarse)];
-  return [
-    {
-      areas: [{ cell: fine }, { cell: ONLINE }, { cell: NOWHERE }],
-      unreadBeyondMetres: metresToEdge(location, [fine]),
-    },
-    { areas: around.map((cell) => ({ cell })), unreadBeyondMetres: metresToEdge(location, read) },
-    {
-      areas: block.map((c) => ({ coarse: c, except: read.filter((f) => f.startsWith(c)) })),
-      unreadBeyondMetres: metresToEdge(location, block),
-    },
-  ];
 }

@@ -1,20 +1,76 @@
 import type { Page, PageRequest } from "#domain/kernel/paging.ts";
+import type { AvailabilityWindow, Member } from "#domain/membership/member.ts";
 import type { Notification } from "#domain/notices/inbox.ts";
-import type { Area, IndexEntry, Side } from "./index-entries.ts";
+import type { IndexEntry, Side } from "./index-entries.ts";
 import type { Match } from "./match.ts";
 
-export interface MatchIndexRepository {
-  /** Replaces one owner's entries: removes what is gone, writes what is new (idempotent). */
-  replace(previous: readonly IndexEntry[], next: readonly IndexEntry[]): Promise<void>;
+/** What a member's records say about them in every digest they are in. */
+export interface DigestProfile {
+  languages: Member["languages"];
+  verified: boolean;
+  /** Whether the member is active (only active members can be matched). */
+  active: boolean;
+  /** Whom the member blocked (they never pair). */
+  blocked: string[];
   /**
-   * Every entry in these areas (all pages), the areas read in parallel. `read` counts the items the
-   * store read, `calls` the requests, `depth` the longest chain of pages.
+   * The member's own weekly windows: scoring takes them for any of their entries without windows
+   * of its own (a post that gave none), so a bound must too.
    */
-  read(
-    side: Side,
-    category: string,
-    areas: readonly Area[],
-  ): Promise<{ entries: IndexEntry[]; read: number; calls: number; depth: number }>;
+  windows: AvailabilityWindow[];
+  /** Upper bounds, in steps of 1/STEPS, of the reciprocity part as a giver and as an asker. */
+  giverReciprocity: number;
+  askerReciprocity: number;
+  /** Upper bound, in steps, of the responsiveness part. */
+  responsiveness: number;
+  /** Upper bound, in steps, of the completion factor of trust (0.5..1; 1 with no exchanges yet). */
+  completion: number;
+  /** Whether the member has exchanged with anyone (a partner in common needs one). */
+  partners: boolean;
+}
+
+/** One entry as a digest holds it, with its member's profile. */
+export interface DigestRecord {
+  entry: IndexEntry;
+  profile: DigestProfile;
+}
+
+/** One digest item: an entry's side, category and cell, and its shard. */
+export interface DigestAddress {
+  side: Side;
+  category: string;
+  cell: string;
+  shard: number;
+}
+
+export interface MatchIndexRepository {
+  /**
+   * Replaces a member's entries from one source (their skills, "SKILL", or one of their posts) in
+   * the cell digests, and stores `settle(stored profile)` as their profile in every digest they
+   * are in (rewriting all of them only when it changed). Idempotent.
+   */
+  replace(change: {
+    memberId: string;
+    source: string;
+    next: readonly IndexEntry[];
+    shards: number;
+    settle: (stored: DigestProfile | undefined) => DigestProfile;
+  }): Promise<void>;
+  /**
+   * Rewrites a member's profile in every digest they are in, when `settle(stored)` differs from
+   * it; nothing when they are in none.
+   */
+  reprofile(memberId: string, settle: (stored: DigestProfile) => DigestProfile): Promise<void>;
+  /**
+   * Every record of these digests, read in parallel (one round of batch reads; missing digests are
+   * empty). `items` counts the digest items the store returned, `bytes` their records' size.
+   */
+  read(addresses: readonly DigestAddress[]): Promise<{
+    records: DigestRecord[];
+    items: number;
+    bytes: number;
+    calls: number;
+    depth: number;
+  }>;
 }
 
 /** What the stream keeps per member for scoring: exchange partners and how they answer. */
@@ -35,7 +91,11 @@ export interface MemberSignals {
 }
 
 export interface MatchSignalsRepository {
-  getMany(memberIds: readonly string[]): Promise<Map<string, MemberSignals>>;
+  /** `consistent` reads what the last write left (for keeping digests in step with signals). */
+  getMany(
+    memberIds: readonly string[],
+    options?: { consistent?: boolean },
+  ): Promise<Map<string, MemberSignals>>;
   /** Counts one event once (the key identifies it), e.g. an exchange settling or a match answered. */
   apply(eventKey: string, memberId: string, change: SignalsChange): Promise<void>;
 }

@@ -171,14 +171,22 @@ export function scoreMatch(signals: MatchSignals, weights: Weights, maxRadiusKm:
     responsiveness,
     freshness,
   };
+  return {
+    score: scoreOfParts(parts, weights),
+    parts,
+    why: why.sort((a, b) => b.weight - a.weight).map((w) => w.text),
+  };
+}
+
+/**
+ * The score of a set of parts: their weighted mean, rounded to three decimals. Monotone in every
+ * part, so parts bounded from above give a score bounded from above.
+ */
+export function scoreOfParts(parts: Record<ScorePart, number>, weights: Weights): number {
   const totalWeight = scoreParts.reduce((sum, part) => sum + weights[part], 0);
   const score =
     totalWeight === 0
       ? 0
       : scoreParts.reduce((sum, part) => sum + weights[part] * parts[part], 0) / totalWeight;
-  return {
-    score: Math.round(score * 1000) / 1000,
-    parts,
-    why: why.sort((a, b) => b.weight - a.weight).map((w) => w.text),
-  };
+  return Math.round(score * 1000) / 1000;
 }

@@ -1,71 +1,134 @@
-import geohash from "ngeohash";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type IndexEntry, partitionOf } from "#domain/matching/index-entries.ts";
+import {
+  addressesOf,
+  type DigestProfile,
+  freshProfile,
+  shardOf,
+} from "../../../shared/domain/matching/digest.ts";
+import type { IndexEntry } from "../../../shared/domain/matching/index-entries.ts";
+import { newMember } from "../../../shared/domain/membership/member.ts";
 import { startTestCity, type TestCity } from "../../support/city.ts";
 
 let city: TestCity;
-const coarse = "u151";
-/** Every fine cell of one coarse cell, three entries each (two people, one with a post too). */
-const cells = "0123456789bcdefghjkmnpqrstuvwxyz".split("").map((c) => `${coarse}${c}`);
-const entries: IndexEntry[] = cells.flatMap((cell, i) => {
-  const { latitude: lat, longitude: lon } = geohash.decode(cell);
-  const base = {
-    side: "gives" as const,
-    category: "cooking",
-    cell,
-    location: { lat, lon },
-    tags: [],
-    availability: [],
-    sensitive: false,
-    createdAt: "2026-01-01T00:00:00.000Z",
-  };
-  return [
-    { ...base, memberId: `a${i}`, source: "SKILL" },
-    { ...base, memberId: `b${i}`, source: "SKILL" },
-    { ...base, memberId: `b${i}`, source: `post${i}` },
-  ];
+const SHARDS = 4;
+const cells = ["u1510", "u1511", "u151z"];
+const member = newMember({
+  memberId: "m1",
+  kind: "person",
+  displayName: "m1",
+  status: "active",
+  roles: ["resident"],
+  coordinatorAreas: [],
+  area: "old-town",
+  languages: ["nl", "fr"],
+  availability: [{ day: 2, from: "09:00", to: "12:00" }],
+  createdAt: "2026-01-01T00:00:00.000Z",
+  updatedAt: "2026-01-01T00:00:00.000Z",
 });
+const profile: DigestProfile = freshProfile(member, undefined);
+const entry = (memberId: string, cell: string, source: string): IndexEntry => ({
+  side: "gives",
+  category: "cooking",
+  cell,
+  memberId,
+  source,
+  location: { lat: 50.85, lon: 4.35 },
+  tags: ["soup", "bread"],
+  availability: source === "SKILL" ? member.availability : [{ day: 4, from: "14:00", to: "16:00" }],
+  languages: source === "SKILL" ? profile.languages : undefined,
+  sensitive: source !== "SKILL",
+});
+const read = (side: "gives" | "asks" = "gives") =>
+  city.runtime.deps.matchIndex.read(addressesOf(side, "cooking", [...cells, "online"], SHARDS));
+const keyOf = (e: IndexEntry) => `${e.cell}|${e.memberId}|${e.source}`;
 
 beforeAll(async () => {
   city = await startTestCity();
-  await city.runtime.deps.matchIndex.replace([], entries);
 });
 afterAll(async () => {
   await city?.stop();
 });
 
-const keyOf = (e: IndexEntry) => `${e.cell}|${e.memberId}|${e.source}`;
-
-describe("reading the candidate index", () => {
-  it("reads one fine cell as a key range of its coarse partition", async () => {
-    const cell = cells[5] as string;
-    const found = await city.runtime.deps.matchIndex.read("gives", "cooking", [{ cell }]);
-    expect(partitionOf(cell)).toBe(coarse);
-    expect(found.entries.map(keyOf).sort()).toEqual(
-      entries
-        .filter((e) => e.cell === cell)
-        .map(keyOf)
-        .sort(),
-    );
-  });
-
-  it("reads a coarse cell less the cells already read, every other entry exactly once", async () => {
-    // Skipped cells at the edges, next to each other and on the cuts the reads are split at.
-    for (const except of [[], ["u1510"], ["u151z"], ["u1518", "u1519", "u151h"], cells.slice(3, 12), cells]) {
-      const found = await city.runtime.deps.matchIndex.read("gives", "cooking", [{ coarse, except }]);
-      const expected = entries
-        .filter((e) => !except.includes(e.cell))
-        .map(keyOf)
-        .sort();
-      expect(found.entries.map(keyOf).sort(), except.join()).toEqual(expected);
-      expect(found.read).toBe(expected.length);
-      // The partition is read in several ranges at once: no chain longer than one range's pages.
-      expect(found.calls).toBeGreaterThan(1);
+describe("the matching index's cell digests", () => {
+  it("hold each entry as written, with its member's profile, in its member's shard", async () => {
+    const index = city.runtime.deps.matchIndex;
+    const ids = Array.from({ length: 12 }, (_, i) => `m${i + 1}`);
+    for (const [i, id] of ids.entries()) {
+      await index.replace({
+        memberId: id,
+        source: "SKILL",
+        next: [entry(id, cells[i % cells.length] as string, "SKILL")],
+        shards: SHARDS,
+        settle: () => profile,
+      });
     }
+    await index.replace({
+      memberId: "m1",
+      source: "post1",
+      next: [entry("m1", "online", "post1")],
+      shards: SHARDS,
+      settle: () => profile,
+    });
+    const found = await read();
+    expect(found.records.map((r) => keyOf(r.entry)).sort()).toEqual(
+      [
+        ...ids.map((id, i) => keyOf(entry(id, cells[i % cells.length] as string, "SKILL"))),
+        "online|m1|post1",
+      ].sort(),
+    );
+    expect(found.records.find((r) => r.entry.source === "post1")?.entry).toEqual(
+      entry("m1", "online", "post1"),
+    );
+    // A skill entry's windows are kept once, in its member's profile, and read back from it.
+    expect(found.records.find((r) => r.entry.memberId === "m1" && r.entry.source === "SKILL")?.entry).toEqual(
+      entry("m1", cells[0] as string, "SKILL"),
+    );
+    expect(profile.windows).toEqual(member.availability);
+    expect(found.records.every((r) => JSON.stringify(r.profile) === JSON.stringify(profile))).toBe(true);
+    // Members spread over shards: more digest items than cells holding someone.
+    expect(found.items).toBeGreaterThan(cells.length);
+    expect(new Set(ids.map((id) => shardOf(id, SHARDS))).size).toBeGreaterThan(1);
+    expect((await read("asks")).records).toEqual([]);
   });
 
-  it("finds nothing of another side or category", async () => {
-    const found = await city.runtime.deps.matchIndex.read("asks", "cooking", [{ coarse, except: [] }]);
-    expect(found.entries).toEqual([]);
+  it("move an entry when its cell changes, and drop it (and the profile with the last one) when it goes", async () => {
+    const index = city.runtime.deps.matchIndex;
+    await index.replace({
+      memberId: "m1",
+      source: "SKILL",
+      next: [entry("m1", "u1511", "SKILL")],
+      shards: SHARDS,
+      settle: () => profile,
+    });
+    let mine = (await read()).records.filter((r) => r.entry.memberId === "m1").map((r) => keyOf(r.entry));
+    expect(mine.sort()).toEqual(["online|m1|post1", "u1511|m1|SKILL"]);
+    await index.replace({ memberId: "m1", source: "post1", next: [], shards: SHARDS, settle: () => profile });
+    await index.replace({ memberId: "m1", source: "SKILL", next: [], shards: SHARDS, settle: () => profile });
+    mine = (await read()).records.filter((r) => r.entry.memberId === "m1").map((r) => keyOf(r.entry));
+    expect(mine).toEqual([]);
+  });
+
+  it("rewrite a member's profile in every digest they are in, and only when it changes", async () => {
+    const index = city.runtime.deps.matchIndex;
+    await index.replace({
+      memberId: "m2",
+      source: "post2",
+      next: [entry("m2", "online", "post2")],
+      shards: SHARDS,
+      settle: () => profile,
+    });
+    const seen: (DigestProfile | undefined)[] = [];
+    await index.reprofile("m2", (stored) => {
+      seen.push(stored);
+      return { ...stored, languages: ["de"] as DigestProfile["languages"], responsiveness: 20 };
+    });
+    expect(seen).toEqual([profile]);
+    const records = (await read()).records.filter((r) => r.entry.memberId === "m2");
+    expect(records).toHaveLength(2);
+    for (const r of records) expect(r.profile).toEqual({ ...profile, languages: ["de"], responsiveness: 20 });
+    // Nobody in any digest: nothing to rewrite.
+    await index.reprofile("nobody", () => {
+      throw new Error("not asked for a member without records");
+    });
   });
 });

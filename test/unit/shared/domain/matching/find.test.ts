@@ -1,29 +1,32 @@
 import geohash from "ngeohash";
 import { describe, expect, it } from "vitest";
-import { distanceMetres } from "#domain/kernel/geo.ts";
+import type { City } from "../../../../../shared/config/city.ts";
+import { distanceMetres } from "../../../../../shared/domain/kernel/geo.ts";
 import {
+  type DigestAddress,
+  type DigestProfile,
+  freshProfile,
+  searchCells,
+  shardOf,
+} from "../../../../../shared/domain/matching/digest.ts";
+import {
+  digestBound,
   eligible,
   type FindDeps,
   findMatches,
   keepNearest,
-  scoreBound,
   scoreCandidate,
-} from "#domain/matching/find.ts";
+} from "../../../../../shared/domain/matching/find.ts";
 import {
-  type Area,
-  COARSE_CELL,
   entriesForMember,
   FINE_CELL,
   type IndexEntry,
   NOWHERE,
   ONLINE,
-  partitionOf,
-  widening,
-} from "#domain/matching/index-entries.ts";
-import type { MatchIndexRepository, MemberSignals } from "#domain/matching/ports.ts";
-import type { Member, NewMember } from "#domain/membership/member.ts";
-import type { Post } from "#domain/posts/post.ts";
-import type { City } from "#shared/config/city.ts";
+} from "../../../../../shared/domain/matching/index-entries.ts";
+import type { MatchIndexRepository, MemberSignals } from "../../../../../shared/domain/matching/ports.ts";
+import type { Member, NewMember } from "../../../../../shared/domain/membership/member.ts";
+import type { Post } from "../../../../../shared/domain/posts/post.ts";
 import { aMember, aPost } from "../../../../support/builders.ts";
 import { exampleCity } from "../../../../support/city.ts";
 import { seededRandom } from "../../../../support/seed.ts";
@@ -43,39 +46,66 @@ const request = aPost({
   where: { type: "point", point: centre },
 });
 
-/** A fake index holding entries as the table does, recording the areas each ring read. */
-function fakeIndex(entries: IndexEntry[]): MatchIndexRepository & { rings: Area[][] } {
-  const rings: Area[][] = [];
-  const inArea = (e: IndexEntry, area: Area) =>
-    "cell" in area
-      ? e.cell === area.cell
-      : partitionOf(e.cell) === area.coarse && !area.except.includes(e.cell);
+/**
+ * A fake digest index holding entries with their members' profiles as the table does (shard by
+ * member id), recording the addresses each read asked for.
+ */
+function fakeIndex(
+  entries: IndexEntry[],
+  profileOf: (memberId: string) => DigestProfile,
+  of: City = city,
+): MatchIndexRepository & { reads: DigestAddress[][] } {
+  const reads: DigestAddress[][] = [];
+  const shards = of.matching.digestShards;
   return {
-    rings,
+    reads,
     replace: async () => {},
-    read: async (side, category, areas) => {
-      rings.push([...areas]);
-      const found = entries.filter(
-        (e) => e.side === side && e.category === category && areas.some((a) => inArea(e, a)),
+    reprofile: async () => {},
+    read: async (addresses) => {
+      reads.push([...addresses]);
+      const wanted = new Set(addresses.map((a) => `${a.side}|${a.category}|${a.cell}|${a.shard}`));
+      const found = entries.filter((e) =>
+        wanted.has(`${e.side}|${e.category}|${e.cell}|${shardOf(e.memberId, shards)}`),
       );
-      return { entries: found, read: found.length, calls: areas.length, depth: 1 };
+      return {
+        records: found.map((entry) => ({ entry, profile: profileOf(entry.memberId) })),
+        items: new Set(found.map((e) => `${e.cell}|${shardOf(e.memberId, shards)}`)).size,
+        bytes: 0,
+        calls: Math.ceil(addresses.length / 100),
+        depth: 1,
+      };
     },
   };
 }
 
-/** Members and signals held in memory, counting the people read. */
-function fakeDeps(people: Member[], signals: MemberSignals[], entries: IndexEntry[], of: City = city) {
+/**
+ * Members and signals held in memory. Digest profiles come from `digestMembers`/`digestSignals`
+ * (what the index consumer last saw) when given, else from the members and signals as they are.
+ */
+function fakeDeps(
+  people: Member[],
+  signals: MemberSignals[],
+  entries: IndexEntry[],
+  of: City = city,
+  digested: { members?: Member[]; signals?: MemberSignals[] } = {},
+) {
   const byId = new Map(people.map((m) => [m.memberId, m]));
   const signalsById = new Map(signals.map((s) => [s.memberId, s]));
-  const index = fakeIndex(entries);
+  const digestMembers = new Map((digested.members ?? people).map((m) => [m.memberId, m]));
+  const digestSignals = new Map((digested.signals ?? signals).map((s) => [s.memberId, s]));
+  const index = fakeIndex(entries, (id) => freshProfile(digestMembers.get(id), digestSignals.get(id)), of);
+  const loads: string[][] = [];
   return {
     index,
+    loads,
     deps: {
       city: of,
       matchIndex: index,
       members: {
-        getMany: async (ids: readonly string[]) =>
-          new Map(ids.flatMap((id) => (byId.has(id) ? [[id, byId.get(id) as Member] as const] : []))),
+        getMany: async (ids: readonly string[]) => {
+          loads.push([...ids]);
+          return new Map(ids.flatMap((id) => (byId.has(id) ? [[id, byId.get(id) as Member] as const] : [])));
+        },
       },
       signals: {
         getMany: async (ids: readonly string[]) =>
@@ -90,7 +120,12 @@ function fakeDeps(people: Member[], signals: MemberSignals[], entries: IndexEntr
   };
 }
 
-function helper(id: string, lat: number, lon: number, changes: Partial<NewMember> = {}) {
+function helper(
+  id: string,
+  lat: number,
+  lon: number,
+  changes: Partial<NewMember> = {},
+) {
   return person(id, { home: { lat, lon }, skills: { categories: ["gardening"], tags: [] }, ...changes });
 }
 function helperAt(id: string, lat: number, lon: number) {
@@ -117,53 +152,56 @@ const plainCity: City = {
 const owner = person("owner", { verified: true });
 const now = new Date("2026-01-02T00:00:00.000Z");
 
-describe("the widening candidate search", () => {
+describe("the digest candidate search", () => {
   it("indexes a skilled member once per skill, at a fine cell, and one without a home as 'anywhere'", () => {
     const entries = helperAt("a", 50.85, 4.35);
     expect(entries.map((e) => e.cell.length)).toEqual([FINE_CELL]);
-    expect(partitionOf(entries[0]?.cell ?? "")).toHaveLength(COARSE_CELL);
     const homeless = entriesForMember(person("b", { skills: { categories: ["gardening"], tags: [] } }), city);
     expect(homeless.map((e) => e.cell)).toEqual([NOWHERE]);
   });
 
-  it("stops at the first ring when nobody farther out could make the top", async () => {
-    // The middle of the centre's fine cell: everything unread is at least half a cell away.
-    const middle = geohash.decode(geohash.encode(centre.lat, centre.lon, FINE_CELL));
-    const at = { lat: middle.latitude, lon: middle.longitude };
-    const people = Array.from({ length: 5 }, (_, i) =>
-      helper(`m${i}`, at.lat, at.lon, { skills: { categories: ["gardening"], tags: ["roses"] } }),
+  it("reads every digest within the radius (with online and 'anywhere') in one round, and loads few", async () => {
+    const people = Array.from({ length: 200 }, (_, i) =>
+      helper(
+        `m${String(i).padStart(3, "0")}`,
+        centre.lat + (i % 20) * 0.004,
+        centre.lon + Math.floor(i / 20) * 0.006,
+      ),
     );
-    const tagged = { ...request, tags: ["roses"], location: at, where: { type: "point", point: at } } as Post;
     const { deps, index } = fakeDeps(
       people,
       [],
       people.flatMap((m) => entriesForMember(m, plainCity)),
       plainCity,
     );
-    const { ranked, stats } = await findMatches(deps, tagged, owner, now, 5);
-    expect(ranked).toHaveLength(5);
-    expect(stats.rings).toBe(1);
-    expect(index.rings[0]).toEqual(expect.arrayContaining([{ cell: ONLINE }, { cell: NOWHERE }]));
+    const { ranked, stats } = await findMatches(deps, request, owner, now, 5);
+    // Only those loaded are scored exactly: the top 5 and whoever could have beaten them.
+    expect(ranked.length).toBeGreaterThanOrEqual(5);
+    expect(ranked.length).toBe(stats.loaded);
+    expect(index.reads).toHaveLength(1);
+    const cells = new Set(index.reads[0]?.map((a) => a.cell));
+    expect(cells).toEqual(new Set(searchCells(request, plainCity)));
+    expect(cells.has(ONLINE) && cells.has(NOWHERE)).toBe(true);
+    // Every shard of every cell, in one round of calls.
+    expect(index.reads[0]).toHaveLength(cells.size * plainCity.matching.digestShards);
+    expect(stats.depth).toBeLessThanOrEqual(3);
+    // Skill and distance only: the nearest are loaded first and rule the rest out unread.
+    expect(stats.loaded).toBeLessThan(100);
   });
 
-  it("widens to neighbouring cells, then coarser cells, reading no cell twice", async () => {
-    const rings = widening(centre, false, city);
-    expect(rings).toHaveLength(3);
-    expect(rings[1]?.areas).toHaveLength(8);
-    const near = new Set(rings.slice(0, 2).flatMap((r) => r.areas.map((a) => ("cell" in a ? a.cell : ""))));
-    // The coarse ring skips exactly the fine cells already read.
-    const skipped = (rings[2]?.areas ?? []).flatMap((a) => ("except" in a ? a.except : []));
-    expect(new Set(skipped)).toEqual(new Set([...near].filter((c) => c.length === FINE_CELL)));
-    // Someone within the radius but outside the fine cell and its neighbours.
+  it("finds someone near the edge of the radius, in a cell the post's cell does not touch", async () => {
+    const near = new Set([
+      geohash.encode(centre.lat, centre.lon, FINE_CELL),
+      ...geohash.neighbors(geohash.encode(centre.lat, centre.lon, FINE_CELL)),
+    ]);
     const spot = Array.from({ length: 40 }, (_, i) => ({
       lat: centre.lat,
       lon: centre.lon + 0.06 + i * 0.002,
     })).find((p) => !near.has(geohash.encode(p.lat, p.lon, FINE_CELL)) && distanceMetres(centre, p) < 9_900);
-    if (!spot) throw new Error("no spot outside the first two rings within the radius");
+    if (!spot) throw new Error("no spot outside the post's cell and its neighbours within the radius");
     const far = helper("far", spot.lat, spot.lon);
     const { deps } = fakeDeps([far], [], entriesForMember(far, city));
-    const { ranked, stats } = await findMatches(deps, request, owner, now);
-    expect(stats.rings).toBe(3);
+    const { ranked } = await findMatches(deps, request, owner, now);
     expect(ranked.map((r) => r.member.memberId)).toEqual(["far"]);
   });
 
@@ -188,14 +226,22 @@ describe("the widening candidate search", () => {
     const sensitive = { ...request, sensitive: true } as Post;
     const { ranked, stats } = await findMatches(deps, sensitive, person("owner", { verified: false }), now);
     expect(ranked).toEqual([]);
-    expect(index.rings).toEqual([]);
+    expect(index.reads).toEqual([]);
     expect(stats.calls).toBe(0);
   });
 
-  it("searches online posts across every coarse cell of the city", () => {
-    const rings = widening(undefined, true, city);
-    expect(rings[0]?.areas).toEqual([{ cell: ONLINE }, { cell: NOWHERE }]);
-    expect(rings[1]?.areas.every((a) => "coarse" in a && a.coarse.length === COARSE_CELL)).toBe(true);
+  it("searches online posts in every fine cell of the city's map", () => {
+    const online = { ...request, where: { type: "online" }, location: undefined } as unknown as Post;
+    const cells = searchCells(online, city);
+    const { south, west, north, east } = city.map.bounds;
+    for (const [lat, lon] of [
+      [south + 0.001, west + 0.001],
+      [north - 0.001, east - 0.001],
+      [(south + north) / 2, (west + east) / 2],
+    ] as const) {
+      expect(cells).toContain(geohash.encode(lat, lon, FINE_CELL));
+    }
+    expect(cells).toEqual(expect.arrayContaining([ONLINE, NOWHERE]));
   });
 
   it("finds exactly the top an exhaustive scoring picks, reading only some of the people", async () => {
@@ -245,12 +291,12 @@ describe("the widening candidate search", () => {
         balance: 0,
         givenMinutes: 0,
       });
-      const post = aPost({
+      const post = {
         ...request,
         tags: pickSome(),
         sensitive: trial % 4 === 0,
         availability: { type: "weekly", windows: [{ day: 2, from: "08:00", to: "13:00" }] },
-      });
+      } as unknown as Post;
       const entries = people.flatMap((m) => entriesForMember(m, city));
       // Every other trial weighs only skill and distance: there, far people are ruled out unread.
       const weighed = trial % 2 === 1 ? plainCity : city;
@@ -272,9 +318,23 @@ describe("the widening candidate search", () => {
       expect(ranked.slice(0, 10).map((r) => r.member.memberId)).toEqual(truth.slice(0, 10).map((t) => t.id));
       // The bound never falls below the exact score.
       for (const r of ranked) {
-        expect(scoreBound(weighed, post, owner, ownerPartners, r.entry, 0, now)).toBeGreaterThanOrEqual(
-          r.scored.score,
-        );
+        const profile = freshProfile(r.member, signalsOf.get(r.member.memberId));
+        for (const twoHop of [undefined, 0, 1, 2]) {
+          if (twoHop === 0 && r.scored.parts.trust > 0.3 * 1.0001 && !(ownerPartners[r.member.memberId] ?? 0))
+            continue;
+          expect(
+            digestBound(
+              weighed,
+              post,
+              owner,
+              ownerPartners,
+              r.entry,
+              profile,
+              twoHop === 0 ? undefined : twoHop,
+              now,
+            ),
+          ).toBeGreaterThanOrEqual(r.scored.score);
+        }
       }
       expect(stats.loaded).toBeLessThanOrEqual(everyone.size);
       if (weighed === plainCity) expect(stats.loaded).toBeLessThan(everyone.size / 2);
