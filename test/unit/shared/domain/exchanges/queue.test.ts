@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { disputeNotices } from "#domain/exchanges/queue.ts";
 import { coordinatesExchange, exchangeAreas } from "#domain/exchanges/scope.ts";
+import { renderNotice } from "#domain/notices/render.ts";
 import { aMember } from "../../../../support/builders.ts";
 import { exampleCity } from "../../../../support/city.ts";
 import { sampleAt, sampleExchange } from "../../../../support/exchanges.ts";
@@ -38,6 +39,10 @@ const exchange = sampleExchange({
   ],
 });
 
+function fail(): never {
+  throw new Error("no notice");
+}
+
 describe("who looks after an exchange", () => {
   it("its own area and every party's, each once", () => {
     expect(exchangeAreas(exchange)).toEqual(["canal-side", "old-town", "north-park"]);
@@ -61,13 +66,15 @@ describe("who looks after an exchange", () => {
       dedupeKey: "dispute#E1#4",
       notification: {
         kind: "dispute-to-resolve",
-        title: "A dispute needs a coordinator: Cooking and meals",
-        body: expect.stringContaining(
-          "Rob disputed the exchange between Pia, Rob, Rae (Canal Side, Old Town, North Park)",
-        ),
         params: { exchangeId: "E1", disputedBy: "r1", reason: "Only half an hour" },
       },
     });
+    // Stored as values; the coordinator reads it in their own language.
+    const read = renderNotice(notices[0]?.notification ?? fail(), "en", city);
+    expect(read.title).toBe("A dispute needs a coordinator: Cooking and meals");
+    expect(read.body).toContain(
+      "Rob disputed the exchange between Pia, Rob, and Rae (Canal Side, Old Town, and North Park): 2 hr of Cooking and meals. Reason: Only half an hour.",
+    );
     expect(disputeNotices(deps, { ...exchange, status: "completed" }, coordinators)).toEqual([]);
   });
 });

@@ -120,12 +120,7 @@ function fakeDeps(
   };
 }
 
-function helper(
-  id: string,
-  lat: number,
-  lon: number,
-  changes: Partial<NewMember> = {},
-) {
+function helper(id: string, lat: number, lon: number, changes: Partial<NewMember> = {}) {
   return person(id, { home: { lat, lon }, skills: { categories: ["gardening"], tags: [] }, ...changes });
 }
 function helperAt(id: string, lat: number, lon: number) {
