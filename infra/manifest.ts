@@ -248,6 +248,13 @@ export const manifest: Manifest = {
       access: "read",
     },
     {
+      method: "POST",
+      path: "/me/consents",
+      handler: "functions/http/me/consents.ts",
+      fn: "members",
+      auth: true,
+    },
+    {
       method: "GET",
       path: "/me/access-log",
       handler: "functions/http/me/access-log.ts",

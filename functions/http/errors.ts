@@ -16,6 +16,7 @@ import {
   VerificationRequiredError,
 } from "#domain/kernel/errors.ts";
 import { AccountFrozenError, IdempotencyKeyReusedError, LimitExceededError } from "#domain/ledger/errors.ts";
+import { ConsentRequiredError, TermsChangedError } from "#domain/privacy/errors.ts";
 import { MessageLimitError } from "../../shared/domain/conversations/errors.ts";
 
 /** The one table from error class to HTTP status; first match by instanceof wins. */
@@ -27,8 +28,10 @@ export const statusTable: readonly (readonly [new (...args: never[]) => DomainEr
   [ForbiddenError, 403],
   [VerificationRequiredError, 403],
   [SelfDealingError, 403],
+  [ConsentRequiredError, 403],
   [NotFoundError, 404],
   [ConflictError, 409],
+  [TermsChangedError, 409],
   [PayloadTooLargeError, 413],
   [UnsupportedMediaTypeError, 415],
   [RequestHeadersTooLargeError, 431],

@@ -61,6 +61,7 @@ const rows: Record<string, Row> = {
   "PATCH /me/profile": () => ({ method: "PATCH", path: "/me/profile", body: { bio: "Hello" } }),
   "GET /me/export": () => ({ method: "GET", path: "/me/export" }),
   "GET /me/access-log": () => ({ method: "GET", path: "/me/access-log" }),
+  "POST /me/consents": () => ({ method: "POST", path: "/me/consents", body: { version: "2027-01" } }),
   "POST /me/close": () => ({ method: "POST", path: "/me/close" }),
   "GET /me/inbox": () => ({ method: "GET", path: "/me/inbox" }),
   "POST /me/inbox/{notificationId}/read": () => ({ method: "POST", path: `/me/inbox/${id}/read` }),
