@@ -14,6 +14,8 @@ export const actForRoutes: ReadonlySet<string> = new Set([
   "GET /me/posts",
   "PATCH /me/profile",
   "GET /me/export",
+  "GET /me/access-log",
+  "POST /me/consents",
   "POST /me/close",
   "GET /me/inbox",
   "POST /me/inbox/{notificationId}/read",
