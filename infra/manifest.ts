@@ -248,6 +248,14 @@ export const manifest: Manifest = {
       access: "read",
     },
     {
+      method: "GET",
+      path: "/me/export.zip",
+      handler: "functions/http/me/export-zip.ts",
+      fn: "members",
+      auth: true,
+      access: "read",
+    },
+    {
       method: "POST",
       path: "/me/consents",
       handler: "functions/http/me/consents.ts",

@@ -87,3 +87,25 @@ export function textResponse(
 ): APIGatewayProxyStructuredResultV2 {
   return { statusCode, headers: { "content-type": contentType, ...alwaysHeaders }, body };
 }
+
+/**
+ * A file to download: its bytes base64-encoded with `isBase64Encoded`, which API Gateway (and the
+ * local adapter) turn back into bytes; the name it is saved under in `content-disposition`.
+ */
+export function fileResponse(
+  statusCode: number,
+  bytes: Uint8Array,
+  contentType: string,
+  filename: string,
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: {
+      "content-type": contentType,
+      "content-disposition": `attachment; filename="${filename.replace(/[^\w.-]/g, "_")}"`,
+      ...alwaysHeaders,
+    },
+    body: Buffer.from(bytes).toString("base64"),
+    isBase64Encoded: true,
+  };
+}

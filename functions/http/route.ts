@@ -22,7 +22,7 @@ import { accessRecordFor } from "#domain/privacy/access-log.ts";
 import { requireConsent } from "#domain/privacy/consent.ts";
 import { addLogContext, describeError, invocationFields, log, withLogContext } from "#shared/logger.ts";
 import * as z from "#shared/zod.ts";
-import { errorResponse, internalErrorResponse, jsonResponse, textResponse } from "./errors.ts";
+import { errorResponse, fileResponse, internalErrorResponse, jsonResponse, textResponse } from "./errors.ts";
 import { idempotencyContextOf, idempotencyKeyFrom } from "./idempotency.ts";
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -53,6 +53,8 @@ export interface RouteSpec<A extends Auth, B, Q, P, I extends Idempotency = unde
   status?: number;
   /** The success body is CSV text rather than JSON. */
   csv?: boolean;
+  /** The success body is a zip archive (bytes, sent base64-encoded as the gateway expects), to download. */
+  zip?: boolean;
   /**
    * Whether a coordinator in scope (or an organisation's admin) may call this route for another
    * member by naming them in the `x-act-for` header. Every write then records actor and subject.
@@ -122,6 +124,8 @@ type InputFor<A extends Auth, B, Q, P, I extends Idempotency> = A extends "membe
 export interface RouteResult {
   status?: number;
   body: unknown;
+  /** The name a download is saved under (routes whose body is a file). */
+  filename?: string;
 }
 
 interface Parsed {
@@ -383,6 +387,9 @@ export function httpRoute<
       } as unknown as InputFor<A, B, Q, P, I>;
       const result = await run(input);
       const status = result.status ?? spec.status ?? 200;
+      if (spec.zip && result.body instanceof Uint8Array) {
+        return fileResponse(status, result.body, "application/zip", result.filename ?? "export.zip");
+      }
       return spec.csv && typeof result.body === "string"
         ? textResponse(status, result.body, "text/csv; charset=utf-8")
         : jsonResponse(status, result.body);

@@ -176,6 +176,10 @@ export const memberScenarios: Record<string, Scenario> = {
     setup: async (_city, owner) => ({ path: "/me/export", ...actFor(owner) }),
     expect: selfOrHelpers,
   },
+  "GET /me/export.zip": {
+    setup: async (_city, owner) => ({ path: "/me/export.zip", ...actFor(owner) }),
+    expect: selfOrHelpers,
+  },
   "POST /me/consents": {
     setup: async (_city, owner) => ({ path: "/me/consents", body: { version: "2027-01" }, ...actFor(owner) }),
     // The example city versions no terms, so whoever may consent for the owner hears 409

@@ -14,6 +14,7 @@ export const actForRoutes: ReadonlySet<string> = new Set([
   "GET /me/posts",
   "PATCH /me/profile",
   "GET /me/export",
+  "GET /me/export.zip",
   "GET /me/access-log",
   "POST /me/consents",
   "POST /me/close",
