@@ -249,6 +249,21 @@ export const manifest: Manifest = {
     },
     {
       method: "GET",
+      path: "/me/export.zip",
+      handler: "functions/http/me/export-zip.ts",
+      fn: "members",
+      auth: true,
+      access: "read",
+    },
+    {
+      method: "POST",
+      path: "/me/consents",
+      handler: "functions/http/me/consents.ts",
+      fn: "members",
+      auth: true,
+    },
+    {
+      method: "GET",
       path: "/me/access-log",
       handler: "functions/http/me/access-log.ts",
       fn: "members",

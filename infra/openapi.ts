@@ -112,13 +112,15 @@ export async function buildOpenApi(city: City, manifest: Manifest = defaultManif
       responses: {
         [success]: {
           description: "Success",
-          content: contract.csv
-            ? { "text/csv": { schema: { type: "string" } } }
-            : {
-                "application/json": {
-                  schema: contract.response ? jsonSchema(contract.response, "output") : {},
+          content: contract.zip
+            ? { "application/zip": { schema: { type: "string", contentMediaType: "application/zip" } } }
+            : contract.csv
+              ? { "text/csv": { schema: { type: "string" } } }
+              : {
+                  "application/json": {
+                    schema: contract.response ? jsonSchema(contract.response, "output") : {},
+                  },
                 },
-              },
         },
         ...Object.fromEntries(
           Object.entries(errorStatuses)

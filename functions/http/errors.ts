@@ -16,6 +16,7 @@ import {
   VerificationRequiredError,
 } from "#domain/kernel/errors.ts";
 import { AccountFrozenError, IdempotencyKeyReusedError, LimitExceededError } from "#domain/ledger/errors.ts";
+import { ConsentRequiredError, TermsChangedError } from "#domain/privacy/errors.ts";
 import { MessageLimitError } from "../../shared/domain/conversations/errors.ts";
 
 /** The one table from error class to HTTP status; first match by instanceof wins. */
@@ -27,8 +28,10 @@ export const statusTable: readonly (readonly [new (...args: never[]) => DomainEr
   [ForbiddenError, 403],
   [VerificationRequiredError, 403],
   [SelfDealingError, 403],
+  [ConsentRequiredError, 403],
   [NotFoundError, 404],
   [ConflictError, 409],
+  [TermsChangedError, 409],
   [PayloadTooLargeError, 413],
   [UnsupportedMediaTypeError, 415],
   [RequestHeadersTooLargeError, 431],
@@ -83,4 +86,26 @@ export function textResponse(
   contentType: string,
 ): APIGatewayProxyStructuredResultV2 {
   return { statusCode, headers: { "content-type": contentType, ...alwaysHeaders }, body };
+}
+
+/**
+ * A file to download: its bytes base64-encoded with `isBase64Encoded`, which API Gateway (and the
+ * local adapter) turn back into bytes; the name it is saved under in `content-disposition`.
+ */
+export function fileResponse(
+  statusCode: number,
+  bytes: Uint8Array,
+  contentType: string,
+  filename: string,
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: {
+      "content-type": contentType,
+      "content-disposition": `attachment; filename="${filename.replace(/[^\w.-]/g, "_")}"`,
+      ...alwaysHeaders,
+    },
+    body: Buffer.from(bytes).toString("base64"),
+    isBase64Encoded: true,
+  };
 }

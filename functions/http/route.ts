@@ -19,9 +19,10 @@ import type { IdempotencyContext } from "#domain/ledger/idempotency.ts";
 import { type Acting, resolveActing } from "#domain/membership/acting.ts";
 import { isActive, type Member } from "#domain/membership/member.ts";
 import { accessRecordFor } from "#domain/privacy/access-log.ts";
+import { requireConsent } from "#domain/privacy/consent.ts";
 import { addLogContext, describeError, invocationFields, log, withLogContext } from "#shared/logger.ts";
 import * as z from "#shared/zod.ts";
-import { errorResponse, internalErrorResponse, jsonResponse, textResponse } from "./errors.ts";
+import { errorResponse, fileResponse, internalErrorResponse, jsonResponse, textResponse } from "./errors.ts";
 import { idempotencyContextOf, idempotencyKeyFrom } from "./idempotency.ts";
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -52,6 +53,8 @@ export interface RouteSpec<A extends Auth, B, Q, P, I extends Idempotency = unde
   status?: number;
   /** The success body is CSV text rather than JSON. */
   csv?: boolean;
+  /** The success body is a zip archive (bytes, sent base64-encoded as the gateway expects), to download. */
+  zip?: boolean;
   /**
    * Whether a coordinator in scope (or an organisation's admin) may call this route for another
    * member by naming them in the `x-act-for` header. Every write then records actor and subject.
@@ -74,6 +77,13 @@ export interface RouteSpec<A extends Auth, B, Q, P, I extends Idempotency = unde
    * data; "path-member" records a read of the member named by `{memberId}` in the path.
    */
   accessLog?: "export" | "path-member";
+  /**
+   * "required": the route starts something new for the member acted for (a post, an exchange, an
+   * answer to a match), which waits until they agreed to the city's terms in force (403
+   * `CONSENT_REQUIRED`). Reading, changing one's profile, going on with what is under way,
+   * exporting and closing never wait.
+   */
+  consent?: "required";
   /**
    * With `idempotency`: the name this route's requests are fingerprinted under (with the path
    * parameters, the member acted for and the body), so one key sent to two routes is a reuse.
@@ -114,6 +124,8 @@ type InputFor<A extends Auth, B, Q, P, I extends Idempotency> = A extends "membe
 export interface RouteResult {
   status?: number;
   body: unknown;
+  /** The name a download is saved under (routes whose body is a file). */
+  filename?: string;
 }
 
 interface Parsed {
@@ -261,7 +273,11 @@ function validator<A extends Auth, B, Q, P, I extends Idempotency>(
   };
 }
 
-function authenticator(auth: Auth, actFor: boolean | "any-status"): Middleware {
+function authenticator(
+  auth: Auth,
+  actFor: boolean | "any-status",
+  consent: "required" | undefined,
+): Middleware {
   return {
     before: async (request) => {
       if (auth === "public") return;
@@ -292,6 +308,9 @@ function authenticator(auth: Auth, actFor: boolean | "any-status"): Middleware {
       );
       if (parsed.acting.subject !== parsed.member)
         addLogContext({ actingFor: parsed.acting.subject.memberId });
+      // The member whose data the request processes must have agreed: a coordinator acting for
+      // them records their consent first (POST /me/consents with x-act-for).
+      if (consent === "required") requireConsent(parsed.deps.city, parsed.acting.subject);
     },
   };
 }
@@ -347,7 +366,7 @@ export function httpRoute<
     .use(initialise)
     .use(bodyParser(spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES))
     .use(validator(spec))
-    .use(authenticator(spec.auth, spec.actFor ?? false))
+    .use(authenticator(spec.auth, spec.actFor ?? false, spec.consent))
     .use(idempotencyContext(spec))
     .use(accessRecorder(spec))
     .handler(async (event, context) => {
@@ -368,6 +387,9 @@ export function httpRoute<
       } as unknown as InputFor<A, B, Q, P, I>;
       const result = await run(input);
       const status = result.status ?? spec.status ?? 200;
+      if (spec.zip && result.body instanceof Uint8Array) {
+        return fileResponse(status, result.body, "application/zip", result.filename ?? "export.zip");
+      }
       return spec.csv && typeof result.body === "string"
         ? textResponse(status, result.body, "text/csv; charset=utf-8")
         : jsonResponse(status, result.body);

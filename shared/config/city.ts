@@ -249,6 +249,16 @@ export const citySchema = z
     /** Where the city publishes its membership terms; joining requires consenting to them. */
     termsUrl: z.optional(z.url()),
     /**
+     * The version of the terms published at `termsUrl` (such as `2027-01`). Members record the
+     * version they agree to; when the city names a new one, each member is asked again at their
+     * next sign-in. Without it, the terms are not versioned and nobody is asked again.
+     */
+    termsVersion: z.optional(
+      z
+        .string()
+        .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, "must be a short version such as 2027-01")),
+    ),
+    /**
      * How long personal data is kept, in days, per kind of record (the store's TTL removes it):
      * the council's retention rule, shown in the README's data map.
      */
@@ -279,6 +289,10 @@ export const citySchema = z
     z.refine((c) => c.languages.offered.length === new Set(c.languages.offered).size, {
       message: "offered languages must not repeat",
       path: ["languages", "offered"],
+    }),
+    z.refine((c) => c.termsVersion === undefined || c.termsUrl !== undefined, {
+      message: "a terms version needs the termsUrl where those terms are published",
+      path: ["termsVersion"],
     }),
   );
 

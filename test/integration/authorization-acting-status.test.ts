@@ -10,7 +10,7 @@ import { errorOf, newKey } from "./ledger/support.ts";
  * The acting-for-status rows of the authorization matrix: a coordinator (or an organisation's
  * admin) acts for a member only while that member could act themselves. For a pending, declined,
  * suspended or closed member every route answers 403 and changes nothing, except the one that
- * exists for them: exporting their data at their request. (Approving, reinstating and the other
+ * exists for them: exporting their data at their request (as JSON or as an archive). (Approving, reinstating and the other
  * coordinator decisions name the member in the path and are not acting for them.)
  */
 let city: TestCity;
@@ -50,7 +50,9 @@ const key = () => ({ "idempotency-key": newKey("acting") });
 const rows: Record<string, Row> = {
   "PATCH /me/profile": () => ({ method: "PATCH", path: "/me/profile", body: { bio: "Hello" } }),
   "GET /me/export": () => ({ method: "GET", path: "/me/export" }),
+  "GET /me/export.zip": () => ({ method: "GET", path: "/me/export.zip" }),
   "GET /me/access-log": () => ({ method: "GET", path: "/me/access-log" }),
+  "POST /me/consents": () => ({ method: "POST", path: "/me/consents", body: { version: "2027-01" } }),
   "POST /me/close": () => ({ method: "POST", path: "/me/close" }),
   "GET /me/inbox": () => ({ method: "GET", path: "/me/inbox" }),
   "POST /me/inbox/{notificationId}/read": () => ({ method: "POST", path: `/me/inbox/${id}/read` }),
@@ -156,7 +158,7 @@ const byPath = new Set([
   "PUT /organisations/{memberId}/admins",
 ]);
 /** The routes open for a member who cannot act themselves. */
-const openWhileNotActive = new Set(["GET /me/export"]);
+const openWhileNotActive = new Set(["GET /me/export", "GET /me/export.zip"]);
 
 function call(route: string, as: string, subject: string) {
   const request = rows[route]?.(subject);

@@ -3,7 +3,7 @@ import { ErrorBoundary, LocationProvider, lazy, Route, Router } from "preact-iso
 import { session } from "./auth/session.ts";
 import { isLocale, ready, switchLocale } from "./i18n/index.ts";
 import { Layout } from "./layout.tsx";
-import { me, member, refreshMe, refreshUnread } from "./state.ts";
+import { consentPostponed, me, member, refreshMe, refreshUnread } from "./state.ts";
 import { Loading } from "./ui/page.tsx";
 
 // Every screen is its own chunk, fetched when first visited.
@@ -28,6 +28,7 @@ const Inbox = lazy(() => import("./pages/inbox.tsx"));
 const Conversations = lazy(() => import("./pages/conversations.tsx"));
 const ConversationPage = lazy(() => import("./pages/conversation.tsx"));
 const MyData = lazy(() => import("./pages/my-data.tsx"));
+const Consent = lazy(() => import("./pages/consent.tsx"));
 const NotFound = lazy(() => import("./pages/not-found.tsx"));
 // Staff screens: only coordinators and organisation admins ever download them.
 const StaffHome = lazy(() => import("./staff/home.tsx"));
@@ -70,6 +71,10 @@ function Screens() {
   if (member.value.status !== "active") {
     return <Router key="membership">{[<Route key="membership" default component={Membership} />]}</Router>;
   }
+  // The city published new terms: asked at sign-in, before anything else, until agreed or put off.
+  if (me.value.consent?.required && !consentPostponed.value) {
+    return <Router key="consent">{[<Route key="consent" default component={Consent} />]}</Router>;
+  }
   return (
     <Router key="member" onRouteChange={() => void refreshUnread(true)}>
       <Route path="/" component={Home} />
@@ -91,6 +96,7 @@ function Screens() {
       <Route path="/conversations" component={Conversations} />
       <Route path="/conversations/:conversationId" component={ConversationPage} />
       <Route path="/my/data" component={MyData} />
+      <Route path="/terms" component={Consent} />
       <Route path="/staff" component={StaffHome} />
       <Route path="/staff/queue" component={StaffQueue} />
       <Route path="/staff/members" component={StaffMembers} />

@@ -16,6 +16,11 @@ export const selfId = computed(() => actingFor.value?.memberId ?? member.value?.
 export const isCoordinator = computed(() =>
   (me.value?.roles ?? []).some((role) => role === "coordinator" || role === "admin"),
 );
+/**
+ * Set when the member chose "Not now" on the new terms: the app lets them in without agreeing, for
+ * this visit only (the next sign-in asks again); new posts and exchanges still wait for consent.
+ */
+export const consentPostponed = signal(false);
 /** Notices not read yet among the newest page of the inbox. */
 export const unread = signal(0);
 /** True when the newest page of the inbox is all unread and more may wait. */

@@ -12,6 +12,8 @@ export const handler = httpRoute(
     summary:
       "Propose an exchange: provider(s), receiver(s), agreed minutes, category (optional post or match)",
     auth: "member",
+    // A new commitment waits for the member's consent to the terms in force.
+    consent: "required",
     actFor: true,
     body: proposeExchangeSchema,
     response: exchangeSchema,

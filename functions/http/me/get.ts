@@ -1,5 +1,6 @@
 import { whoAmI } from "#domain/membership/identity.ts";
 import { memberSchema, roleSchema } from "#domain/membership/member.ts";
+import { consentStatusOf, consentStatusSchema } from "#domain/privacy/consent.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../route.ts";
 
@@ -7,11 +8,23 @@ export const whoAmISchema = z.object({
   subject: z.string(),
   member: z.nullable(memberSchema),
   roles: z.array(roleSchema),
+  /**
+   * Where the member stands with the city's terms, once joined: `required` means the web app asks
+   * them to agree to `version` (at `termsUrl`) before anything new.
+   */
+  consent: z.optional(consentStatusSchema),
 });
 
-/** Who am I: the caller's member record and roles, or `member: null` before joining. */
+/**
+ * Who am I: the caller's member record and roles, or `member: null` before joining; and whether
+ * they must agree to a new version of the terms.
+ */
 export const handler = httpRoute(
-  { summary: "Who am I: my member record and roles", auth: "subject", response: whoAmISchema },
+  {
+    summary: "Who am I: my member record, roles and whether the terms in force need my consent",
+    auth: "subject",
+    response: whoAmISchema,
+  },
   async ({ deps, loginSubject }) => {
     const me = await whoAmI(deps, loginSubject);
     return {
@@ -19,6 +32,7 @@ export const handler = httpRoute(
         subject: me.subject,
         member: me.member,
         roles: me.member?.status === "active" ? me.member.roles : [],
+        ...(me.member ? { consent: consentStatusOf(deps.city, me.member) } : {}),
       },
     };
   },

@@ -8,6 +8,8 @@ export const handler = httpRoute(
     summary: "Post an offer or a request",
     auth: "member",
     actFor: true,
+    // A new offer or request waits for the member's consent to the terms in force.
+    consent: "required",
     body: newPostSchema,
     response: postViewSchema,
     status: 201,

@@ -2,6 +2,15 @@ import { pointSchema } from "#domain/kernel/geo.ts";
 import { languageSchema } from "#shared/config/city.ts";
 import * as z from "#shared/zod.ts";
 
+/** One agreement to the city's terms: which version, when, and who recorded it if not the member. */
+export const consentRecordSchema = z.object({
+  version: z.string(),
+  agreedAt: z.iso.datetime(),
+  /** A coordinator who recorded the member's consent given in person (on paper, by phone). */
+  recordedBy: z.optional(z.string()),
+});
+export type ConsentRecord = z.infer<typeof consentRecordSchema>;
+
 export const memberKinds = ["person", "organisation"] as const;
 export const memberStatuses = ["pending", "active", "declined", "suspended", "closed"] as const;
 export type MemberStatus = (typeof memberStatuses)[number];
@@ -74,6 +83,11 @@ export const memberSchema = z.object({
   statusReason: z.optional(z.string()),
   /** When the member consented to the city's terms (required to join). */
   consentedAt: z.optional(z.iso.datetime()),
+  /**
+   * Every version of the city's terms the member agreed to, oldest first (a city that versions its
+   * terms asks again for each new version): the record of their consent.
+   */
+  consents: z._default(z.array(consentRecordSchema).check(z.maxLength(200)), []),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   /** Who made the last change (member id or "system"): feeds the audit trail. */

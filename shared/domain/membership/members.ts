@@ -191,6 +191,7 @@ export async function askToJoin(
     ...(request.preferredLanguage ? { preferredLanguage: request.preferredLanguage } : {}),
     ...(request.contact ? { contact: request.contact } : {}),
     consentedAt: now,
+    ...(deps.city.termsVersion ? { consents: [{ version: deps.city.termsVersion, agreedAt: now }] } : {}),
     createdAt: now,
     updatedAt: now,
   });

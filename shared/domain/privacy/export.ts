@@ -9,19 +9,40 @@ import {
 } from "#domain/ledger/accounts.ts";
 import { type Match, matchSchema } from "#domain/matching/match.ts";
 import type { Acting } from "#domain/membership/acting.ts";
-import { memberSchema } from "#domain/membership/member.ts";
+import { type Member, memberSchema } from "#domain/membership/member.ts";
 import { auditEntrySchema } from "#domain/notices/audit-trail.ts";
 import { type ReadNotification, readNotificationSchema } from "#domain/notices/inbox.ts";
 import { readInbox } from "#domain/notices/read-inbox.ts";
 import { type PostView, postViewSchema, viewPost } from "#domain/posts/post.ts";
+import type { City } from "#shared/config/city.ts";
 import * as z from "#shared/zod.ts";
 import { type AccessRecordView, accessRecordViewSchema, readAccessLog } from "./access-log.ts";
 
-/** The member's consent to the city's terms: when, and to which terms. */
+/**
+ * One consent of the member to the city's terms: when, to which version (absent for a consent
+ * given before the city versioned its terms) and, if a coordinator recorded it, who.
+ */
 export const consentSchema = z.object({
   agreedAt: z.iso.datetime(),
+  version: z.optional(z.string()),
+  recordedBy: z.optional(z.string()),
   termsUrl: z.optional(z.string()),
 });
+export type Consent = z.infer<typeof consentSchema>;
+
+/**
+ * The member's consent history, oldest first: every recorded version, or the one unversioned
+ * consent. The terms' address is given for the version still in force only (an older version's
+ * text may have moved).
+ */
+export function consentHistoryOf(member: Member, city: Pick<City, "termsUrl" | "termsVersion">): Consent[] {
+  const url = (version: string | undefined) =>
+    city.termsUrl && version === city.termsVersion ? { termsUrl: city.termsUrl } : {};
+  if (member.consents.length > 0) {
+    return member.consents.map((consent) => ({ ...consent, ...url(consent.version) }));
+  }
+  return member.consentedAt ? [{ agreedAt: member.consentedAt, ...url(undefined) }] : [];
+}
 
 /** Everything Mutua holds about a member, section by section (the right of access). */
 export const memberExportSchema = z.object({
@@ -101,9 +122,7 @@ export async function exportMemberData(deps: ExportDeps, acting: Acting): Promis
   return {
     exportedAt: deps.clock.now().toISOString(),
     member,
-    consents: member.consentedAt
-      ? [{ agreedAt: member.consentedAt, ...(deps.city.termsUrl ? { termsUrl: deps.city.termsUrl } : {}) }]
-      : [],
+    consents: consentHistoryOf(member, deps.city),
     posts,
     matches: [...matches.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
     exchanges,

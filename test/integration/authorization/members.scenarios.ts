@@ -176,6 +176,16 @@ export const memberScenarios: Record<string, Scenario> = {
     setup: async (_city, owner) => ({ path: "/me/export", ...actFor(owner) }),
     expect: selfOrHelpers,
   },
+  "GET /me/export.zip": {
+    setup: async (_city, owner) => ({ path: "/me/export.zip", ...actFor(owner) }),
+    expect: selfOrHelpers,
+  },
+  "POST /me/consents": {
+    setup: async (_city, owner) => ({ path: "/me/consents", body: { version: "2027-01" }, ...actFor(owner) }),
+    // The example city versions no terms, so whoever may consent for the owner hears 409
+    // TERMS_CHANGED (test/integration/privacy/consent.test.ts covers a city that does).
+    expect: { ...selfOrHelpers, owner: 409, coordinatorInScope: 409, admin: 409 },
+  },
   "GET /me/access-log": {
     setup: async (_city, owner) => ({ path: "/me/access-log", ...actFor(owner) }),
     expect: selfOrHelpers,

@@ -4,7 +4,7 @@ import { api } from "../api/client.ts";
 import { currentToken } from "../auth/session.ts";
 import { formatDateTime } from "../i18n/format.ts";
 import { t } from "../i18n/index.ts";
-import { refreshMe } from "../state.ts";
+import { me, refreshMe } from "../state.ts";
 import { download } from "../ui/download.ts";
 import { Actions, ErrorSummary } from "../ui/fields.tsx";
 import { Done, Loading, Page, Problem } from "../ui/page.tsx";
@@ -29,6 +29,7 @@ export default function MyData() {
     [],
   );
   const looks = accessLog.data?.items ?? [];
+  const consent = me.value?.consent;
 
   const exportJson = async () => {
     const { data, error } = await api.GET("/me/export");
@@ -109,6 +110,18 @@ export default function MyData() {
             ))}
           </tbody>
         </table>
+      ) : null}
+      {consent?.version ? (
+        <>
+          <h2>{t("consent.agreedTitle")}</h2>
+          {consent.required ? (
+            <p>
+              <a href="/terms">{t("consent.open")}</a>
+            </p>
+          ) : consent.agreedVersion ? (
+            <p>{t("consent.agreed", { version: consent.agreedVersion })}</p>
+          ) : null}
+        </>
       ) : null}
       <h2>{t("myData.closeTitle")}</h2>
       <p>{t("myData.closeText")}</p>

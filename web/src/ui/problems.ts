@@ -21,6 +21,8 @@ const codeMessages: Record<string, MessageKey> = {
   RULE_VIOLATION: "error.rule",
   LIMIT_EXCEEDED: "error.limit",
   MESSAGE_LIMIT_REACHED: "conversation.limit",
+  CONSENT_REQUIRED: "consent.needed",
+  TERMS_CHANGED: "consent.changed",
   UNAUTHORIZED: "error.unauthorized",
   PAYLOAD_TOO_LARGE: "error.tooLarge",
   NETWORK: "error.network",

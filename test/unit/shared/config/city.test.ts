@@ -37,6 +37,19 @@ describe("city configuration", () => {
       "map.centre: centre must lie inside bounds",
     ],
     [
+      "terms version without terms",
+      (c: Record<string, unknown>) => {
+        c.termsVersion = "2027-01";
+        delete c.termsUrl;
+      },
+      "termsVersion: a terms version needs the termsUrl",
+    ],
+    [
+      "terms version with spaces",
+      (c: Record<string, unknown>) => (c.termsVersion = "version two"),
+      "termsVersion: must be a short version",
+    ],
+    [
       "duplicate area",
       (c: Record<string, unknown>) =>
         (c.areas = [

@@ -1,0 +1,19 @@
+import { DomainError } from "#domain/kernel/errors.ts";
+
+/**
+ * The member has not agreed to the version of the city's terms now in force, and the request
+ * would start something new for them (a post, an exchange, an answer to a match): 403,
+ * `CONSENT_REQUIRED`, `details` naming the version to agree to.
+ */
+export class ConsentRequiredError extends DomainError {
+  readonly code = "CONSENT_REQUIRED";
+}
+
+/**
+ * A consent names a version of the terms that is not the one the city publishes now (an older
+ * one, an unknown one, or any when the city versions no terms): 409, `TERMS_CHANGED`, `details`
+ * naming the current version. Nothing is recorded.
+ */
+export class TermsChangedError extends DomainError {
+  readonly code = "TERMS_CHANGED";
+}

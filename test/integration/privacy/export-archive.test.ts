@@ -1,0 +1,141 @@
+import { strFromU8, unzipSync } from "fflate";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { MemberExport } from "#domain/privacy/export.ts";
+import { startTestCity, type TestCity } from "../../support/city.ts";
+
+/** The export as a human-readable archive: a CSV per section and the JSON, in a zip. */
+let city: TestCity;
+let ids: Record<string, string>;
+beforeAll(async () => {
+  city = await startTestCity();
+  ids = city.runtime.demoIds ?? {};
+});
+afterAll(async () => {
+  await city?.stop();
+});
+
+async function archive(as: string, headers: Record<string, string> = {}) {
+  const response = await fetch(`${city.apiUrl}/me/export.zip`, {
+    headers: { authorization: `Bearer ${await city.token(as)}`, ...headers },
+  });
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  return { response, bytes };
+}
+
+/** The rows of a CSV file (RFC 4180 quoting), without its byte-order mark. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = "";
+  let quoted = false;
+  const body = text.replace(/^\uFEFF/, "");
+  for (let i = 0; i < body.length; i++) {
+    const char = body[i];
+    if (quoted) {
+      if (char === '"' && body[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (char === '"') quoted = false;
+      else cell += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ",") {
+      row.push(cell);
+      cell = "";
+    } else if (char === "\r" && body[i + 1] === "\n") {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = "";
+      i++;
+    } else cell += char;
+  }
+  return rows;
+}
+
+function filesOf(bytes: Uint8Array): Map<string, string> {
+  const files = unzipSync(bytes);
+  return new Map(
+    Object.entries(files).map(([name, content]) => [name.replace(/^[^/]+\//, ""), strFromU8(content)]),
+  );
+}
+
+describe("the export as an archive", () => {
+  it("holds a CSV per section, as many rows as the JSON export has items, and the JSON itself", async () => {
+    const post = await city.call("POST", "/posts", {
+      as: "ben",
+      body: {
+        kind: "offer",
+        title: "Phone help",
+        category: "cooking",
+        where: { type: "online" },
+        estimatedMinutes: 30,
+      },
+    });
+    expect(post.status, post.text).toBe(201);
+    const { response, bytes } = await archive("ben");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/zip");
+    expect(response.headers.get("content-disposition")).toMatch(
+      /^attachment; filename="mutua-my-data-\d{4}-\d\d-\d\d\.zip"$/,
+    );
+    const files = filesOf(bytes);
+    expect([...files.keys()].sort()).toEqual(
+      [
+        "access-log.csv",
+        "account.csv",
+        "audit-trail.csv",
+        "consents.csv",
+        "exchanges.csv",
+        "inbox.csv",
+        "matches.csv",
+        "my-data.json",
+        "posts.csv",
+        "profile.csv",
+        "statement.csv",
+      ].sort(),
+    );
+    const data = JSON.parse(files.get("my-data.json") ?? "") as MemberExport;
+    expect(data.member.memberId).toBe(ids.ben);
+    const sections = {
+      statement: data.statement,
+      exchanges: data.exchanges,
+      inbox: data.inbox,
+      posts: data.posts,
+    };
+    for (const [name, items] of Object.entries(sections)) {
+      expect(items.length, name).toBeGreaterThan(0);
+      expect(parseCsv(files.get(`${name}.csv`) ?? ""), name).toHaveLength(items.length + 1);
+    }
+    const profile = new Map(parseCsv(files.get("profile.csv") ?? "").map(([field, value]) => [field, value]));
+    expect(profile.get("displayName")).toBe("Ben Jacobs");
+    expect(profile.get("memberId")).toBe(ids.ben);
+    // Nested fields get a column of their own, lists a cell: nothing is left as [object Object].
+    expect(profile.get("contact.preference")).toBeDefined();
+    expect([...files.values()].some((text) => text.includes("[object Object]"))).toBe(false);
+  });
+
+  it("neutralises cells a spreadsheet would run as a formula", async () => {
+    const bio = '=HYPERLINK("https://evil.example","click")';
+    const changed = await city.call("PATCH", "/me/profile", { as: "chen", body: { bio } });
+    expect(changed.status, changed.text).toBe(200);
+    const profile = parseCsv(filesOf((await archive("chen")).bytes).get("profile.csv") ?? "");
+    expect(profile).toContainEqual(["bio", `'${bio}`]);
+    expect(profile.every(([, value]) => !/^[=+\-@]/.test(value ?? ""))).toBe(true);
+  });
+
+  it("is made by a coordinator for a member who asks, and shows up in the member's access log", async () => {
+    const { response } = await archive("dora", { "x-act-for": ids.ben ?? "" });
+    expect(response.status).toBe(200);
+    const log = await city.call("GET", "/me/access-log", { as: "ben" });
+    expect((log.body as { items: { action: string; route: string }[] }).items[0]).toMatchObject({
+      action: "export",
+      route: "GET /me/export.zip",
+    });
+  });
+
+  it("refuses a stranger with the house error shape", async () => {
+    const { response, bytes } = await archive("chen", { "x-act-for": ids.ben ?? "" });
+    expect(response.status).toBe(404);
+    expect(JSON.parse(strFromU8(bytes))).toMatchObject({ error: { code: "NOT_FOUND" } });
+  });
+});
