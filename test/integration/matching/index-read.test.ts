@@ -6,20 +6,15 @@ import {
   shardOf,
 } from "../../../shared/domain/matching/digest.ts";
 import type { IndexEntry } from "../../../shared/domain/matching/index-entries.ts";
-import { newMember } from "../../../shared/domain/membership/member.ts";
+import { aMember } from "../../support/builders.ts";
 import { startTestCity, type TestCity } from "../../support/city.ts";
 
 let city: TestCity;
 const SHARDS = 4;
 const cells = ["u1510", "u1511", "u151z"];
-const member = newMember({
+const member = aMember({
   memberId: "m1",
-  kind: "person",
   displayName: "m1",
-  status: "active",
-  roles: ["resident"],
-  coordinatorAreas: [],
-  area: "old-town",
   languages: ["nl", "fr"],
   availability: [{ day: 2, from: "09:00", to: "12:00" }],
   createdAt: "2026-01-01T00:00:00.000Z",

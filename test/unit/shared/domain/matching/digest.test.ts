@@ -29,24 +29,20 @@ import {
 import { refreshDigestSignals } from "../../../../../shared/domain/matching/indexing.ts";
 import type { MatchIndexRepository, MemberSignals } from "../../../../../shared/domain/matching/ports.ts";
 import { scoreParts } from "../../../../../shared/domain/matching/score.ts";
-import { type Member, newMember } from "../../../../../shared/domain/membership/member.ts";
+import type { Member, NewMember } from "../../../../../shared/domain/membership/member.ts";
 import type { Post } from "../../../../../shared/domain/posts/post.ts";
+import { aMember } from "../../../../support/builders.ts";
 import { exampleCity } from "../../../../support/city.ts";
+import { withSeed } from "../../../../support/seed.ts";
 
 const city = exampleCity();
 const centre = { lat: 50.8503, lon: 4.3517 };
 const now = new Date("2026-01-02T00:00:00.000Z");
 
-function person(id: string, changes: Partial<Parameters<typeof newMember>[0]> = {}) {
-  return newMember({
+function person(id: string, changes: Partial<NewMember> = {}) {
+  return aMember({
     memberId: id,
-    kind: "person",
     displayName: id,
-    status: "active",
-    roles: ["resident"],
-    coordinatorAreas: [],
-    area: "old-town",
-    languages: ["en"],
     createdAt: "2026-01-01T00:00:00.000Z",
     updatedAt: "2026-01-01T00:00:00.000Z",
     ...changes,
@@ -61,6 +57,7 @@ describe("digest profiles", () => {
         expect(step / STEPS).toBeGreaterThanOrEqual(part);
         expect(step / STEPS - part).toBeLessThanOrEqual(1 / STEPS);
       }),
+      withSeed(),
     );
   });
 
@@ -103,6 +100,7 @@ describe("digest profiles", () => {
           if (Object.keys(signals.partners).length > 0) expect(stored.partners).toBe(true);
         }
       }),
+      withSeed(),
     );
   });
 
@@ -282,7 +280,7 @@ describe("a digest bound", () => {
             expect({ part, bound: bound[part] >= exact[part] }).toEqual({ part, bound: true });
         },
       ),
-      { numRuns: 400 },
+      withSeed({ numRuns: 400 }),
     );
   });
 });
@@ -535,7 +533,7 @@ describe("matching from digests", () => {
           expect(stats.depth).toBeLessThanOrEqual(3);
         },
       ),
-      { numRuns: 60 },
+      withSeed({ numRuns: 60 }),
     );
   });
 });
