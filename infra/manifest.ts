@@ -376,6 +376,13 @@ export const manifest: Manifest = {
       writesLedger: true,
     },
     {
+      method: "POST",
+      path: "/exchanges/{exchangeId}/statements",
+      handler: "functions/http/exchanges/statement.ts",
+      fn: "exchanges",
+      auth: true,
+    },
+    {
       method: "GET",
       path: "/me/exchanges",
       handler: "functions/http/me/exchanges.ts",

@@ -39,6 +39,14 @@ export const exchangePartySchema = z.object({
 });
 export type ExchangeParty = z.infer<typeof exchangePartySchema>;
 
+export const disputeStatementSchema = z.object({
+  memberId: z.string(),
+  by: z.string(),
+  text: z.string(),
+  at: z.iso.datetime(),
+});
+export type DisputeStatement = z.infer<typeof disputeStatementSchema>;
+
 export const exchangeLegSchema = z.object({
   providerId: z.string(),
   receiverId: z.string(),
@@ -68,6 +76,11 @@ export const exchangeSchema = z.object({
   /** Why it was declined or cancelled, when the party said. */
   statusReason: z.optional(z.string()),
   dispute: z.optional(z.object({ by: z.string(), reason: z.string(), at: z.iso.datetime() })),
+  /**
+   * Each party's own account of a dispute, one per party, for the coordinator who decides:
+   * `memberId` is the party, `by` who wrote it (the party, or a coordinator acting for them).
+   */
+  statements: z.optional(z.array(disputeStatementSchema)),
   resolution: z.optional(
     z.object({
       by: z.string(),
