@@ -226,6 +226,14 @@ export const manifest: Manifest = {
       auth: true,
     },
     {
+      method: "GET",
+      path: "/me/organisations",
+      handler: "functions/http/me/organisations.ts",
+      fn: "members",
+      auth: true,
+      access: "read",
+    },
+    {
       method: "PUT",
       path: "/organisations/{memberId}/admins",
       handler: "functions/http/organisations/admins.ts",
