@@ -42,7 +42,11 @@ describe("the organisations I administer", () => {
     expect(venue.status, venue.text).toBe(201);
     const venueId = (venue.body as { memberId: string }).memberId;
     expect(await mine("chen")).toEqual([
-      expect.objectContaining({ memberId: venueId, displayName: "Canal Side Library", organisationType: "venue" }),
+      expect.objectContaining({
+        memberId: venueId,
+        displayName: "Canal Side Library",
+        organisationType: "venue",
+      }),
     ]);
 
     // Chen hands the library to Ben: it leaves Chen's list and joins Ben's.
