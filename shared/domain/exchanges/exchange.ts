@@ -98,6 +98,8 @@ export const exchangeSchema = z.object({
   statusAt: z.iso.datetime(),
   /** Who made the last change (member id, or "system"). */
   updatedBy: z.string(),
+  /** The party the last change was made for, when someone else acted for them (audit trail). */
+  updatedFor: z.optional(z.string()),
   version: z.int(),
 });
 export type Exchange = z.infer<typeof exchangeSchema>;
@@ -110,3 +112,12 @@ export const counterparts = (e: Exchange) => {
   const proposer = e.parties.find((p) => p.memberId === e.proposedBy);
   return e.parties.filter((p) => p.role !== proposer?.role);
 };
+
+/**
+ * The exchange as changed by `actorId`, for `forId` when they acted for a party: who made the
+ * last change, which the parties' audit trails show. A change nobody made for anyone clears it.
+ */
+export function changedBy(exchange: Exchange, actorId: string, forId?: string): Exchange {
+  const { updatedFor: _previous, ...rest } = exchange;
+  return { ...rest, updatedBy: actorId, ...(forId && forId !== actorId ? { updatedFor: forId } : {}) };
+}

@@ -22,7 +22,7 @@ import { refuseSelfDealing } from "#domain/membership/power.ts";
 import { blockedEitherWay, requireVerified } from "#domain/membership/safeguarding.ts";
 import type { InboxDelivery } from "#domain/notices/inbox.ts";
 import { isSensitiveCategory } from "#domain/posts/post.ts";
-import { type Exchange, type ExchangeLeg, type ExchangeParty, isParty } from "./exchange.ts";
+import { changedBy, type Exchange, type ExchangeLeg, type ExchangeParty, isParty } from "./exchange.ts";
 import { type ExchangeEvent, type ExchangeEventBy, exchangeNotices } from "./notices.ts";
 import type { ProposeExchange, Resolution, StatementRequest, Transition } from "./requests.ts";
 import { coordinatesExchange } from "./scope.ts";
@@ -210,6 +210,7 @@ export async function proposeExchange(
     updatedAt: now,
     statusAt: now,
     updatedBy: acting.actor.memberId,
+    ...(acting.actor.memberId !== subjectId ? { updatedFor: subjectId } : {}),
     version: 1,
   };
   await deps.exchanges.create(exchange, exchangeNotices(deps, exchange, "proposed", { party: subjectId }));
@@ -374,13 +375,9 @@ export async function transitionExchange(
       requireVerified(acting.subject, "action", acting.actor.memberId === acting.subject.memberId);
     }
     const at = deps.clock.now().toISOString();
-    const { next, settle: settleNow } = applyTransition(
-      exchange,
-      acting.subject.memberId,
-      transition,
-      at,
-      acting.actor.memberId,
-    );
+    const applied = applyTransition(exchange, acting.subject.memberId, transition, at, acting.actor.memberId);
+    const next = changedBy(applied.next, acting.actor.memberId, acting.subject.memberId);
+    const settleNow = applied.settle;
     const event: ExchangeEvent = settleNow ? "settled" : transitionEvents[transition.action];
     const notices = exchangeNotices(deps, next, event, { party: acting.subject.memberId });
     if (settleNow) {
@@ -441,14 +438,16 @@ export async function resolveExchange(
       throw wrongState(exchange, "resolved");
     }
     const at = deps.clock.now().toISOString();
-    const base: Exchange = {
-      ...exchange,
-      updatedAt: at,
-      updatedBy: actor.memberId,
-      version: exchange.version + 1,
-      statusAt: at,
-      resolution: { by: actor.memberId, decision: resolution.decision, reason: resolution.reason, at },
-    };
+    const base: Exchange = changedBy(
+      {
+        ...exchange,
+        updatedAt: at,
+        version: exchange.version + 1,
+        statusAt: at,
+        resolution: { by: actor.memberId, decision: resolution.decision, reason: resolution.reason, at },
+      },
+      actor.memberId,
+    );
     const by: ExchangeEventBy = { coordinatorName: actor.displayName };
     if (resolution.decision === "cancel") {
       const next: Exchange = { ...base, status: "cancelled" };
@@ -529,16 +528,19 @@ export async function addDisputeStatement(
       );
     }
     const at = deps.clock.now().toISOString();
-    const next: Exchange = {
-      ...exchange,
-      statements: [
-        ...(exchange.statements ?? []),
-        { memberId: partyId, by: acting.actor.memberId, text: request.text, at },
-      ],
-      updatedAt: at,
-      updatedBy: acting.actor.memberId,
-      version: exchange.version + 1,
-    };
+    const next: Exchange = changedBy(
+      {
+        ...exchange,
+        statements: [
+          ...(exchange.statements ?? []),
+          { memberId: partyId, by: acting.actor.memberId, text: request.text, at },
+        ],
+        updatedAt: at,
+        version: exchange.version + 1,
+      },
+      acting.actor.memberId,
+      partyId,
+    );
     const notices = exchangeNotices(deps, next, "statement", { party: partyId });
     const result = await deps.exchanges.update(next, exchange.version, undefined, notices);
     if (result === "updated") return next;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { disputeNotices } from "#domain/exchanges/queue.ts";
 import { coordinatesExchange, exchangeAreas } from "#domain/exchanges/scope.ts";
 import { newMember } from "#domain/membership/member.ts";
+import { renderNotice } from "#domain/notices/render.ts";
 import { exampleCity } from "../../../../support/city.ts";
 import { sampleAt, sampleExchange } from "../../../../support/exchanges.ts";
 
@@ -64,12 +65,17 @@ describe("who looks after an exchange", () => {
       dedupeKey: "dispute#E1#4",
       notification: {
         kind: "dispute-to-resolve",
-        title: "A dispute needs a coordinator: Cooking and meals",
-        body: expect.stringContaining(
-          "Rob disputed the exchange between Pia, Rob, Rae (Canal Side, Old Town, North Park)",
-        ),
         params: { exchangeId: "E1", disputedBy: "r1", reason: "Only half an hour" },
       },
+    });
+    // Notices are stored as kind and params; their words come when they are read.
+    const first = notices[0]?.notification;
+    if (!first) throw new Error("no notice");
+    expect(renderNotice(first, "en", city)).toMatchObject({
+      title: "A dispute needs a coordinator: Cooking and meals",
+      body: expect.stringContaining(
+        "Rob disputed the exchange between Pia, Rob, and Rae (Canal Side, Old Town, and North Park)",
+      ),
     });
     expect(disputeNotices(deps, { ...exchange, status: "completed" }, coordinators)).toEqual([]);
   });
