@@ -226,6 +226,14 @@ export const manifest: Manifest = {
       auth: true,
     },
     {
+      method: "GET",
+      path: "/me/organisations",
+      handler: "functions/http/me/organisations.ts",
+      fn: "members",
+      auth: true,
+      access: "read",
+    },
+    {
       method: "PUT",
       path: "/organisations/{memberId}/admins",
       handler: "functions/http/organisations/admins.ts",
@@ -389,6 +397,13 @@ export const manifest: Manifest = {
       fn: "exchanges",
       auth: true,
       writesLedger: true,
+    },
+    {
+      method: "POST",
+      path: "/exchanges/{exchangeId}/statements",
+      handler: "functions/http/exchanges/statement.ts",
+      fn: "exchanges",
+      auth: true,
     },
     {
       method: "GET",

@@ -246,6 +246,17 @@ export const citySchema = z
       }),
       { retentionDays: 365, dailyMessages: { newMember: 20, perSettledExchange: 10, max: 200 } },
     ),
+    coordination: z._default(
+      z.strictObject({
+        /**
+         * A member who has exchanged but settled nothing for this many days has "gone quiet": the
+         * coordinators' list of members who might welcome a task shows them beside those who never
+         * exchanged.
+         */
+        quietAfterDays: z.int().check(z.gte(7), z.lte(3650)),
+      }),
+      { quietAfterDays: 90 },
+    ),
     /** Where the city publishes its membership terms; joining requires consenting to them. */
     termsUrl: z.optional(z.url()),
     /**

@@ -48,6 +48,16 @@ export const keys = {
   /** The member's own record of a login linked to it, beside the member: erasure finds it here. */
   memberLogin: (memberId: string, subject: string) => ({ pk: `MEMBER#${memberId}`, sk: `LOGIN#${subject}` }),
   memberLoginPrefix: "LOGIN#",
+  /**
+   * An organisation a person is an admin of, beside the person: "the organisations I administer"
+   * is one Query. Written with the organisation whenever its admins are; one left behind by an
+   * admin's removal is ignored when read (the organisation's own `admins` decides).
+   */
+  organisationAdmin: (personId: string, organisationId: string) => ({
+    pk: `MEMBER#${personId}`,
+    sk: `ADMINOF#${organisationId}`,
+  }),
+  organisationAdminPrefix: "ADMINOF#",
   /** A coordinator's or admin's read of a member's personal data, in the member's partition. */
   accessRecord: (memberId: string, at: string, recordId: string) => ({
     pk: `ACCESS#${memberId}`,

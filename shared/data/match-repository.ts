@@ -371,6 +371,7 @@ const signalsSchema = z.object({
   cancelled: z._default(z.number(), 0),
   told: z._default(z.number(), 0),
   answered: z._default(z.number(), 0),
+  lastSettledAt: z.optional(z.string()),
 });
 
 export class DynamoMatchSignalsRepository implements MatchSignalsRepository {
@@ -435,7 +436,13 @@ export class DynamoMatchSignalsRepository implements MatchSignalsRepository {
       ":entity": "MatchSignals",
     };
     const adds = ["#seen :event"];
+    const sets = ["memberId = :member", "entity = :entity"];
     if (change.type === "exchange") {
+      // The latest settlement the stream told of ("gone quiet" counts from it).
+      if (change.outcome === "settled" && change.at) {
+        sets.push("lastSettledAt = :at");
+        values[":at"] = change.at;
+      }
       adds.push(`${change.outcome} :one`);
       if (change.givenMinutes > 0) {
         adds.push("givenToPeople :given");
@@ -455,7 +462,7 @@ export class DynamoMatchSignalsRepository implements MatchSignalsRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.matchSignals(memberId),
-          UpdateExpression: `SET memberId = :member, entity = :entity ADD ${adds.join(", ")}`,
+          UpdateExpression: `SET ${sets.join(", ")} ADD ${adds.join(", ")}`,
           ConditionExpression: "attribute_not_exists(#seen) OR NOT contains(#seen, :eventKey)",
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,

@@ -49,6 +49,17 @@ export function memberItem(member: Member): Record<string, unknown> {
 }
 const itemOf = memberItem;
 
+/** The pointers "this person administers this organisation", one per admin of an organisation. */
+function adminPointers(member: Member): Record<string, unknown>[] {
+  if (member.kind !== "organisation") return [];
+  return member.admins.map((personId) => ({
+    ...keys.organisationAdmin(personId, member.memberId),
+    entity: "OrganisationAdmin",
+    personId,
+    organisationId: member.memberId,
+  }));
+}
+
 export class DynamoMemberRepository implements MemberRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -81,7 +92,7 @@ export class DynamoMemberRepository implements MemberRepository {
 
   async create(member: Member, subject: string | undefined): Promise<void> {
     // Create-only: attribute_not_exists on both items so neither a member nor a login is overwritten.
-    const items: Record<string, unknown>[] = [itemOf(member)];
+    const items: Record<string, unknown>[] = [itemOf(member), ...adminPointers(member)];
     if (subject) {
       items.push({ ...keys.identity(subject), entity: "IdentityLink", memberId: member.memberId, subject });
       items.push(loginItem(member.memberId, subject));
@@ -98,6 +109,26 @@ export class DynamoMemberRepository implements MemberRepository {
   async update(next: Member, expectedUpdatedAt: string): Promise<void> {
     // Optimistic lock: the write lands only if nobody changed the member since it was read, so two
     // coordinators approving and declining at once cannot both win.
+    const pointers = adminPointers(next);
+    if (pointers.length > 0) {
+      // An organisation's admins' pointers land with it, so a new admin finds it at once.
+      await transactOrConflict(
+        this.db,
+        [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: itemOf(next),
+              ConditionExpression: "attribute_exists(pk) AND updatedAt = :expected",
+              ExpressionAttributeValues: { ":expected": expectedUpdatedAt },
+            },
+          },
+          ...pointers.map((Item) => ({ Put: { TableName: this.tableName, Item } })),
+        ],
+        "The member was changed by someone else; reload and try again",
+      );
+      return;
+    }
     try {
       await this.db.send(
         new PutCommand({
@@ -115,6 +146,27 @@ export class DynamoMemberRepository implements MemberRepository {
       }
       throw error;
     }
+  }
+
+  async listAdministeredOrganisationIds(personId: string): Promise<string[]> {
+    const found: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+          ExpressionAttributeValues: {
+            ":pk": keys.member(personId).pk,
+            ":prefix": keys.organisationAdminPrefix,
+          },
+          ExclusiveStartKey: start,
+        }),
+      );
+      found.push(...(page.Items ?? []).map((item) => String(item.organisationId)));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return found;
   }
 
   async listByStatus(status: MemberStatus, area: string, page: PageRequest): Promise<Page<Member>> {

@@ -189,6 +189,18 @@ describe("an organisation admin", () => {
   });
 });
 
+describe("an organisation's admin finds it from the menu", () => {
+  it("lists the organisations one runs under My organisations, each leading to its page", async () => {
+    const page = await app.open({ language: "en" });
+    await signIn(page, { demo: "Amira Haddad" });
+    await page.getByRole("link", { name: "My organisations" }).first().click();
+    await page.getByRole("heading", { level: 1, name: "My organisations" }).waitFor();
+    await page.getByRole("link", { name: /Riverside Community Kitchen/ }).click();
+    await page.getByRole("heading", { level: 1, name: "Riverside Community Kitchen" }).waitFor();
+    await page.context().close();
+  });
+});
+
 describe("a venue", () => {
   it("publishes an activity, and a redemption beyond the member's balance is refused with nothing taken", async () => {
     const page = await app.open({ language: "en" });
@@ -283,6 +295,7 @@ const staffScreens = () => [
   { name: "staff-quiet", path: "/staff/quiet" },
   { name: "staff-reports", path: "/staff/reports" },
   { name: "organisation", path: `/organisations/${ids.kitchen}` },
+  { name: "my-organisations", path: "/organisations" },
   { name: "activities", path: "/activities" },
 ];
 

@@ -87,6 +87,11 @@ const rows: Record<string, Row> = {
     path: `/exchanges/${id}/transitions`,
     body: { action: "accept" },
   }),
+  "POST /exchanges/{exchangeId}/statements": () => ({
+    method: "POST",
+    path: `/exchanges/${id}/statements`,
+    body: { text: "My account of it" },
+  }),
   "GET /me/exchanges": () => ({ method: "GET", path: "/me/exchanges" }),
   "GET /me/account": () => ({ method: "GET", path: "/me/account" }),
   "GET /me/statement": () => ({ method: "GET", path: "/me/statement" }),

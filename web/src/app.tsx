@@ -40,6 +40,7 @@ const StaffDisputes = lazy(() => import("./staff/disputes.tsx"));
 const StaffQuiet = lazy(() => import("./staff/quiet.tsx"));
 const StaffReports = lazy(() => import("./staff/reports.tsx"));
 const Organisation = lazy(() => import("./staff/organisation.tsx"));
+const MyOrganisations = lazy(() => import("./staff/my-organisations.tsx"));
 const Activities = lazy(() => import("./pages/activities.tsx"));
 
 /** Once signed in: who this is, their language on every device, and their unread notices. */
@@ -105,6 +106,7 @@ function Screens() {
       <Route path="/staff/disputes" component={StaffDisputes} />
       <Route path="/staff/quiet" component={StaffQuiet} />
       <Route path="/staff/reports" component={StaffReports} />
+      <Route path="/organisations" component={MyOrganisations} />
       <Route path="/organisations/:orgId" component={Organisation} />
       <Route path="/activities" component={Activities} />
       <Route default component={NotFound} />

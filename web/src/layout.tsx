@@ -7,6 +7,7 @@ import { api } from "./api/client.ts";
 import { session, signOut } from "./auth/session.ts";
 import { city } from "./config.ts";
 import { type Locale, languageNames, locale, offeredLocales, switchLocale, t } from "./i18n/index.ts";
+import { loadMyOrganisations, myOrganisations } from "./my-organisations.ts";
 import { isCoordinator, me, member, unread, unreadMore } from "./state.ts";
 
 const TEXT_KEY = "mutua.largeText";
@@ -111,6 +112,11 @@ function MainNav() {
   useEffect(() => {
     open.value = false;
   }, [path]);
+  // Organisation and venue admins reach their organisations from the menu.
+  const memberId = member.value?.status === "active" ? member.value.memberId : undefined;
+  useEffect(() => {
+    void loadMyOrganisations(memberId);
+  }, [memberId]);
   const count = unread.value;
   return (
     <nav class="main-nav" aria-label={t("layout.mainMenu")}>
@@ -152,6 +158,9 @@ function MainNav() {
         </NavLink>
         <NavLink href="/profile">{t("nav.profile")}</NavLink>
         <NavLink href="/activities">{t("nav.activities")}</NavLink>
+        {myOrganisations.value.length ? (
+          <NavLink href="/organisations">{t("nav.organisations")}</NavLink>
+        ) : null}
         {isCoordinator.value ? <NavLink href="/staff">{t("nav.staff")}</NavLink> : null}
       </ul>
     </nav>

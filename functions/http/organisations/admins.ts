@@ -17,6 +17,8 @@ export const handler = httpRoute(
   async ({ deps, actor, path, body }) => {
     const acting = await resolveActing(deps, actor, path.memberId);
     const organisation = await setOrganisationAdmins(deps, acting, body.admins);
-    return { body: viewMember(actor, organisation, deps.city) };
+    // Shown as the organisation sees itself: the caller acted for it, even when the change just
+    // handed it to others (their own view of it would no longer be the private one).
+    return { body: viewMember(acting.subject, organisation, deps.city) };
   },
 );

@@ -1,4 +1,4 @@
-import { AUTO_CONFIRM_DAYS, receivers } from "./exchange.ts";
+import { AUTO_CONFIRM_DAYS, changedBy, receivers } from "./exchange.ts";
 import { exchangeNotices } from "./notices.ts";
 import { settledState } from "./state-machine.ts";
 import { type ExchangeDeps, settle } from "./use-cases.ts";
@@ -22,16 +22,20 @@ export async function autoConfirmExchanges(
         const exchange = await deps.exchanges.get(exchangeId);
         if (exchange?.status !== "completed" || exchange.statusAt > cutoff) continue;
         const at = deps.clock.now().toISOString();
-        const next = settledState({
-          ...exchange,
-          status: "settled",
-          confirmedBy: receivers(exchange).map((p) => p.memberId),
-          resolution: { by: "system", decision: "auto-confirm", at },
-          updatedAt: at,
-          statusAt: at,
-          updatedBy: "system",
-          version: exchange.version + 1,
-        });
+        const next = settledState(
+          changedBy(
+            {
+              ...exchange,
+              status: "settled",
+              confirmedBy: receivers(exchange).map((p) => p.memberId),
+              resolution: { by: "system", decision: "auto-confirm", at },
+              updatedAt: at,
+              statusAt: at,
+              version: exchange.version + 1,
+            },
+            "system",
+          ),
+        );
         const notices = exchangeNotices(deps, next, "settled", "system");
         await settle(deps, exchange, next, "system", undefined, () => undefined, notices);
         settled.push(exchangeId);

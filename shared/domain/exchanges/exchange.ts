@@ -39,6 +39,14 @@ export const exchangePartySchema = z.object({
 });
 export type ExchangeParty = z.infer<typeof exchangePartySchema>;
 
+export const disputeStatementSchema = z.object({
+  memberId: z.string(),
+  by: z.string(),
+  text: z.string(),
+  at: z.iso.datetime(),
+});
+export type DisputeStatement = z.infer<typeof disputeStatementSchema>;
+
 export const exchangeLegSchema = z.object({
   providerId: z.string(),
   receiverId: z.string(),
@@ -68,6 +76,11 @@ export const exchangeSchema = z.object({
   /** Why it was declined or cancelled, when the party said. */
   statusReason: z.optional(z.string()),
   dispute: z.optional(z.object({ by: z.string(), reason: z.string(), at: z.iso.datetime() })),
+  /**
+   * Each party's own account of a dispute, one per party, for the coordinator who decides:
+   * `memberId` is the party, `by` who wrote it (the party, or a coordinator acting for them).
+   */
+  statements: z.optional(z.array(disputeStatementSchema)),
   resolution: z.optional(
     z.object({
       by: z.string(),
@@ -85,6 +98,8 @@ export const exchangeSchema = z.object({
   statusAt: z.iso.datetime(),
   /** Who made the last change (member id, or "system"). */
   updatedBy: z.string(),
+  /** The party the last change was made for, when someone else acted for them (audit trail). */
+  updatedFor: z.optional(z.string()),
   version: z.int(),
 });
 export type Exchange = z.infer<typeof exchangeSchema>;
@@ -97,3 +112,12 @@ export const counterparts = (e: Exchange) => {
   const proposer = e.parties.find((p) => p.memberId === e.proposedBy);
   return e.parties.filter((p) => p.role !== proposer?.role);
 };
+
+/**
+ * The exchange as changed by `actorId`, for `forId` when they acted for a party: who made the
+ * last change, which the parties' audit trails show. A change nobody made for anyone clears it.
+ */
+export function changedBy(exchange: Exchange, actorId: string, forId?: string): Exchange {
+  const { updatedFor: _previous, ...rest } = exchange;
+  return { ...rest, updatedBy: actorId, ...(forId && forId !== actorId ? { updatedFor: forId } : {}) };
+}

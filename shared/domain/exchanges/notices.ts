@@ -16,6 +16,7 @@ export type ExchangeEvent =
   | "declined"
   | "cancelled"
   | "disputed"
+  | "statement"
   | "resolved";
 
 /** Who caused the event: a party (or someone acting for them), a coordinator, or the schedule. */
@@ -103,6 +104,11 @@ function content(
       return noticeContent("exchange-cancelled", { ...base, reason });
     case "disputed":
       return noticeContent("exchange-disputed", { ...base, reason: exchange.dispute?.reason });
+    case "statement": {
+      const party = typeof by === "object" && "party" in by ? by.party : undefined;
+      const statement = exchange.statements?.find((s) => s.memberId === party)?.text ?? "";
+      return noticeContent("exchange-statement", { ...base, statement });
+    }
     case "resolved": {
       const decision = exchange.resolution?.decision;
       return noticeContent("exchange-resolved", {

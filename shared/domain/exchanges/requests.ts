@@ -47,6 +47,12 @@ export const transitionSchema = z.discriminatedUnion("action", [
 ]);
 export type Transition = z.infer<typeof transitionSchema>;
 
+/** A party's own account of a disputed exchange, for the coordinator who decides. */
+export const statementRequestSchema = z.strictObject({
+  text: z.string().check(z.trim(), z.minLength(3), z.maxLength(2000)),
+});
+export type StatementRequest = z.infer<typeof statementRequestSchema>;
+
 export const resolutionSchema = z.discriminatedUnion("decision", [
   z.strictObject({ decision: z.literal("settle"), reason }),
   z.strictObject({

@@ -22,9 +22,9 @@ import { refuseSelfDealing } from "#domain/membership/power.ts";
 import { blockedEitherWay, requireVerified } from "#domain/membership/safeguarding.ts";
 import type { InboxDelivery } from "#domain/notices/inbox.ts";
 import { isSensitiveCategory } from "#domain/posts/post.ts";
-import { type Exchange, type ExchangeLeg, type ExchangeParty, isParty } from "./exchange.ts";
+import { changedBy, type Exchange, type ExchangeLeg, type ExchangeParty, isParty } from "./exchange.ts";
 import { type ExchangeEvent, type ExchangeEventBy, exchangeNotices } from "./notices.ts";
-import type { ProposeExchange, Resolution, Transition } from "./requests.ts";
+import type { ProposeExchange, Resolution, StatementRequest, Transition } from "./requests.ts";
 import { coordinatesExchange } from "./scope.ts";
 import { applyTransition, minutesPerLeg, settledState, wrongState } from "./state-machine.ts";
 
@@ -210,6 +210,7 @@ export async function proposeExchange(
     updatedAt: now,
     statusAt: now,
     updatedBy: acting.actor.memberId,
+    ...(acting.actor.memberId !== subjectId ? { updatedFor: subjectId } : {}),
     version: 1,
   };
   await deps.exchanges.create(exchange, exchangeNotices(deps, exchange, "proposed", { party: subjectId }));
@@ -374,13 +375,9 @@ export async function transitionExchange(
       requireVerified(acting.subject, "action", acting.actor.memberId === acting.subject.memberId);
     }
     const at = deps.clock.now().toISOString();
-    const { next, settle: settleNow } = applyTransition(
-      exchange,
-      acting.subject.memberId,
-      transition,
-      at,
-      acting.actor.memberId,
-    );
+    const applied = applyTransition(exchange, acting.subject.memberId, transition, at, acting.actor.memberId);
+    const next = changedBy(applied.next, acting.actor.memberId, acting.subject.memberId);
+    const settleNow = applied.settle;
     const event: ExchangeEvent = settleNow ? "settled" : transitionEvents[transition.action];
     const notices = exchangeNotices(deps, next, event, { party: acting.subject.memberId });
     if (settleNow) {
@@ -441,14 +438,16 @@ export async function resolveExchange(
       throw wrongState(exchange, "resolved");
     }
     const at = deps.clock.now().toISOString();
-    const base: Exchange = {
-      ...exchange,
-      updatedAt: at,
-      updatedBy: actor.memberId,
-      version: exchange.version + 1,
-      statusAt: at,
-      resolution: { by: actor.memberId, decision: resolution.decision, reason: resolution.reason, at },
-    };
+    const base: Exchange = changedBy(
+      {
+        ...exchange,
+        updatedAt: at,
+        version: exchange.version + 1,
+        statusAt: at,
+        resolution: { by: actor.memberId, decision: resolution.decision, reason: resolution.reason, at },
+      },
+      actor.memberId,
+    );
     const by: ExchangeEventBy = { coordinatorName: actor.displayName };
     if (resolution.decision === "cancel") {
       const next: Exchange = { ...base, status: "cancelled" };
@@ -482,6 +481,69 @@ export async function resolveExchange(
       if (error instanceof PreconditionFailedError || error instanceof TransferExistsError) continue;
       throw error;
     }
+  }
+  throw new ConflictError("The exchange is changing too fast; reload and try again");
+}
+
+/**
+ * A party of a disputed exchange (or a coordinator acting for them) gives their own account of it,
+ * once, for the coordinator who decides; the other parties are told. Sending the same account
+ * again answers the exchange as it is (a retry, a double click), and changes nothing.
+ * @throws NotFoundError when the caller may not see the exchange; ForbiddenError when they may see
+ * it but are not a party (a coordinator decides, they do not testify); SelfDealingError when
+ * someone acting for a party is (or runs) another party; ConflictError when the party already
+ * gave a different account; RuleViolationError when the exchange is not disputed.
+ */
+export async function addDisputeStatement(
+  deps: ExchangeDeps,
+  acting: Acting,
+  exchangeId: string,
+  request: StatementRequest,
+): Promise<Exchange> {
+  const partyId = acting.subject.memberId;
+  for (let attempt = 0; attempt < MAX_EXCHANGE_ATTEMPTS; attempt++) {
+    const exchange = await getExchange(deps, acting, exchangeId);
+    if (!isParty(exchange, partyId)) {
+      throw new ForbiddenError("Only the parties to a dispute give their account; coordinators decide");
+    }
+    if (acting.actor.memberId !== partyId) {
+      // Acting for one party, nobody writes the account of a dispute they are the other side of.
+      await refuseOwnParties(
+        deps,
+        acting.actor,
+        exchange.parties.filter((p) => p.memberId !== partyId),
+        "gives an account in a dispute with themselves for someone else",
+      );
+    }
+    const given = exchange.statements?.find((s) => s.memberId === partyId);
+    if (given) {
+      if (given.text === request.text) return exchange;
+      throw new ConflictError("This party has already given their account of the dispute", [
+        { path: "text", message: "Each party gives one account" },
+      ]);
+    }
+    if (exchange.status !== "disputed") {
+      throw new RuleViolationError(
+        `The parties give their accounts while an exchange is disputed; this one is ${exchange.status}`,
+      );
+    }
+    const at = deps.clock.now().toISOString();
+    const next: Exchange = changedBy(
+      {
+        ...exchange,
+        statements: [
+          ...(exchange.statements ?? []),
+          { memberId: partyId, by: acting.actor.memberId, text: request.text, at },
+        ],
+        updatedAt: at,
+        version: exchange.version + 1,
+      },
+      acting.actor.memberId,
+      partyId,
+    );
+    const notices = exchangeNotices(deps, next, "statement", { party: partyId });
+    const result = await deps.exchanges.update(next, exchange.version, undefined, notices);
+    if (result === "updated") return next;
   }
   throw new ConflictError("The exchange is changing too fast; reload and try again");
 }

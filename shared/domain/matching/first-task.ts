@@ -29,6 +29,12 @@ export const quietMemberSchema = z.object({
   categories: z.array(z.string()),
   /** Whether a home is set: suggestions are for nearby requests, so none can be made without one. */
   hasHome: z.boolean(),
+  /**
+   * `never`: never settled an exchange; `gone-quiet`: settled some, but none for the city's
+   * `coordination.quietAfterDays` (since `lastSettledAt`).
+   */
+  quiet: z.enum(["never", "gone-quiet"]),
+  lastSettledAt: z.optional(z.string()),
 });
 export const quietPageSchema = z.object({
   items: z.array(quietMemberSchema),
@@ -45,12 +51,13 @@ export const firstTaskSchema = z.object({
 });
 
 /**
- * Active people in the coordinator's areas who have never settled an exchange, a page of the
- * members queue at a time (a page may hold fewer than `limit`; follow `nextCursor`).
+ * Active people in the coordinator's areas who have never settled an exchange, or who have but
+ * none for `coordination.quietAfterDays` ("gone quiet"), a page of the members queue at a time (a
+ * page may hold fewer than `limit`; follow `nextCursor`).
  * @throws ForbiddenError for non-coordinators or an area out of scope; ValidationError for a bad cursor.
  */
 export async function listQuietMembers(
-  deps: Pick<Deps, "members" | "city" | "signals">,
+  deps: Pick<Deps, "members" | "city" | "signals" | "clock">,
   actor: Parameters<typeof listMembers>[1],
   query: z.infer<typeof quietQuerySchema>,
 ): Promise<z.infer<typeof quietPageSchema>> {
@@ -69,15 +76,31 @@ export async function listQuietMembers(
     (m) => m.kind === "person" && m.memberId !== actor.memberId && !isCoordinatorOrAdmin(m),
   );
   const signals = await deps.signals.getMany(people.map((m) => m.memberId));
+  const since = new Date(
+    deps.clock.now().getTime() - deps.city.coordination.quietAfterDays * 86_400_000,
+  ).toISOString();
+  const quietness = (memberId: string): "never" | "gone-quiet" | undefined => {
+    const s = signals.get(memberId);
+    if ((s?.settled ?? 0) === 0) return "never";
+    // Settled before the stream kept the date: not known to be quiet, so not listed.
+    return s?.lastSettledAt !== undefined && s.lastSettledAt < since ? "gone-quiet" : undefined;
+  };
   const items = people
-    .filter((m) => (signals.get(m.memberId)?.settled ?? 0) === 0)
-    .map((m) => ({
+    .flatMap((m) => {
+      const quiet = quietness(m.memberId);
+      return quiet ? [{ m, quiet }] : [];
+    })
+    .map(({ m, quiet }) => ({
       memberId: m.memberId,
       displayName: m.displayName,
       area: m.area,
       createdAt: m.createdAt,
       categories: m.skills.categories,
       hasHome: m.home !== undefined,
+      quiet,
+      ...(quiet === "gone-quiet" && signals.get(m.memberId)?.lastSettledAt
+        ? { lastSettledAt: signals.get(m.memberId)?.lastSettledAt }
+        : {}),
     }));
   return {
     items,

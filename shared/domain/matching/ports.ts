@@ -88,6 +88,8 @@ export interface MemberSignals {
    */
   balance: number | undefined;
   givenMinutes: number | undefined;
+  /** When the member's latest settled exchange settled, as the stream last told it (none before). */
+  lastSettledAt?: string | undefined;
 }
 
 export interface MatchSignalsRepository {
@@ -107,6 +109,8 @@ export type SignalsChange =
       outcome: "settled" | "cancelled";
       /** What this member gave as a provider in it (0 for receivers and cancelled exchanges). */
       givenMinutes: number;
+      /** When it settled (settled exchanges). */
+      at?: string;
     }
   | { type: "told" }
   | { type: "answered" }

@@ -56,6 +56,7 @@ export function signalEventsOf(
         outcome,
         partnerIds: ids.filter((id) => id !== memberId),
         givenMinutes: givenBy(memberId),
+        ...(outcome === "settled" ? { at: exchange.statusAt } : {}),
       },
     }));
   }

@@ -28,6 +28,7 @@ import {
   isCoordinatorOrAdmin,
   type Member,
   type MemberStatus,
+  memberStatuses,
   newMember,
   organisationTypes,
   roleSchema,
@@ -553,4 +554,37 @@ export async function auditTrailOf(deps: Pick<Deps, "members" | "audit">, viewer
     throw new NotFoundError("No such member");
   }
   return deps.audit.listForSubject(member.memberId, 50);
+}
+
+export const myOrganisationSchema = z.object({
+  memberId: z.string(),
+  displayName: z.string(),
+  organisationType: z.optional(z.enum(organisationTypes)),
+  area: z.string(),
+  status: z.enum(memberStatuses),
+});
+export const myOrganisationsSchema = z.object({ items: z.array(myOrganisationSchema) });
+export type MyOrganisation = z.infer<typeof myOrganisationSchema>;
+
+/**
+ * The organisations (charities, venues, ...) the member acts for as an admin, by name: their own
+ * index, checked against each organisation's current admins, so one they no longer run is left out.
+ */
+export async function listMyOrganisations(
+  deps: Pick<Deps, "members">,
+  member: Member,
+): Promise<MyOrganisation[]> {
+  const ids = await deps.members.listAdministeredOrganisationIds(member.memberId);
+  if (ids.length === 0) return [];
+  const organisations = await deps.members.getMany(ids);
+  return [...organisations.values()]
+    .filter((o) => o.kind === "organisation" && o.admins.includes(member.memberId))
+    .sort((a, b) => a.displayName.localeCompare(b.displayName))
+    .map((o) => ({
+      memberId: o.memberId,
+      displayName: o.displayName,
+      ...(o.organisationType ? { organisationType: o.organisationType } : {}),
+      area: o.area,
+      status: o.status,
+    }));
 }

@@ -18,6 +18,11 @@ export interface MemberRepository {
    * @throws ConflictError when it changed meanwhile.
    */
   update(next: Member, expectedUpdatedAt: string): Promise<void>;
+  /**
+   * The ids of the organisations whose admins named this person at some point (pointers written
+   * with the organisation); the caller checks each organisation's current `admins`.
+   */
+  listAdministeredOrganisationIds(personId: string): Promise<string[]>;
   /** Members with a status in one area, oldest first (the coordinators' queue). */
   listByStatus(status: MemberStatus, area: string, page: PageRequest): Promise<Page<Member>>;
   /**

@@ -22,6 +22,7 @@ export const notificationKinds = [
   "exchange-declined",
   "exchange-cancelled",
   "exchange-disputed",
+  "exchange-statement",
   "exchange-resolved",
   "account-closed",
   "account-written-off",

@@ -96,6 +96,8 @@ export const noticeParamsSchemas = {
   "exchange-declined": z.object({ ...exchange, reason: z.optional(typed) }),
   "exchange-cancelled": z.object({ ...exchange, reason: z.optional(typed) }),
   "exchange-disputed": z.object({ ...exchange, reason: z.optional(typed) }),
+  /** A party gave their account of a disputed exchange (`who`: the party, as typed). */
+  "exchange-statement": z.object({ ...exchange, statement: typed }),
   "exchange-resolved": z.object({
     ...exchange,
     decision: z.enum(["settle", "adjust", "cancel"]),

@@ -154,6 +154,24 @@ export const ledgerScenarios: Record<string, Scenario> = {
     },
     expect: coordinatorInScopeDecides,
   },
+  "POST /exchanges/{exchangeId}/statements": {
+    // A party (or a helper acting for them) gives their account of the dispute the owner opened.
+    setup: async (city, owner) => {
+      const id = await ownersExchange(city, owner);
+      await city.call("POST", `/exchanges/${id}/transitions`, { as: "chen", body: { action: "accept" } });
+      await city.call("POST", `/exchanges/${id}/transitions`, {
+        as: owner.login,
+        body: { action: "dispute", reason: "Matrix dispute" },
+      });
+      return {
+        path: `/exchanges/${id}/statements`,
+        body: { text: "My account of it" },
+        ...actFor(owner),
+        missingPath: `/exchanges/${MISSING}/statements`,
+      };
+    },
+    expect: selfOrHelpers,
+  },
   "GET /me/exchanges": {
     setup: async (_city, owner) => ({ path: "/me/exchanges", ...actFor(owner) }),
     expect: selfOrHelpers,

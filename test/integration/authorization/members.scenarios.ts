@@ -168,6 +168,19 @@ export const memberScenarios: Record<string, Scenario> = {
     },
     expect: selfOrHelpers,
   },
+  "GET /me/organisations": {
+    // Everyone's own list (empty for most); suspended members are refused like every route.
+    setup: async () => ({ path: "/me/organisations" }),
+    expect: {
+      anonymous: 401,
+      owner: 200,
+      otherResident: 200,
+      coordinatorInScope: 200,
+      coordinatorOutOfScope: 200,
+      admin: 200,
+      suspended: 403,
+    },
+  },
   "PATCH /me/profile": {
     setup: async (_city, owner) => ({ path: "/me/profile", body: { bio: "Hello" }, ...actFor(owner) }),
     expect: selfOrHelpers,

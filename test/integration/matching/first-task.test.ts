@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCity, type TestCity } from "../../support/city.ts";
+import { createMember } from "../ledger/support.ts";
 
 /** Coordinators see who has never exchanged in their areas, and send one of them a first task. */
 let city: TestCity;
@@ -29,6 +30,36 @@ describe("members who have never exchanged", () => {
     expect(names).not.toContain("Emil Laurent");
     expect(names).not.toContain("Sam Okafor");
     expect(ids.amira).toBeDefined();
+  });
+
+  it("lists, beside them, those who exchanged but settled nothing for the city's quiet period", async () => {
+    // Two residents who settled an exchange: one long ago, one last week (as the stream records it).
+    const days = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
+    const longAgo = days(200);
+    for (const [id, at] of [
+      ["quiet-long-ago", longAgo],
+      ["quiet-last-week", days(7)],
+    ] as const) {
+      await createMember(city.runtime.deps, { id });
+      await city.runtime.deps.signals.apply(`settled-${id}`, id, {
+        type: "exchange",
+        outcome: "settled",
+        partnerIds: ["someone"],
+        givenMinutes: 60,
+        at,
+      });
+    }
+    const res = await city.call("GET", "/members/quiet?area=old-town&limit=50", { as: "dora" });
+    expect(res.status, res.text).toBe(200);
+    const items = (res.body as { items: { memberId: string; quiet: string; lastSettledAt?: string }[] })
+      .items;
+    const ids = city.runtime.demoIds ?? {};
+    expect(items.find((m) => m.memberId === "quiet-long-ago")).toMatchObject({
+      quiet: "gone-quiet",
+      lastSettledAt: longAgo,
+    });
+    expect(items.find((m) => m.memberId === "quiet-last-week")).toBeUndefined();
+    expect(items.find((m) => m.memberId === ids.amira)).toMatchObject({ quiet: "never" });
   });
 
   it("keeps an area coordinator to their area: another area is refused", async () => {

@@ -25,6 +25,7 @@ export const actForRoutes: ReadonlySet<string> = new Set([
   "POST /exchanges",
   "GET /exchanges/{exchangeId}",
   "POST /exchanges/{exchangeId}/transitions",
+  "POST /exchanges/{exchangeId}/statements",
   "GET /me/exchanges",
   "GET /me/account",
   "GET /me/statement",

@@ -248,6 +248,91 @@ function Steps(props: { exchange: Exchange; onChange: (exchange: Exchange, messa
 
 const confirmKey = idempotencyKey();
 
+/**
+ * Each party's own account of a dispute, for the coordinator who decides (the parties read them
+ * too); a party who has not given theirs yet may, once, while the exchange is disputed.
+ */
+function Statements(props: { exchange: Exchange; onChange: (exchange: Exchange, message: string) => void }) {
+  const x = props.exchange;
+  const meId = selfId.value;
+  const text = useSignal("");
+  const errors = useSignal<FormErrors>(noErrors);
+  const given = x.statements ?? [];
+  const mayGive =
+    x.status === "disputed" &&
+    x.parties.some((p) => p.memberId === meId) &&
+    !given.some((s) => s.memberId === meId);
+  if (!given.length && !mayGive) return null;
+  const nameOf = (memberId: string) =>
+    x.parties.find((p) => p.memberId === memberId)?.displayName ?? memberId;
+  const submit = async (e: TargetedEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    if (text.value.trim().length < 3) {
+      const problem = t("exchange.statementProblem");
+      errors.value = {
+        problems: [{ id: "exchange-statement", text: problem }],
+        byField: { "exchange-statement": problem },
+      };
+      return;
+    }
+    const { data, error } = await api.POST("/exchanges/{exchangeId}/statements", {
+      params: { path: { exchangeId: x.exchangeId } },
+      body: { text: text.value.trim() },
+    });
+    if (error) {
+      errors.value = formErrors(
+        error.error,
+        { text: { id: "exchange-statement", text: t("exchange.statementProblem") } },
+        "exchange-statement",
+      );
+      return;
+    }
+    errors.value = noErrors;
+    props.onChange(data, t("exchange.statementDone"));
+  };
+  return (
+    <section aria-labelledby="statements-title">
+      <h2 id="statements-title">{t("exchange.statements")}</h2>
+      {given.length ? (
+        <ul class="statements">
+          {given.map((s) => (
+            <li key={s.memberId}>
+              <blockquote class="quote">
+                <p>
+                  {s.by === s.memberId
+                    ? t("staff.statementBy", { name: nameOf(s.memberId), date: formatDateTime(s.at) })
+                    : t("staff.statementFor", { name: nameOf(s.memberId), date: formatDateTime(s.at) })}
+                </p>
+                <p class="user-text">{s.text}</p>
+              </blockquote>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {mayGive ? (
+        <form onSubmit={submit} noValidate class="step">
+          <ErrorSummary problems={errors.value.problems} />
+          <TextArea
+            id="exchange-statement"
+            label={t("exchange.statementLabel")}
+            hint={t("exchange.statementHint")}
+            rows={4}
+            maxLength={2000}
+            error={errors.value.byField["exchange-statement"]}
+            value={text.value}
+            onInput={(v) => {
+              text.value = v;
+            }}
+          />
+          <Actions>
+            <button type="submit">{t("exchange.statementSend")}</button>
+          </Actions>
+        </form>
+      ) : null}
+    </section>
+  );
+}
+
 function nextStepText(x: Exchange, meId: string): string {
   const mine = x.parties.filter((p) => p.memberId === meId);
   const provides = mine.some((p) => p.role === "provider");
@@ -338,6 +423,13 @@ export default function ExchangePage() {
               </>
             ) : null}
           </dl>
+          <Statements
+            exchange={x}
+            onChange={(next, text) => {
+              current.value = next;
+              message.value = text;
+            }}
+          />
           <Steps
             exchange={x}
             onChange={(next, text) => {

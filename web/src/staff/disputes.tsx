@@ -15,8 +15,8 @@ function nameOf(x: Exchange, memberId: string): string {
 }
 
 /**
- * Both sides of a dispute: what was agreed, what the provider recorded, and what the one who
- * disputed said; then the coordinator's decision (settle, adjust the minutes, or cancel) with a reason.
+ * Both sides of a dispute: what was agreed, what the provider recorded, what the one who
+ * disputed said, and each party's own account (or that they have not given one yet); then the coordinator's decision (settle, adjust the minutes, or cancel) with a reason.
  */
 function Dispute(props: { x: Exchange; onResolved: () => void }) {
   const x = props.x;
@@ -103,6 +103,31 @@ function Dispute(props: { x: Exchange; onResolved: () => void }) {
           <p class="user-text">{x.dispute.reason}</p>
         </blockquote>
       ) : null}
+      <h3>{t("staff.statements")}</h3>
+      {x.statements?.length ? (
+        <ul class="statements">
+          {x.statements.map((s) => (
+            <li key={s.memberId}>
+              <blockquote class="quote">
+                <p>
+                  {s.by === s.memberId
+                    ? t("staff.statementBy", { name: nameOf(x, s.memberId), date: formatDateTime(s.at) })
+                    : t("staff.statementFor", {
+                        name: nameOf(x, s.memberId),
+                        date: formatDateTime(s.at),
+                      })}
+                </p>
+                <p class="user-text">{s.text}</p>
+              </blockquote>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {x.parties
+        .filter((p) => !x.statements?.some((s) => s.memberId === p.memberId))
+        .map((p) => (
+          <p key={p.memberId}>{t("staff.statementMissing", { name: p.displayName })}</p>
+        ))}
       <form onSubmit={submit} noValidate>
         <ErrorSummary problems={errors.value.problems} />
         <Radios

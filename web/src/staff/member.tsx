@@ -3,10 +3,12 @@ import { useEffect } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
 import { startActingFor } from "../acting.ts";
 import { api } from "../api/client.ts";
+import type { Exchange } from "../api/types.ts";
 import { city } from "../config.ts";
 import { formatDate, formatDateTime, formatDuration } from "../i18n/format.ts";
 import { areaName, isLocale, type Locale, messagesIn, t } from "../i18n/index.ts";
 import NotFound from "../pages/not-found.tsx";
+import { exchangeStatusText } from "../ui/exchange-bits.tsx";
 import { Actions, ErrorSummary, Radios, TextArea, TextInput } from "../ui/fields.tsx";
 import { Done, Loading, Problem } from "../ui/page.tsx";
 import { errorText, type FormErrors, formErrors, noErrors } from "../ui/problems.ts";
@@ -245,9 +247,46 @@ function useNames(ids: readonly string[]) {
   }, [ids.join(",")]);
 }
 
+const exchangeStatuses = [
+  "proposed",
+  "accepted",
+  "completed",
+  "disputed",
+  "settled",
+  "declined",
+  "cancelled",
+];
+
+/** An exchange's step in a party's trail: who took it, for whom, and what the exchange became. */
+function ExchangeLine(props: { entry: AuditEntry; who: (id: string) => string }) {
+  const e = props.entry;
+  const status = e.status && exchangeStatuses.includes(e.status) ? e.status : undefined;
+  const moved =
+    e.change === "created" ? "created" : status && e.fields.includes("status") ? "moved" : "other";
+  return (
+    <li class="item">
+      <p>
+        <strong>{props.who(e.actorId)}</strong>{" "}
+        {t("audit.exchange", {
+          step: moved,
+          status: status ? exchangeStatusText(status as Exchange["status"]) : "",
+        })}
+        {e.onBehalfOf ? ` ${t("audit.onBehalf", { name: props.who(e.onBehalfOf) })}` : ""}
+        {e.targetId ? (
+          <>
+            {" "}
+            <a href={`/exchanges/${e.targetId}`}>{t("audit.exchangeLink")}</a>
+          </>
+        ) : null}
+      </p>
+      <p class="meta">{formatDateTime(e.at)}</p>
+    </li>
+  );
+}
+
 /** Who did what, when, and on whose behalf, in plain words, newest first. */
 export function AuditTrail(props: { member: StaffMember; entries: AuditEntry[] }) {
-  const names = useNames(props.entries.map((e) => e.actorId));
+  const names = useNames(props.entries.flatMap((e) => [e.actorId, ...(e.onBehalfOf ? [e.onBehalfOf] : [])]));
   const who = (id: string) => (id === "system" ? t("audit.system") : (names.data?.get(id) ?? "…"));
   return (
     <section aria-labelledby="audit-title">
@@ -255,6 +294,7 @@ export function AuditTrail(props: { member: StaffMember; entries: AuditEntry[] }
       {!props.entries.length ? <p>{t("audit.none")}</p> : null}
       <ol class="items audit">
         {props.entries.map((e) => {
+          if (e.target === "Exchange") return <ExchangeLine key={e.eventId} entry={e} who={who} />;
           // A post changed by someone else was changed acting for its owner; a member record changed
           // by a coordinator is a decision about them, not on their behalf.
           const onBehalf =

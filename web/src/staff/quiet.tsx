@@ -37,7 +37,10 @@ function Suggest(props: { member: Quiet }) {
   );
 }
 
-/** Residents who have never exchanged, with a way to send each one concrete first task. */
+/**
+ * Residents who have never exchanged, and those who have gone quiet (nothing settled for the
+ * city's quiet period), with a way to send each one a concrete task.
+ */
 export default function QuietMembers() {
   const area = useSignal(firstArea());
   const list = useResource(async () => {
@@ -80,6 +83,13 @@ export default function QuietMembers() {
             </h2>
             <p class="meta">
               {areaName(m.area)} · {t("staff.since")} {formatDate(m.createdAt)}
+            </p>
+            <p>
+              <span class="status">
+                {m.quiet === "gone-quiet" && m.lastSettledAt
+                  ? t("staff.quietGone", { date: formatDate(m.lastSettledAt) })
+                  : t("staff.quietNever")}
+              </span>
             </p>
             <p>
               {m.categories.length ? formatList(m.categories.map(categoryName)) : t("staff.noSkills")}

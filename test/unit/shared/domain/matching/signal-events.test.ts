@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Match } from "#domain/matching/match.ts";
 import { signalEventsOf } from "#domain/matching/signal-events.ts";
-import { sampleExchange } from "../../../../support/exchanges.ts";
+import { sampleAt, sampleExchange } from "../../../../support/exchanges.ts";
 
 const at = "2026-01-01T00:00:00.000Z";
 const match: Match = {
@@ -37,17 +37,35 @@ describe("what a change means for matching's signals", () => {
       {
         eventKey: "E#p",
         memberId: "p",
-        change: { type: "exchange", outcome: "settled", partnerIds: ["r1", "r2"], givenMinutes: 120 },
+        change: {
+          type: "exchange",
+          outcome: "settled",
+          partnerIds: ["r1", "r2"],
+          givenMinutes: 120,
+          at: sampleAt,
+        },
       },
       {
         eventKey: "E#r1",
         memberId: "r1",
-        change: { type: "exchange", outcome: "settled", partnerIds: ["p", "r2"], givenMinutes: 0 },
+        change: {
+          type: "exchange",
+          outcome: "settled",
+          partnerIds: ["p", "r2"],
+          givenMinutes: 0,
+          at: sampleAt,
+        },
       },
       {
         eventKey: "E#r2",
         memberId: "r2",
-        change: { type: "exchange", outcome: "settled", partnerIds: ["p", "r1"], givenMinutes: 0 },
+        change: {
+          type: "exchange",
+          outcome: "settled",
+          partnerIds: ["p", "r1"],
+          givenMinutes: 0,
+          at: sampleAt,
+        },
       },
     ]);
     // The same status again (another field changed) means nothing.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { auditEntryFor } from "#domain/notices/audit-trail.ts";
+import { auditEntriesFor, auditEntryFor } from "#domain/notices/audit-trail.ts";
 
 const base = {
   pk: "MEMBER#m1",
@@ -95,5 +95,77 @@ describe("audit entries from stream images", () => {
       recentSk: "2026-01-01#p1",
     });
     expect(entry?.fields).toEqual(["ownerId", "postId", "title"]);
+  });
+});
+
+describe("an exchange in its parties' trails", () => {
+  const exchange = {
+    pk: "EXCHANGE#x1",
+    sk: "EXCHANGE",
+    entity: "Exchange",
+    exchangeId: "x1",
+    status: "proposed",
+    parties: [
+      { memberId: "amira", role: "provider", kind: "person", displayName: "Amira", area: "old-town" },
+      { memberId: "ben", role: "receiver", kind: "person", displayName: "Ben", area: "canal-side" },
+    ],
+    acceptedBy: [],
+    updatedBy: "amira",
+    version: 1,
+    statusAt: "t0",
+  };
+
+  it("puts each step in every party's trail, with who did it, for whom, and the new status", () => {
+    const accepted = {
+      ...exchange,
+      status: "accepted",
+      acceptedBy: ["ben"],
+      updatedBy: "dora",
+      updatedFor: "ben",
+      version: 2,
+      statusAt: "t1",
+    };
+    const entries = auditEntriesFor("e9", "t", exchange, accepted);
+    expect(entries.map((e) => e.subjectId)).toEqual(["amira", "ben"]);
+    for (const entry of entries) {
+      expect(entry).toMatchObject({
+        actorId: "dora",
+        onBehalfOf: "ben",
+        target: "Exchange",
+        targetId: "x1",
+        change: "updated",
+        status: "accepted",
+        fields: ["acceptedBy", "status"],
+        eventId: "e9",
+      });
+    }
+    expect(auditEntriesFor("e10", "t", undefined, exchange)).toEqual([
+      expect.objectContaining({
+        subjectId: "amira",
+        change: "created",
+        actorId: "amira",
+        status: "proposed",
+      }),
+      expect.objectContaining({ subjectId: "ben", change: "created", actorId: "amira", status: "proposed" }),
+    ]);
+    // A party acting for themselves names nobody else.
+    expect(auditEntriesFor("e11", "t", undefined, exchange)[0]?.onBehalfOf).toBeUndefined();
+  });
+
+  it("leaves out a change that is only bookkeeping or a renamed party (erasure)", () => {
+    const renamed = {
+      ...exchange,
+      parties: exchange.parties.map((p) =>
+        p.memberId === "ben" ? { ...p, displayName: "Former member" } : p,
+      ),
+    };
+    expect(auditEntriesFor("e12", "t", exchange, renamed)).toEqual([]);
+    expect(auditEntriesFor("e13", "t", exchange, { ...exchange, version: 2, updatedAt: "x" })).toEqual([]);
+  });
+
+  it("keeps one entry for other audited items", () => {
+    expect(auditEntriesFor("e14", "t", undefined, base)).toEqual([
+      auditEntryFor("e14", "t", undefined, base),
+    ]);
   });
 });

@@ -57,6 +57,7 @@ const samples: { [K in NoticeKind]: NoticeParamsOf<K> } = {
   "exchange-declined": { ...base, reason: TITLE },
   "exchange-cancelled": { ...base, reason: TITLE },
   "exchange-disputed": { ...base, reason: TITLE },
+  "exchange-statement": { ...base, statement: TITLE },
   "exchange-resolved": { ...base, decision: "adjust", reason: TITLE },
   "account-closed": { given: 90, writtenOff: 0 },
   "account-written-off": { memberId: "m3", name: NAME, minutes: 90 },
