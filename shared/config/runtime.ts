@@ -7,12 +7,15 @@ const envSchema = z.object({
   DYNAMODB_ENDPOINT: z.optional(z.url()),
   /** The validated city file as JSON; inlined into Lambda bundles at synth, set by the local runtime. */
   CITY_CONFIG: z.string().check(z.minLength(2)),
+  /** The SES configuration set emails are sent in (bounce and complaint events); set by the stack. */
+  MAIL_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
 });
 
 export interface RuntimeConfig {
   tableName: string;
   endpoint: string | undefined;
   city: City;
+  mailConfigurationSet: string | undefined;
 }
 
 let cached: RuntimeConfig | undefined;
@@ -36,6 +39,7 @@ export function runtimeConfig(
     tableName: parsed.data.TABLE_NAME,
     endpoint: parsed.data.DYNAMODB_ENDPOINT,
     city: parseCityJson(parsed.data.CITY_CONFIG, "CITY_CONFIG"),
+    mailConfigurationSet: parsed.data.MAIL_CONFIGURATION_SET,
   };
   return cached;
 }
