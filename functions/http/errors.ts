@@ -17,6 +17,7 @@ import {
 } from "#domain/kernel/errors.ts";
 import { AccountFrozenError, IdempotencyKeyReusedError, LimitExceededError } from "#domain/ledger/errors.ts";
 import { MessageLimitError } from "../../shared/domain/conversations/errors.ts";
+import { LinkInvalidError } from "../../shared/domain/notices/errors.ts";
 
 /** The one table from error class to HTTP status; first match by instanceof wins. */
 export const statusTable: readonly (readonly [new (...args: never[]) => DomainError, number])[] = [
@@ -37,6 +38,7 @@ export const statusTable: readonly (readonly [new (...args: never[]) => DomainEr
   [LimitExceededError, 422],
   [AccountFrozenError, 422],
   [MessageLimitError, 429],
+  [LinkInvalidError, 400],
 ];
 
 export function statusFor(error: DomainError): number {
@@ -83,4 +85,22 @@ export function textResponse(
   contentType: string,
 ): APIGatewayProxyStructuredResultV2 {
   return { statusCode, headers: { "content-type": contentType, ...alwaysHeaders }, body };
+}
+
+/**
+ * A page of Mutua's own making: it loads nothing, runs no script and may be framed by nobody; its
+ * one form posts back to the same place.
+ */
+export function htmlResponse(statusCode: number, body: string): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: {
+      "content-type": "text/html; charset=utf-8",
+      "content-security-policy":
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      "referrer-policy": "no-referrer",
+      ...alwaysHeaders,
+    },
+    body,
+  };
 }
