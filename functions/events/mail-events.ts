@@ -10,10 +10,13 @@ import { invocationFields, log, withLogContext } from "#shared/logger.ts";
  */
 export async function handler(event: EventBridgeEvent<string, unknown>, context: Context): Promise<void> {
   const deps = productionDeps();
-  await withLogContext({ ...invocationFields(context), city: deps.city.id, consumer: "mail-events" }, async () => {
-    for (const target of parseMailEvent(event.detail)) {
-      const outcome = await markUndeliverable(deps, target);
-      log.info("mail event", { memberId: target.memberId, reason: target.reason, outcome });
-    }
-  });
+  await withLogContext(
+    { ...invocationFields(context), city: deps.city.id, consumer: "mail-events" },
+    async () => {
+      for (const target of parseMailEvent(event.detail)) {
+        const outcome = await markUndeliverable(deps, target);
+        log.info("mail event", { memberId: target.memberId, reason: target.reason, outcome });
+      }
+    },
+  );
 }
