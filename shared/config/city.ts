@@ -221,6 +221,12 @@ export const citySchema = z
             name: domainName,
           }),
         ),
+        /**
+         * Set it once SES shows the domain identity verified (after the first deploy and its DNS
+         * records): the sign-in mails then go through SES from `emailFrom`. Cognito refuses an
+         * identity that is not verified yet, so until then it sends them from its own default sender.
+         */
+        emailVerified: z._default(z.boolean(), false),
         /** SMS costs money per message, so it is off unless the city turns it on (then `sms` is required). */
         smsEnabled: z._default(z.boolean(), false),
         sms: z.optional(smsSchema),
@@ -236,8 +242,8 @@ export const citySchema = z
           message: "emailDomain needs an emailFrom address on it",
           path: ["emailDomain"],
         }),
-        z.refine((n) => !n.emailFrom || !n.emailDomain || onDomain(n.emailFrom, n.emailDomain), {
-          message: "emailFrom must be an address on emailDomain (or a subdomain of it)",
+        z.refine((n) => !n.emailFrom || !n.emailDomain || domainOf(n.emailFrom) === n.emailDomain, {
+          message: "emailFrom must be an address on emailDomain",
           path: ["emailFrom"],
         }),
         z.refine(
