@@ -56,7 +56,8 @@ function functionId(template: Template, name: string): string {
 
 function statementsOf(template: Template, name: string): Record<string, unknown>[] {
   const fn = template.findResources("AWS::Lambda::Function")[functionId(template, name)];
-  const roleId = (fn?.Properties.Role as { "Fn::GetAtt": [string] })["Fn::GetAtt"][0];
+  if (!fn) throw new Error(`no function ${name}`);
+  const roleId = (fn.Properties.Role as { "Fn::GetAtt": [string] })["Fn::GetAtt"][0];
   return Object.values(template.findResources("AWS::IAM::Policy"))
     .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
     .flatMap((p) => p.Properties.PolicyDocument.Statement as Record<string, unknown>[]);
