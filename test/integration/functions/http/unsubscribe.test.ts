@@ -98,13 +98,11 @@ describe("one-click unsubscribe (RFC 8058)", () => {
     await city.runtime.poller.drain();
     const link = unsubscribeUrlOf(mailTo(city, "xena@example.org").at(-1) ?? {});
     const token = link.searchParams.get("token") ?? "";
-    const [header, payload, signature] = token.split(".");
+    const [payload, signature] = token.split(".");
     // Same signature, another member's id or another kind in the payload; a flipped signature.
     const claims = JSON.parse(Buffer.from(payload ?? "", "base64url").toString("utf8"));
     const forged = (changes: Record<string, string>) =>
-      [header, Buffer.from(JSON.stringify({ ...claims, ...changes })).toString("base64url"), signature].join(
-        ".",
-      );
+      [Buffer.from(JSON.stringify({ ...claims, ...changes })).toString("base64url"), signature].join(".");
     const flipped = `${token.slice(0, -2)}${token.endsWith("AA") ? "BB" : "AA"}`;
     for (const bad of [
       forged({ kind: "suggestion" }),
