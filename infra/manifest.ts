@@ -84,8 +84,27 @@ export interface ScheduleEntry {
   writesLedger?: true;
 }
 
+/**
+ * A consumer of events from outside Mutua's table, one function each. In AWS an EventBridge rule
+ * matching `pattern` invokes it with the event; locally the runtime hands it the same envelope
+ * (infra/local: `POST /api/mail-events` takes the event's `detail`, as AWS would carry it).
+ */
+export interface EventConsumerEntry {
+  name: string;
+  handler: string;
+  /** The events it takes: their EventBridge `source` and `detail-type`s. */
+  pattern: { source: string; detailTypes: readonly string[] };
+  /** What one event does, in a sentence. */
+  about: string;
+  /** Times Lambda retries a failed event before it goes to the dead-letter queue. */
+  maxRetries: number;
+}
+
 /** HTTP functions answer within API Gateway's 30 s integration limit, and far sooner in practice. */
 export const HTTP_TIMEOUT_SECONDS = 10;
+
+/** An event consumer handles one event (a few reads and a write). */
+export const EVENT_TIMEOUT_SECONDS = 30;
 
 /** A schedule's function timeout unless it names its own. */
 export const DEFAULT_SCHEDULE_TIMEOUT_SECONDS = 300;
@@ -123,6 +142,8 @@ export interface Manifest {
   routers: readonly StreamRouterEntry[];
   consumers: readonly StreamConsumerEntry[];
   schedules: readonly ScheduleEntry[];
+  /** Consumers of events from outside the table (SES's bounces and complaints). */
+  events: readonly EventConsumerEntry[];
 }
 
 export const manifest: Manifest = {
@@ -607,6 +628,23 @@ export const manifest: Manifest = {
       fn: "members",
       auth: true,
     },
+    // -- email: one-click unsubscribe (the signed token in the link is the only credential; in
+    // the members functions, since a function costs six resources) --
+    {
+      method: "GET",
+      path: "/unsubscribe",
+      handler: "functions/http/unsubscribe/confirm.ts",
+      fn: "members",
+      auth: false,
+      access: "read",
+    },
+    {
+      method: "POST",
+      path: "/unsubscribe",
+      handler: "functions/http/unsubscribe/apply.ts",
+      fn: "members",
+      auth: false,
+    },
   ],
   notFound: { handler: "functions/http/not-found.ts", fn: "public" },
   routers: [
@@ -783,6 +821,18 @@ export const manifest: Manifest = {
       access: "read",
     },
   ],
+  events: [
+    // -- email --
+    {
+      name: "mail-events",
+      handler: "functions/events/mail-events.ts",
+      // What the city's SES configuration set publishes to the account's default event bus.
+      pattern: { source: "aws.ses", detailTypes: ["Email Bounced", "Email Complaint Received"] },
+      about:
+        "marks a member's email address undeliverable (no more mail to it) when SES reports a permanent bounce or a complaint",
+      maxRetries: 2,
+    },
+  ],
 };
 
 /** A stable, readable name for a handler module: `functions/http/me.ts` -> `http-me`. */
@@ -834,6 +884,7 @@ export function handlerModules(m: Manifest = manifest): string[] {
       m.notFound.handler,
       ...m.consumers.map((c) => c.handler),
       ...m.schedules.map((s) => s.handler),
+      ...m.events.map((e) => e.handler),
     ]),
   ];
 }
@@ -842,7 +893,7 @@ export function handlerModules(m: Manifest = manifest): string[] {
 export interface FunctionPlan {
   /** Readable and stable: `http-posts`, `streams-matching`, `schedules-post-expiry`; the construct id in CDK. */
   name: string;
-  trigger: "http" | "stream" | "schedule";
+  trigger: "http" | "stream" | "schedule" | "event";
   /** HTTP functions only: route key as API Gateway sends it (`POST /posts/{postId}/status`) -> handler module. */
   routes: Readonly<Record<string, string>>;
   /** The handler modules bundled into the function. */
@@ -924,6 +975,18 @@ export function functionPlans(m: Manifest = manifest): FunctionPlan[] {
       }),
     ),
     ...m.schedules.map(schedule),
+    ...m.events.map(
+      (entry): FunctionPlan => ({
+        name: functionName(entry.handler),
+        trigger: "event",
+        routes: {},
+        handlers: [entry.handler],
+        access: "readWrite",
+        writesLedger: false,
+        checkpoints: [],
+        timeoutSeconds: EVENT_TIMEOUT_SECONDS,
+      }),
+    ),
   ];
 }
 

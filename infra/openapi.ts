@@ -79,6 +79,7 @@ export async function buildOpenApi(city: City, manifest: Manifest = defaultManif
   for (const route of manifest.routes) {
     const contract = await contractOf(route);
     const success = String(contract.status ?? 200);
+    const requestSchema = contract.body ? jsonSchema(contract.body, "input") : undefined;
     const operation: Record<string, unknown> = {
       operationId: `${route.method.toLowerCase()}${route.path.replace(/[{}]/g, "").replace(/[/.](\w)/g, (_, c: string) => c.toUpperCase())}`,
       summary: contract.summary,
@@ -105,7 +106,12 @@ export async function buildOpenApi(city: City, manifest: Manifest = defaultManif
         ? {
             requestBody: {
               required: true,
-              content: { "application/json": { schema: jsonSchema(contract.body, "input") } },
+              content: Object.fromEntries(
+                (contract.form
+                  ? ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"]
+                  : ["application/json"]
+                ).map((type) => [type, { schema: requestSchema }]),
+              ),
             },
           }
         : {}),
@@ -116,11 +122,13 @@ export async function buildOpenApi(city: City, manifest: Manifest = defaultManif
             ? { "application/zip": { schema: { type: "string", contentMediaType: "application/zip" } } }
             : contract.csv
               ? { "text/csv": { schema: { type: "string" } } }
-              : {
-                  "application/json": {
-                    schema: contract.response ? jsonSchema(contract.response, "output") : {},
+              : contract.html
+                ? { "text/html": { schema: { type: "string" } } }
+                : {
+                    "application/json": {
+                      schema: contract.response ? jsonSchema(contract.response, "output") : {},
+                    },
                   },
-                },
         },
         ...Object.fromEntries(
           Object.entries(errorStatuses)

@@ -18,6 +18,7 @@ import {
 import { AccountFrozenError, IdempotencyKeyReusedError, LimitExceededError } from "#domain/ledger/errors.ts";
 import { ConsentRequiredError, TermsChangedError } from "#domain/privacy/errors.ts";
 import { MessageLimitError } from "../../shared/domain/conversations/errors.ts";
+import { LinkInvalidError } from "../../shared/domain/notices/errors.ts";
 
 /** The one table from error class to HTTP status; first match by instanceof wins. */
 export const statusTable: readonly (readonly [new (...args: never[]) => DomainError, number])[] = [
@@ -40,6 +41,7 @@ export const statusTable: readonly (readonly [new (...args: never[]) => DomainEr
   [LimitExceededError, 422],
   [AccountFrozenError, 422],
   [MessageLimitError, 429],
+  [LinkInvalidError, 400],
 ];
 
 export function statusFor(error: DomainError): number {
@@ -107,5 +109,23 @@ export function fileResponse(
     },
     body: Buffer.from(bytes).toString("base64"),
     isBase64Encoded: true,
+  };
+}
+
+/**
+ * A page of Mutua's own making: it loads nothing, runs no script and may be framed by nobody; its
+ * one form posts back to the same place.
+ */
+export function htmlResponse(statusCode: number, body: string): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: {
+      "content-type": "text/html; charset=utf-8",
+      "content-security-policy":
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      "referrer-policy": "no-referrer",
+      ...alwaysHeaders,
+    },
+    body,
   };
 }

@@ -22,7 +22,14 @@ import { accessRecordFor } from "#domain/privacy/access-log.ts";
 import { requireConsent } from "#domain/privacy/consent.ts";
 import { addLogContext, describeError, invocationFields, log, withLogContext } from "#shared/logger.ts";
 import * as z from "#shared/zod.ts";
-import { errorResponse, fileResponse, internalErrorResponse, jsonResponse, textResponse } from "./errors.ts";
+import {
+  errorResponse,
+  fileResponse,
+  htmlResponse,
+  internalErrorResponse,
+  jsonResponse,
+  textResponse,
+} from "./errors.ts";
 import { idempotencyContextOf, idempotencyKeyFrom } from "./idempotency.ts";
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -55,6 +62,14 @@ export interface RouteSpec<A extends Auth, B, Q, P, I extends Idempotency = unde
   csv?: boolean;
   /** The success body is a zip archive (bytes, sent base64-encoded as the gateway expects), to download. */
   zip?: boolean;
+  /** The success body is an HTML page (a string) rather than JSON: a page a link in an email opens. */
+  html?: boolean;
+  /**
+   * The body may also be an HTML form (`application/x-www-form-urlencoded` or
+   * `multipart/form-data`, as a mail client's one-click unsubscribe sends it), read into an object
+   * of its fields and validated by `body` like JSON.
+   */
+  form?: boolean;
   /**
    * Whether a coordinator in scope (or an organisation's admin) may call this route for another
    * member by naming them in the `x-act-for` header. Every write then records actor and subject.
@@ -208,17 +223,48 @@ function isJson(contentType: string | undefined): boolean {
   );
 }
 
-function bodyParser(maxBytes: number): Middleware {
+/** The media type of a form, if the Content-Type names one. */
+function formType(contentType: string | undefined): boolean {
+  const type = (contentType ?? "").split(";")[0]?.trim().toLowerCase();
+  return type === "application/x-www-form-urlencoded" || type === "multipart/form-data";
+}
+
+/** A form's text fields as an object (a field sent twice keeps its last value; files are refused). */
+async function formFields(body: Buffer, contentType: string): Promise<Record<string, string>> {
+  let data: FormData;
+  try {
+    data = await new Response(body, { headers: { "content-type": contentType } }).formData();
+  } catch {
+    throw new MalformedJsonError("Request body is not a readable form");
+  }
+  const fields: Record<string, string> = {};
+  for (const [name, value] of data.entries()) {
+    if (typeof value !== "string") {
+      throw new UnsupportedMediaTypeError("Forms may carry text fields only");
+    }
+    fields[name] = value;
+  }
+  return fields;
+}
+
+function bodyParser(maxBytes: number, form: boolean): Middleware {
   return {
     before: async (request) => {
       const { body, isBase64Encoded } = request.event;
       if (body === undefined || body === "") return;
-      const text = isBase64Encoded ? Buffer.from(body, "base64").toString("utf8") : body;
-      if (Buffer.byteLength(text, "utf8") > maxBytes) {
+      const bytes = isBase64Encoded ? Buffer.from(body, "base64") : Buffer.from(body, "utf8");
+      if (bytes.byteLength > maxBytes) {
         throw new PayloadTooLargeError(`Request body is larger than ${maxBytes} bytes`);
       }
-      // Only JSON is read: a form, XML, multipart or untyped body is refused, never guessed at.
-      if (!isJson(request.event.headers?.["content-type"])) {
+      const text = bytes.toString("utf8");
+      const contentType = request.event.headers?.["content-type"];
+      if (form && contentType && formType(contentType)) {
+        state(request).body = await formFields(bytes, contentType);
+        return;
+      }
+      // Only JSON is read: a form, XML, multipart or untyped body is refused, never guessed at
+      // (forms only on the routes that take them).
+      if (!isJson(contentType)) {
         throw new UnsupportedMediaTypeError(
           "Request bodies must be JSON: send content-type: application/json",
         );
@@ -364,7 +410,7 @@ export function httpRoute<
   const handler = middy<HttpEvent, APIGatewayProxyStructuredResultV2, Error, RouteContext>()
     .use(errorMapper)
     .use(initialise)
-    .use(bodyParser(spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES))
+    .use(bodyParser(spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, spec.form ?? false))
     .use(validator(spec))
     .use(authenticator(spec.auth, spec.actFor ?? false, spec.consent))
     .use(idempotencyContext(spec))
@@ -390,6 +436,7 @@ export function httpRoute<
       if (spec.zip && result.body instanceof Uint8Array) {
         return fileResponse(status, result.body, "application/zip", result.filename ?? "export.zip");
       }
+      if (spec.html && typeof result.body === "string") return htmlResponse(status, result.body);
       return spec.csv && typeof result.body === "string"
         ? textResponse(status, result.body, "text/csv; charset=utf-8")
         : jsonResponse(status, result.body);

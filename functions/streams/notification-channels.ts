@@ -3,6 +3,7 @@ import { DynamoDeliveryRepository } from "#data/delivery-repository.ts";
 import { DynamoHeldNoticeRepository } from "#data/held-notice-repository.ts";
 import { DynamoMemberRepository } from "#data/member-repository.ts";
 import { productionSender } from "#data/message-sender.ts";
+import { DynamoSigningKeyRepository } from "#data/signing-key-repository.ts";
 import { imagesOf } from "#data/stream.ts";
 import { systemClock } from "#domain/kernel/clock.ts";
 import { fanOutNotification, sendReleasedNotices } from "#domain/notices/channels.ts";
@@ -24,6 +25,7 @@ function buildDeps(config: RuntimeConfig) {
     members: new DynamoMemberRepository(db, config.tableName),
     deliveries: new DynamoDeliveryRepository(db, config.tableName),
     held: new DynamoHeldNoticeRepository(db, config.tableName),
+    signingKeys: new DynamoSigningKeyRepository(db, config.tableName),
   };
 }
 
@@ -34,7 +36,7 @@ function channelDeps() {
     built = {
       config,
       deps: buildDeps(config),
-      sender: productionSender(config.city.notifications.emailFrom),
+      sender: productionSender(config.city, config.mailConfigurationSet),
     };
   }
   return { ...built.deps, sender: built.sender };

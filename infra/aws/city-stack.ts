@@ -53,6 +53,7 @@ import { type LambdaBundle, lambdaBundle } from "./bundling.ts";
 import { HouseFunction } from "./house-function.ts";
 import { writeHttpEntry } from "./http-entry.ts";
 import { LedgerAlarms } from "./ledger-alarms.ts";
+import { CityMail } from "./mail.ts";
 import { Operations } from "./operations.ts";
 import { writeStreamRouterEntry } from "./stream-entry.ts";
 
@@ -67,7 +68,12 @@ export interface CityStackProps extends StackProps {
 const API_THROTTLE = { rateLimit: 50, burstLimit: 100 };
 
 /** Memory per kind of function: the stream routers score matches and handle many consumers at once. */
-const MEMORY_MB: Record<FunctionPlan["trigger"], number> = { http: 256, stream: 512, schedule: 256 };
+const MEMORY_MB: Record<FunctionPlan["trigger"], number> = {
+  http: 256,
+  stream: 512,
+  schedule: 256,
+  event: 256,
+};
 
 /** The cost-allocation tags every resource carries (activate them once in the Billing console). */
 export function costTags(city: City): Record<string, string> {
@@ -110,6 +116,12 @@ function streamFilters(filter: NonNullable<StreamConsumerEntry["filter"]>) {
   ];
 }
 
+/** The user pool's email setting: through SES once the city's identity is verified (see CityMail). */
+function emailOf(mail: CityMail) {
+  const email = mail.userPoolEmail();
+  return email ? { email } : {};
+}
+
 function projectionOf(
   index: IndexDefinition,
 ): Pick<GlobalSecondaryIndexPropsV2, "projectionType" | "nonKeyAttributes"> {
@@ -135,6 +147,8 @@ export class CityStack extends Stack {
   readonly ledgerAlarms: LedgerAlarms;
   /** The operations topic, every alarm, the budget and the dashboard. */
   readonly operations: Operations;
+  /** The SES identity, configuration set and SMS settings (infra/aws/mail.ts). */
+  readonly mail: CityMail;
   /** Where failures wait: each router's on-failure queue, and the schedules' dead-letter queue. */
   readonly failureQueues: ReadonlyMap<string, Queue>;
 
@@ -145,6 +159,7 @@ export class CityStack extends Stack {
     this.operations = new Operations(this, "Operations", { city });
 
     this.table = this.buildTable(tableDefinition);
+    this.mail = new CityMail(this, "Mail", { city });
     this.userPool = this.buildUserPool();
     this.userPoolClient = this.userPool.addClient("WebClient", {
       generateSecret: false,
@@ -214,7 +229,7 @@ export class CityStack extends Stack {
           ...(filters.length > 0 ? { filters } : {}),
         }),
       );
-      this.grantSending(reader, [...new Set(consumers.flatMap((c) => c.sends ?? []))], city);
+      this.mail.grantSending(reader, [...new Set(consumers.flatMap((c) => c.sends ?? []))]);
       if (consumers.some((c) => c.deletesLogins)) {
         // The pool id with the one permission that uses it, in the same call.
         reader.function.addEnvironment("USER_POOL_ID", this.userPool.userPoolId);
@@ -250,6 +265,9 @@ export class CityStack extends Stack {
         ],
       });
     }
+    // Events from outside the table (SES bounces and complaints) share the schedules' dead letters.
+    for (const entry of manifest.events)
+      this.mail.connectConsumer(entry, fn(entry.handler), scheduleFailures);
     this.failureQueues = failureQueues;
 
     for (const [name, house] of functions) this.operations.watchFunction(name, house.function);
@@ -382,6 +400,7 @@ export class CityStack extends Stack {
         tempPasswordValidity: Duration.days(3),
       },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
+      ...emailOf(this.mail),
       mfa: Mfa.OPTIONAL,
       mfaSecondFactor: { otp: true, sms: false },
       // Plus tier: compromised-credential checks and adaptive authentication, enforced.
@@ -398,34 +417,6 @@ export class CityStack extends Stack {
         "(compromised credentials, adaptive authentication) is enforced instead.",
     });
     return pool;
-  }
-
-  /**
-   * Email through SES from the city's sender identity only; SMS through SNS only when the city
-   * turned SMS on (SNS has no per-phone-number resource, hence the wildcard there).
-   */
-  private grantSending(target: HouseFunction, channels: readonly ("email" | "sms")[], city: City): void {
-    const emailFrom = city.notifications.emailFrom;
-    if (channels.includes("email") && emailFrom) {
-      const domain = emailFrom.split("@")[1] ?? emailFrom;
-      target.function.addToRolePolicy(
-        new PolicyStatement({
-          actions: ["ses:SendEmail"],
-          resources: [
-            Stack.of(this).formatArn({ service: "ses", resource: "identity", resourceName: emailFrom }),
-            Stack.of(this).formatArn({ service: "ses", resource: "identity", resourceName: domain }),
-          ],
-        }),
-      );
-    }
-    if (channels.includes("sms") && city.notifications.smsEnabled) {
-      target.function.addToRolePolicy(new PolicyStatement({ actions: ["sns:Publish"], resources: ["*"] }));
-      Validations.of(target.role).acknowledge({
-        id: "AwsSolutions-IAM5[Resource::*]",
-        reason:
-          "SMS to a phone number is an SNS Publish with no topic, which IAM can only express with Resource '*'; the statement allows sns:Publish alone and exists only when the city enables SMS.",
-      });
-    }
   }
 
   /**

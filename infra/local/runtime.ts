@@ -20,6 +20,7 @@ import { seedDemoLedger } from "./demo-ledger.ts";
 import { devSignInRoutes } from "./dev-sign-in.ts";
 import { createHttpAdapter, type LocalRoute } from "./http-adapter.ts";
 import type { DevIssuer } from "./identity.ts";
+import { mailEventRoutes } from "./mail-events.ts";
 import { webDistDir } from "./paths.ts";
 import { announceRunning } from "./running.ts";
 import { startScheduler } from "./scheduler.ts";
@@ -177,6 +178,7 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
         handle: async () => ({ body: webConfig(options.city, { kind: "dev" }) }),
       },
       ...devSignInRoutes(options.issuer),
+      ...mailEventRoutes(manifest),
     };
     const server = createHttpAdapter({
       manifest,

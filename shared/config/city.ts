@@ -33,6 +33,42 @@ function unique(items: readonly string[]): boolean {
   return new Set(items.map((i) => i.toLowerCase())).size === items.length;
 }
 
+const domainName = z
+  .string()
+  .check(
+    z.toLowerCase(),
+    z.maxLength(253),
+    z.regex(
+      /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/,
+      "must be a domain name like riverside.example",
+    ),
+  );
+
+/** The domain part of an email address, lower-cased. */
+export function domainOf(address: string): string {
+  return (address.split("@").at(-1) ?? address).toLowerCase();
+}
+
+function onDomain(address: string, domain: string): boolean {
+  const own = domainOf(address);
+  return own === domain || own.endsWith(`.${domain}`);
+}
+
+/**
+ * SMS guard rails, required when a city turns SMS on. SNS stops sending for the month once the
+ * spend limit is reached; the sender id shows instead of a number where the country allows it.
+ */
+const smsSchema = z.strictObject({
+  /** 1-11 letters and digits, at least one letter (an alphanumeric sender id). */
+  senderId: z
+    .string()
+    .check(
+      z.regex(/^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/, "must be 1-11 letters and digits, at least one letter"),
+    ),
+  /** The most SMS may cost in a month, in US dollars (AWS accounts start at 1 until a quota increase). */
+  monthlySpendLimitUsd: z.int().check(z.gte(1), z.lte(10_000)),
+});
+
 /** Deployment stages a city runs in; the `mutua:environment` cost-allocation tag carries it. */
 export const environments = ["production", "staging", "test"] as const;
 
@@ -164,16 +200,65 @@ export const citySchema = z
       defaultCreditLimitMinutes: minutes,
       defaultMaxBalanceMinutes: minutes,
     }),
-    notifications: z.strictObject({
-      /** No email or SMS is sent in these hours (city time): notices wait, and go when they end. */
-      quietHours: z.strictObject({ start: hhmm, end: hhmm }),
-      /** Sender address of email notices (an SES-verified identity in the cloud). */
-      emailFrom: z.optional(z.email()),
-      /** SMS costs money per message, so it is off unless the city turns it on. */
-      smsEnabled: z._default(z.boolean(), false),
-      /** Where links in email notices point (the city's web app). */
-      appUrl: z.optional(z.url()),
-    }),
+    notifications: z
+      .strictObject({
+        /** No email or SMS is sent in these hours (city time): notices wait, and go when they end. */
+        quietHours: z.strictObject({ start: hhmm, end: hhmm }),
+        /**
+         * Sender address of email notices and of the sign-in mails, on `emailDomain` (the SES
+         * domain identity, DKIM-signed, that the deploy creates).
+         */
+        emailFrom: z.optional(z.email()),
+        /** The domain SES sends from and signs for. @default the domain of `emailFrom` */
+        emailDomain: z.optional(domainName),
+        /**
+         * A Route 53 public hosted zone of `emailDomain`: the deploy then writes the DKIM and MAIL
+         * FROM records itself. Without it, the records are stack outputs to copy to the DNS host.
+         */
+        emailHostedZone: z.optional(
+          z.strictObject({
+            id: z
+              .string()
+              .check(z.regex(/^Z[A-Z0-9]{1,32}$/, "must be a Route 53 hosted zone id like Z0123456789ABC")),
+            name: domainName,
+          }),
+        ),
+        /**
+         * Set it once SES shows the domain identity verified (after the first deploy and its DNS
+         * records): the sign-in mails then go through SES from `emailFrom`. Cognito refuses an
+         * identity that is not verified yet, so until then it sends them from its own default sender.
+         */
+        emailVerified: z._default(z.boolean(), false),
+        /** SMS costs money per message, so it is off unless the city turns it on (then `sms` is required). */
+        smsEnabled: z._default(z.boolean(), false),
+        sms: z.optional(smsSchema),
+        /** Where links in email notices point (the city's web app). */
+        appUrl: z.optional(z.url()),
+      })
+      .check(
+        z.refine((n) => !n.smsEnabled || n.sms !== undefined, {
+          message: "a city that turns SMS on must give its sms settings (senderId, monthlySpendLimitUsd)",
+          path: ["sms"],
+        }),
+        z.refine((n) => n.emailDomain === undefined || n.emailFrom !== undefined, {
+          message: "emailDomain needs an emailFrom address on it",
+          path: ["emailDomain"],
+        }),
+        z.refine((n) => !n.emailFrom || !n.emailDomain || domainOf(n.emailFrom) === n.emailDomain, {
+          message: "emailFrom must be an address on emailDomain",
+          path: ["emailFrom"],
+        }),
+        z.refine(
+          (n) =>
+            !n.emailHostedZone ||
+            !n.emailFrom ||
+            onDomain(`x@${n.emailDomain ?? domainOf(n.emailFrom)}`, n.emailHostedZone.name),
+          {
+            message: "the hosted zone must be the email domain's or a parent of it",
+            path: ["emailHostedZone"],
+          },
+        ),
+      ),
     privacy: z._default(
       z.strictObject({
         /**

@@ -9,6 +9,8 @@ const envSchema = z.object({
   CITY_CONFIG: z.string().check(z.minLength(2)),
   /** The Cognito user pool, for the function that deletes sign-in identities (erasure); unset off AWS. */
   USER_POOL_ID: z.optional(z.string().check(z.minLength(1))),
+  /** The SES configuration set emails are sent in (bounce and complaint events); set by the stack. */
+  MAIL_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
 });
 
 export interface RuntimeConfig {
@@ -16,6 +18,7 @@ export interface RuntimeConfig {
   endpoint: string | undefined;
   city: City;
   userPoolId: string | undefined;
+  mailConfigurationSet: string | undefined;
 }
 
 let cached: RuntimeConfig | undefined;
@@ -40,6 +43,7 @@ export function runtimeConfig(
     endpoint: parsed.data.DYNAMODB_ENDPOINT,
     city: parseCityJson(parsed.data.CITY_CONFIG, "CITY_CONFIG"),
     userPoolId: parsed.data.USER_POOL_ID,
+    mailConfigurationSet: parsed.data.MAIL_CONFIGURATION_SET,
   };
   return cached;
 }

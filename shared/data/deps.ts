@@ -18,6 +18,7 @@ import {
 } from "./match-repository.ts";
 import { DynamoMemberRepository } from "./member-repository.ts";
 import { DynamoPostRepository } from "./post-repository.ts";
+import { DynamoSigningKeyRepository } from "./signing-key-repository.ts";
 import { DynamoStatsRepository } from "./stats-repository.ts";
 
 let cached: Deps | undefined;
@@ -38,6 +39,7 @@ export function productionDeps(): Deps {
     inbox: new DynamoInboxRepository(db, config.tableName),
     deliveries: new DynamoDeliveryRepository(db, config.tableName, config.city.retention.deliveryDays),
     held: new DynamoHeldNoticeRepository(db, config.tableName),
+    signingKeys: new DynamoSigningKeyRepository(db, config.tableName),
     // -- matching --
     matchIndex: new DynamoMatchIndexRepository(db, config.tableName),
     signals: new DynamoMatchSignalsRepository(db, config.tableName),

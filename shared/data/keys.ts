@@ -78,6 +78,8 @@ export const keys = {
     pk: `INBOX#${memberId}`,
     sk: `NOTE#${notificationId}`,
   }),
+  /** A key the city signs links with (e.g. "unsubscribe"), made once on first use. */
+  signingKey: (purpose: string) => ({ pk: "CITY", sk: `SIGNINGKEY#${purpose}` }),
   /** A notice sent on an outside channel (email, SMS). */
   delivery: (notificationId: string, channel: string) => ({ pk: `DELIVERY#${notificationId}`, sk: channel }),
   /** A notice held back from email and SMS in quiet hours, until they end. */

@@ -590,8 +590,8 @@ describe("CityStack streams and schedules", () => {
     });
   });
 
-  it("has one rule per schedule", () => {
-    expect(ofType("AWS::Events::Rule")).toHaveLength(manifest.schedules.length);
+  it("has one rule per schedule, and one per event consumer", () => {
+    expect(ofType("AWS::Events::Rule")).toHaveLength(manifest.schedules.length + manifest.events.length);
   });
 });
 
@@ -991,9 +991,10 @@ describe("stream consumers' filters and outside channels", () => {
     const sesStatements = (handler: string) =>
       statementsOf(handler).filter((s) => [s.Action].flat().includes("ses:SendEmail"));
     expect(sesStatements("functions/streams/notification-channels.ts")).toHaveLength(1);
+    // The city's domain identity (infra/aws/mail.ts; test/infra/mail.test.ts has the rest).
     expect(
       JSON.stringify(sesStatements("functions/streams/notification-channels.ts")[0]?.Resource),
-    ).toContain("identity/timebank@riverside.example");
+    ).toContain(`":identity/",{"Ref":"${logicalIdOf(stack.mail.identity ?? stack)}"}`);
     expect(sesStatements("functions/streams/audit-trail.ts")).toEqual([]);
     // The example city keeps SMS off: nobody may publish.
     for (const handler of handlerModules()) {
@@ -1003,7 +1004,15 @@ describe("stream consumers' filters and outside channels", () => {
 
   it("grants SNS publishing when a city turns SMS on, still cdk-nag clean", () => {
     const smsApp = new App({ context: { ...cdkContext, "aws:cdk:bundling-stacks": [] } });
-    const smsCity = { ...city, id: "smsville", notifications: { ...city.notifications, smsEnabled: true } };
+    const smsCity = {
+      ...city,
+      id: "smsville",
+      notifications: {
+        ...city.notifications,
+        smsEnabled: true,
+        sms: { senderId: "Smsville", monthlySpendLimitUsd: 10 },
+      },
+    };
     const smsStack = addCity(smsApp, smsCity);
     const policies = Template.fromStack(smsStack).findResources("AWS::IAM::Policy");
     expect(JSON.stringify(policies)).toContain("sns:Publish");

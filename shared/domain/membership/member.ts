@@ -40,6 +40,24 @@ export const skillsSchema = z.strictObject({
   tags: z.array(tag).check(z.maxLength(30)),
 });
 
+/**
+ * Kinds of email notice a member may turn off on their own (the one-click unsubscribe link in
+ * each such email, or the profile): the regular ones. Notices about their exchanges, credits and
+ * membership always go.
+ */
+export const emailOptOutKinds = ["digest", "suggestion"] as const;
+export const emailOptOutKindSchema = z.enum(emailOptOutKinds);
+export type EmailOptOutKind = z.infer<typeof emailOptOutKindSchema>;
+
+/** Why an address gets no more email: it bounced for good, or its owner marked a mail as spam. */
+export const undeliverableReasons = ["bounce", "complaint"] as const;
+
+export const emailUndeliverableSchema = z.object({
+  address: z.string(),
+  reason: z.enum(undeliverableReasons),
+  at: z.iso.datetime(),
+});
+
 export const contactSchema = z.strictObject({
   preference: z.enum(contactPreferences),
   email: z.optional(z.email().check(z.maxLength(254))),
@@ -74,6 +92,15 @@ export const memberSchema = z.object({
   contact: z._default(contactSchema, { preference: "in-app" }),
   accessibilityNeeds: z.optional(z.string().check(z.maxLength(500))),
   bio: z.optional(z.string().check(z.maxLength(1000))),
+  /** Kinds of email notice the member turned off (they still reach the inbox). */
+  emailOptOuts: z._default(z.array(emailOptOutKindSchema), []),
+  /**
+   * The address email could not be delivered to: nothing more is sent to it (a new address in the
+   * profile clears it).
+   */
+  emailUndeliverable: z.optional(emailUndeliverableSchema),
+  /** The phone number that opted out of SMS (replied STOP): nothing more is sent to it. */
+  smsOptedOut: z.optional(z.object({ phone: z.string(), at: z.iso.datetime() })),
   /** Members this member never wants to be matched with (either way). */
   blocked: z._default(z.array(z.string().check(z.maxLength(40))).check(z.maxLength(200)), []),
   /** Organisations only: the residents who act for it. */
@@ -96,6 +123,18 @@ export const memberSchema = z.object({
 export type Member = z.infer<typeof memberSchema>;
 /** What callers supply when creating a member; defaults fill the rest. */
 export type NewMember = z.input<typeof memberSchema>;
+
+/** Whether the member's current email address is one mail cannot reach (bounced, or complained of). */
+export function emailUndeliverable(member: Member): boolean {
+  const mark = member.emailUndeliverable;
+  const email = member.contact.email;
+  return !!mark && !!email && mark.address.toLowerCase() === email.toLowerCase();
+}
+
+/** Whether the member's current phone number opted out of SMS. */
+export function smsOptedOut(member: Member): boolean {
+  return !!member.smsOptedOut && member.smsOptedOut.phone === member.contact.phone;
+}
 
 /** Whether the member may act at all: pending, declined, suspended and closed members may not. */
 export function isActive(member: Member): boolean {

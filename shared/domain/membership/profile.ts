@@ -11,9 +11,14 @@ import {
   availabilityWindowSchema,
   contactSchema,
   coordinatesArea,
+  emailOptOutKindSchema,
+  emailOptOutKinds,
+  emailUndeliverable,
+  emailUndeliverableSchema,
   type Member,
   memberSchema,
   skillsSchema,
+  smsOptedOut,
 } from "./member.ts";
 import { requireArea, requirePreferredLanguage } from "./members.ts";
 
@@ -30,6 +35,8 @@ export const profileUpdateSchema = z.strictObject({
   contact: z.optional(contactSchema),
   accessibilityNeeds: z.optional(z.nullable(z.string().check(z.maxLength(500)))),
   bio: z.optional(z.nullable(z.string().check(z.maxLength(1000)))),
+  /** Kinds of email notice turned off (an unsubscribe link adds one; the profile can turn it back on). */
+  emailOptOuts: z.optional(z.array(emailOptOutKindSchema).check(z.maxLength(emailOptOutKinds.length))),
   /** Members never to be matched with. */
   blocked: z.optional(
     z.array(z.string().check(z.regex(/^[0-9A-Za-z-]{1,40}$/, "must be a member id"))).check(z.maxLength(200)),
@@ -64,6 +71,12 @@ export const privateMemberSchema = z.extend(publicMemberSchema, {
   accessibilityNeeds: z.optional(z.string()),
   admins: z.array(z.string()),
   createdAt: z.string(),
+  /** Kinds of email notice the member turned off. */
+  emailOptOuts: z.array(emailOptOutKindSchema),
+  /** Present when the member's email address cannot be reached: no mail goes to it. */
+  emailUndeliverable: z.optional(emailUndeliverableSchema),
+  /** Present when the member's phone number opted out of SMS: no SMS goes to it. */
+  smsOptedOut: z.optional(z.object({ phone: z.string(), at: z.string() })),
 });
 export type PrivateMember = z.infer<typeof privateMemberSchema>;
 
@@ -105,6 +118,9 @@ export function viewMember(viewer: Member, member: Member, city: City): PublicMe
     ...(member.accessibilityNeeds ? { accessibilityNeeds: member.accessibilityNeeds } : {}),
     admins: member.admins,
     createdAt: member.createdAt,
+    emailOptOuts: member.emailOptOuts,
+    ...(emailUndeliverable(member) ? { emailUndeliverable: member.emailUndeliverable } : {}),
+    ...(smsOptedOut(member) ? { smsOptedOut: member.smsOptedOut } : {}),
   };
 }
 
@@ -156,6 +172,9 @@ export async function updateProfile(
   if (home !== undefined) next.home = home ?? undefined;
   if (accessibilityNeeds !== undefined) next.accessibilityNeeds = accessibilityNeeds ?? undefined;
   if (bio !== undefined) next.bio = bio ?? undefined;
+  // A new address is worth trying: the mark names the address that failed, not the member.
+  if (!emailUndeliverable(next)) next.emailUndeliverable = undefined;
+  if (!smsOptedOut(next)) next.smsOptedOut = undefined;
   const checked = memberSchema.parse(next);
   await deps.members.update(checked, member.updatedAt);
   return checked;

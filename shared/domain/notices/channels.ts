@@ -1,8 +1,9 @@
 import type { Deps } from "#domain/deps.ts";
 import { ValidationError } from "#domain/kernel/errors.ts";
-import type { Contact, Member } from "#domain/membership/member.ts";
+import { type Contact, emailUndeliverable, type Member, smsOptedOut } from "#domain/membership/member.ts";
 import type { City, Language } from "#shared/config/city.ts";
 import type { Notification } from "./inbox.ts";
+import { markSmsOptedOut, unsubscribeHeaders } from "./mail.ts";
 import type { ChannelName, MessageSender, OutboundMessage } from "./ports.ts";
 import { commonText, readerLanguage, renderNotice } from "./render.ts";
 
@@ -10,9 +11,11 @@ import { commonText, readerLanguage, renderNotice } from "./render.ts";
 export function channelsFor(member: Member, city: City): { channel: ChannelName; to: string }[] {
   if (member.status !== "active") return [];
   const { preference, email, phone } = member.contact;
-  if (preference === "email" && email && city.notifications.emailFrom)
+  // An address that bounced or complained, or a number that opted out, gets nothing more.
+  if (preference === "email" && email && city.notifications.emailFrom && !emailUndeliverable(member))
     return [{ channel: "email", to: email }];
-  if (preference === "sms" && phone && city.notifications.smsEnabled) return [{ channel: "sms", to: phone }];
+  if (preference === "sms" && phone && city.notifications.smsEnabled && !smsOptedOut(member))
+    return [{ channel: "sms", to: phone }];
   // "in-app" reads the inbox; "via-coordinator" members are reached by coordinators, who act for them.
   return [];
 }
@@ -153,6 +156,8 @@ export function renderBundle(
   return { ...address, text, html: emailHtml(notices, signature, language), language };
 }
 
+type ChannelDeps = Pick<Deps, "members" | "city" | "clock" | "deliveries" | "signingKeys">;
+
 /**
  * Sends notices on the member's outside channels, at most once per notice and channel: a record
  * of each sent notice is checked before and written after sending, so a redelivered stream record
@@ -160,7 +165,7 @@ export function renderBundle(
  * one message.
  */
 async function sendOnChannels(
-  deps: Pick<Deps, "members" | "city" | "clock" | "deliveries">,
+  deps: ChannelDeps,
   sender: MessageSender,
   memberId: string,
   notifications: readonly Notification[],
@@ -171,11 +176,20 @@ async function sendOnChannels(
   for (const { channel, to } of channelsFor(member, deps.city)) {
     const unsent: Notification[] = [];
     for (const n of notifications) {
+      // The kinds of email the member turned off (an unsubscribe link) stay in the inbox only.
+      if (channel === "email" && member.emailOptOuts.some((kind) => kind === n.kind)) continue;
       if (!(await deps.deliveries.wasSent(n.notificationId, channel))) unsent.push(n);
     }
     if (unsent.length === 0) continue;
-    const message = renderBundle(unsent, channel, to, deps.city, readerLanguage(member, deps.city));
-    await sender.send(message);
+    const rendered = renderBundle(unsent, channel, to, deps.city, readerLanguage(member, deps.city));
+    const headers = channel === "email" ? await unsubscribeHeaders(deps, memberId, unsent) : undefined;
+    const message = headers ? { ...rendered, headers } : rendered;
+    if ((await sender.send(message)) === "opted-out") {
+      // The number replied STOP (the SMS provider's opt-out list): never again, and the member
+      // and their coordinators see why.
+      await markSmsOptedOut(deps, memberId, to);
+      continue;
+    }
     const at = deps.clock.now().toISOString();
     for (const n of unsent) await deps.deliveries.recordSent(n.notificationId, channel, at);
     sent.push(message);
@@ -189,7 +203,7 @@ async function sendOnChannels(
  * end (`releaseHeldNotices`); the notice is in the inbox either way.
  */
 export async function fanOutNotification(
-  deps: Pick<Deps, "members" | "city" | "clock" | "deliveries" | "held">,
+  deps: ChannelDeps & Pick<Deps, "held">,
   sender: MessageSender,
   notification: Notification,
 ): Promise<OutboundMessage[]> {
@@ -203,7 +217,7 @@ export async function fanOutNotification(
 
 /** Sends a release of held notices (written by `releaseHeldNotices`) as one message per channel. */
 export function sendReleasedNotices(
-  deps: Pick<Deps, "members" | "city" | "clock" | "deliveries">,
+  deps: ChannelDeps,
   sender: MessageSender,
   memberId: string,
   notifications: readonly Notification[],

@@ -17,6 +17,19 @@ export interface OutboundMessage {
   language: Language;
   memberId: string;
   notificationId: string;
+  /**
+   * Extra mail headers (email only): `List-Unsubscribe` and `List-Unsubscribe-Post` on the
+   * kinds of notice a member can turn off in one click (RFC 8058).
+   */
+  headers?: Record<string, string>;
+}
+
+/** Keys the city signs its links with (unsubscribe links), one per purpose. */
+export interface SigningKeyRepository {
+  /** The key, if it was ever made. */
+  find(purpose: string): Promise<Uint8Array | undefined>;
+  /** The key, made (once, whoever asks first) if it does not exist yet. */
+  findOrCreate(purpose: string): Promise<Uint8Array>;
 }
 
 export interface InboxRepository {
@@ -30,7 +43,8 @@ export interface InboxRepository {
 
 /** Sends email (SES) or SMS (SNS) in the cloud; writes a local outbox file on one machine. */
 export interface MessageSender {
-  send(message: OutboundMessage): Promise<void>;
+  /** "opted-out": not sent, the SMS number is on the provider's opt-out list (it replied STOP). */
+  send(message: OutboundMessage): Promise<"sent" | "opted-out">;
 }
 
 /** Which notifications went out on which channel. */
@@ -85,4 +99,5 @@ export interface NoticesPorts {
   inbox: InboxRepository;
   deliveries: DeliveryRepository;
   held: HeldNoticeRepository;
+  signingKeys: SigningKeyRepository;
 }

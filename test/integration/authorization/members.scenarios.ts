@@ -1,4 +1,5 @@
 import { noticeContent } from "#domain/notices/kinds.ts";
+import { unsubscribeToken } from "#domain/notices/mail.ts";
 import { notify } from "#domain/notices/notify.ts";
 import {
   actFor,
@@ -8,6 +9,16 @@ import {
   type Scenario,
   selfOrHelpers,
 } from "./matrix.ts";
+
+const anyoneWithTheLink = {
+  anonymous: 200,
+  owner: 200,
+  otherResident: 200,
+  coordinatorInScope: 200,
+  coordinatorOutOfScope: 200,
+  admin: 200,
+  suspended: 200,
+} as const;
 
 /** Health, identity, membership, organisations, profiles, inbox and member exports. */
 export const memberScenarios: Record<string, Scenario> = {
@@ -230,5 +241,20 @@ export const memberScenarios: Record<string, Scenario> = {
   "GET /exports/members.csv": {
     setup: async () => ({ path: "/exports/members.csv" }),
     expect: coordinatorsOnly,
+  },
+  // The signed token in an unsubscribe link is the credential: whoever holds the owner's link (the
+  // owner's mailbox) may use it, signed in or not, whatever their role; without it nothing happens.
+  "GET /unsubscribe": {
+    setup: async (city, owner) => ({
+      path: `/unsubscribe?token=${await unsubscribeToken(city.runtime.deps, owner.id, "digest")}`,
+    }),
+    expect: anyoneWithTheLink,
+  },
+  "POST /unsubscribe": {
+    setup: async (city, owner) => ({
+      path: `/unsubscribe?token=${await unsubscribeToken(city.runtime.deps, owner.id, "suggestion")}`,
+      body: { "List-Unsubscribe": "One-Click" },
+    }),
+    expect: anyoneWithTheLink,
   },
 };

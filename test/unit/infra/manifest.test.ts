@@ -113,6 +113,7 @@ describe("the functions the manifest implies", () => {
       notFound: { handler: "nf.ts", fn: "public" },
       routers: [],
       consumers: [],
+      events: [],
       schedules: [],
     };
     const access = Object.fromEntries(functionPlans(scratch).map((p) => [p.name, p.access]));

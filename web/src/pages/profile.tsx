@@ -318,6 +318,16 @@ function ProfileForm(props: { profile: Member; welcome: boolean }) {
           }}
         />
       ) : null}
+      {contact.value === "email" && p.emailUndeliverable && email.value === p.contact.email ? (
+        <p class="callout" role="status">
+          {t("contact.emailUndeliverable")}
+        </p>
+      ) : null}
+      {contact.value === "sms" && p.smsOptedOut && phone.value === p.contact.phone ? (
+        <p class="callout" role="status">
+          {t("contact.smsOptedOut")}
+        </p>
+      ) : null}
       {contact.value === "sms" ? (
         <TextInput
           id="profile-phone"

@@ -366,6 +366,8 @@ export default function MemberPage() {
             <dt>{t("staff.verifiedLabel")}</dt>
             <dd>{m.verified ? t("staff.yes") : t("staff.no")}</dd>
           </dl>
+          {m.emailUndeliverable ? <p class="callout">{t("staff.emailUndeliverable")}</p> : null}
+          {m.smsOptedOut ? <p class="callout">{t("staff.smsOptedOut")}</p> : null}
           {m.statusReason ? (
             <p class="callout">
               {t("staff.reasonGiven")} <span class="user-text">{m.statusReason}</span>
