@@ -1,5 +1,6 @@
 import { type NoticeContent, noticeContent } from "#domain/notices/kinds.ts";
 import { notify } from "#domain/notices/notify.ts";
+import { renderNotice } from "#domain/notices/render.ts";
 import { exampleCity, type TestCity } from "./city.ts";
 
 /** The example city with no quiet hours ("00:00"-"00:00" is an empty window): mail goes at once. */
@@ -56,6 +57,11 @@ function sampleContent(kind: MailTestKind, n: number): NoticeContent {
   }
 }
 type MailTestKind = "digest" | "suggestion" | "exchange-proposed";
+
+/** The subject an email of one such notice has (in English): the notice's title. */
+export function subjectOf(kind: MailTestKind): string {
+  return renderNotice(sampleContent(kind, 0), "en", exampleCity()).title;
+}
 
 /** Puts a notice of this kind in the member's inbox (the channel consumer then mails it). */
 export async function noticeOf(city: TestCity, memberId: string, kind: MailTestKind): Promise<void> {
