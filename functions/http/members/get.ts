@@ -10,6 +10,8 @@ export const handler = httpRoute(
     summary: "See a member's profile",
     auth: "member",
     path: z.object({ memberId: idSchema }),
+    // Another member's profile shows a coordinator their contact details: a power.
+    staff: ({ member, path }) => path.memberId !== member.memberId,
     response: z.union([privateMemberSchema, publicMemberSchema]),
   },
   async ({ deps, actor, path }) => {
