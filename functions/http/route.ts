@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "node:crypto";
 import middy, { type MiddlewareObj } from "@middy/core";
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -19,6 +20,7 @@ import {
 import type { IdempotencyContext } from "#domain/ledger/idempotency.ts";
 import { type Acting, resolveActing } from "#domain/membership/acting.ts";
 import { isActive, isCoordinatorOrAdmin, type Member } from "#domain/membership/member.ts";
+import { ORIGIN_HEADER, runtimeConfig } from "#shared/config/runtime.ts";
 import { addLogContext, describeError, invocationFields, log, withLogContext } from "#shared/logger.ts";
 import { passedMfa } from "#shared/mfa.ts";
 import * as z from "#shared/zod.ts";
@@ -180,8 +182,20 @@ const errorMapper: Middleware = {
   },
 };
 
+function sameSecret(sent: string | undefined, expected: string): boolean {
+  const a = Buffer.from(sent ?? "");
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 const initialise: Middleware = {
   before: async (request) => {
+    // In AWS the API answers only what came through the city's distribution (its firewall, its
+    // rate limits): the gateway's own address is public, so a direct request is refused here.
+    const { originSecret } = runtimeConfig();
+    if (originSecret && !sameSecret(request.event.headers?.[ORIGIN_HEADER], originSecret)) {
+      throw new ForbiddenError("Use the city's address: the API answers only through it");
+    }
     const deps = productionDeps();
     request.context.mutua = {
       body: undefined,

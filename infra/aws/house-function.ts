@@ -47,7 +47,8 @@ export interface HouseFunctionProps {
   description: string;
   /** The bundle settings (with the city inlined), shared by every function of the stack. */
   bundle: LambdaBundle;
-  table: ITableV2;
+  /** The city's table, with the access the function needs; none for a function that never reads it. */
+  table?: ITableV2;
   access: TableAccess;
   /**
    * The function posts to the ledger. Every other function that may write is denied writing
@@ -105,7 +106,7 @@ export class HouseFunction extends Construct {
       systemLogLevelV2: SystemLogLevel.INFO,
       bundling: nodejsBundling(props.bundle),
     });
-    this.useTable(props.table, props.access, props.writesLedger, props.checkpoints);
+    if (props.table) this.useTable(props.table, props.access, props.writesLedger, props.checkpoints);
 
     Validations.of(this.role).acknowledge({
       id: "AwsSolutions-IAM5[Resource::*]",

@@ -1,18 +1,28 @@
 import * as z from "#shared/zod.ts";
 import { type City, parseCityJson } from "./city.ts";
 
+/** The header CloudFront adds to every request it sends the API (infra/aws/edge.ts). */
+export const ORIGIN_HEADER = "x-mutua-origin";
+
 const envSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
   /** Set only off-AWS (the embedded store, or any DynamoDB-compatible endpoint). */
   DYNAMODB_ENDPOINT: z.optional(z.url()),
   /** The validated city file as JSON; inlined into Lambda bundles at synth, set by the local runtime. */
   CITY_CONFIG: z.string().check(z.minLength(2)),
+  /**
+   * In AWS, the value CloudFront sends in the `x-mutua-origin` header to the API: a request without
+   * it did not come through the city's distribution (and its firewall). Unset locally, where
+   * nothing stands in front of the API.
+   */
+  ORIGIN_SECRET: z.optional(z.string().check(z.minLength(32))),
 });
 
 export interface RuntimeConfig {
   tableName: string;
   endpoint: string | undefined;
   city: City;
+  originSecret: string | undefined;
 }
 
 let cached: RuntimeConfig | undefined;
@@ -36,6 +46,7 @@ export function runtimeConfig(
     tableName: parsed.data.TABLE_NAME,
     endpoint: parsed.data.DYNAMODB_ENDPOINT,
     city: parseCityJson(parsed.data.CITY_CONFIG, "CITY_CONFIG"),
+    originSecret: parsed.data.ORIGIN_SECRET,
   };
   return cached;
 }
