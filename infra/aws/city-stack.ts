@@ -490,7 +490,7 @@ export class CityStack extends Stack {
     stage.routeSettings = Object.fromEntries(
       throttled.map((r) => [
         `${r.method} ${r.path}`,
-        { throttlingRateLimit: r.throttle?.rateLimit, throttlingBurstLimit: r.throttle?.burstLimit },
+        { ThrottlingRateLimit: r.throttle?.rateLimit, ThrottlingBurstLimit: r.throttle?.burstLimit },
       ]),
     );
     // A route setting names a route that must exist before the stage is updated.
