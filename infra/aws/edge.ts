@@ -271,12 +271,16 @@ export class Edge extends Construct {
           "CDK's BucketDeployment function writes its logs with AWSLambdaBasicExecutionRole; it runs only during a deploy.",
       });
       const stack = Stack.of(this);
+      // The bootstrap asset bucket's name, its placeholders filled from the pinned account and region.
+      const placeholders: Record<string, string> = {
+        Qualifier: DefaultStackSynthesizer.DEFAULT_QUALIFIER,
+        "AWS::AccountId": stack.account,
+        "AWS::Region": stack.region,
+      };
       const assets = DefaultStackSynthesizer.DEFAULT_FILE_ASSETS_BUCKET_NAME.replace(
-        "${Qualifier}",
-        DefaultStackSynthesizer.DEFAULT_QUALIFIER,
-      )
-        .replace("${AWS::AccountId}", stack.account)
-        .replace("${AWS::Region}", stack.region);
+        /\$\{([^}]+)\}/g,
+        (_all, name: string) => placeholders[name] ?? name,
+      );
       const appBucket = stack.getLogicalId(this.bucket.node.defaultChild as CfnElement);
       const grants: [string, string][] = [
         ["Action::s3:GetBucket*", "reads the deploy's asset bucket"],

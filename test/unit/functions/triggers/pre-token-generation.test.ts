@@ -28,7 +28,8 @@ describe("the pre-token-generation trigger", () => {
     const claims = out.response.claimsOverrideDetails.claimsToAddOrOverride;
     expect(claims?.[MFA_CLAIM]).toBe("true");
     expect(passedMfa(claims)).toBe(true);
-    const input = (send.mock.calls[0]?.[0] as { input: unknown }).input;
+    const command = send.mock.calls[0]?.[0] as { input: unknown } | undefined;
+    const input = command?.input;
     expect(input).toEqual({ UserPoolId: "eu-west-1_pool", Username: "dora" });
   });
 
