@@ -178,16 +178,22 @@ export class CityStack extends Stack {
     this.stage = this.buildStage();
 
     const signInOrigin = `https://${signInDomainName(city)}`;
+    // Cognito's regional API: the app calls it to sign a member out of every device.
+    const identityEndpoint = `https://cognito-idp.${city.aws.region}.amazonaws.com`;
     this.edge = new Edge(this, "Edge", {
       city,
       api: this.api,
       webAclArn: edgeGlobal.webAcl.attrArn,
       certificate: edgeGlobal.certificate,
       webAssets,
-      connectTo: [signInOrigin],
+      connectTo: [signInOrigin, identityEndpoint],
     });
     this.userPoolClient = this.signIn.addWebClient(this.edge.appOrigin);
-    this.edge.deployApp({ domain: signInOrigin, clientId: this.userPoolClient.userPoolClientId });
+    this.edge.deployApp({
+      domain: signInOrigin,
+      clientId: this.userPoolClient.userPoolClientId,
+      identityEndpoint: `${identityEndpoint}/`,
+    });
     // Only what came through the distribution is answered (see `Edge.originSecret`).
     const originSecret = this.edge.originSecret.secretValue.unsafeUnwrap();
     for (const plan of functionPlans(manifest)) {

@@ -26,6 +26,7 @@ import {
   ViewerProtocolPolicy,
 } from "aws-cdk-lib/aws-cloudfront";
 import { HttpOrigin, S3BucketOrigin } from "aws-cdk-lib/aws-cloudfront-origins";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { AaaaRecord, ARecord, HostedZone, RecordTarget } from "aws-cdk-lib/aws-route53";
 import { CloudFrontTarget } from "aws-cdk-lib/aws-route53-targets";
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from "aws-cdk-lib/aws-s3";
@@ -248,9 +249,9 @@ export class Edge extends Construct {
    * Deploys the built app with its `/config.json` (the city's public settings and the managed
    * login's address and client), and clears the distribution's cache of the old app.
    */
-  deployApp(signIn: { domain: string; clientId: string }): BucketDeployment {
+  deployApp(signIn: { domain: string; clientId: string; identityEndpoint: string }): BucketDeployment {
     const { city, webAssets } = this;
-    const auth: WebAuthConfig = { kind: "cognito", domain: signIn.domain, clientId: signIn.clientId };
+    const auth: WebAuthConfig = { kind: "cognito", ...signIn };
     const deployment = new BucketDeployment(this, "Deploy", {
       destinationBucket: this.bucket,
       sources: [
@@ -260,6 +261,7 @@ export class Edge extends Construct {
       distribution: this.distribution,
       distributionPaths: ["/*"],
       memoryLimit: 512,
+      logGroup: new LogGroup(this, "DeployLogs", { retention: RetentionDays.ONE_MONTH }),
     });
     // The copying function is CDK's own, one per stack (a singleton beside this construct).
     for (const singleton of Stack.of(this).node.children) {

@@ -145,7 +145,8 @@ export class SignIn extends Construct {
       authFlows: { userSrp: true },
       oAuth: {
         flows: { authorizationCodeGrant: true },
-        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        // The admin scope lets the app sign a member out of every device (GlobalSignOut).
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE, OAuthScope.COGNITO_ADMIN],
         callbackUrls: [`${appOrigin}/`],
         logoutUrls: [`${appOrigin}/`],
       },

@@ -260,7 +260,9 @@ describe("the distribution", () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain("unsafe-inline");
     expect(csp).toContain("frame-ancestors 'none'");
-    expect(csp).toContain("connect-src 'self' https://mutua-riverside.auth.eu-west-1.amazoncognito.com");
+    expect(csp).toContain(
+      "connect-src 'self' https://mutua-riverside.auth.eu-west-1.amazoncognito.com https://cognito-idp.eu-west-1.amazonaws.com;",
+    );
     expect(headers.StrictTransportSecurity).toEqual({
       AccessControlMaxAgeSec: 63072000,
       IncludeSubdomains: true,
@@ -485,7 +487,7 @@ describe("sign-in", () => {
       GenerateSecret: false,
       AllowedOAuthFlows: ["code"],
       AllowedOAuthFlowsUserPoolClient: true,
-      AllowedOAuthScopes: expect.arrayContaining(["openid", "email"]),
+      AllowedOAuthScopes: expect.arrayContaining(["openid", "email", "aws.cognito.signin.user.admin"]),
       EnableTokenRevocation: true,
     });
     const distributionId = logicalId(riverside, riverside.stack.edge.distribution);
