@@ -253,9 +253,10 @@ describe("the distribution", () => {
     const csp = String(headers.ContentSecurityPolicy?.ContentSecurityPolicy);
     // The same policy as the local runtime's, plus the managed login's token endpoint.
     expect(csp).toBe(
-      webSecurityHeaders(example, [`https://${signInDomainName(deployableCity(example))}`])[
-        "content-security-policy"
-      ],
+      webSecurityHeaders(example, [
+        `https://${signInDomainName(deployableCity(example))}`,
+        "https://cognito-idp.eu-west-1.amazonaws.com",
+      ])["content-security-policy"],
     );
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain("unsafe-inline");
