@@ -33,7 +33,22 @@ export interface HttpRouteEntry {
    * the key). A test checks the flag against what each function's bundle actually holds.
    */
   writesLedger?: true;
+  /**
+   * A limit for this route alone, for the whole city, below the API's (requests per second and
+   * burst): on the expensive routes (search, exports, reports) a flood cannot drown the rest.
+   */
+  throttle?: RouteThrottle;
 }
+
+export interface RouteThrottle {
+  rateLimit: number;
+  burstLimit: number;
+}
+
+/** Searching reads index pages and scores posts: a city's residents together, not one robot. */
+const SEARCH_THROTTLE: RouteThrottle = { rateLimit: 10, burstLimit: 20 };
+/** Exports and reports read whole areas: a few staff at a time, never a loop. */
+const EXPORT_THROTTLE: RouteThrottle = { rateLimit: 2, burstLimit: 5 };
 
 export interface StreamConsumerEntry {
   name: string;
@@ -275,6 +290,7 @@ export const manifest: Manifest = {
       fn: "members",
       auth: true,
       access: "read",
+      throttle: EXPORT_THROTTLE,
     },
     {
       method: "GET",
@@ -330,6 +346,7 @@ export const manifest: Manifest = {
       fn: "members",
       auth: true,
       access: "read",
+      throttle: EXPORT_THROTTLE,
     },
     // -- posts and search --
     { method: "POST", path: "/posts", handler: "functions/http/posts/create.ts", fn: "posts", auth: true },
@@ -340,6 +357,7 @@ export const manifest: Manifest = {
       fn: "posts",
       auth: true,
       access: "read",
+      throttle: SEARCH_THROTTLE,
     },
     {
       method: "GET",
@@ -378,6 +396,7 @@ export const manifest: Manifest = {
       fn: "posts",
       auth: true,
       access: "read",
+      throttle: EXPORT_THROTTLE,
     },
     // -- exchanges and ledger --
     {
@@ -457,6 +476,7 @@ export const manifest: Manifest = {
       fn: "ledger",
       auth: true,
       access: "read",
+      throttle: EXPORT_THROTTLE,
     },
     {
       method: "PUT",
@@ -535,6 +555,7 @@ export const manifest: Manifest = {
       fn: "ledger",
       auth: true,
       access: "read",
+      throttle: EXPORT_THROTTLE,
     },
     {
       method: "GET",
@@ -543,6 +564,7 @@ export const manifest: Manifest = {
       fn: "ledger",
       auth: true,
       access: "read",
+      throttle: EXPORT_THROTTLE,
     },
     // -- matching --
     {

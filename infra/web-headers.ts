@@ -5,14 +5,18 @@ import type { City } from "#shared/config/city.ts";
  * Content-Security-Policy (no inline script or style, nothing from outside but the city's map tiles),
  * no framing, no sniffing, no referrer sent elsewhere.
  */
-export function webSecurityHeaders(city: City): Record<string, string> {
+export function webSecurityHeaders(
+  city: City,
+  /** Origins the app may call beside its own: in AWS, the managed login's token endpoint. */
+  connectTo: readonly string[] = [],
+): Record<string, string> {
   const tiles = city.map.tiles ? ` ${new URL(city.map.tiles.url.replace(/[{}]/g, "")).origin}` : "";
   const csp = [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
     `img-src 'self' data:${tiles}`,
-    "connect-src 'self'",
+    ["connect-src 'self'", ...connectTo].join(" "),
     "font-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",

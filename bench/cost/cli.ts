@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { parseCityJson } from "../../shared/config/city.ts";
 import {
   type Activity,
   defaultActivity,
@@ -45,7 +47,8 @@ function usage(): string {
     ([name, value]) => `  --${kebab(name).padEnd(26)} ${String(value)}`,
   );
   return [
-    "Usage: npm run cost -- [--members N] [--<assumption> value ...] [--no-free-tier] [--json]",
+    "Usage: npm run cost -- [--city cities/x.json] [--members N] [--<assumption> value ...] [--no-free-tier] [--json]",
+    "  --city: take the sign-in tier and the region from a city file (flags still override them)",
     "Assumptions and their defaults:",
     ...lines,
     `Regions: ${Object.keys(regions).join(", ")}`,
@@ -57,6 +60,7 @@ function parse(argv: string[]): { activity: Activity; json: boolean } {
     json: { type: "boolean" },
     "no-free-tier": { type: "boolean" },
     help: { type: "boolean" },
+    city: { type: "string" },
   };
   for (const [name, kind] of Object.entries(flags))
     options[kebab(name)] = { type: kind === "boolean" ? "boolean" : "string" };
@@ -66,6 +70,12 @@ function parse(argv: string[]): { activity: Activity; json: boolean } {
     process.exit(0);
   }
   const activity: Activity = { ...defaultActivity };
+  if (typeof values.city === "string") {
+    // What the city file decides for the bill: its Cognito tier and its region.
+    const city = parseCityJson(readFileSync(values.city, "utf8"), values.city);
+    activity.cognitoTier = city.signIn.tier;
+    if (city.aws) activity.region = city.aws.region;
+  }
   for (const [name, kind] of Object.entries(flags) as [keyof Activity, string][]) {
     const raw = values[kebab(name)];
     if (raw === undefined) continue;

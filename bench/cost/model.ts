@@ -9,6 +9,9 @@ import { freeTier, globalPrices, PRICES_AS_OF, type RegionPrices, regions } from
  * rests on is printed, and the lines say which are measured, which assumed, which placeholders.
  */
 
+/** The web ACL's rules (infra/aws/edge-global.ts): the per-IP rate rule and three managed groups. */
+const WAF_RULES = 4;
+
 /** How residents use the city in a month; every field is a flag of `npm run cost`. */
 export interface Activity {
   members: number;
@@ -55,7 +58,7 @@ export const defaultActivity: Activity = {
   accessLogBytes: 450,
   httpMs: 80,
   routerMs: 250,
-  cognitoTier: "plus",
+  cognitoTier: "essentials",
   region: "eu-west-1",
   freeTier: true,
 };
@@ -467,28 +470,28 @@ export function estimate(activity: Activity, capacity: Capacity, shape: StackSha
     note: "idle queues, alarm e-mails within SNS's free 1,000, budgets without actions and scheduled rules are free",
   });
 
-  // -- Not deployed yet: the edge --
+  // -- The edge: CloudFront in front of the app and the API, and its web ACL --
   const appGb = (requests * 6 * 1024 + active * activity.sessionsPerActive * 300 * 1024) / 1024 ** 3;
   add({
     service: "CloudFront",
-    item: "app and API through the CDN (not deployed yet)",
+    item: "app and API through the CDN",
     quantity: appGb,
     unit: "GB out",
     price: globalPrices.cloudfront.perGbOut,
-    basis: "placeholder",
+    basis: "assumed",
     note: "1 TB a month is free",
     monthly: Math.max(0, appGb - 1024) * globalPrices.cloudfront.perGbOut,
   });
   add({
     service: "WAF",
-    item: "web ACL, 5 rules, requests (not deployed yet)",
+    item: `web ACL, ${WAF_RULES} rules (3 AWS managed groups, a per-IP rate rule), requests`,
     quantity: requests,
     unit: "requests",
     price: globalPrices.waf.perMillionRequests / 1e6,
-    basis: "placeholder",
+    basis: "assumed",
     monthly:
       globalPrices.waf.webAclMonth +
-      5 * globalPrices.waf.ruleMonth +
+      WAF_RULES * globalPrices.waf.ruleMonth +
       (requests / 1e6) * globalPrices.waf.perMillionRequests,
   });
   return lines;

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "node:crypto";
 import middy, { type MiddlewareObj } from "@middy/core";
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -10,6 +11,7 @@ import {
   DomainError,
   ForbiddenError,
   MalformedJsonError,
+  MfaRequiredError,
   PayloadTooLargeError,
   UnauthorizedError,
   UnsupportedMediaTypeError,
@@ -17,10 +19,12 @@ import {
 } from "#domain/kernel/errors.ts";
 import type { IdempotencyContext } from "#domain/ledger/idempotency.ts";
 import { type Acting, resolveActing } from "#domain/membership/acting.ts";
-import { isActive, type Member } from "#domain/membership/member.ts";
+import { isActive, isCoordinatorOrAdmin, type Member } from "#domain/membership/member.ts";
 import { accessRecordFor } from "#domain/privacy/access-log.ts";
 import { requireConsent } from "#domain/privacy/consent.ts";
+import { ORIGIN_HEADER, runtimeConfig } from "#shared/config/runtime.ts";
 import { addLogContext, describeError, invocationFields, log, withLogContext } from "#shared/logger.ts";
+import { passedMfa } from "#shared/mfa.ts";
 import * as z from "#shared/zod.ts";
 import {
   errorResponse,
@@ -106,6 +110,21 @@ export interface RouteSpec<A extends Auth, B, Q, P, I extends Idempotency = unde
   operation?: string;
   /** With `idempotency: "optional"`: whether this request's body makes the key required after all. */
   idempotencyRequiredWhen?: (body: B) => boolean;
+  /**
+   * The route uses a coordinator's or an admin's powers, so a caller holding either role must have
+   * signed in with a second factor (403 `MFA_REQUIRED` otherwise; residents are never asked).
+   * `true` for routes that exist for those powers; a function for routes that are a member's own in
+   * some requests (their own audit trail) and a power in others. Acting for another member
+   * (`x-act-for`) is always a power, except an organisation's admin acting for it.
+   */
+  staff?: true | ((request: StaffRequest<P>) => boolean | Promise<boolean>);
+}
+
+/** What a route's `staff` function decides from: the caller (a coordinator or admin) and the path. */
+export interface StaffRequest<P> {
+  member: Member;
+  path: P;
+  deps: Deps;
 }
 
 type Idempotency = "required" | "optional" | undefined;
@@ -197,8 +216,20 @@ const errorMapper: Middleware = {
   },
 };
 
+function sameSecret(sent: string | undefined, expected: string): boolean {
+  const a = Buffer.from(sent ?? "");
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 const initialise: Middleware = {
   before: async (request) => {
+    // In AWS the API answers only what came through the city's distribution (its firewall, its
+    // rate limits): the gateway's own address is public, so a direct request is refused here.
+    const { originSecret } = runtimeConfig();
+    if (originSecret && !sameSecret(request.event.headers?.[ORIGIN_HEADER], originSecret)) {
+      throw new ForbiddenError("Use the city's address: the API answers only through it");
+    }
     const deps = productionDeps();
     request.context.mutua = {
       body: undefined,
@@ -319,9 +350,37 @@ function validator<A extends Auth, B, Q, P, I extends Idempotency>(
   };
 }
 
+/**
+ * Refuses a coordinator or admin whose sign-in did not pass a second factor when this request uses
+ * their powers: a staff route, or acting for another member (an organisation's admin acting for
+ * it uses no power). Residents, and staff on their own resident business, are not asked.
+ */
+async function refuseStaffWithoutMfa(
+  request: Request,
+  staff: RouteSpec<Auth, unknown, unknown, unknown>["staff"],
+  acting: Acting,
+): Promise<void> {
+  const { actor, subject } = acting;
+  if (!isCoordinatorOrAdmin(actor) || passedMfa(request.event.requestContext.authorizer?.jwt?.claims)) return;
+  const forOther =
+    subject.memberId !== actor.memberId &&
+    !(subject.kind === "organisation" && subject.admins.includes(actor.memberId));
+  const parsed = state(request);
+  const usesPower =
+    forOther ||
+    staff === true ||
+    (typeof staff === "function" && (await staff({ member: actor, path: parsed.path, deps: parsed.deps })));
+  if (usesPower) {
+    throw new MfaRequiredError(
+      "A coordinator's or an admin's powers need a sign-in with a second factor: set up an authenticator app, then sign in again",
+    );
+  }
+}
+
 function authenticator(
   auth: Auth,
   actFor: boolean | "any-status",
+  staff: RouteSpec<Auth, unknown, unknown, unknown>["staff"],
   consent: "required" | undefined,
 ): Middleware {
   return {
@@ -352,6 +411,7 @@ function authenticator(
         actForId,
         actFor === "any-status" ? "any-status" : "active",
       );
+      await refuseStaffWithoutMfa(request, staff, parsed.acting);
       if (parsed.acting.subject !== parsed.member)
         addLogContext({ actingFor: parsed.acting.subject.memberId });
       // The member whose data the request processes must have agreed: a coordinator acting for
@@ -396,8 +456,9 @@ function idempotencyContext<A extends Auth, B, Q, P, I extends Idempotency>(
  * Builds a Lambda handler for one HTTP route from its contract. The middleware chain runs in this order:
  * errorMapper (outermost, so it sees every failure) -> initialise (deps) -> bodyParser (size, media type, JSON)
  * -> validator (zod body, query, path; the Idempotency-Key's shape) -> authenticator (subject -> member
- * -> acting) -> idempotencyContext (key, scope, fingerprint) -> accessRecorder -> use-case; accessRecorder
- * works on the way out, after the use-case succeeded, so a refused request leaves no access record.
+ * -> acting -> a second factor for staff powers) -> idempotencyContext (key, scope, fingerprint)
+ * -> accessRecorder -> use-case; accessRecorder works on the way out, after the use-case succeeded,
+ * so a refused request leaves no access record.
  * Validation precedes the member lookup so bad input costs no database read.
  */
 export function httpRoute<
@@ -412,7 +473,14 @@ export function httpRoute<
     .use(initialise)
     .use(bodyParser(spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, spec.form ?? false))
     .use(validator(spec))
-    .use(authenticator(spec.auth, spec.actFor ?? false, spec.consent))
+    .use(
+      authenticator(
+        spec.auth,
+        spec.actFor ?? false,
+        spec.staff as RouteSpec<Auth, unknown, unknown, unknown>["staff"],
+        spec.consent,
+      ),
+    )
     .use(idempotencyContext(spec))
     .use(accessRecorder(spec))
     .handler(async (event, context) => {

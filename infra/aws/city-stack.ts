@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags, Validations } from "aws-cdk-lib";
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
 import {
+  type CfnStage,
   HttpApi,
   HttpMethod,
   HttpRoute,
@@ -11,14 +12,7 @@ import {
 } from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpJwtAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
-import {
-  AccountRecovery,
-  FeaturePlan,
-  Mfa,
-  StandardThreatProtectionMode,
-  UserPool,
-  type UserPoolClient,
-} from "aws-cdk-lib/aws-cognito";
+import type { UserPool, UserPoolClient } from "aws-cdk-lib/aws-cognito";
 import {
   AttributeType,
   Billing,
@@ -37,9 +31,10 @@ import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { type IndexDefinition, type TableDefinition, table as tableDefinition } from "#data/table.ts";
-import type { City } from "#shared/config/city.ts";
+import type { City, DeployableCity } from "#shared/config/city.ts";
 import { STREAM_FAILURES_WAITING_METRIC } from "../../functions/schedules/stream-failures.ts";
 import { STREAM_RECORDS_FAILED_METRIC } from "../../functions/streams/router.ts";
+import { distDir as webDistDir } from "../../web/build/web.ts";
 import {
   consumersOf,
   manifest as defaultManifest,
@@ -50,16 +45,23 @@ import {
   type StreamConsumerEntry,
 } from "../manifest.ts";
 import { type LambdaBundle, lambdaBundle } from "./bundling.ts";
+import { Edge } from "./edge.ts";
+import type { EdgeGlobalStack } from "./edge-global.ts";
 import { HouseFunction } from "./house-function.ts";
 import { writeHttpEntry } from "./http-entry.ts";
 import { LedgerAlarms } from "./ledger-alarms.ts";
 import { CityMail } from "./mail.ts";
 import { Operations } from "./operations.ts";
+import { SignIn, signInDomainName } from "./sign-in.ts";
 import { writeStreamRouterEntry } from "./stream-entry.ts";
 
 export interface CityStackProps extends StackProps {
-  /** A city already validated by `parseCity`/`parseCityJson`. */
-  city: City;
+  /** A city already validated by `parseCity`/`parseCityJson`, with its AWS account and region. */
+  city: DeployableCity;
+  /** The city's us-east-1 companion: the web ACL and (with a hosted zone) the certificate. */
+  edgeGlobal: EdgeGlobalStack;
+  /** The built web app. @default web/dist */
+  webAssets?: string;
   /** @default the project manifest */
   manifest?: Manifest;
 }
@@ -135,6 +137,10 @@ export class CityStack extends Stack {
   readonly table: TableV2;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
+  /** The user pool, its managed login and the MFA claim's trigger. */
+  readonly signIn: SignIn;
+  /** The distribution in front of the app and the API. */
+  readonly edge: Edge;
   readonly api: HttpApi;
   /** The `$default` stage, which serves at the API root. */
   readonly stage: HttpStage;
@@ -153,27 +159,17 @@ export class CityStack extends Stack {
   readonly failureQueues: ReadonlyMap<string, Queue>;
 
   constructor(scope: Construct, id: string, props: CityStackProps) {
-    const { city, manifest = defaultManifest, ...stackProps } = props;
+    const { city, manifest = defaultManifest, edgeGlobal, webAssets = webDistDir, ...stackProps } = props;
     super(scope, id, { description: `Mutua time bank for ${city.name}`, ...stackProps });
     for (const [key, value] of Object.entries(costTags(city))) Tags.of(this).add(key, value);
     this.operations = new Operations(this, "Operations", { city });
 
     this.table = this.buildTable(tableDefinition);
     this.mail = new CityMail(this, "Mail", { city });
-    this.userPool = this.buildUserPool();
-    this.userPoolClient = this.userPool.addClient("WebClient", {
-      generateSecret: false,
-      authFlows: { userSrp: true },
-      // No hosted UI yet: the web app signs in with SRP, so no callback URL exists to register.
-      disableOAuth: true,
-      preventUserExistenceErrors: true,
-      enableTokenRevocation: true,
-      accessTokenValidity: Duration.hours(1),
-      idTokenValidity: Duration.hours(1),
-      refreshTokenValidity: Duration.days(30),
-    });
-
     const bundle = lambdaBundle(city);
+    this.signIn = new SignIn(this, "SignIn", { city, bundle, ...emailOf(this.mail) });
+    this.userPool = this.signIn.userPool;
+
     const functions = new Map<string, HouseFunction>();
     for (const plan of functionPlans(manifest))
       functions.set(plan.name, this.buildFunction(plan, bundle, manifest));
@@ -191,7 +187,32 @@ export class CityStack extends Stack {
       createDefaultStage: false,
     });
     this.stage = this.buildStage();
+
+    const signInOrigin = `https://${signInDomainName(city)}`;
+    // Cognito's regional API: the app calls it to sign a member out of every device.
+    const identityEndpoint = `https://cognito-idp.${city.aws.region}.amazonaws.com`;
+    this.edge = new Edge(this, "Edge", {
+      city,
+      api: this.api,
+      webAclArn: edgeGlobal.webAcl.attrArn,
+      certificate: edgeGlobal.certificate,
+      webAssets,
+      connectTo: [signInOrigin, identityEndpoint],
+    });
+    this.userPoolClient = this.signIn.addWebClient(this.edge.appOrigin);
+    this.edge.deployApp({
+      domain: signInOrigin,
+      clientId: this.userPoolClient.userPoolClientId,
+      identityEndpoint: `${identityEndpoint}/`,
+    });
+    // Only what came through the distribution is answered (see `Edge.originSecret`).
+    const originSecret = this.edge.originSecret.secretValue.unsafeUnwrap();
+    for (const plan of functionPlans(manifest)) {
+      if (plan.trigger === "http")
+        functions.get(plan.name)?.function.addEnvironment("ORIGIN_SECRET", originSecret);
+    }
     this.buildRoutes(manifest, fn);
+    this.throttleRoutes(manifest);
     const failureQueues = new Map<string, Queue>();
     const failureQueue = (name: string, what: string) => {
       const queue = new Queue(this, `${name}-failed`, {
@@ -271,6 +292,7 @@ export class CityStack extends Stack {
     this.failureQueues = failureQueues;
 
     for (const [name, house] of functions) this.operations.watchFunction(name, house.function);
+    this.operations.watchFunction("cognito-pre-token-generation", this.signIn.preTokenGeneration.function);
     this.operations.watchApi(this.api);
     this.operations.watchTable(this.table);
 
@@ -283,7 +305,19 @@ export class CityStack extends Stack {
     this.operations.alarms.push(this.ledgerAlarms.violations, this.ledgerAlarms.auditSilent);
     this.buildDashboard(functions, failureQueues);
 
-    new CfnOutput(this, "ApiUrl", { value: this.stage.url, description: "Base URL of the HTTP API" });
+    new CfnOutput(this, "AppUrl", {
+      value: `${this.edge.appOrigin}/`,
+      description: "The city's web app; its API is under /api",
+    });
+    new CfnOutput(this, "DistributionDomainName", {
+      value: this.edge.distribution.distributionDomainName,
+      description: "Point the city's domain here when its DNS is not in Route 53 (a CNAME)",
+    });
+    new CfnOutput(this, "SignInUrl", { value: `https://${signInDomainName(city)}` });
+    new CfnOutput(this, "ApiUrl", {
+      value: this.stage.url,
+      description: "The HTTP API's own address: it refuses requests that did not come through AppUrl",
+    });
     new CfnOutput(this, "UserPoolId", { value: this.userPool.userPoolId });
     new CfnOutput(this, "UserPoolClientId", { value: this.userPoolClient.userPoolClientId });
     new CfnOutput(this, "TableName", { value: this.table.tableName });
@@ -383,42 +417,6 @@ export class CityStack extends Stack {
     });
   }
 
-  private buildUserPool(): UserPool {
-    const pool = new UserPool(this, "Users", {
-      selfSignUpEnabled: true,
-      signInAliases: { email: true },
-      signInCaseSensitive: false,
-      autoVerify: { email: true },
-      keepOriginal: { email: true },
-      standardAttributes: { email: { required: true, mutable: true } },
-      passwordPolicy: {
-        minLength: 12,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
-        tempPasswordValidity: Duration.days(3),
-      },
-      accountRecovery: AccountRecovery.EMAIL_ONLY,
-      ...emailOf(this.mail),
-      mfa: Mfa.OPTIONAL,
-      mfaSecondFactor: { otp: true, sms: false },
-      // Plus tier: compromised-credential checks and adaptive authentication, enforced.
-      featurePlan: FeaturePlan.PLUS,
-      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(pool).acknowledge({
-      id: "AwsSolutions-COG2",
-      reason:
-        "MFA is optional (TOTP) rather than required: many time-bank members are older or digitally " +
-        "excluded residents for whom a second factor would bar sign-up; Plus-tier threat protection " +
-        "(compromised credentials, adaptive authentication) is enforced instead.",
-    });
-    return pool;
-  }
-
   /**
    * HTTP functions and stream routers run an entry generated from the manifest; schedules run
    * their handler module.
@@ -483,6 +481,25 @@ export class CityStack extends Stack {
         ),
       },
     });
+  }
+
+  /**
+   * The manifest's per-route throttles (the expensive routes: search, exports, reports), below the
+   * stage's: route settings on the `$default` stage, keyed by route.
+   */
+  private throttleRoutes(manifest: Manifest): void {
+    const throttled = manifest.routes.filter((r) => r.throttle);
+    if (throttled.length === 0) return;
+    const stage = this.stage.node.defaultChild as CfnStage;
+    stage.routeSettings = Object.fromEntries(
+      throttled.map((r) => [
+        `${r.method} ${r.path}`,
+        { ThrottlingRateLimit: r.throttle?.rateLimit, ThrottlingBurstLimit: r.throttle?.burstLimit },
+      ]),
+    );
+    // A route setting names a route that must exist before the stage is updated.
+    for (const child of this.api.node.children)
+      if (child instanceof HttpRoute) stage.node.addDependency(child);
   }
 
   private buildRoutes(manifest: Manifest, fn: (handler: string) => HouseFunction): void {

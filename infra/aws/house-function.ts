@@ -47,7 +47,8 @@ export interface HouseFunctionProps {
   description: string;
   /** The bundle settings (with the city inlined), shared by every function of the stack. */
   bundle: LambdaBundle;
-  table: ITableV2;
+  /** The city's table, with the access the function needs; none for a function that never reads it. */
+  table?: ITableV2;
   access: TableAccess;
   /**
    * A read-only function that serves signed-in routes may still add access records (a
@@ -110,13 +111,15 @@ export class HouseFunction extends Construct {
       systemLogLevelV2: SystemLogLevel.INFO,
       bundling: nodejsBundling(props.bundle),
     });
-    this.useTable(
-      props.table,
-      props.access,
-      props.writesLedger,
-      props.checkpoints,
-      props.addsAccessRecords ?? false,
-    );
+    if (props.table) {
+      this.useTable(
+        props.table,
+        props.access,
+        props.writesLedger,
+        props.checkpoints,
+        props.addsAccessRecords ?? false,
+      );
+    }
 
     Validations.of(this.role).acknowledge({
       id: "AwsSolutions-IAM5[Resource::*]",

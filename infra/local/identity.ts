@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, jwtVerify, SignJWT } from "jose";
+import { MFA_CLAIM } from "#shared/mfa.ts";
 
 /** Issuer and audience of locally signed tokens; the gateway equivalent is the Cognito pool and client. */
 export const DEV_ISSUER = "mutua-local-dev-issuer";
@@ -38,13 +39,22 @@ export class DevIssuer {
     return new DevIssuer({ privateKey, publicKey });
   }
 
-  /** Signs an ID-token-shaped JWT for a subject. */
-  async sign(subject: string, options: { email?: string; ttlSeconds?: number } = {}): Promise<string> {
+  /**
+   * Signs an ID-token-shaped JWT for a subject. `mfa` (default true) says the sign-in passed a
+   * second factor, the claim the user pool's pre-token-generation trigger sets in AWS: the
+   * development issuer stands for a sign-in that passed every factor, unless asked for one that
+   * did not (to see a coordinator's powers refused without it).
+   */
+  async sign(
+    subject: string,
+    options: { email?: string; ttlSeconds?: number; mfa?: boolean } = {},
+  ): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({
       token_use: "id",
       "cognito:username": subject,
       auth_time: now,
+      [MFA_CLAIM]: options.mfa === false ? "false" : "true",
       ...(options.email ? { email: options.email, email_verified: true } : {}),
     })
       .setProtectedHeader({ alg: ALG, kid: "local" })

@@ -2,10 +2,14 @@ import { demoMembers, demoSubject } from "./demo.ts";
 import { DevIssuer } from "./identity.ts";
 import { devIssuerKeyFile } from "./paths.ts";
 
-const handle = process.argv[2];
+// --no-mfa: a sign-in that skipped the second factor (a coordinator's powers then answer 403 MFA_REQUIRED).
+const args = process.argv.slice(2);
+const mfa = !args.includes("--no-mfa");
+const handle = args.find((a) => a !== "--no-mfa");
 
 if (!handle) {
-  console.log("Usage: npm run -s token -- <member>   prints a bearer token for the local API\n");
+  console.log("Usage: npm run -s token -- [--no-mfa] <member>   prints a bearer token for the local API");
+  console.log("  --no-mfa   as if the sign-in skipped the second factor (staff powers then refuse it)\n");
   console.log("Demo members (a city started with --empty has none):");
   for (const m of demoMembers) console.log(`  ${m.handle.padEnd(9)} ${m.displayName.padEnd(28)} ${m.about}`);
   console.log("\nAny other name gives a fresh login that has not joined yet (e.g. to ask to join).");
@@ -21,4 +25,4 @@ if (demo?.kind === "organisation") {
   process.exit(2);
 }
 const issuer = await DevIssuer.fromFile(devIssuerKeyFile);
-process.stdout.write(`${await issuer.sign(demoSubject(handle))}\n`);
+process.stdout.write(`${await issuer.sign(demoSubject(handle), { mfa })}\n`);

@@ -126,6 +126,108 @@ const operationsSchema = z.strictObject({
   }),
 });
 
+/**
+ * Where the city runs in AWS. A deploy never falls back to the deployer's CLI profile: the council
+ * decides, in the file, which account holds residents' data and in which region it lives.
+ */
+const awsSchema = z.strictObject({
+  account: z.string().check(z.regex(/^\d{12}$/, "must be a 12-digit AWS account id")),
+  region: z
+    .string()
+    .check(z.regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region code such as eu-west-1")),
+});
+
+const hostname = z
+  .string()
+  .check(
+    z.maxLength(253),
+    z.regex(
+      /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+      "must be a lowercase domain name such as timebank.riverside.example",
+    ),
+  );
+
+/**
+ * The city's own address for the app (and the API under /api). Either a Route 53 hosted zone of
+ * the council's account (Mutua validates a certificate by DNS and adds the alias record), or, when
+ * the domain's DNS is hosted elsewhere, a certificate the council issued in ACM in us-east-1 (the
+ * region CloudFront reads certificates from); the council then points the name at the distribution.
+ */
+const domainSchema = z
+  .strictObject({
+    name: hostname,
+    hostedZone: z.optional(
+      z.strictObject({
+        id: z
+          .string()
+          .check(
+            z.regex(/^Z[A-Z0-9]{1,32}$/, "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ"),
+          ),
+        name: hostname,
+      }),
+    ),
+    certificateArn: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            /^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/,
+            "must be an ACM certificate ARN in us-east-1 (CloudFront reads certificates only there)",
+          ),
+        ),
+    ),
+  })
+  .check(
+    z.refine((d) => (d.hostedZone === undefined) !== (d.certificateArn === undefined), {
+      message: "give either hostedZone (DNS in Route 53) or certificateArn (DNS elsewhere), not both",
+    }),
+    z.refine(
+      (d) => !d.hostedZone || d.name === d.hostedZone.name || d.name.endsWith(`.${d.hostedZone.name}`),
+      {
+        message: "name must be the hosted zone's name or a name under it",
+        path: ["name"],
+      },
+    ),
+  );
+
+/** The distribution in front of the app and the API: its address and its firewall's limits. */
+const edgeSchema = z.strictObject({
+  domain: z.optional(domainSchema),
+  /**
+   * The web firewall's per-IP rate rule: an address sending more than `requests` requests in
+   * `windowSeconds` is blocked until its rate falls below the limit again.
+   */
+  rateLimit: z._default(
+    z.strictObject({
+      requests: z.int().check(z.gte(10), z.lte(2_000_000_000)),
+      windowSeconds: z._default(
+        z.union([z.literal(60), z.literal(120), z.literal(300), z.literal(600)]),
+        300,
+      ),
+    }),
+    { requests: 1000, windowSeconds: 300 },
+  ),
+});
+
+/** Cognito feature plans: what each adds is in the README ("Sign-in tiers"). */
+export const signInTiers = ["lite", "essentials", "plus"] as const;
+export type SignInTier = (typeof signInTiers)[number];
+
+const signInSchema = z.strictObject({
+  /** Essentials unless the council chooses otherwise; threat protection needs Plus. */
+  tier: z._default(z.enum(signInTiers), "essentials"),
+  /**
+   * The prefix of the managed login's address (`<prefix>.auth.<region>.amazoncognito.com`), unique
+   * in the region. Default `mutua-<city id>`.
+   */
+  domainPrefix: z.optional(
+    z.string().check(
+      z.regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "must be lowercase letters, digits and hyphens"),
+      z.refine((p) => !/aws|amazon|cognito/.test(p), "must not contain aws, amazon or cognito"),
+    ),
+  ),
+});
+
 export const citySchema = z
   .strictObject({
     /** Short id used in resource and table names. */
@@ -380,6 +482,10 @@ export const citySchema = z
       },
     ),
     operations: operationsSchema,
+    /** Required to deploy (synth refuses a city without it); the local runtime does not need it. */
+    aws: z.optional(awsSchema),
+    edge: z._default(edgeSchema, { rateLimit: { requests: 1000, windowSeconds: 300 } }),
+    signIn: z._default(signInSchema, { tier: "essentials" }),
   })
   .check(
     z.refine((c) => c.languages.offered.length === new Set(c.languages.offered).size, {
@@ -393,6 +499,8 @@ export const citySchema = z
   );
 
 export type City = z.infer<typeof citySchema>;
+/** A city that names its AWS account and region: the only kind that can be deployed. */
+export type DeployableCity = City & { aws: z.infer<typeof awsSchema> };
 
 /** Thrown when a city file does not satisfy the schema; the message names every bad field and its rule. */
 export class CityConfigError extends Error {
@@ -428,4 +536,27 @@ export function parseCityJson(text: string, source = "(inline)"): City {
     throw new CityConfigError(source, [{ path: [], message: `not valid JSON (${reason})` }]);
   }
   return parseCity(data, source);
+}
+
+/**
+ * The city, checked for what a deploy needs beyond the schema: the AWS account and region.
+ * @throws CityConfigError when the file does not pin them.
+ */
+export function deployableCity(city: City, source = "(inline)"): DeployableCity {
+  const { aws } = city;
+  if (!aws) {
+    throw new CityConfigError(source, [
+      {
+        path: ["aws"],
+        message:
+          'name the AWS account and region the city deploys to, e.g. "aws": { "account": "123456789012", "region": "eu-west-1" }; a deploy never falls back to the CLI profile\'s',
+      },
+    ]);
+  }
+  return { ...city, aws };
+}
+
+/** The managed login's domain prefix: the city file's, or `mutua-<city id>`. */
+export function signInDomainPrefix(city: City): string {
+  return city.signIn.domainPrefix ?? `mutua-${city.id}`;
 }

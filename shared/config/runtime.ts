@@ -1,6 +1,9 @@
 import * as z from "#shared/zod.ts";
 import { type City, parseCityJson } from "./city.ts";
 
+/** The header CloudFront adds to every request it sends the API (infra/aws/edge.ts). */
+export const ORIGIN_HEADER = "x-mutua-origin";
+
 const envSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
   /** Set only off-AWS (the embedded store, or any DynamoDB-compatible endpoint). */
@@ -11,6 +14,12 @@ const envSchema = z.object({
   USER_POOL_ID: z.optional(z.string().check(z.minLength(1))),
   /** The SES configuration set emails are sent in (bounce and complaint events); set by the stack. */
   MAIL_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
+  /**
+   * In AWS, the value CloudFront sends in the `x-mutua-origin` header to the API: a request without
+   * it did not come through the city's distribution (and its firewall). Unset locally, where
+   * nothing stands in front of the API.
+   */
+  ORIGIN_SECRET: z.optional(z.string().check(z.minLength(32))),
 });
 
 export interface RuntimeConfig {
@@ -19,6 +28,7 @@ export interface RuntimeConfig {
   city: City;
   userPoolId: string | undefined;
   mailConfigurationSet: string | undefined;
+  originSecret: string | undefined;
 }
 
 let cached: RuntimeConfig | undefined;
@@ -44,6 +54,7 @@ export function runtimeConfig(
     city: parseCityJson(parsed.data.CITY_CONFIG, "CITY_CONFIG"),
     userPoolId: parsed.data.USER_POOL_ID,
     mailConfigurationSet: parsed.data.MAIL_CONFIGURATION_SET,
+    originSecret: parsed.data.ORIGIN_SECRET,
   };
   return cached;
 }

@@ -2,9 +2,18 @@ import type { City } from "./city.ts";
 
 /**
  * How the web app signs people in. Locally the development issuer (a sign-in page listing the demo
- * members); in AWS a Cognito app client, added with the stack's sign-in (not offered yet).
+ * members); in AWS the city's Cognito managed login (`domain` is its https origin) with the web
+ * app's public client, by authorization code with PKCE.
  */
-export type WebAuthConfig = { kind: "dev" };
+export type WebAuthConfig =
+  | { kind: "dev" }
+  | {
+      kind: "cognito";
+      domain: string;
+      clientId: string;
+      /** Cognito's regional API (`https://cognito-idp.<region>.amazonaws.com/`), for signing out everywhere. */
+      identityEndpoint: string;
+    };
 
 /**
  * What the web app needs to know before anyone signs in, served as `/config.json` beside the app:

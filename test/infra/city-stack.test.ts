@@ -196,7 +196,8 @@ describe("CityStack functions", () => {
   const plans = functionPlans();
 
   it("builds a function or two per HTTP feature (reads apart), one per consumer and schedule", () => {
-    expect(ofType("AWS::Lambda::Function")).toHaveLength(plans.length);
+    // Beside the manifest's: the sign-in's pre-token-generation trigger and CDK's copier of the web app.
+    expect(ofType("AWS::Lambda::Function")).toHaveLength(plans.length + 2);
     const features = [...new Set([...manifest.routes.map((r) => r.fn), manifest.notFound.fn])];
     const http = plans.filter((p) => p.trigger === "http").map((p) => p.name);
     expect(new Set(http.map((name) => name.replace(/^http-|-read$/g, "")))).toEqual(new Set(features));
@@ -346,8 +347,8 @@ describe("CityStack functions", () => {
 
   it("gives every function its own log group with a retention", () => {
     const groups = ofType("AWS::Logs::LogGroup");
-    // One per function plus the API access log.
-    expect(groups).toHaveLength(plans.length + 1);
+    // One per function (and the sign-in trigger) plus the API access log and CDK's web-app copier's.
+    expect(groups).toHaveLength(plans.length + 1 + 2);
     for (const [, group] of groups) expect(group.Properties.RetentionInDays).toBe(30);
   });
 });
@@ -475,7 +476,7 @@ describe("CityStack HTTP API", () => {
 });
 
 describe("CityStack identity", () => {
-  it("lets residents sign up by email under a strong password policy on the Plus tier", () => {
+  it("lets residents sign up by email under a strong password policy on the city's tier (Essentials)", () => {
     template.hasResourceProperties("AWS::Cognito::UserPool", {
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
       UsernameAttributes: ["email"],
@@ -489,7 +490,7 @@ describe("CityStack identity", () => {
           RequireSymbols: true,
         },
       },
-      UserPoolTier: "PLUS",
+      UserPoolTier: "ESSENTIALS",
       DeletionProtection: "ACTIVE",
     });
     template.hasResource("AWS::Cognito::UserPool", { DeletionPolicy: "Retain" });
@@ -725,7 +726,8 @@ describe("CityStack operations", () => {
             Effect: "Allow",
             Principal: { Service: "cloudwatch.amazonaws.com" },
             Action: "sns:Publish",
-            Condition: Match.objectLike({ StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } } }),
+            // The city file pins the account, so the condition names it.
+            Condition: Match.objectLike({ StringEquals: { "aws:SourceAccount": city.aws?.account } }),
           }),
           Match.objectLike({
             Effect: "Allow",

@@ -1,13 +1,17 @@
 import { useEffect } from "preact/hooks";
 import { ErrorBoundary, LocationProvider, lazy, Route, Router } from "preact-iso";
 import { session } from "./auth/session.ts";
+import { config } from "./config.ts";
 import { isLocale, ready, switchLocale } from "./i18n/index.ts";
 import { Layout } from "./layout.tsx";
 import { consentPostponed, me, member, refreshMe, refreshUnread } from "./state.ts";
 import { Loading } from "./ui/page.tsx";
 
 // Every screen is its own chunk, fetched when first visited.
-const SignIn = lazy(() => import("./pages/sign-in-dev.tsx"));
+// The development issuer's page locally; the city's managed login in the cloud.
+const SignIn = lazy(() =>
+  config().auth.kind === "cognito" ? import("./pages/sign-in-cloud.tsx") : import("./pages/sign-in-dev.tsx"),
+);
 const Join = lazy(() => import("./pages/join.tsx"));
 const Membership = lazy(() => import("./pages/membership.tsx"));
 const Home = lazy(() => import("./pages/home.tsx"));

@@ -12,6 +12,7 @@ export const handler = httpRoute(
     summary:
       "Set an account's credit limit and maximum balance (coordinators; admins for organisations and the pot)",
     auth: "member",
+    staff: true,
     path: z.object({ accountId: idSchema }),
     body: limitsRequestSchema,
     response: accountViewSchema,

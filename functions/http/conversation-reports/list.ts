@@ -10,6 +10,7 @@ export const handler = httpRoute(
   {
     summary: "Open reports of conversations in an area, oldest first (coordinators)",
     auth: "member",
+    staff: true,
     query: reportQueueQuerySchema,
     response: reportPageSchema,
   },

@@ -13,6 +13,7 @@ export const handler = httpRoute(
   {
     summary: "Decide on a reported conversation: warn, suspend or dismiss (coordinators in scope)",
     auth: "member",
+    staff: true,
     path: z.object({ conversationId: conversationIdSchema, reportId: idSchema }),
     body: decisionSchema,
     response: reportViewSchema,

@@ -7,6 +7,7 @@ export const handler = httpRoute(
   {
     summary: "Exchanges by status and area, oldest in that status first: the dispute queue (coordinators)",
     auth: "member",
+    staff: true,
     query: exchangeQueueQuerySchema,
     response: exchangePageSchema,
   },

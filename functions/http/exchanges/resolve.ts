@@ -12,6 +12,7 @@ export const handler = httpRoute(
     summary:
       "Resolve a disputed or completed exchange: settle, adjust or cancel (coordinators; Idempotency-Key)",
     auth: "member",
+    staff: true,
     idempotency: "required",
     operation: "resolution",
     path: z.object({ exchangeId: idSchema }),

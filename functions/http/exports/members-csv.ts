@@ -6,7 +6,7 @@ import { httpRoute } from "../route.ts";
 
 /** Members in the coordinator's areas as CSV, for spreadsheets and funder reports. */
 export const handler = httpRoute(
-  { summary: "Export members in my areas as CSV (coordinators)", auth: "member", csv: true },
+  { summary: "Export members in my areas as CSV (coordinators)", auth: "member", staff: true, csv: true },
   async ({ deps, actor }) => {
     const members = await membersForExport(deps, actor);
     const csv = toCsv<Member>(

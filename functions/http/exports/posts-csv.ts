@@ -8,6 +8,7 @@ export const handler = httpRoute(
   {
     summary: "Export posts in my areas as CSV (coordinators)",
     auth: "member",
+    staff: true,
     query: postExportQuerySchema,
     csv: true,
   },

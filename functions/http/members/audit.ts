@@ -11,6 +11,8 @@ export const handler = httpRoute(
     auth: "member",
     accessLog: "path-member",
     path: z.object({ memberId: idSchema }),
+    // One's own trail is one's own; anyone else's is a coordinator's or an admin's power.
+    staff: ({ member, path }) => path.memberId !== member.memberId,
     response: z.object({ items: z.array(auditEntrySchema) }),
   },
   async ({ deps, actor, path }) => ({ body: { items: await auditTrailOf(deps, actor, path.memberId) } }),

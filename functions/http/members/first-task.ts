@@ -8,6 +8,7 @@ export const handler = httpRoute(
   {
     summary: "Suggest a first task to a member who has never exchanged (coordinators in scope)",
     auth: "member",
+    staff: true,
     path: z.object({ memberId: idSchema }),
     response: firstTaskSchema,
   },

@@ -11,6 +11,8 @@ export const handler = httpRoute(
     auth: "member",
     accessLog: "path-member",
     path: z.object({ memberId: idSchema }),
+    // Another member's profile shows a coordinator their contact details: a power.
+    staff: ({ member, path }) => path.memberId !== member.memberId,
     response: z.union([privateMemberSchema, publicMemberSchema]),
   },
   async ({ deps, actor, path }) => {

@@ -10,6 +10,7 @@ export const handler = httpRoute(
   {
     summary: "List members by status in my areas (coordinators)",
     auth: "member",
+    staff: true,
     query: z.strictObject({
       status: z._default(z.enum(memberStatuses), "pending"),
       area: z.optional(z.string().check(z.maxLength(60))),

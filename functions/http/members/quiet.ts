@@ -6,6 +6,7 @@ export const handler = httpRoute(
   {
     summary: "Active residents in my areas who have never exchanged (coordinators)",
     auth: "member",
+    staff: true,
     query: quietQuerySchema,
     response: quietPageSchema,
   },

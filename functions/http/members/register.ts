@@ -7,6 +7,7 @@ export const handler = httpRoute(
   {
     summary: "Register a resident without email or phone (coordinators)",
     auth: "member",
+    staff: true,
     body: newResidentSchema,
     response: privateMemberSchema,
     status: 201,

@@ -9,6 +9,7 @@ export const handler = httpRoute(
   {
     summary: "Set a member's roles and coordinator areas (admins)",
     auth: "member",
+    staff: true,
     path: z.object({ memberId: idSchema }),
     body: rolesSchema,
     response: privateMemberSchema,

@@ -11,6 +11,7 @@ export const handler = httpRoute(
   {
     summary: "Approve, decline, suspend or reinstate a member (coordinators in scope)",
     auth: "member",
+    staff: true,
     path: z.object({ memberId: idSchema }),
     body: z.discriminatedUnion("decision", [
       z.strictObject({ decision: z.literal("approve") }),

@@ -9,6 +9,7 @@ export const handler = httpRoute(
   {
     summary: "Mark a member verified or not (coordinators in scope)",
     auth: "member",
+    staff: true,
     path: z.object({ memberId: idSchema }),
     body: verifySchema,
     response: privateMemberSchema,

@@ -11,6 +11,9 @@ export const handler = httpRoute(
     summary: "Replace an organisation's admins (its admins, coordinators in scope)",
     auth: "member",
     path: z.object({ memberId: idSchema }),
+    // An organisation's own admins change its admins as its admins; anyone else does it with power.
+    staff: async ({ member, path, deps }) =>
+      !(await deps.members.get(path.memberId))?.admins.includes(member.memberId),
     body: adminsSchema,
     response: privateMemberSchema,
   },

@@ -7,6 +7,7 @@ export const handler = httpRoute(
   {
     summary: "Register an organisation with its admins (coordinators)",
     auth: "member",
+    staff: true,
     body: newOrganisationSchema,
     response: privateMemberSchema,
     status: 201,

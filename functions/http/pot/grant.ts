@@ -8,6 +8,7 @@ export const handler = httpRoute(
     summary:
       "Give a member credits from the community pot, e.g. a welcome credit (coordinators; Idempotency-Key)",
     auth: "member",
+    staff: true,
     idempotency: "required",
     operation: "grant",
     body: grantSchema,

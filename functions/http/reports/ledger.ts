@@ -7,6 +7,7 @@ export const handler = httpRoute(
     summary:
       "Ledger report for my areas: exchanges by month, category and area, members, awards, redemptions",
     auth: "member",
+    staff: true,
     query: reportQuerySchema,
     response: ledgerReportSchema,
   },

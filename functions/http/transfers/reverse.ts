@@ -9,6 +9,7 @@ export const handler = httpRoute(
   {
     summary: "Reverse a transfer with an opposite transfer (coordinators in scope; Idempotency-Key)",
     auth: "member",
+    staff: true,
     idempotency: "required",
     operation: "reversal",
     path: z.object({ transferId: idSchema }),

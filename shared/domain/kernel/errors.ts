@@ -82,3 +82,12 @@ export class VerificationRequiredError extends DomainError {
 export class SelfDealingError extends DomainError {
   readonly code = "SELF_DEALING";
 }
+
+/**
+ * A coordinator's or an admin's powers need a sign-in that passed a second factor (TOTP, or a
+ * passkey where the city's sign-in tier offers them): 403 `MFA_REQUIRED`. A resident's own routes
+ * never ask for it.
+ */
+export class MfaRequiredError extends DomainError {
+  readonly code = "MFA_REQUIRED";
+}

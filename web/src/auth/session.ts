@@ -29,6 +29,9 @@ async function loadProvider(): Promise<AuthProvider> {
     case "dev":
       provider = (await import("./dev.ts")).devProvider;
       break;
+    case "cognito":
+      provider = (await import("./cognito.ts")).cognitoProvider;
+      break;
   }
   return provider;
 }
