@@ -10,6 +10,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { exchangeSchema } from "#domain/exchanges/exchange.ts";
+import type { Match } from "#domain/matching/match.ts";
 import { notificationSchema } from "#domain/notices/inbox.ts";
 import { postSchema } from "#domain/posts/post.ts";
 import { erasedPost } from "#domain/privacy/erasure.ts";
@@ -115,7 +116,10 @@ export class DynamoErasureStore implements ErasureStore {
     }
   }
 
-  async eraseMatch(matchId: string, change: { postTitle?: string; dropReasons?: boolean }): Promise<void> {
+  async eraseMatch(
+    match: Pick<Match, "matchId" | "candidateId" | "postOwnerId">,
+    change: { postTitle?: string; dropReasons?: boolean },
+  ): Promise<void> {
     const sets: string[] = [];
     const values: Record<string, unknown> = {};
     if (change.postTitle !== undefined) {
@@ -127,18 +131,26 @@ export class DynamoErasureStore implements ErasureStore {
       values[":none"] = [];
     }
     if (sets.length === 0) return;
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.match(matchId),
-          UpdateExpression: `SET ${sets.join(", ")}`,
-          ConditionExpression: "attribute_exists(pk)",
-          ExpressionAttributeValues: values,
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    // The match, and its copies waiting in either side's digest.
+    const copies = [
+      keys.match(match.matchId),
+      keys.digestEntry(match.candidateId, match.matchId),
+      keys.digestEntry(match.postOwnerId, match.matchId),
+    ];
+    for (const key of copies) {
+      try {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: `SET ${sets.join(", ")}`,
+            ConditionExpression: "attribute_exists(pk)",
+            ExpressionAttributeValues: values,
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
     }
   }
 

@@ -63,7 +63,7 @@ export async function eraseClosedMember(
   for (const post of posts) {
     for (const match of await deps.matches.listForPost(post.postId, 1000)) {
       others.add(match.candidateId);
-      await deps.erasure.eraseMatch(match.matchId, { postTitle: ERASED_POST_TITLE });
+      await deps.erasure.eraseMatch(match, { postTitle: ERASED_POST_TITLE });
       report.matches++;
     }
     await deps.matches.dropShortlist(post.postId);
@@ -73,7 +73,7 @@ export async function eraseClosedMember(
     const page = await deps.matches.listForCandidate(memberId, { limit: 100, cursor });
     for (const match of page.items) {
       others.add(match.postOwnerId);
-      await deps.erasure.eraseMatch(match.matchId, { dropReasons: true });
+      await deps.erasure.eraseMatch(match, { dropReasons: true });
       await deps.erasure.dropFromShortlist(match.postId, memberId);
       report.matches++;
     }

@@ -3,6 +3,7 @@
  * adapters live in shared/data; the identity adapters in shared/data too (Cognito in AWS).
  */
 import type { Page, PageRequest } from "#domain/kernel/paging.ts";
+import type { Match } from "#domain/matching/match.ts";
 import type { AccessRecord } from "./access-record.ts";
 
 /** What erasure needs of the store beyond the feature repositories. */
@@ -19,8 +20,14 @@ export interface ErasureStore {
   forgetMemberItems(memberId: string): Promise<number>;
   /** Strips a post of what its owner wrote and where it was; kind, category and minutes stay. */
   erasePost(postId: string, at: string): Promise<void>;
-  /** Replaces a match's copy of the post's title and/or drops its reasons. */
-  eraseMatch(matchId: string, change: { postTitle?: string; dropReasons?: boolean }): Promise<void>;
+  /**
+   * Replaces a match's copy of the post's title and/or drops its reasons: in the match and in the
+   * copies waiting in either side's digest (quiet hours, or a digest preference).
+   */
+  eraseMatch(
+    match: Pick<Match, "matchId" | "candidateId" | "postOwnerId">,
+    change: { postTitle?: string; dropReasons?: boolean },
+  ): Promise<void>;
   /** Removes a candidate from another post's shortlist. */
   dropFromShortlist(postId: string, memberId: string): Promise<void>;
   /** Renames a party of an exchange (the exchange itself stays: the counterpart's record). */
