@@ -106,7 +106,7 @@ export function renderNotice(
   const fits = notification.params !== undefined && schema.safeParse(notification.params).success;
   if (!fits || !notification.params) {
     if (notification.title === undefined) {
-      throw new Error(`A ${notification.kind} notice without params for its kind nor stored text`);
+      throw new Error(`Notice of kind ${notification.kind} without params for its kind nor stored text`);
     }
     return { title: notification.title, body: notification.body ?? "", language: "en" };
   }
