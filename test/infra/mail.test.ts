@@ -138,7 +138,8 @@ describe("email identity and configuration set", () => {
     expect(outputs.filter((o) => o.includes("DkimRecord"))).toHaveLength(3);
     expect(outputs.some((o) => o.includes("MailFromRecords"))).toBe(true);
     riverside.template.resourceCountIs("AWS::Route53::RecordSet", 0);
-    harbour.template.resourcePropertiesCountIs("AWS::Route53::RecordSet", { Type: "CNAME" }, 3);
+    const dkimRecords = 3;
+    harbour.template.resourcePropertiesCountIs("AWS::Route53::RecordSet", { Type: "CNAME" }, dkimRecords);
     harbour.template.hasResourceProperties("AWS::Route53::RecordSet", {
       Type: "MX",
       Name: "bounce.harbour.example.",

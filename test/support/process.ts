@@ -38,7 +38,9 @@ export function start(
   });
   let ended = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => {
+    // "close", not "exit": npm may end before the process it started (both got the signal), and
+    // the command has ended only when nothing of it holds its output open any more.
+    child.once("close", (code, signal) => {
       ended = true;
       for (const wake of waiters.splice(0)) wake();
       resolve({ code, signal });

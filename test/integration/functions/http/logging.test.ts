@@ -1,5 +1,6 @@
 import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { MFA_CLAIM } from "#shared/mfa.ts";
 import type { HttpEvent } from "../../../../functions/http/route.ts";
 import { httpRoute } from "../../../../functions/http/route.ts";
 import { demoSubject } from "../../../../infra/local/demo.ts";
@@ -27,7 +28,8 @@ function event(subject: string, headers: Record<string, string> = {}): HttpEvent
     requestContext: {
       requestId: "api-req-7",
       http: { method: "GET", path: "/probe", protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "t" },
-      authorizer: { jwt: { claims: { sub: subject }, scopes: [] } },
+      // Signed in with a second factor, as staff must be to act for a member.
+      authorizer: { jwt: { claims: { sub: subject, [MFA_CLAIM]: "true" }, scopes: [] } },
     },
   } as unknown as HttpEvent;
 }
