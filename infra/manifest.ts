@@ -10,7 +10,14 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
  * most 500 resources and each function costs several (function, role, policy, log group,
  * integration, permission), so routes share a function by feature rather than one each.
  */
-export type HttpFunctionName = "public" | "members" | "posts" | "exchanges" | "ledger" | "matching";
+export type HttpFunctionName =
+  | "public"
+  | "members"
+  | "posts"
+  | "exchanges"
+  | "ledger"
+  | "matching"
+  | "conversations";
 
 export interface HttpRouteEntry {
   method: HttpMethod;
@@ -590,12 +597,12 @@ export const manifest: Manifest = {
       fn: "matching",
       auth: true,
     },
-    // -- conversations (served by the members functions: a function costs six resources) --
+    // -- conversations (functions of their own: the members functions are at the bundle budget) --
     {
       method: "GET",
       path: "/me/conversations",
       handler: "functions/http/me/conversations.ts",
-      fn: "members",
+      fn: "conversations",
       auth: true,
       access: "read",
     },
@@ -603,7 +610,7 @@ export const manifest: Manifest = {
       method: "GET",
       path: "/conversations/{conversationId}/messages",
       handler: "functions/http/conversations/messages.ts",
-      fn: "members",
+      fn: "conversations",
       auth: true,
       access: "read",
     },
@@ -611,35 +618,35 @@ export const manifest: Manifest = {
       method: "POST",
       path: "/conversations/{conversationId}/messages",
       handler: "functions/http/conversations/send.ts",
-      fn: "members",
+      fn: "conversations",
       auth: true,
     },
     {
       method: "POST",
       path: "/conversations/{conversationId}/read",
       handler: "functions/http/conversations/read.ts",
-      fn: "members",
+      fn: "conversations",
       auth: true,
     },
     {
       method: "POST",
       path: "/conversations/{conversationId}/block",
       handler: "functions/http/conversations/block.ts",
-      fn: "members",
+      fn: "conversations",
       auth: true,
     },
     {
       method: "POST",
       path: "/conversations/{conversationId}/reports",
       handler: "functions/http/conversations/report.ts",
-      fn: "members",
+      fn: "conversations",
       auth: true,
     },
     {
       method: "GET",
       path: "/conversation-reports",
       handler: "functions/http/conversation-reports/list.ts",
-      fn: "members",
+      fn: "conversations",
       auth: true,
       access: "read",
     },
@@ -647,7 +654,7 @@ export const manifest: Manifest = {
       method: "POST",
       path: "/conversations/{conversationId}/reports/{reportId}/decision",
       handler: "functions/http/conversations/decide.ts",
-      fn: "members",
+      fn: "conversations",
       auth: true,
     },
     // -- email: one-click unsubscribe (the signed token in the link is the only credential; in
