@@ -203,3 +203,20 @@ it("renders a notice from the catalogue file beside the bundle, which carries no
   expect(dutch.language).toBe("nl");
   expect(dutch.title).not.toBe(renderNotice(notice, "en", exampleCity()).title);
 });
+
+it("keeps every HTTP function inside the 400 KB bundle budget", async () => {
+  // A feature's functions carry all its routes: a route that reaches for a heavy module (a zip
+  // library, another feature's code) can take its function over.
+  const bundle = esbuildOptions(lambdaBundle(exampleCity()));
+  for (const plan of functionPlans().filter((p) => p.trigger === "http")) {
+    const result = await build({
+      ...bundle,
+      stdin: { contents: httpEntrySource(plan, repoRoot), resolveDir: repoRoot, loader: "ts" },
+      write: false,
+      metafile: true,
+      outfile: join(outDir, `${plan.name}-budget.mjs`),
+    });
+    const bytes = Object.values(result.metafile.outputs)[0]?.bytes ?? Number.POSITIVE_INFINITY;
+    expect(bytes, plan.name).toBeLessThanOrEqual(400 * 1024);
+  }
+});
