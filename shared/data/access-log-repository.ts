@@ -1,8 +1,8 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { Page, PageRequest } from "#domain/kernel/paging.ts";
 import { type AccessRecord, accessRecordSchema } from "#domain/privacy/access-record.ts";
 import type { AccessLogRepository } from "#domain/privacy/ports.ts";
-import { storePaging } from "./cursor.ts";
+import { newestFirstPage } from "./cursor.ts";
 import { keys } from "./keys.ts";
 import { table } from "./table.ts";
 
@@ -30,21 +30,8 @@ export class DynamoAccessLogRepository implements AccessLogRepository {
 
   async list(memberId: string, page: PageRequest): Promise<Page<AccessRecord>> {
     const partition = keys.accessRecord(memberId, "", "").pk;
-    const paging = storePaging({ partition });
-    const result = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: "pk = :pk",
-        ExpressionAttributeValues: { ":pk": partition },
-        ScanIndexForward: false,
-        Limit: page.limit,
-        ExclusiveStartKey: paging.start(page.cursor),
-      }),
+    return newestFirstPage(this.db, this.tableName, { pk: partition }, page, (item) =>
+      accessRecordSchema.parse(item),
     );
-    const nextCursor = paging.next(result.LastEvaluatedKey);
-    return {
-      items: (result.Items ?? []).map((item) => accessRecordSchema.parse(item)),
-      ...(nextCursor ? { nextCursor } : {}),
-    };
   }
 }

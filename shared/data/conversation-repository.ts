@@ -23,7 +23,7 @@ import {
 import type { ConversationRepository, SendOutcome, SendWrite } from "../domain/conversations/ports.ts";
 import { batchGetItems } from "./batch-get.ts";
 import { cancellationCodes } from "./cancellation.ts";
-import { storePaging } from "./cursor.ts";
+import { newestFirstPage, storePaging } from "./cursor.ts";
 import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
 import { table } from "./table.ts";
@@ -246,22 +246,9 @@ export class DynamoConversationRepository implements ConversationRepository {
 
   async messages(conversationId: string, page: PageRequest): Promise<Page<Message>> {
     const first = keys.conversationMessage(conversationId, "");
-    const paging = storePaging({ partition: first.pk, sort: { prefix: first.sk } });
-    const result = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": first.pk, ":prefix": first.sk },
-        ScanIndexForward: false,
-        Limit: page.limit,
-        ExclusiveStartKey: paging.start(page.cursor),
-      }),
+    return newestFirstPage(this.db, this.tableName, { pk: first.pk, prefix: first.sk }, page, (item) =>
+      messageSchema.parse(strip(item)),
     );
-    const nextCursor = paging.next(result.LastEvaluatedKey);
-    return {
-      items: (result.Items ?? []).map((item) => messageSchema.parse(strip(item))),
-      ...(nextCursor ? { nextCursor } : {}),
-    };
   }
 
   async messagesById(conversationId: string, messageIds: readonly string[]): Promise<Message[]> {

@@ -1,3 +1,5 @@
+import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { Page, PageRequest } from "#domain/kernel/paging.ts";
 import { decodeCursor, encodeCursor } from "#domain/kernel/paging.ts";
 import * as z from "#shared/zod.ts";
 import { table } from "./table.ts";
@@ -70,4 +72,36 @@ export function storePaging(query: PagedQuery): {
 /** The item keys of an entity whose sort key is fixed, from a key built with an empty id. */
 export function entityKeys(sample: { pk: string; sk: string }): { pk: KeyPart; sk: KeyPart } {
   return { pk: { prefix: sample.pk }, sk: { equals: sample.sk } };
+}
+
+/**
+ * One page of a partition's items, newest first (optionally only sort keys starting with
+ * `prefix`), each parsed, with the next page's cursor checked against this same query.
+ */
+export async function newestFirstPage<T>(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  key: { pk: string; prefix?: string },
+  page: PageRequest,
+  parse: (item: Record<string, unknown>) => T,
+): Promise<Page<T>> {
+  const paging = storePaging({
+    partition: key.pk,
+    ...(key.prefix !== undefined ? { sort: { prefix: key.prefix } } : {}),
+  });
+  const result = await db.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: key.prefix !== undefined ? "pk = :pk AND begins_with(sk, :prefix)" : "pk = :pk",
+      ExpressionAttributeValues: {
+        ":pk": key.pk,
+        ...(key.prefix !== undefined ? { ":prefix": key.prefix } : {}),
+      },
+      ScanIndexForward: false,
+      Limit: page.limit,
+      ExclusiveStartKey: paging.start(page.cursor),
+    }),
+  );
+  const nextCursor = paging.next(result.LastEvaluatedKey);
+  return { items: (result.Items ?? []).map(parse), ...(nextCursor ? { nextCursor } : {}) };
 }

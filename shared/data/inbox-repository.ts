@@ -1,15 +1,10 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import {
-  type DynamoDBDocumentClient,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { NotFoundError } from "#domain/kernel/errors.ts";
 import type { Page, PageRequest } from "#domain/kernel/paging.ts";
 import { type Notification, notificationSchema } from "#domain/notices/inbox.ts";
 import type { InboxRepository } from "#domain/notices/ports.ts";
-import { storePaging } from "./cursor.ts";
+import { newestFirstPage } from "./cursor.ts";
 import { keys } from "./keys.ts";
 
 /**
@@ -61,22 +56,9 @@ export class DynamoInboxRepository implements InboxRepository {
 
   async list(memberId: string, page: PageRequest): Promise<Page<Notification>> {
     const first = keys.notification(memberId, "");
-    const paging = storePaging({ partition: first.pk, sort: { prefix: first.sk } });
-    const result = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": first.pk, ":prefix": first.sk },
-        ScanIndexForward: false,
-        Limit: page.limit,
-        ExclusiveStartKey: paging.start(page.cursor),
-      }),
+    return newestFirstPage(this.db, this.tableName, { pk: first.pk, prefix: first.sk }, page, (item) =>
+      notificationSchema.parse(item),
     );
-    const nextCursor = paging.next(result.LastEvaluatedKey);
-    return {
-      items: (result.Items ?? []).map((item) => notificationSchema.parse(item)),
-      ...(nextCursor ? { nextCursor } : {}),
-    };
   }
 
   async markRead(memberId: string, notificationId: string, at: string): Promise<void> {
