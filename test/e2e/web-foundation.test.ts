@@ -126,8 +126,14 @@ describe("the frame of every screen", () => {
   it("keeps the chosen language on the member, so another device follows it", async () => {
     const laptop = await app.open({ language: "en" });
     await signIn(laptop, { demo: "Chen Wei" });
+    // The screen switches at once; the choice is saved on the profile just after. Close the
+    // laptop only once that save has been answered, as a person would not notice either way.
+    const saved = laptop.waitForResponse(
+      (r) => r.url().endsWith("/me/profile") && r.request().method() === "PATCH",
+    );
     await chooseLanguage(laptop, "Nederlands");
     await laptop.getByRole("heading", { name: "Hallo, Chen Wei" }).waitFor();
+    expect((await saved).status()).toBe(200);
     await laptop.context().close();
     const member = await app.city.call("GET", "/me", { as: "chen" });
     expect(member.body).toMatchObject({ member: { preferredLanguage: "nl" } });
