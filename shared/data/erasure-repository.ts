@@ -154,6 +154,16 @@ export class DynamoErasureStore implements ErasureStore {
     }
   }
 
+  async forgetMatch(match: Pick<Match, "matchId" | "candidateId" | "postOwnerId">): Promise<void> {
+    await Promise.all(
+      [
+        keys.match(match.matchId),
+        keys.digestEntry(match.candidateId, match.matchId),
+        keys.digestEntry(match.postOwnerId, match.matchId),
+      ].map((key) => this.db.send(new DeleteCommand({ TableName: this.tableName, Key: key }))),
+    );
+  }
+
   async dropFromShortlist(postId: string, memberId: string): Promise<void> {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.shortlist(postId), ConsistentRead: true }),

@@ -28,6 +28,8 @@ export interface ErasureStore {
     match: Pick<Match, "matchId" | "candidateId" | "postOwnerId">,
     change: { postTitle?: string; dropReasons?: boolean },
   ): Promise<void>;
+  /** Deletes a match and its copies waiting in either side's digest. */
+  forgetMatch(match: Pick<Match, "matchId" | "candidateId" | "postOwnerId">): Promise<void>;
   /** Removes a candidate from another post's shortlist. */
   dropFromShortlist(postId: string, memberId: string): Promise<void>;
   /** Renames a party of an exchange (the exchange itself stays: the counterpart's record). */
