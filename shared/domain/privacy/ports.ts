@@ -36,7 +36,8 @@ export interface ErasureStore {
   renameParty(exchangeId: string, memberId: string, displayName: string): Promise<void>;
   /**
    * Rewrites the notices of one inbox that quote any of `quotes`, each of `replacements` replaced by its
-   * replacement (title, body and params). @returns how many notices changed.
+   * replacement (title, body and params), and their copies held for email or SMS after quiet hours
+   * (held notices and releases not yet sent). @returns how many items changed.
    */
   scrubNotices(
     inboxOwner: string,
