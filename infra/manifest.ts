@@ -755,7 +755,7 @@ export const manifest: Manifest = {
       handler: "functions/streams/erasure.ts",
       batchSize: 25,
       maxRetries: 10,
-      filter: { entities: ["Member"], eventNames: ["MODIFY"] },
+      filter: { entities: ["Member", "Post"], eventNames: ["MODIFY", "REMOVE"] },
       deletesLogins: true,
     },
     {
@@ -764,7 +764,7 @@ export const manifest: Manifest = {
       handler: "functions/streams/retention.ts",
       batchSize: 100,
       maxRetries: 5,
-      filter: { entities: ["Notification", "Match", "AuditEntry"], eventNames: ["INSERT", "MODIFY"] },
+      filter: { entities: ["Notification", "Match", "AuditEntry", "Post"], eventNames: ["INSERT", "MODIFY"] },
     },
     {
       name: "notification-channels",

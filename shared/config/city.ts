@@ -472,6 +472,11 @@ export const citySchema = z
         accessLogDays: retentionDays,
         /** Records of notices sent by email or SMS. */
         deliveryDays: retentionDays,
+        /**
+         * Ended posts (fulfilled, expired, withdrawn), from when they ended; their matches go with
+         * them. @default 365
+         */
+        postDays: z._default(retentionDays, 365),
       }),
       {
         inboxDays: 365,
@@ -479,6 +484,7 @@ export const citySchema = z
         auditDays: 730,
         accessLogDays: 730,
         deliveryDays: 30,
+        postDays: 365,
       },
     ),
     operations: operationsSchema,

@@ -11,7 +11,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { exchangeSchema } from "#domain/exchanges/exchange.ts";
 import type { Match } from "#domain/matching/match.ts";
-import { notificationSchema } from "#domain/notices/inbox.ts";
+import { type Notification, notificationSchema } from "#domain/notices/inbox.ts";
 import { postSchema } from "#domain/posts/post.ts";
 import { erasedPost } from "#domain/privacy/erasure.ts";
 import type { ErasureStore } from "#domain/privacy/ports.ts";
@@ -154,6 +154,16 @@ export class DynamoErasureStore implements ErasureStore {
     }
   }
 
+  async forgetMatch(match: Pick<Match, "matchId" | "candidateId" | "postOwnerId">): Promise<void> {
+    await Promise.all(
+      [
+        keys.match(match.matchId),
+        keys.digestEntry(match.candidateId, match.matchId),
+        keys.digestEntry(match.postOwnerId, match.matchId),
+      ].map((key) => this.db.send(new DeleteCommand({ TableName: this.tableName, Key: key }))),
+    );
+  }
+
   async dropFromShortlist(postId: string, memberId: string): Promise<void> {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.shortlist(postId), ConsistentRead: true }),
@@ -205,41 +215,73 @@ export class DynamoErasureStore implements ErasureStore {
     replacements: ReadonlyMap<string, string>,
     quotes: readonly string[],
   ): Promise<number> {
-    const first = keys.notification(inboxOwner, "");
+    const scrub = (notice: Notification) => scrubbedNotice(notice, replacements, quotes);
     let changed = 0;
+    // The inbox: each notice quoting the member rewritten in place.
+    const first = keys.notification(inboxOwner, "");
     for (const item of await this.queryAll(first.pk, first.sk)) {
       const notice = notificationSchema.parse(item);
-      const text = JSON.stringify([notice.title, notice.body, notice.params ?? {}]);
-      if (!quotes.some((q) => text.includes(q))) continue;
-      const params = notice.params
-        ? Object.fromEntries(
-            Object.entries(notice.params).map(([k, v]) => [
-              k,
-              typeof v === "string" ? replaceAll(v, replacements) : v,
-            ]),
-          )
-        : undefined;
-      // Notices carry values (params); old ones also their English words. Each is rewritten.
-      const fields: Record<string, unknown> = {
-        ...(notice.title !== undefined ? { title: replaceAll(notice.title, replacements) } : {}),
-        ...(notice.body !== undefined ? { body: replaceAll(notice.body, replacements) } : {}),
-        ...(params ? { params } : {}),
-      };
-      if (Object.keys(fields).length === 0) continue;
-      const names = Object.keys(fields);
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.notification(inboxOwner, notice.notificationId),
-          UpdateExpression: `SET ${names.map((n) => `#${n} = :${n}`).join(", ")}`,
-          ConditionExpression: "attribute_exists(pk)",
-          ExpressionAttributeNames: Object.fromEntries(names.map((n) => [`#${n}`, n])),
-          ExpressionAttributeValues: Object.fromEntries(names.map((n) => [`:${n}`, fields[n]])),
-        }),
+      const next = scrub(notice);
+      if (!next) continue;
+      const fields = { title: next.title, body: next.body, params: next.params };
+      const names = Object.keys(fields).filter((n) => fields[n as keyof typeof fields] !== undefined);
+      if (names.length === 0) continue;
+      await this.updateIfThere(
+        keys.notification(inboxOwner, notice.notificationId),
+        `SET ${names.map((n) => `#${n} = :${n}`).join(", ")}`,
+        Object.fromEntries(names.map((n) => [`#${n}`, n])),
+        Object.fromEntries(names.map((n) => [`:${n}`, fields[n as keyof typeof fields]])),
+      );
+      changed++;
+    }
+    // Copies waiting to go by email or SMS after quiet hours: held ones, and releases not yet sent.
+    for (const item of await this.queryAll(keys.heldNotice(inboxOwner, "").pk)) {
+      const next = scrub(notificationSchema.parse(item.notification));
+      if (!next) continue;
+      await this.updateIfThere(
+        { pk: item.pk, sk: item.sk },
+        "SET #n = :n",
+        { "#n": "notification" },
+        { ":n": next },
+      );
+      changed++;
+    }
+    for (const item of await this.queryAll(keys.noticeRelease(inboxOwner, "").pk)) {
+      const notices = z.array(notificationSchema).parse(item.notifications);
+      const next = notices.map((n) => scrub(n) ?? n);
+      if (next.every((n, i) => n === notices[i])) continue;
+      await this.updateIfThere(
+        { pk: item.pk, sk: item.sk },
+        "SET #n = :n",
+        { "#n": "notifications" },
+        { ":n": next },
       );
       changed++;
     }
     return changed;
+  }
+
+  /** An update that never brings back an item that went meanwhile (sent, released, expired). */
+  private async updateIfThere(
+    key: Record<string, unknown>,
+    expression: string,
+    names: Record<string, string>,
+    values: Record<string, unknown>,
+  ): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: expression,
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   /** Every item of a partition (optionally under a sort-key prefix), all pages. */
@@ -260,4 +302,32 @@ export class DynamoErasureStore implements ErasureStore {
     } while (start);
     return items;
   }
+}
+
+/**
+ * A notice with every quote of the erased member replaced (its params, and the English title and
+ * body old notices carry), or undefined when it quotes none of them.
+ */
+function scrubbedNotice(
+  notice: Notification,
+  replacements: ReadonlyMap<string, string>,
+  quotes: readonly string[],
+): Notification | undefined {
+  const text = JSON.stringify([notice.title, notice.body, notice.params ?? {}]);
+  if (!quotes.some((q) => text.includes(q))) return undefined;
+  return {
+    ...notice,
+    ...(notice.title !== undefined ? { title: replaceAll(notice.title, replacements) } : {}),
+    ...(notice.body !== undefined ? { body: replaceAll(notice.body, replacements) } : {}),
+    ...(notice.params
+      ? {
+          params: Object.fromEntries(
+            Object.entries(notice.params).map(([k, v]) => [
+              k,
+              typeof v === "string" ? replaceAll(v, replacements) : v,
+            ]),
+          ),
+        }
+      : {}),
+  };
 }

@@ -9,6 +9,32 @@ export function cityWithoutQuietHours() {
   return { ...base, notifications: { ...base.notifications, quietHours: { start: "00:00", end: "00:00" } } };
 }
 
+/**
+ * The example city with quiet hours around now (from an hour ago to four hours ahead, in the city's
+ * time zone), so a test reaches what quiet hours do (held notices, matches waiting in digests)
+ * whatever the hour it runs at.
+ */
+export function cityInQuietHours(now = new Date()) {
+  const base = exampleCity();
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone: base.timezone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(now);
+  const minute =
+    Number(parts.find((p) => p.type === "hour")?.value) * 60 +
+    Number(parts.find((p) => p.type === "minute")?.value);
+  const at = (m: number) => {
+    const wrapped = (m + 1440) % 1440;
+    return `${String(Math.floor(wrapped / 60)).padStart(2, "0")}:${String(wrapped % 60).padStart(2, "0")}`;
+  };
+  return {
+    ...base,
+    notifications: { ...base.notifications, quietHours: { start: at(minute - 60), end: at(minute + 240) } },
+  };
+}
+
 /** A new resident who prefers email, joined and approved by Dora; returns their member id. */
 export async function joinByEmail(city: TestCity, login: string, email: string): Promise<string> {
   const joined = await city.call("POST", "/members/join", {

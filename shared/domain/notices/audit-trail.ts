@@ -131,7 +131,8 @@ export function auditEntryFor(
     .filter((name) => JSON.stringify(oldImage?.[name]) !== JSON.stringify(newImage?.[name]))
     .sort();
   if (change === "updated" && fields.length === 0) return undefined;
-  const actor = newImage?.updatedBy ?? oldImage?.updatedBy;
+  // Nobody removes an audited item by hand: a removal is the city's retention rule (TTL).
+  const actor = change === "removed" ? "system" : (newImage?.updatedBy ?? oldImage?.updatedBy);
   return {
     subjectId: subject,
     actorId: typeof actor === "string" ? actor : "system",

@@ -142,3 +142,27 @@ export function erasedPost(post: Post, at: string): Post {
     updatedBy: "system",
   };
 }
+
+/**
+ * A post removed by the city's retention rule (its TTL, `retention.postDays` after it ended) takes
+ * its matches with it: each match and its copies in either side's digest, and the post's
+ * shortlist. Its search words went when it ended, and the matching index follows the removal on
+ * its own. Idempotent: a redelivered removal finds nothing left. @returns how many matches went.
+ */
+export async function forgetRemovedPost(
+  deps: Pick<ErasureDeps, "matches" | "erasure">,
+  post: Pick<Post, "postId">,
+): Promise<number> {
+  const gone = new Set<string>();
+  for (;;) {
+    // Each page is deleted before the next is read; an index that lags brings nothing new and ends it.
+    const page = (await deps.matches.listForPost(post.postId, 100)).filter((m) => !gone.has(m.matchId));
+    if (page.length === 0) break;
+    for (const match of page) {
+      await deps.erasure.forgetMatch(match);
+      gone.add(match.matchId);
+    }
+  }
+  await deps.matches.dropShortlist(post.postId);
+  return gone.size;
+}

@@ -28,13 +28,16 @@ export interface ErasureStore {
     match: Pick<Match, "matchId" | "candidateId" | "postOwnerId">,
     change: { postTitle?: string; dropReasons?: boolean },
   ): Promise<void>;
+  /** Deletes a match and its copies waiting in either side's digest. */
+  forgetMatch(match: Pick<Match, "matchId" | "candidateId" | "postOwnerId">): Promise<void>;
   /** Removes a candidate from another post's shortlist. */
   dropFromShortlist(postId: string, memberId: string): Promise<void>;
   /** Renames a party of an exchange (the exchange itself stays: the counterpart's record). */
   renameParty(exchangeId: string, memberId: string, displayName: string): Promise<void>;
   /**
    * Rewrites the notices of one inbox that quote any of `quotes`, each of `replacements` replaced by its
-   * replacement (title, body and params). @returns how many notices changed.
+   * replacement (title, body and params), and their copies held for email or SMS after quiet hours
+   * (held notices and releases not yet sent). @returns how many items changed.
    */
   scrubNotices(
     inboxOwner: string,

@@ -1,3 +1,4 @@
+import { isLive, type PostStatus, postStatuses } from "#domain/posts/post.ts";
 import type { City } from "#shared/config/city.ts";
 
 type Image = Record<string, unknown>;
@@ -26,7 +27,14 @@ export function retentionOf(
       return from(newImage.createdAt, retention.matchDays);
     case "AuditEntry":
       return from(newImage.at, retention.auditDays);
+    case "Post":
+      // An ended post: its status never changes again, so its last change is when it ended.
+      return endedPost(newImage.status) ? from(newImage.updatedAt, retention.postDays) : undefined;
     default:
       return undefined;
   }
+}
+
+function endedPost(status: unknown): boolean {
+  return postStatuses.includes(status as PostStatus) && !isLive(status as PostStatus);
 }

@@ -1,4 +1,7 @@
+import { DeleteCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDocumentClient } from "../../../shared/data/client.ts";
+import { keys } from "../../../shared/data/keys.ts";
 import type { MemberExport } from "../../../shared/domain/privacy/export.ts";
 import { startTestCity, type TestCity } from "../../support/city.ts";
 import { snapshotTable } from "../../support/table.ts";
@@ -154,5 +157,64 @@ describe("retention by rule", () => {
       seen.set(item.entity, (seen.get(item.entity) ?? 0) + 1);
     }
     expect([...seen.keys()]).toEqual(expect.arrayContaining(["AccessRecord", "AuditEntry", "Notification"]));
+  });
+
+  it("removes an ended post after the city's period, and its matches, digest copies and shortlist with it", async () => {
+    const db = createDocumentClient(city.runtime.store.endpoint);
+    const drain = async () => {
+      for (let round = 0; round < 4; round++) await city.runtime.poller.drain();
+    };
+    // Ben asks for help with his phone: Chen (digital help, close by) is matched.
+    const created = await city.call("POST", "/posts", {
+      as: "ben",
+      body: {
+        kind: "request",
+        title: "Set up video calls on my tablet",
+        category: "digital-help",
+        where: { type: "my-place" },
+        estimatedMinutes: 60,
+      },
+    });
+    expect(created.status, created.text).toBe(201);
+    const { postId } = created.body as { postId: string };
+    await drain();
+    const holding = async () => {
+      const found = new Map<string, string[]>();
+      for (const [key, text] of await snapshotTable(city)) {
+        if (!text.includes(postId)) continue;
+        const entity = JSON.parse(text).entity as string;
+        found.set(entity, [...(found.get(entity) ?? []), key]);
+      }
+      return found;
+    };
+    const before = await holding();
+    expect([...before.keys()]).toEqual(expect.arrayContaining(["Post", "Match", "MatchShortlist"]));
+
+    // Withdrawn, it is dated: the city's period after it ended.
+    const withdrawn = await city.call("POST", `/posts/${postId}/status`, {
+      as: "ben",
+      body: { status: "withdrawn" },
+    });
+    expect(withdrawn.status, withdrawn.text).toBe(200);
+    await drain();
+    const { Item } = await db.send(new GetCommand({ TableName: "mutua-test", Key: keys.post(postId) }));
+    const { updatedAt, ttl } = Item as { updatedAt: string; ttl: number };
+    expect(ttl).toBe(
+      Math.floor(Date.parse(updatedAt) / 1000) + city.runtime.deps.city.retention.postDays * 86_400,
+    );
+
+    // The store's TTL removes it (as AWS does, with a REMOVE on the stream): what hung on it goes.
+    await db.send(new DeleteCommand({ TableName: "mutua-test", Key: keys.post(postId) }));
+    await drain();
+    const after = await holding();
+    // Notices quoting it stay for the inbox's own period; the owner's trail records the removal; a
+    // follow-up round due for it (a post id and an hour, nothing personal) finds no post and ends.
+    const kept = new Set(["Notification", "AuditEntry", "MatchFollowUp"]);
+    expect([...after.keys()].filter((e) => !kept.has(e))).toEqual([]);
+    const trail = await city.call("GET", `/members/${ids.ben}/audit`, { as: "ben" });
+    expect(trail.status, trail.text).toBe(200);
+    expect((trail.body as { items: Record<string, unknown>[] }).items).toContainEqual(
+      expect.objectContaining({ actorId: "system", target: "Post", change: "removed" }),
+    );
   });
 });

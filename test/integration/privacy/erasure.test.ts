@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Exchange } from "#domain/exchanges/exchange.ts";
 import { demoSubject } from "../../../infra/local/demo.ts";
 import { startTestCity, type TestCity } from "../../support/city.ts";
+import { cityInQuietHours, cityWithoutQuietHours } from "../../support/mail.ts";
 import { snapshotTable } from "../../support/table.ts";
 import { expectLedgerSound, newKey } from "../ledger/support.ts";
 
@@ -9,15 +10,6 @@ import { expectLedgerSound, newKey } from "../ledger/support.ts";
  * Closing erases: after it, no item of any entity in the table holds anything personal the member
  * gave or was known by (name, contact, home, needs, bio, tags, what their posts said, their login).
  */
-let city: TestCity;
-let ids: Record<string, string>;
-beforeAll(async () => {
-  city = await startTestCity();
-  ids = city.runtime.demoIds ?? {};
-});
-afterAll(async () => {
-  await city?.stop();
-});
 
 const personal = {
   displayName: "Zephyrine Quillfeather",
@@ -36,6 +28,9 @@ const personal = {
 };
 const traces = [...Object.values(personal), "Zephyrine", "Quillfeather"];
 
+let city: TestCity;
+let ids: Record<string, string>;
+
 async function call(method: string, path: string, as: string, body?: unknown, headers = {}) {
   const res = await city.call(method, path, { as, body, headers });
   expect(res.status, `${method} ${path}: ${res.text}`).toBeLessThan(300);
@@ -47,7 +42,20 @@ async function settle() {
   for (let round = 0; round < 5; round++) await city.runtime.poller.drain();
 }
 
-describe("closing erases personal data everywhere it was copied", () => {
+// Both ways notices and matches travel: at once, and held through quiet hours (matches then wait
+// in digests, notices in the held queue), whatever the hour the test runs at.
+describe.each([
+  { hours: "outside quiet hours", cityFile: cityWithoutQuietHours, copies: [] },
+  { hours: "in quiet hours", cityFile: cityInQuietHours, copies: ["DigestEntry", "HeldNotice"] },
+])("closing erases personal data everywhere it was copied ($hours)", ({ cityFile, copies }) => {
+  beforeAll(async () => {
+    city = await startTestCity({ city: cityFile() });
+    ids = city.runtime.demoIds ?? {};
+  });
+  afterAll(async () => {
+    await city?.stop();
+  });
+
   it("leaves nothing personal in any item of the table, and the login no longer signs in", async () => {
     await call("POST", "/members/join", "zephyrine", {
       displayName: personal.displayName,
@@ -84,7 +92,11 @@ describe("closing erases personal data everywhere it was copied", () => {
     });
     await settle();
 
-    // An exchange with Ben, settled: his inbox names her, both statements carry it.
+    // An exchange with Ben, settled: his inbox names her, both statements carry it. Ben takes his
+    // notices by email too, so in quiet hours copies naming her wait in his held queue.
+    await call("PATCH", "/me/profile", "ben", {
+      contact: { preference: "email", email: "ben.jacobs@example.org" },
+    });
     const proposed = await call("POST", "/exchanges", "zephyrine", {
       providerIds: [me.memberId],
       receiverIds: [ids.ben],
@@ -115,7 +127,15 @@ describe("closing erases personal data everywhere it was copied", () => {
       }
     }
     expect([...holding].sort()).toEqual(
-      expect.arrayContaining(["Exchange", "IdentityLink", "Match", "Member", "Notification", "Post"]),
+      expect.arrayContaining([
+        "Exchange",
+        "IdentityLink",
+        "Match",
+        "Member",
+        "Notification",
+        "Post",
+        ...copies,
+      ]),
     );
 
     await call("POST", "/me/close", "zephyrine");

@@ -38,8 +38,13 @@ describe("audit entries from stream images", () => {
     expect(auditEntryFor("e4", "t", undefined, { pk: "X", sk: "Y", entity: "IdentityLink" })).toBeUndefined();
   });
 
-  it("records removals", () => {
-    expect(auditEntryFor("e5", "t", base, undefined)).toMatchObject({ change: "removed", subjectId: "m1" });
+  it("records removals, by the system (only the retention rule removes an audited item)", () => {
+    const lastChangedBy = { ...base, updatedBy: "coordinator-1" };
+    expect(auditEntryFor("e5", "t", lastChangedBy, undefined)).toMatchObject({
+      change: "removed",
+      subjectId: "m1",
+      actorId: "system",
+    });
   });
 
   it("lists only a post's own fields, never the index attributes or the stored card", () => {

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { retentionOf } from "../../../../../shared/domain/privacy/retention.ts";
 
-const retention = { inboxDays: 10, matchDays: 20, auditDays: 30, accessLogDays: 40, deliveryDays: 5 };
+const retention = {
+  inboxDays: 10,
+  matchDays: 20,
+  auditDays: 30,
+  accessLogDays: 40,
+  deliveryDays: 5,
+  postDays: 50,
+};
 const at = "2026-01-01T00:00:00.000Z";
 const base = Date.parse(at) / 1000;
 
@@ -12,10 +19,22 @@ describe("retention by rule", () => {
     expect(retentionOf({ entity: "AuditEntry", at }, false, retention)).toBe(base + 30 * 86_400);
   });
 
+  it.each(["fulfilled", "expired", "withdrawn"])("dates a %s post from when it ended", (status) => {
+    expect(retentionOf({ entity: "Post", updatedAt: at, status }, false, retention)).toBe(base + 50 * 86_400);
+  });
+
+  it("keeps a live post, whatever its age", () => {
+    for (const status of ["open", "paused"])
+      expect(retentionOf({ entity: "Post", updatedAt: at, status }, false, retention)).toBeUndefined();
+    expect(
+      retentionOf({ entity: "Post", updatedAt: at, status: "mislaid" }, false, retention),
+    ).toBeUndefined();
+  });
+
   it("leaves an item that has its date, and other entities, alone", () => {
     expect(retentionOf({ entity: "Match", createdAt: at }, true, retention)).toBeUndefined();
     expect(
-      retentionOf({ entity: "Post", updatedAt: at, status: "expired" }, false, retention),
+      retentionOf({ entity: "Post", updatedAt: at, status: "expired" }, true, retention),
     ).toBeUndefined();
     expect(retentionOf({ entity: "JournalLine", postedAt: at }, false, retention)).toBeUndefined();
     expect(retentionOf(undefined, false, retention)).toBeUndefined();
