@@ -114,6 +114,23 @@ export class DynamoRedemptionRequestRepository implements RedemptionRequestRepos
     }
   }
 
+  async renameMember(requestId: string, name: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.redemptionRequest(requestId),
+          UpdateExpression: "SET memberName = :name",
+          // Never recreate a request the table's TTL removed meanwhile.
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeValues: { ":name": name },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
   listForMember(memberId: string, page: PageRequest): Promise<Page<RedemptionRequest>> {
     return this.list(keys.memberRedemptionPk(memberId), page);
   }

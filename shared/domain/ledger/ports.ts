@@ -154,6 +154,8 @@ export interface RedemptionRequestRepository {
   get(requestId: string): Promise<RedemptionRequest | undefined>;
   /** Pending → declined, only while pending and unexpired; false otherwise. */
   decline(requestId: string, decision: { decidedAt: string; decidedBy: string }): Promise<boolean>;
+  /** The member's name on the request becomes `name` (erasure's pseudonym). */
+  renameMember(requestId: string, name: string): Promise<void>;
   listForMember(memberId: string, page: PageRequest): Promise<Page<RedemptionRequest>>;
   listForVenueDay(venueId: string, day: string, page: PageRequest): Promise<Page<RedemptionRequest>>;
 }
