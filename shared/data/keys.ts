@@ -172,6 +172,20 @@ export const keys = {
   exchangesByStatusAndArea: (status: string, area: string) => `EXCHANGES#${status}#${area}`,
   /** Activities that accept credits: one small partition per city, newest last by ULID. */
   activity: (activityId: string) => ({ pk: "ACTIVITIES", sk: `ACTIVITY#${activityId}` }),
+  /** A redemption a venue recorded, waiting for (or decided by) the member. */
+  redemptionRequest: (requestId: string) => ({ pk: `REDEEMREQ#${requestId}`, sk: "REQUEST" }),
+  /** Points a venue's local day at a request it recorded (the daily list), newest last by id. */
+  venueRedemptionDay: (venueId: string, day: string, createdAt: string, requestId: string) => ({
+    pk: `VENUEREDEEM#${venueId}#${day}`,
+    sk: `${createdAt}#${requestId}`,
+  }),
+  venueRedemptionDayPk: (venueId: string, day: string) => `VENUEREDEEM#${venueId}#${day}`,
+  /** Points a member's partition at a request recorded for them, in order of recording. */
+  memberRedemption: (memberId: string, createdAt: string, requestId: string) => ({
+    pk: `REDEEMREQS#${memberId}`,
+    sk: `${createdAt}#${requestId}`,
+  }),
+  memberRedemptionPk: (memberId: string) => `REDEEMREQS#${memberId}`,
   /** A monthly report aggregate (`AREA#..`, `CAT#..`, `ORG#..`, `POT`); month "ALLTIME" for totals. */
   ledgerReport: (month: string, aggregate: ReportAggregate) => ({
     pk: ledgerReportMonth(month),

@@ -133,7 +133,7 @@ export class DynamoLedgerRepository implements LedgerRepository {
     clientRequestToken: string,
   ): Promise<CommitOutcome> {
     const table = this.tableName;
-    const roles: ("transfer" | "idempotency" | "exchange" | "book" | "line" | "notice")[] = [];
+    const roles: ("transfer" | "idempotency" | "exchange" | "approves" | "book" | "line" | "notice")[] = [];
     const items: TransactItem[] = [];
     const add = (role: (typeof roles)[number], item: TransactItem) => {
       roles.push(role);
@@ -164,6 +164,27 @@ export class DynamoLedgerRepository implements LedgerRepository {
           Item: exchangeItem(effects.exchange.next),
           ConditionExpression: "version = :expected",
           ExpressionAttributeValues: { ":expected": effects.exchange.expectedVersion },
+        },
+      });
+    }
+    if (effects.approves) {
+      const { requestId, decidedAt, decidedBy } = effects.approves;
+      add("approves", {
+        Update: {
+          TableName: table,
+          Key: keys.redemptionRequest(requestId),
+          UpdateExpression:
+            "SET #status = :approved, transferId = :transfer, decidedAt = :at, decidedBy = :by",
+          // Only a request still waiting: a declined or expired one is never paid.
+          ConditionExpression: "#status = :pending AND expiresAt > :at",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ":approved": "approved",
+            ":pending": "pending",
+            ":transfer": plan.transfer.transferId,
+            ":at": decidedAt,
+            ":by": decidedBy,
+          },
         },
       });
     }
@@ -236,7 +257,7 @@ export class DynamoLedgerRepository implements LedgerRepository {
         roles.some((r, i) => r === role && codes[i] === code);
       if (failed("idempotency")) return { outcome: "idempotency-exists" };
       if (failed("transfer")) return { outcome: "transfer-exists" };
-      if (failed("exchange")) return { outcome: "precondition" };
+      if (failed("exchange") || failed("approves")) return { outcome: "precondition" };
       const firstBook = roles.indexOf("book");
       const staleBooks = plan.books
         .filter((_, i) => {

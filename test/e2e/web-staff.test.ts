@@ -232,6 +232,75 @@ describe("a venue", () => {
   });
 });
 
+describe("a venue at the counter", () => {
+  it("records a spend beyond the balance (refused, nothing taken) and one within, which the member approves on a phone", async () => {
+    const publish = async (title: string, minutes: number) => {
+      const res = await app.city.call("POST", `/organisations/${ids.kitchen}/activities`, {
+        as: "amira",
+        body: { title, minutes },
+      });
+      expect(res.status).toBe(201);
+    };
+    await publish("Cookery weekend", 1200);
+    await publish("Soup lunch", 60);
+    const balance = async () =>
+      ((await app.city.call("GET", "/me/account", { as: "ben" })).body as { balanceMinutes: number })
+        .balanceMinutes;
+    const was = await balance();
+
+    const venue = await app.open({ language: "en" });
+    await signIn(venue, { demo: "Amira Haddad" });
+    await visit(venue, `/organisations/${ids.kitchen}`);
+    const counter = venue.locator("section", {
+      has: venue.getByRole("heading", { name: "Record a spend at the counter" }),
+    });
+    await counter.locator("#counter-member").fill(ids.ben ?? "");
+    await counter.getByLabel("Activity").selectOption({ label: "Cookery weekend (20 hours)" });
+    await counter.getByRole("button", { name: "Record and ask the member" }).click();
+    await counter.getByText("This member does not have enough credit for this.").first().waitFor();
+    await expectAccessible(venue, "venue counter refused");
+    await screenshot(venue, "staff-venue-counter-refused-en");
+    expect(await balance()).toBe(was);
+    expect((await app.city.call("GET", "/me/redemption-requests", { as: "ben" })).body).toMatchObject({
+      items: [],
+    });
+
+    await counter.locator("#counter-member").fill(ids.ben ?? "");
+    await counter.getByLabel("Activity").selectOption({ label: "Soup lunch (1 hour)" });
+    await counter.getByRole("button", { name: "Record and ask the member" }).click();
+    await counter.getByText(/Recorded\. Ben Jacobs is asked to approve 1 hour/).waitFor();
+    expect(await balance()).toBe(was);
+
+    const ben = await app.open({ language: "nl", viewport: phone });
+    await signIn(ben, { demo: "Ben Jacobs" });
+    await visit(ben, "/balance");
+    const waiting = ben.getByRole("heading", { name: "Wacht op uw antwoord" });
+    await waiting.waitFor();
+    await expectAccessible(ben, "pending redemption (phone, nl)");
+    await screenshot(ben, "resident-redemption-pending-phone-nl");
+    const approve = ben.getByRole("button", { name: /^Goedkeuren en 1 uur betalen/ });
+    await approve.dblclick();
+    await ben.getByText(/^Klaar: 1 uur betaald/).waitFor();
+    await screenshot(ben, "resident-redemption-approved-phone-nl");
+    expect(await balance()).toBe(was - 60);
+    await ben.context().close();
+
+    await visit(venue, `/organisations/${ids.kitchen}`);
+    const today = venue.locator("section", {
+      has: venue.getByRole("heading", { name: "Today at the door" }),
+    });
+    await today
+      .locator("li.item", { hasText: "Ben Jacobs" })
+      .getByText("Approved and paid")
+      .first()
+      .waitFor();
+    await expectAccessible(venue, "venue daily list");
+    await screenshot(venue, "staff-venue-daily-list-en");
+    await venue.context().close();
+    expect(await balance()).toBe(was - 60);
+  });
+});
+
 describe("reports", () => {
   it("shows chart figures equal to the table, the API's numbers and the CSV", async () => {
     await app.city.runtime.poller.drain();

@@ -108,6 +108,16 @@ const rows: Record<string, Row> = {
     body: {},
     headers: key(),
   }),
+  "GET /me/redemption-requests": () => ({ method: "GET", path: "/me/redemption-requests" }),
+  "POST /redemption-requests/{requestId}/approval": () => ({
+    method: "POST",
+    path: `/redemption-requests/${id}/approval`,
+    headers: key(),
+  }),
+  "POST /redemption-requests/{requestId}/decline": () => ({
+    method: "POST",
+    path: `/redemption-requests/${id}/decline`,
+  }),
   "GET /me/matches": () => ({ method: "GET", path: "/me/matches" }),
   "GET /posts/{postId}/matches": () => ({ method: "GET", path: `/posts/${id}/matches` }),
   "POST /matches/{matchId}/answer": () => ({

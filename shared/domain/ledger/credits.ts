@@ -67,8 +67,8 @@ type NoticeContext = Omit<CreditMove, "transfer">;
  * Splits a posting's notices into those that fit its transaction (two items each, after the
  * transfer, the idempotency record, the books and the lines) and those delivered right after.
  */
-function fitNotices(plan: PostingPlan, withIdempotency: boolean, notices: readonly InboxDelivery[]) {
-  const used = 1 + (withIdempotency ? 1 : 0) + plan.books.length + plan.lines.length;
+function fitNotices(plan: PostingPlan, others: number, notices: readonly InboxDelivery[]) {
+  const used = 1 + others + plan.books.length + plan.lines.length;
   const room = Math.max(0, Math.floor((MAX_TRANSACTION_ITEMS - used) / 2));
   return { now: notices.slice(0, room), late: notices.slice(room) };
 }
@@ -87,15 +87,16 @@ async function postAndTell(
   context: IdempotencyContext,
   notice: NoticeContext,
   run: (effectsOf: EffectsOf, record: RecordBuilder) => Promise<StoredResponse>,
+  extra: Pick<PostingEffects, "approves"> = {},
 ): Promise<StoredResponse> {
   let late: readonly InboxDelivery[] | undefined;
   const response = await runIdempotent(deps, context, async (record) => {
     let planned: readonly InboxDelivery[] = [];
     const result = await run((plan, idempotency) => {
       const all = creditNotices(deps, { ...notice, transfer: plan.transfer });
-      const split = fitNotices(plan, !!idempotency, all);
+      const split = fitNotices(plan, (idempotency ? 1 : 0) + (extra.approves ? 1 : 0), all);
       planned = split.late;
-      return { ...(idempotency ? { idempotency } : {}), notices: split.now };
+      return { ...extra, ...(idempotency ? { idempotency } : {}), notices: split.now };
     }, record);
     late = planned;
     return result;
@@ -112,13 +113,20 @@ function keyedTransfer(
   request: Omit<TransferRequest, "transferId">,
   notice: NoticeContext,
   transferId: string = idFromKey("K", context.scope, context.key),
+  extra: Pick<PostingEffects, "approves"> = {},
 ): Promise<StoredResponse> {
-  return postAndTell(deps, context, notice, async (effectsOf, record) => {
-    const plan = await postTransfer(deps, { ...request, transferId }, (p) =>
-      effectsOf(p, record({ status: 201, body: p.transfer })),
-    );
-    return { status: 201, body: plan.transfer };
-  });
+  return postAndTell(
+    deps,
+    context,
+    notice,
+    async (effectsOf, record) => {
+      const plan = await postTransfer(deps, { ...request, transferId }, (p) =>
+        effectsOf(p, record({ status: 201, body: p.transfer })),
+      );
+      return { status: 201, body: plan.transfer };
+    },
+    extra,
+  );
 }
 
 async function activeMember(deps: Pick<Deps, "members">, memberId: string, path: string): Promise<Member> {
@@ -185,7 +193,9 @@ export async function awardCredits(
 }
 
 /**
- * A resident (or a coordinator for them) spends credits on an activity at a venue.
+ * A resident (or a coordinator for them) spends credits on an activity at a venue. With
+ * `approval`, it is the approval of a redemption the venue recorded: the transfer's id is derived
+ * from the request, and the request turns "approved" in the posting's transaction.
  * @throws NotFoundError for an unknown activity; SelfDealingError when someone acting for the
  * member runs the venue; ValidationError when the total exceeds a transfer's cap or the venue
  * would pay itself; LimitExceededError without enough credit.
@@ -196,6 +206,7 @@ export async function redeemActivity(
   activityId: string,
   places: number,
   context: IdempotencyContext,
+  approval?: { transferId: string; approves: string },
 ): Promise<StoredResponse> {
   const activity = await deps.activities.get(activityId);
   if (!activity) throw new NotFoundError("No such activity");
@@ -242,6 +253,16 @@ export async function redeemActivity(
       ]),
       activityTitle: `${activity.title}${places > 1 ? ` (${places} places)` : ""}`,
     },
+    approval?.transferId,
+    approval
+      ? {
+          approves: {
+            requestId: approval.approves,
+            decidedAt: deps.clock.now().toISOString(),
+            decidedBy: acting.actor.memberId,
+          },
+        }
+      : {},
   );
 }
 

@@ -5,12 +5,18 @@ import type { InboxDelivery } from "#domain/notices/inbox.ts";
 import type { Activity } from "./activity.ts";
 import type { Account, Book, BookRef, FreezeReason, JournalLine, PostingPlan, Transfer } from "./books.ts";
 import type { IdempotencyRecord } from "./idempotency.ts";
+import type { RedemptionRequest } from "./redemption-request.ts";
 
 /** What a posting writes besides the ledger, in the same transaction. */
 export interface PostingEffects {
   /** The exchange's new state; written only if its version is still `expectedVersion`. */
   exchange?: { next: Exchange; expectedVersion: number };
   idempotency?: IdempotencyRecord;
+  /**
+   * A venue's recorded redemption this posting approves: written "approved" (with the transfer)
+   * only if still pending and unexpired, in the same transaction (one item).
+   */
+  approves?: { requestId: string; decidedAt: string; decidedBy: string };
   /** Inbox notices that land with the posting or not at all (two items each). */
   notices?: readonly InboxDelivery[];
 }
@@ -134,8 +140,29 @@ export interface ReportItem {
   labels: Record<string, string>;
 }
 
+/** Storage port of recorded redemptions (shared/data/redemption-request-repository.ts). */
+export interface RedemptionRequestRepository {
+  /**
+   * Writes the request (only if absent), its entries in the venue's day and the member's list,
+   * the idempotency record and the member's notice, in one transaction.
+   * @returns false when a request with this id exists.
+   */
+  create(
+    request: RedemptionRequest,
+    effects: { idempotency?: IdempotencyRecord; notice: InboxDelivery },
+  ): Promise<boolean>;
+  get(requestId: string): Promise<RedemptionRequest | undefined>;
+  /** Pending → declined, only while pending and unexpired; false otherwise. */
+  decline(requestId: string, decision: { decidedAt: string; decidedBy: string }): Promise<boolean>;
+  /** The member's name on the request becomes `name` (erasure's pseudonym). */
+  renameMember(requestId: string, name: string): Promise<void>;
+  listForMember(memberId: string, page: PageRequest): Promise<Page<RedemptionRequest>>;
+  listForVenueDay(venueId: string, day: string, page: PageRequest): Promise<Page<RedemptionRequest>>;
+}
+
 export interface LedgerPorts {
   ledger: LedgerRepository;
   activities: ActivityRepository;
   ledgerReports: LedgerReportRepository;
+  redemptionRequests: RedemptionRequestRepository;
 }

@@ -31,6 +31,8 @@ export const notificationKinds = [
   "credits-donated",
   "credits-granted",
   "credits-reversed",
+  "redemption-requested",
+  "redemption-declined",
   "dispute-to-resolve",
   "conversation-message",
   "conversation-reported",

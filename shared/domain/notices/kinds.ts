@@ -116,6 +116,25 @@ export const noticeParamsSchemas = {
   "credits-donated": z.object({ ...credit, doneBy: z.optional(typed) }),
   "credits-granted": z.object(credit),
   "credits-reversed": z.object({ ...credit, reversedKind: z.enum(transferKinds) }),
+  /** To the member: a venue recorded a redemption that waits for their approval. */
+  "redemption-requested": z.object({
+    requestId: id,
+    venue: typed,
+    activity: typed,
+    places: count,
+    minutes,
+    expiresAt: z.iso.datetime(),
+  }),
+  /** To the venue admin who recorded it: the member declined. */
+  "redemption-declined": z.object({
+    requestId: id,
+    venueId: id,
+    venue: typed,
+    member: typed,
+    activity: typed,
+    places: count,
+    minutes,
+  }),
   "dispute-to-resolve": z.object({
     exchangeId: id,
     disputedBy: id,

@@ -6,7 +6,10 @@ import type { ErasureStore, LoginDirectory } from "./ports.ts";
 /** What an erased post's title reads wherever it was copied. */
 export const ERASED_POST_TITLE = "A post since erased";
 
-export type ErasureDeps = Pick<Deps, "posts" | "matches" | "exchanges" | "members" | "clock"> & {
+export type ErasureDeps = Pick<
+  Deps,
+  "posts" | "matches" | "exchanges" | "members" | "clock" | "redemptionRequests"
+> & {
   erasure: ErasureStore;
   logins: LoginDirectory;
 };
@@ -87,6 +90,18 @@ export async function eraseClosedMember(
       for (const party of exchange.parties) if (party.memberId !== memberId) others.add(party.memberId);
       await deps.erasure.renameParty(exchange.exchangeId, memberId, pseudonym);
       report.exchanges++;
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+
+  // Redemptions venues recorded for the member carry their name; whoever recorded one that was
+  // declined was told of it by name.
+  cursor = undefined;
+  do {
+    const page = await deps.redemptionRequests.listForMember(memberId, { limit: 100, cursor });
+    for (const request of page.items) {
+      others.add(request.createdBy);
+      await deps.redemptionRequests.renameMember(request.requestId, pseudonym);
     }
     cursor = page.nextCursor;
   } while (cursor);

@@ -44,6 +44,21 @@ async function demoId(city: TestCity, handle: string): Promise<string> {
   return id;
 }
 
+/** A redemption the kitchen (Amira, its admin) recorded for the owner, waiting for their answer. */
+async function recordedForOwner(city: TestCity, owner: Owner): Promise<string> {
+  const kitchen = await demoId(city, "kitchen");
+  const activity = await city.call("POST", `/organisations/${kitchen}/activities`, {
+    as: "amira",
+    body: { title: "Matrix lunch", minutes: 10 },
+  });
+  const res = await city.call("POST", `/organisations/${kitchen}/redemption-requests`, {
+    as: "amira",
+    body: { memberId: owner.id, activityId: idOf(activity.body, "activityId") },
+    headers: { "idempotency-key": key() },
+  });
+  return idOf(res.body, "requestId");
+}
+
 /** The owner (receiver) proposes an exchange with Chen (provider); Ben takes no part. */
 async function ownersExchange(city: TestCity, owner: Owner): Promise<string> {
   const res = await city.call("POST", "/exchanges", {
@@ -268,6 +283,49 @@ export const ledgerScenarios: Record<string, Scenario> = {
       };
     },
     expect: created(selfOrHelpers),
+  },
+  "POST /organisations/{memberId}/redemption-requests": {
+    setup: async (city, owner) => {
+      const orgId = await organisation(city, owner.id);
+      const activity = await city.call("POST", `/organisations/${orgId}/activities`, {
+        as: owner.login,
+        body: { title: "Matrix cinema", minutes: 10 },
+      });
+      return {
+        path: `/organisations/${orgId}/redemption-requests`,
+        body: { memberId: await demoId(city, "chen"), activityId: idOf(activity.body, "activityId") },
+        headers: { "idempotency-key": key() },
+        missingPath: `/organisations/${MISSING}/redemption-requests`,
+      };
+    },
+    expect: created(selfOrHelpers),
+  },
+  "GET /organisations/{memberId}/redemption-requests": {
+    setup: async (city, owner) => ({
+      path: `/organisations/${await organisation(city, owner.id)}/redemption-requests`,
+      missingPath: `/organisations/${MISSING}/redemption-requests`,
+    }),
+    expect: selfOrHelpers,
+  },
+  "GET /me/redemption-requests": {
+    setup: async (_city, owner) => ({ path: "/me/redemption-requests", ...actFor(owner) }),
+    expect: selfOrHelpers,
+  },
+  "POST /redemption-requests/{requestId}/approval": {
+    setup: async (city, owner) => ({
+      path: `/redemption-requests/${await recordedForOwner(city, owner)}/approval`,
+      missingPath: `/redemption-requests/${MISSING}/approval`,
+      ...actForWithKey(owner),
+    }),
+    expect: created(selfOrHelpers),
+  },
+  "POST /redemption-requests/{requestId}/decline": {
+    setup: async (city, owner) => ({
+      path: `/redemption-requests/${await recordedForOwner(city, owner)}/decline`,
+      missingPath: `/redemption-requests/${MISSING}/decline`,
+      ...actFor(owner),
+    }),
+    expect: selfOrHelpers,
   },
   "GET /reports/ledger": {
     setup: async () => ({ path: "/reports/ledger" }),

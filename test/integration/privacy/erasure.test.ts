@@ -118,6 +118,22 @@ describe.each([
     );
     await settle();
 
+    // The kitchen records a redemption for her at its counter: the request carries her name.
+    // (Not declined here: the venue admin's notice of it may be held for quiet hours, and held
+    // notices of other members are not scrubbed yet; see the README's known gaps.)
+    const lunch = await call("POST", `/organisations/${ids.kitchen}/activities`, "amira", {
+      title: "Erasure lunch",
+      minutes: 15,
+    });
+    await call(
+      "POST",
+      `/organisations/${ids.kitchen}/redemption-requests`,
+      "amira",
+      { memberId: me.memberId, activityId: lunch.activityId },
+      { "idempotency-key": newKey("erasure") },
+    );
+    await settle();
+
     // Before closing, her data is spread over many entities (the test would prove nothing otherwise).
     const before = await snapshotTable(city);
     const holding = new Set<string>();
@@ -134,6 +150,7 @@ describe.each([
         "Member",
         "Notification",
         "Post",
+        "RedemptionRequest",
         ...copies,
       ]),
     );

@@ -15,6 +15,8 @@ const idempotency: Record<string, boolean> = {
   "POST /transfers/{transferId}/reversal": true,
   "POST /organisations/{memberId}/awards": true,
   "POST /activities/{activityId}/redemptions": true,
+  "POST /organisations/{memberId}/redemption-requests": true,
+  "POST /redemption-requests/{requestId}/approval": true,
 };
 
 describe("the OpenAPI document", async () => {

@@ -1,3 +1,4 @@
+import { useSignal } from "@preact/signals";
 import { api } from "../api/client.ts";
 import type { StatementLine } from "../api/types.ts";
 import { formatDate, formatDuration, formatMonth, formatMonthShort } from "../i18n/format.ts";
@@ -5,6 +6,7 @@ import { t } from "../i18n/index.ts";
 import { Loading, Page, Problem } from "../ui/page.tsx";
 import { errorText } from "../ui/problems.ts";
 import { unwrap, useResource } from "../ui/resource.ts";
+import { PendingRedemptions } from "./pending-redemptions.tsx";
 
 interface Month {
   key: string;
@@ -110,7 +112,9 @@ function kindText(line: StatementLine): string {
 
 /** Balance, limits, and the statement: a chart by month, the same figures as a table, and every line. */
 export default function Balance() {
-  const account = useResource(async () => unwrap(await api.GET("/me/account")), []);
+  // An approved redemption moves the balance: the figures and the statement read again.
+  const tick = useSignal(0);
+  const account = useResource(async () => unwrap(await api.GET("/me/account")), [tick.value]);
   const statement = useResource(async () => {
     // Oldest first; a few pages cover a resident's year.
     const lines: StatementLine[] = [];
@@ -124,12 +128,17 @@ export default function Balance() {
       if (!cursor) break;
     }
     return lines;
-  }, []);
+  }, [tick.value]);
   const a = account.data;
   const lines = statement.data ?? [];
   const months = byMonth(lines);
   return (
     <Page title={t("balance.title")}>
+      <PendingRedemptions
+        onDecided={() => {
+          tick.value += 1;
+        }}
+      />
       {account.loading ? <Loading /> : null}
       {account.error ? <Problem message={errorText(account.error)} retry={account.reload} /> : null}
       {a ? (

@@ -1,7 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { useRoute } from "preact-iso";
 import { api, idempotencyKey } from "../api/client.ts";
-import type { StatementLine } from "../api/types.ts";
+import type { Answer, StatementLine } from "../api/types.ts";
 import { city } from "../config.ts";
 import { formatDate, formatDateTime, formatDuration } from "../i18n/format.ts";
 import { categoryName, type MessageKey, t } from "../i18n/index.ts";
@@ -138,6 +138,142 @@ function AwardForm(props: { orgId: string; onAwarded: () => void }) {
   );
 }
 
+type Activity = Answer<"/activities", "get">["items"][number];
+type Recorded = Answer<"/organisations/{memberId}/redemption-requests", "get">["items"][number];
+
+/**
+ * At the counter: the venue records what a member is about to spend (the member number they show
+ * from their "My hours" page, the activity, the places). Nothing moves until the member approves
+ * it; a recording the member could not pay now is refused in words, with nothing written. One key
+ * from the first click until an answer, so a double click records once.
+ */
+function RecordForm(props: { orgId: string; activities: Activity[]; onRecorded: () => void }) {
+  const member = useSignal("");
+  const activityId = useSignal("");
+  const places = useSignal("1");
+  const errors = useSignal<FormErrors>(noErrors);
+  const busy = useSignal(false);
+  const done = useSignal("");
+  const key = useSignal(idempotencyKey());
+  const changed = () => {
+    key.value = idempotencyKey();
+    done.value = "";
+  };
+  const chosen = activityId.value || props.activities[0]?.activityId || "";
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const count = Number(places.value);
+    if (!member.value.trim() || !Number.isInteger(count) || count < 1 || count > 10) {
+      const problems = [
+        ...(!member.value.trim() ? [{ id: "counter-member", text: t("org.counterMemberError") }] : []),
+        ...(!Number.isInteger(count) || count < 1 || count > 10
+          ? [{ id: "counter-places", text: t("org.counterPlacesError") }]
+          : []),
+      ];
+      errors.value = { problems, byField: Object.fromEntries(problems.map((p) => [p.id, p.text])) };
+      return;
+    }
+    busy.value = true;
+    const result = await api.POST("/organisations/{memberId}/redemption-requests", {
+      params: { path: { memberId: props.orgId }, header: { "Idempotency-Key": key.value } },
+      body: { memberId: member.value.trim(), activityId: chosen, places: count },
+    });
+    busy.value = false;
+    if (result.error || !result.data) {
+      const error = result.error?.error ?? { code: "NETWORK", message: "" };
+      const general = (text: string) => ({ problems: [{ id: "counter-member", text }], byField: {} });
+      errors.value =
+        error.code === "LIMIT_EXCEEDED"
+          ? general(t("org.counterNotEnough"))
+          : error.code === "ACCOUNT_FROZEN"
+            ? general(t("org.counterFrozen"))
+            : error.code === "SELF_DEALING"
+              ? general(t("org.counterSelf"))
+              : formErrors(
+                  error,
+                  {
+                    memberId: { id: "counter-member", text: t("org.counterUnknown") },
+                    activityId: { id: "counter-activity", text: t("org.counterActivityError") },
+                    places: { id: "counter-places", text: t("org.counterPlacesError") },
+                  },
+                  "counter-member",
+                );
+      // A refusal is an answer: trying again is a new request.
+      key.value = idempotencyKey();
+      return;
+    }
+    errors.value = noErrors;
+    done.value = t("org.counterRecorded", {
+      name: result.data.memberName,
+      amount: formatDuration(result.data.minutes, "long"),
+    });
+    member.value = "";
+    places.value = "1";
+    key.value = idempotencyKey();
+    props.onRecorded();
+  };
+  return (
+    <section aria-labelledby="counter-title">
+      <h2 id="counter-title">{t("org.counterTitle")}</h2>
+      <p>{t("org.counterLead")}</p>
+      {!props.activities.length ? (
+        <p>{t("org.counterNoActivities")}</p>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <ErrorSummary problems={errors.value.problems} />
+          <TextInput
+            id="counter-member"
+            label={t("org.memberNumber")}
+            hint={t("org.counterMemberHint")}
+            value={member.value}
+            error={errors.value.byField["counter-member"]}
+            onInput={(v) => {
+              member.value = v;
+              changed();
+            }}
+          />
+          <SelectField
+            id="counter-activity"
+            label={t("org.counterActivity")}
+            value={chosen}
+            error={errors.value.byField["counter-activity"]}
+            onChange={(v) => {
+              activityId.value = v;
+              changed();
+            }}
+            options={props.activities.map((a) => ({
+              value: a.activityId,
+              label: `${a.title} (${formatDuration(a.minutes, "long")})`,
+            }))}
+          />
+          <TextInput
+            id="counter-places"
+            label={t("org.counterPlaces")}
+            inputMode="numeric"
+            width="short"
+            value={places.value}
+            error={errors.value.byField["counter-places"]}
+            onInput={(v) => {
+              places.value = v;
+              changed();
+            }}
+          />
+          <Actions>
+            <button type="submit" disabled={busy.value}>
+              {t("org.counterSend")}
+            </button>
+          </Actions>
+          {done.value ? <Done>{done.value}</Done> : null}
+        </form>
+      )}
+    </section>
+  );
+}
+
+function statusText(r: Recorded): string {
+  return t(`org.counterStatus.${r.status}` as MessageKey);
+}
+
 function PublishForm(props: { orgId: string; onPublished: () => void }) {
   const title = useSignal("");
   const hours = useSignal("");
@@ -269,16 +405,26 @@ export default function Organisation() {
       if (!cursor) break;
     }
     const activities = unwrap(await api.GET("/activities", { params: { query: { limit: 50 } } }));
+    const recorded = unwrap(
+      await api.GET("/organisations/{memberId}/redemption-requests", {
+        params: { path: { memberId: orgId }, query: { limit: 50 } },
+      }),
+    );
     return {
       account,
       name: profile.displayName,
       lines,
       activities: activities.items.filter((a) => a.venueId === orgId),
+      recorded: recorded.items,
     };
   }, [orgId, tick.value]);
   if (data.error?.code === "NOT_FOUND") return <NotFound />;
   const d = data.data;
-  const today = (d?.lines ?? []).filter((l) => l.kind === "redemption" && isToday(l.postedAt));
+  // The members' own spends of the day; those approved from a recording show with the recording.
+  const fromRecording = new Set((d?.recorded ?? []).flatMap((r) => (r.transferId ? [r.transferId] : [])));
+  const today = (d?.lines ?? []).filter(
+    (l) => l.kind === "redemption" && isToday(l.postedAt) && !fromRecording.has(l.transferId),
+  );
   const reload = () => {
     tick.value += 1;
   };
@@ -295,6 +441,7 @@ export default function Organisation() {
             <dd>{formatDuration(d.account.availableMinutes, "long")}</dd>
           </dl>
           <div class="no-print">
+            <RecordForm orgId={orgId} activities={d.activities} onRecorded={reload} />
             <AwardForm orgId={orgId} onAwarded={reload} />
             <section aria-labelledby="activities-title">
               <h2 id="activities-title">{t("org.activitiesTitle")}</h2>
@@ -313,8 +460,25 @@ export default function Organisation() {
             </section>
             <section aria-labelledby="today-title">
               <h2 id="today-title">{t("org.todayTitle")}</h2>
-              {!today.length ? <p>{t("org.todayNone")}</p> : null}
+              {!today.length && !d.recorded.length ? <p>{t("org.todayNone")}</p> : null}
+              <p>
+                <button type="button" class="secondary" onClick={reload}>
+                  {t("org.counterRefresh")}
+                </button>
+              </p>
               <ul class="items">
+                {d.recorded.map((r) => (
+                  <li class="item" key={r.requestId}>
+                    <p>
+                      <strong>{r.memberName}</strong> · {r.activityTitle} ·{" "}
+                      {formatDuration(r.minutes, "long")}
+                    </p>
+                    <p class="meta">
+                      <span class={`status status-${r.status}`}>{statusText(r)}</span> ·{" "}
+                      {formatDateTime(r.decidedAt ?? r.createdAt)}
+                    </p>
+                  </li>
+                ))}
                 {today.map((l) => (
                   <li class="item" key={l.transferId}>
                     <p>

@@ -79,6 +79,23 @@ const samples: { [K in NoticeKind]: NoticeParamsOf<K> } = {
     memo: TITLE,
     reversedKind: "award",
   },
+  "redemption-requested": {
+    requestId: "RQ-1",
+    venue: NAME,
+    activity: TITLE,
+    places: 2,
+    minutes: 90,
+    expiresAt: "2026-05-08T10:00:00.000Z",
+  },
+  "redemption-declined": {
+    requestId: "RQ-1",
+    venueId: "v1",
+    venue: NAME,
+    member: "Ana",
+    activity: TITLE,
+    places: 1,
+    minutes: 90,
+  },
   "dispute-to-resolve": {
     exchangeId: "ex1",
     disputedBy: "m2",
