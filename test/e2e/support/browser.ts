@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import type { Result } from "axe-core";
 import type { Browser, Page } from "playwright-core";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { repoRoot } from "../../../infra/local/paths.ts";
 import type { CityRuntimeOptions } from "../../../infra/local/runtime.ts";
 import { startTestCity, type TestCity } from "../../support/city.ts";
@@ -65,6 +65,33 @@ export async function startBrowserCity(overrides: Partial<CityRuntimeOptions> = 
       expect(problems, "the browser reported problems").toEqual([]);
     },
   };
+}
+
+/**
+ * The city and browser of a browser test file: started before its tests (then `ready` prepares what
+ * they share), stopped after them, failing on any problem a page reported. What it returns stands for
+ * the running one, so it is used inside tests and hooks only.
+ */
+export function useBrowserCity(
+  overrides: Partial<CityRuntimeOptions> = {},
+  ready?: () => Promise<void>,
+): BrowserCity {
+  let current: BrowserCity | undefined;
+  beforeAll(async () => {
+    current = await startBrowserCity(overrides);
+    await ready?.();
+  });
+  afterAll(async () => {
+    const app = current;
+    current = undefined;
+    await app?.stop();
+  });
+  return new Proxy({} as BrowserCity, {
+    get: (_, name) => {
+      if (!current) throw new Error("The browser city runs only during its tests and hooks");
+      return Reflect.get(current, name);
+    },
+  });
 }
 
 function describeViolations(violations: Result[]): string {
