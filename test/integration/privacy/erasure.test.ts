@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Exchange } from "#domain/exchanges/exchange.ts";
 import { demoSubject } from "../../../infra/local/demo.ts";
-import { startTestCity, type TestCity } from "../../support/city.ts";
+import { useTestCity } from "../../support/city.ts";
 import { snapshotTable } from "../../support/table.ts";
 import { expectLedgerSound, newKey } from "../ledger/support.ts";
 
@@ -9,15 +9,8 @@ import { expectLedgerSound, newKey } from "../ledger/support.ts";
  * Closing erases: after it, no item of any entity in the table holds anything personal the member
  * gave or was known by (name, contact, home, needs, bio, tags, what their posts said, their login).
  */
-let city: TestCity;
-let ids: Record<string, string>;
-beforeAll(async () => {
-  city = await startTestCity();
-  ids = city.runtime.demoIds ?? {};
-});
-afterAll(async () => {
-  await city?.stop();
-});
+const city = useTestCity();
+const ids = city.ids;
 
 const personal = {
   displayName: "Zephyrine Quillfeather",
