@@ -1,17 +1,17 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { gzipSync } from "node:zlib";
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { parseCityJson } from "#shared/config/city.ts";
 import { DevIssuer } from "../infra/local/identity.ts";
 import { startCityRuntime } from "../infra/local/runtime.ts";
 import { repoRoot } from "../infra/repo-root.ts";
+import { launchChromium } from "../test/e2e/support/chromium.ts";
 import { distDir, ensureWebBuilt } from "../web/build/web.ts";
 
 /** The first page may need at most this much JavaScript, gzip (issue: fast on a cheap phone). */
 const FIRST_PAGE_BUDGET = 60 * 1024;
 const RUNS = 3;
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /** Lighthouse's "slow 4G" as DevTools applies it, and a 4x slower CPU. */
 const SLOW_4G = {
@@ -135,18 +135,7 @@ export async function run(): Promise<Record<string, unknown>> {
     pollStreams: false,
     schedules: false,
   });
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const signedOut: PageLoad[] = [];
     const home: PageLoad[] = [];

@@ -1,8 +1,8 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { Page, PageRequest } from "#domain/kernel/paging.ts";
 import { type Activity, activitySchema } from "#domain/ledger/activity.ts";
 import type { ActivityRepository } from "#domain/ledger/ports.ts";
-import { storePaging } from "./cursor.ts";
+import { newestFirstPage } from "./cursor.ts";
 import { keys } from "./keys.ts";
 
 export class DynamoActivityRepository implements ActivityRepository {
@@ -30,22 +30,9 @@ export class DynamoActivityRepository implements ActivityRepository {
 
   async list(page: PageRequest): Promise<Page<Activity>> {
     const first = keys.activity("");
-    const paging = storePaging({ partition: first.pk, sort: { prefix: first.sk } });
-    const result = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": first.pk, ":prefix": first.sk },
-        // ULIDs sort by time: descending is newest first.
-        ScanIndexForward: false,
-        Limit: page.limit,
-        ExclusiveStartKey: paging.start(page.cursor),
-      }),
+    // ULIDs sort by time: newest first.
+    return newestFirstPage(this.db, this.tableName, { pk: first.pk, prefix: first.sk }, page, (item) =>
+      activitySchema.parse(item),
     );
-    const nextCursor = paging.next(result.LastEvaluatedKey);
-    return {
-      items: (result.Items ?? []).map((item) => activitySchema.parse(item)),
-      ...(nextCursor ? { nextCursor } : {}),
-    };
   }
 }

@@ -17,6 +17,20 @@ export interface TransactionSender {
   send(command: TransactWriteCommand): Promise<unknown>;
 }
 
+/** Sends the transaction; the cancellation when the store cancelled it, nothing when it went through. */
+async function cancellationOf(
+  db: TransactionSender,
+  items: TransactItems,
+): Promise<TransactionCanceledException | undefined> {
+  try {
+    await db.send(new TransactWriteCommand({ TransactItems: items }));
+    return undefined;
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) return error;
+    throw error;
+  }
+}
+
 /**
  * Writes the items as one transaction whose every cancellation means the write conflicts with what
  * is stored: an item it creates exists already, or one it changes moved on since it was read.
@@ -27,11 +41,26 @@ export async function transactOrConflict(
   items: TransactItems,
   message: string,
 ): Promise<void> {
-  try {
-    await db.send(new TransactWriteCommand({ TransactItems: items }));
-  } catch (error) {
-    if (error instanceof TransactionCanceledException)
-      throw new ConflictError(message, undefined, { cause: error });
-    throw error;
-  }
+  const cancelled = await cancellationOf(db, items);
+  if (cancelled) throw new ConflictError(message, undefined, { cause: cancelled });
 }
+
+/**
+ * Writes the items as one guarded transaction whose refusal is an answer, not an error (the item it
+ * creates exists already, the state it changes moved on): true when written, false when refused.
+ * `refused` says which cancellations are that answer, from their codes (one per item); every one by default.
+ * @throws TransactionCanceledException for a cancellation `refused` does not accept, to be retried.
+ */
+export async function transactUnlessRefused(
+  db: TransactionSender,
+  items: TransactItems,
+  refused: (codes: string[]) => boolean = () => true,
+): Promise<boolean> {
+  const cancelled = await cancellationOf(db, items);
+  if (!cancelled) return true;
+  if (refused(cancellationCodes(cancelled))) return false;
+  throw cancelled;
+}
+
+/** The first item's condition failed: the item a create-only transaction makes exists already. */
+export const firstItemExists = (codes: string[]): boolean => codes[0] === "ConditionalCheckFailed";

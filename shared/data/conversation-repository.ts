@@ -22,7 +22,7 @@ import {
 } from "../domain/conversations/conversation.ts";
 import type { ConversationRepository, SendOutcome, SendWrite } from "../domain/conversations/ports.ts";
 import { batchGetItems } from "./batch-get.ts";
-import { cancellationCodes } from "./cancellation.ts";
+import { cancellationCodes, transactUnlessRefused } from "./cancellation.ts";
 import { newestFirstPage, storePaging } from "./cursor.ts";
 import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
@@ -309,29 +309,20 @@ export class DynamoConversationRepository implements ConversationRepository {
     conversationId: string,
     notice: InboxDelivery,
   ): Promise<"told" | "already"> {
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.conversationEntry(memberId, conversationId),
-                UpdateExpression: "SET noticeOpen = :true",
-                // Only one notice until the member reads: the fatigue budget of conversations.
-                ConditionExpression: "attribute_exists(pk) AND unread > :zero AND noticeOpen = :false",
-                ExpressionAttributeValues: { ":true": true, ":false": false, ":zero": 0 },
-              },
-            },
-            ...inboxDeliveryItems(this.tableName, notice.notification, notice.dedupeKey),
-          ],
-        }),
-      );
-      return "told";
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) return "already";
-      throw error;
-    }
+    const written = await transactUnlessRefused(this.db, [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.conversationEntry(memberId, conversationId),
+          UpdateExpression: "SET noticeOpen = :true",
+          // Only one notice until the member reads: the fatigue budget of conversations.
+          ConditionExpression: "attribute_exists(pk) AND unread > :zero AND noticeOpen = :false",
+          ExpressionAttributeValues: { ":true": true, ":false": false, ":zero": 0 },
+        },
+      },
+      ...inboxDeliveryItems(this.tableName, notice.notification, notice.dedupeKey),
+    ]);
+    return written ? "told" : "already";
   }
 
   private reportQueueItems(report: ConversationReport) {
@@ -411,34 +402,25 @@ export class DynamoConversationRepository implements ConversationRepository {
   }
 
   async decide(report: ConversationReport): Promise<"decided" | "stale"> {
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...keys.conversationReport(report.conversationId, report.reportId),
-                  entity: "ConversationReport",
-                  ...report,
-                },
-                ConditionExpression: "attribute_exists(pk) AND #status = :open",
-                ExpressionAttributeNames: { "#status": "status" },
-                ExpressionAttributeValues: { ":open": "open" },
-              },
-            },
-            ...this.reportQueueItems(report).map((key) => ({
-              Delete: { TableName: this.tableName, Key: key },
-            })),
-          ],
-        }),
-      );
-      return "decided";
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) return "stale";
-      throw error;
-    }
+    const written = await transactUnlessRefused(this.db, [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.conversationReport(report.conversationId, report.reportId),
+            entity: "ConversationReport",
+            ...report,
+          },
+          ConditionExpression: "attribute_exists(pk) AND #status = :open",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":open": "open" },
+        },
+      },
+      ...this.reportQueueItems(report).map((key) => ({
+        Delete: { TableName: this.tableName, Key: key },
+      })),
+    ]);
+    return written ? "decided" : "stale";
   }
 
   /** Every item of a partition whose sort key starts with `prefix` (all pages), keys only. */

@@ -74,29 +74,47 @@ export function entityKeys(sample: { pk: string; sk: string }): { pk: KeyPart; s
   return { pk: { prefix: sample.pk }, sk: { equals: sample.sk } };
 }
 
+/** Where a newest-first page reads: a partition of the table or of an index, optionally one sort-key prefix. */
+export interface NewestFirstKey {
+  pk: string;
+  prefix?: string;
+  /** An index to read instead of the table; `item` then says what its items' table keys look like. */
+  index?: IndexName;
+  item?: { pk: KeyPart; sk: KeyPart };
+}
+
 /**
- * One page of a partition's items, newest first (optionally only sort keys starting with
- * `prefix`), each parsed, with the next page's cursor checked against this same query.
+ * One page of a partition's items (of the table or of an index), newest first (optionally only sort
+ * keys starting with `prefix`), each parsed, with the next page's cursor checked against this same query.
+ * @throws Error when an index query does not say what its items' table keys look like.
  */
 export async function newestFirstPage<T>(
   db: DynamoDBDocumentClient,
   tableName: string,
-  key: { pk: string; prefix?: string },
+  key: NewestFirstKey,
   page: PageRequest,
   parse: (item: Record<string, unknown>) => T,
 ): Promise<Page<T>> {
+  const index = key.index === undefined ? undefined : table.indexes.find((i) => i.name === key.index);
   const paging = storePaging({
+    ...(key.index !== undefined ? { index: key.index } : {}),
     partition: key.pk,
     ...(key.prefix !== undefined ? { sort: { prefix: key.prefix } } : {}),
+    ...(key.item !== undefined ? { item: key.item } : {}),
   });
+  const pkName = index?.partitionKey ?? table.partitionKey;
+  const skName = index?.sortKey ?? table.sortKey;
   const result = await db.send(
     new QueryCommand({
       TableName: tableName,
-      KeyConditionExpression: key.prefix !== undefined ? "pk = :pk AND begins_with(sk, :prefix)" : "pk = :pk",
+      ...(index ? { IndexName: index.name } : {}),
+      KeyConditionExpression:
+        key.prefix !== undefined ? `${pkName} = :pk AND begins_with(${skName}, :prefix)` : `${pkName} = :pk`,
       ExpressionAttributeValues: {
         ":pk": key.pk,
         ...(key.prefix !== undefined ? { ":prefix": key.prefix } : {}),
       },
+      // Sort keys end in ULIDs or timestamps: descending is newest first.
       ScanIndexForward: false,
       Limit: page.limit,
       ExclusiveStartKey: paging.start(page.cursor),

@@ -13,7 +13,7 @@ import type { IdempotencyRecord } from "#domain/ledger/idempotency.ts";
 import type { InboxDelivery } from "#domain/notices/inbox.ts";
 import { batchGetItems } from "./batch-get.ts";
 import { cancellationCodes, transactOrConflict } from "./cancellation.ts";
-import { entityKeys, storePaging } from "./cursor.ts";
+import { entityKeys, newestFirstPage, storePaging } from "./cursor.ts";
 import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
 import { table } from "./table.ts";
@@ -134,20 +134,14 @@ export class DynamoExchangeRepository implements ExchangeRepository {
 
   async listForParty(memberId: string, page: PageRequest): Promise<Page<Exchange>> {
     const partition = keys.exchangeParty(memberId, "", "").pk;
-    const paging = storePaging({ partition });
-    const result = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: "pk = :pk",
-        ExpressionAttributeValues: { ":pk": partition },
-        ScanIndexForward: false,
-        Limit: page.limit,
-        ExclusiveStartKey: paging.start(page.cursor),
-      }),
+    const { items: ids, nextCursor } = await newestFirstPage(
+      this.db,
+      this.tableName,
+      { pk: partition },
+      page,
+      (item) => String(item.exchangeId),
     );
-    const ids = (result.Items ?? []).map((item) => String(item.exchangeId));
     const exchanges = await this.getMany(ids);
-    const nextCursor = paging.next(result.LastEvaluatedKey);
     return {
       items: ids.flatMap((id) => {
         const exchange = exchanges.get(id);

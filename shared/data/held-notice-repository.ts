@@ -1,13 +1,8 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  QueryCommand,
-  TransactWriteCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { DeleteCommand, type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { type Notification, notificationSchema } from "#domain/notices/inbox.ts";
 import type { HeldNoticeRepository } from "#domain/notices/ports.ts";
-import { cancellationCodes } from "./cancellation.ts";
+import { firstItemExists, transactUnlessRefused } from "./cancellation.ts";
 import { keys } from "./keys.ts";
 import { table } from "./table.ts";
 
@@ -27,51 +22,41 @@ export class DynamoHeldNoticeRepository implements HeldNoticeRepository {
 
   async hold(notification: Notification): Promise<"held" | "already"> {
     const { memberId, notificationId } = notification;
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...keys.heldNotice(memberId, notificationId),
-                  entity: "HeldNotice",
-                  notification,
-                  [table.ttlAttribute]: this.expiresAt(),
-                },
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
+    // Only the notice's own item existing means "held before"; a conflict is retried.
+    const written = await transactUnlessRefused(
+      this.db,
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...keys.heldNotice(memberId, notificationId),
+              entity: "HeldNotice",
+              notification,
+              [table.ttlAttribute]: this.expiresAt(),
             },
-            {
-              // The count lets a release forget the member only when nothing was held meanwhile.
-              Update: {
-                TableName: this.tableName,
-                Key: keys.heldDue(memberId),
-                UpdateExpression: "SET entity = :entity, memberId = :member, #ttl = :ttl ADD held :one",
-                ExpressionAttributeNames: { "#ttl": table.ttlAttribute },
-                ExpressionAttributeValues: {
-                  ":entity": "HeldDue",
-                  ":member": memberId,
-                  ":ttl": this.expiresAt(),
-                  ":one": 1,
-                },
-              },
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        },
+        {
+          // The count lets a release forget the member only when nothing was held meanwhile.
+          Update: {
+            TableName: this.tableName,
+            Key: keys.heldDue(memberId),
+            UpdateExpression: "SET entity = :entity, memberId = :member, #ttl = :ttl ADD held :one",
+            ExpressionAttributeNames: { "#ttl": table.ttlAttribute },
+            ExpressionAttributeValues: {
+              ":entity": "HeldDue",
+              ":member": memberId,
+              ":ttl": this.expiresAt(),
+              ":one": 1,
             },
-          ],
-        }),
-      );
-      return "held";
-    } catch (error) {
-      // Only the notice's own item existing means "held before"; a conflict is retried.
-      if (
-        error instanceof TransactionCanceledException &&
-        cancellationCodes(error)[0] === "ConditionalCheckFailed"
-      ) {
-        return "already";
-      }
-      throw error;
-    }
+          },
+        },
+      ],
+      firstItemExists,
+    );
+    return written ? "held" : "already";
   }
 
   async membersWaiting(limit: number): Promise<string[]> {
@@ -102,56 +87,46 @@ export class DynamoHeldNoticeRepository implements HeldNoticeRepository {
   async release(memberId: string, notifications: readonly Notification[]): Promise<"released" | "already"> {
     const [first] = notifications;
     if (!first) return "already";
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...keys.noticeRelease(memberId, first.notificationId),
-                  entity: "NoticeRelease",
-                  memberId,
-                  notifications,
-                  [table.ttlAttribute]: this.expiresAt(),
-                },
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
+    // The release item existing means another run released these; anything else is retried.
+    const written = await transactUnlessRefused(
+      this.db,
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...keys.noticeRelease(memberId, first.notificationId),
+              entity: "NoticeRelease",
+              memberId,
+              notifications,
+              [table.ttlAttribute]: this.expiresAt(),
             },
-            ...notifications.map((n) => ({
-              Delete: {
-                TableName: this.tableName,
-                Key: keys.heldNotice(memberId, n.notificationId),
-                ConditionExpression: "attribute_exists(pk)",
-              },
-            })),
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.heldDue(memberId),
-                UpdateExpression: "ADD held :minus",
-                ConditionExpression: "held >= :count",
-                ExpressionAttributeValues: {
-                  ":minus": -notifications.length,
-                  ":count": notifications.length,
-                },
-              },
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        },
+        ...notifications.map((n) => ({
+          Delete: {
+            TableName: this.tableName,
+            Key: keys.heldNotice(memberId, n.notificationId),
+            ConditionExpression: "attribute_exists(pk)",
+          },
+        })),
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.heldDue(memberId),
+            UpdateExpression: "ADD held :minus",
+            ConditionExpression: "held >= :count",
+            ExpressionAttributeValues: {
+              ":minus": -notifications.length,
+              ":count": notifications.length,
             },
-          ],
-        }),
-      );
-      return "released";
-    } catch (error) {
-      // The release item existing means another run released these; anything else is retried.
-      if (
-        error instanceof TransactionCanceledException &&
-        cancellationCodes(error)[0] === "ConditionalCheckFailed"
-      ) {
-        return "already";
-      }
-      throw error;
-    }
+          },
+        },
+      ],
+      firstItemExists,
+    );
+    return written ? "released" : "already";
   }
 
   async forget(memberId: string): Promise<void> {

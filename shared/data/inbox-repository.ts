@@ -1,9 +1,10 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { type DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { NotFoundError } from "#domain/kernel/errors.ts";
 import type { Page, PageRequest } from "#domain/kernel/paging.ts";
 import { type Notification, notificationSchema } from "#domain/notices/inbox.ts";
 import type { InboxRepository } from "#domain/notices/ports.ts";
+import { transactUnlessRefused } from "./cancellation.ts";
 import { newestFirstPage } from "./cursor.ts";
 import { keys } from "./keys.ts";
 
@@ -41,17 +42,11 @@ export class DynamoInboxRepository implements InboxRepository {
   ) {}
 
   async deliver(notification: Notification, dedupeKey: string): Promise<"delivered" | "duplicate"> {
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: inboxDeliveryItems(this.tableName, notification, dedupeKey),
-        }),
-      );
-      return "delivered";
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) return "duplicate";
-      throw error;
-    }
+    const written = await transactUnlessRefused(
+      this.db,
+      inboxDeliveryItems(this.tableName, notification, dedupeKey),
+    );
+    return written ? "delivered" : "duplicate";
   }
 
   async list(memberId: string, page: PageRequest): Promise<Page<Notification>> {

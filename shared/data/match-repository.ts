@@ -32,7 +32,7 @@ import { languageSchema } from "#shared/config/city.ts";
 import { log } from "#shared/logger.ts";
 import * as z from "#shared/zod.ts";
 import { batchGetItems } from "./batch-get.ts";
-import { entityKeys, storePaging } from "./cursor.ts";
+import { entityKeys, newestFirstPage } from "./cursor.ts";
 import { inboxDeliveryItems } from "./inbox-repository.ts";
 import { keys } from "./keys.ts";
 import { table } from "./table.ts";
@@ -541,24 +541,17 @@ export class DynamoMatchRepository implements MatchRepository {
   }
 
   async listForCandidate(memberId: string, page: PageRequest): Promise<Page<Match>> {
-    const partition = keys.matchesByCandidate(memberId);
-    const paging = storePaging({ index: "matchesByCandidate", partition, item: entityKeys(keys.match("")) });
-    const result = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: "matchesByCandidate",
-        KeyConditionExpression: "candidatePk = :pk",
-        ExpressionAttributeValues: { ":pk": partition },
-        ScanIndexForward: false,
-        Limit: page.limit,
-        ExclusiveStartKey: paging.start(page.cursor),
-      }),
+    return newestFirstPage(
+      this.db,
+      this.tableName,
+      {
+        index: "matchesByCandidate",
+        pk: keys.matchesByCandidate(memberId),
+        item: entityKeys(keys.match("")),
+      },
+      page,
+      (item) => matchSchema.parse(item),
     );
-    const nextCursor = paging.next(result.LastEvaluatedKey);
-    return {
-      items: (result.Items ?? []).map((i) => matchSchema.parse(i)),
-      ...(nextCursor ? { nextCursor } : {}),
-    };
   }
 
   async listForPost(postId: string, limit: number): Promise<Match[]> {

@@ -1,25 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type BrowserCity,
-  expectAccessible,
-  focused,
-  screenshot,
-  signIn,
-  startBrowserCity,
-} from "./support/browser.ts";
+import { describe, expect, it } from "vitest";
+import { expectAccessible, focused, screenshot, signIn, useBrowserCity } from "./support/browser.ts";
 
 /**
  * Two residents talk through the web app only: Ben (in English) writes to Chen from their
  * exchange, Chen (in Dutch) finds the message under Conversations and answers by keyboard alone.
  * Nobody's contact details are shown anywhere on the way.
  */
-let app: BrowserCity;
-beforeAll(async () => {
-  app = await startBrowserCity();
+const app = useBrowserCity({}, async () => {
   await app.city.runtime.poller.drain();
-});
-afterAll(async () => {
-  await app?.stop();
 });
 
 describe("two residents exchange messages", () => {

@@ -1,7 +1,6 @@
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
-  type BrowserCity,
   expectAccessible,
   heading,
   languages,
@@ -9,19 +8,16 @@ import {
   phone,
   screenshot,
   signIn,
-  startBrowserCity,
+  useBrowserCity,
 } from "./support/browser.ts";
 
 /**
  * Every resident screen, in every language, through axe-core; then all of them again on a phone
  * (360 × 740) in Dutch. Screenshots of each land in test/e2e/screenshots/.
  */
-let app: BrowserCity;
 let postId = "";
 let exchangeId = "";
-
-beforeAll(async () => {
-  app = await startBrowserCity();
+const app = useBrowserCity({}, async () => {
   // Something to show on every screen: Amira posts, Ben's exchange with her settles.
   const post = await app.city.call("POST", "/posts", {
     as: "amira",
@@ -47,9 +43,6 @@ beforeAll(async () => {
     body: { action: "accept" },
   });
   await app.city.runtime.poller.drain();
-});
-afterAll(async () => {
-  await app?.stop();
 });
 
 const screens = () => [

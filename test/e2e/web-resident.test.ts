@@ -1,26 +1,13 @@
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type BrowserCity,
-  expectAccessible,
-  focused,
-  screenshot,
-  signIn,
-  startBrowserCity,
-} from "./support/browser.ts";
+import { describe, expect, it } from "vitest";
+import { expectAccessible, focused, screenshot, signIn, useBrowserCity } from "./support/browser.ts";
 
 /**
  * What residents do, through the web app only (the coordinator's approval, which has no screen yet,
  * goes through the API): joining and onboarding, posting by keyboard alone, finding, and two
  * residents in two languages taking an exchange from proposal to settlement.
  */
-let app: BrowserCity;
-beforeAll(async () => {
-  app = await startBrowserCity();
-});
-afterAll(async () => {
-  await app?.stop();
-});
+const app = useBrowserCity();
 
 type Me = { member: { memberId: string; status: string } | null };
 

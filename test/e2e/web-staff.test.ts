@@ -1,7 +1,6 @@
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
-  type BrowserCity,
   expectAccessible,
   heading,
   languages,
@@ -9,7 +8,7 @@ import {
   phone,
   screenshot,
   signIn,
-  startBrowserCity,
+  useBrowserCity,
 } from "./support/browser.ts";
 
 /**
@@ -18,11 +17,8 @@ import {
  * that a double click cannot pay twice, a refused redemption, reports whose chart equals the API
  * and the CSV, scope, and axe on every staff screen in every language.
  */
-let app: BrowserCity;
 let ids: Readonly<Record<string, string>> = {};
-
-beforeAll(async () => {
-  app = await startBrowserCity();
+const app = useBrowserCity({}, async () => {
   ids = app.city.runtime.demoIds ?? {};
   // The kitchen may award up to 50 hours (an admin's decision, as in the README).
   const quota = await app.city.call("PUT", `/accounts/${ids.kitchen}/limits`, {
@@ -30,9 +26,6 @@ beforeAll(async () => {
     body: { creditLimitMinutes: 3000, maxBalanceMinutes: 1_000_000 },
   });
   expect(quota.status).toBe(200);
-});
-afterAll(async () => {
-  await app?.stop();
 });
 
 async function visit(page: Page, path: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import { resolve } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { type City, parseCityJson } from "#shared/config/city.ts";
 import * as z from "#shared/zod.ts";
 import { demoSubject } from "../../infra/local/demo.ts";
@@ -106,4 +107,61 @@ export async function startTestCity(overrides: Partial<CityRuntimeOptions> = {})
     },
     stop: () => runtime.stop(),
   };
+}
+
+/** A test city as a file's tests see it: the city of the running test, and its demo members' ids. */
+export type LiveTestCity = TestCity & {
+  /** Demo handles to member ids (`ids.ben`), of the city the running test has. */
+  readonly ids: Readonly<Record<string, string>>;
+};
+
+export interface UseTestCityOptions extends Partial<CityRuntimeOptions> {
+  /**
+   * A city of its own for every test, so that no test sees what another one left behind: any order,
+   * and any one test alone, runs the same. Without it the tests of the file (or describe block) share one.
+   */
+  each?: boolean;
+  /** Prepares each city once it has started (a stream drain, members or posts the tests need). */
+  ready?: (city: TestCity) => Promise<void>;
+}
+
+/**
+ * The test city of a file, or of the describe block it is called in: started before its tests and
+ * stopped after them. What it returns stands for the running city, so it is used inside tests and
+ * hooks only.
+ */
+export function useTestCity(options: UseTestCityOptions = {}): LiveTestCity {
+  const { each = false, ready, ...overrides } = options;
+  let current: TestCity | undefined;
+  const running = (): TestCity => {
+    if (!current) throw new Error("The test city runs only during its tests and hooks");
+    return current;
+  };
+  const start = async () => {
+    current = await startTestCity(overrides);
+    await ready?.(current);
+  };
+  const stop = async () => {
+    const city = current;
+    current = undefined;
+    await city?.stop();
+  };
+  if (each) {
+    beforeEach(start);
+    afterEach(stop);
+  } else {
+    beforeAll(start);
+    afterAll(stop);
+  }
+  const ids = new Proxy({} as Readonly<Record<string, string>>, {
+    get: (_, name) => (typeof name === "string" ? running().runtime.demoIds?.[name] : undefined),
+    has: (_, name) => typeof name === "string" && name in (running().runtime.demoIds ?? {}),
+    ownKeys: () => Reflect.ownKeys(running().runtime.demoIds ?? {}),
+    getOwnPropertyDescriptor: (_, name) =>
+      Reflect.getOwnPropertyDescriptor(running().runtime.demoIds ?? {}, name),
+  });
+  return new Proxy({} as LiveTestCity, {
+    get: (_, name) => (name === "ids" ? ids : Reflect.get(running(), name)),
+    has: (_, name) => name === "ids" || name in running(),
+  });
 }

@@ -15,17 +15,19 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? "null";
 }
 
-const clients = new WeakMap<TestCity, ReturnType<typeof createDocumentClient>>();
+/** One client per store (by its endpoint: a city of `useTestCity` stands for a new store in each test). */
+const clients = new Map<string, ReturnType<typeof createDocumentClient>>();
 
 /**
  * A Scan of the whole private table: tests only (request paths never scan). Tests compare two
  * snapshots to prove that a refused request wrote nothing.
  */
 export async function snapshotTable(city: TestCity, tableName = "mutua-test"): Promise<TableSnapshot> {
-  let db = clients.get(city);
+  const endpoint = city.runtime.store.endpoint;
+  let db = clients.get(endpoint);
   if (!db) {
-    db = createDocumentClient(city.runtime.store.endpoint);
-    clients.set(city, db);
+    db = createDocumentClient(endpoint);
+    clients.set(endpoint, db);
   }
   const items: TableSnapshot = new Map();
   let start: Record<string, unknown> | undefined;

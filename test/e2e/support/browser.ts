@@ -1,15 +1,14 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import type { Result } from "axe-core";
-import { type Browser, chromium, type Page } from "playwright-core";
-import { expect } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect } from "vitest";
 import { repoRoot } from "../../../infra/local/paths.ts";
 import type { CityRuntimeOptions } from "../../../infra/local/runtime.ts";
 import { startTestCity, type TestCity } from "../../support/city.ts";
+import { launchChromium } from "./chromium.ts";
 
-/** Debian's Chromium (`apt-get install chromium`); nothing here downloads a browser. */
-export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const screenshotDir = resolve(repoRoot, "test/e2e/screenshots");
 export const phone = { width: 360, height: 740 };
 export const desktop = { width: 1280, height: 900 };
@@ -31,24 +30,8 @@ export interface BrowserCity {
  * dialog (which an injected script would open) or a Content-Security-Policy violation.
  */
 export async function startBrowserCity(overrides: Partial<CityRuntimeOptions> = {}): Promise<BrowserCity> {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(
-      `No Chromium at ${chromiumPath}: run \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`,
-    );
-  }
   const city = await startTestCity(overrides);
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  const browser = await launchChromium();
   mkdirSync(screenshotDir, { recursive: true });
   const problems: string[] = [];
   return {
@@ -82,6 +65,33 @@ export async function startBrowserCity(overrides: Partial<CityRuntimeOptions> = 
       expect(problems, "the browser reported problems").toEqual([]);
     },
   };
+}
+
+/**
+ * The city and browser of a browser test file: started before its tests (then `ready` prepares what
+ * they share), stopped after them, failing on any problem a page reported. What it returns stands for
+ * the running one, so it is used inside tests and hooks only.
+ */
+export function useBrowserCity(
+  overrides: Partial<CityRuntimeOptions> = {},
+  ready?: () => Promise<void>,
+): BrowserCity {
+  let current: BrowserCity | undefined;
+  beforeAll(async () => {
+    current = await startBrowserCity(overrides);
+    await ready?.();
+  });
+  afterAll(async () => {
+    const app = current;
+    current = undefined;
+    await app?.stop();
+  });
+  return new Proxy({} as BrowserCity, {
+    get: (_, name) => {
+      if (!current) throw new Error("The browser city runs only during its tests and hooks");
+      return Reflect.get(current, name);
+    },
+  });
 }
 
 function describeViolations(violations: Result[]): string {

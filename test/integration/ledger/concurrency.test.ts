@@ -1,20 +1,14 @@
 import fc from "fast-check";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { openingOf, POT_ACCOUNT_ID, type Transfer } from "#domain/ledger/books.ts";
 import { makePayment } from "#domain/ledger/credits.ts";
 import { fingerprintOf, type IdempotencyContext } from "#domain/ledger/idempotency.ts";
-import { startTestCity, type TestCity } from "../../support/city.ts";
+import { useTestCity } from "../../support/city.ts";
 import { pool } from "../../support/pool.ts";
 import { testSeed, withSeed } from "../../support/seed.ts";
 import { createMember, expectLedgerSound } from "./support.ts";
 
-let city: TestCity;
-beforeAll(async () => {
-  city = await startTestCity({ demo: false });
-});
-afterAll(async () => {
-  await city?.stop();
-});
+const city = useTestCity({ demo: false });
 
 const ACCOUNTS = 50;
 // Bounded work: enough settlements that every kind of retry happens dozens of times at full

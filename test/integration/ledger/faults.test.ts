@@ -1,6 +1,6 @@
 import { DynamoDBClient, ThrottlingException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ledgerRepositories } from "#data/ledger-deps.ts";
 import type { Deps } from "#domain/deps.ts";
 import type { Exchange } from "#domain/exchanges/exchange.ts";
@@ -10,7 +10,7 @@ import type { Transfer } from "#domain/ledger/books.ts";
 import { makePayment } from "#domain/ledger/credits.ts";
 import { fingerprintOf, runIdempotent } from "#domain/ledger/idempotency.ts";
 import type { Member } from "#domain/membership/member.ts";
-import { startTestCity, type TestCity } from "../../support/city.ts";
+import { useTestCity } from "../../support/city.ts";
 import { pool } from "../../support/pool.ts";
 import { randomFrom, testSeed } from "../../support/seed.ts";
 import { createMember, expectLedgerSound } from "./support.ts";
@@ -22,13 +22,7 @@ import { createMember, expectLedgerSound } from "./support.ts";
  * committed (the response is lost on the way back). Retries by the SDK, by the posting loop and by
  * the client (same Idempotency-Key) must end in exactly one transfer per request.
  */
-let city: TestCity;
-beforeAll(async () => {
-  city = await startTestCity({ demo: false });
-});
-afterAll(async () => {
-  await city?.stop();
-});
+const city = useTestCity({ demo: false });
 
 interface FaultPlan {
   conflict: number;

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { changeAccountLimits } from "#domain/ledger/accounts.ts";
 import { makePayment } from "#domain/ledger/credits.ts";
 import { LimitExceededError } from "#domain/ledger/errors.ts";
-import { startTestCity, type TestCity } from "../../support/city.ts";
+import { useTestCity } from "../../support/city.ts";
 import { createMember, expectLedgerSound, newKey } from "./support.ts";
 
-let city: TestCity;
-beforeAll(async () => {
-  city = await startTestCity({ demo: false });
-});
-afterAll(async () => {
-  await city?.stop();
-});
+const city = useTestCity({ demo: false });
 
 /**
  * More debits at once than the credit allows, all on one book: every one that loses a race

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { MemberExport } from "#domain/privacy/export.ts";
-import { exampleCity, startTestCity, type TestCity } from "../../support/city.ts";
+import { exampleCity, useTestCity } from "../../support/city.ts";
 import { createMember } from "../ledger/support.ts";
 
 /**
@@ -10,15 +10,8 @@ import { createMember } from "../ledger/support.ts";
  */
 const VERSION = "2027-06";
 const TERMS = "https://riverside.example/timebank/terms";
-let city: TestCity;
-let ids: Record<string, string>;
-beforeAll(async () => {
-  city = await startTestCity({ city: { ...exampleCity(), termsUrl: TERMS, termsVersion: VERSION } });
-  ids = city.runtime.demoIds ?? {};
-});
-afterAll(async () => {
-  await city?.stop();
-});
+const city = useTestCity({ city: { ...exampleCity(), termsUrl: TERMS, termsVersion: VERSION } });
+const ids = city.ids;
 
 interface Consent {
   required: boolean;

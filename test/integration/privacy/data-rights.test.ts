@@ -1,22 +1,15 @@
 import { DeleteCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDocumentClient } from "../../../shared/data/client.ts";
 import { keys } from "../../../shared/data/keys.ts";
 import type { MemberExport } from "../../../shared/domain/privacy/export.ts";
-import { startTestCity, type TestCity } from "../../support/city.ts";
+import { useTestCity } from "../../support/city.ts";
 import { snapshotTable } from "../../support/table.ts";
 import { createMember } from "../ledger/support.ts";
 
 /** Subject access (the export), who looked at what (the access log) and retention by rule. */
-let city: TestCity;
-let ids: Record<string, string>;
-beforeAll(async () => {
-  city = await startTestCity();
-  ids = city.runtime.demoIds ?? {};
-});
-afterAll(async () => {
-  await city?.stop();
-});
+const city = useTestCity();
+const ids = city.ids;
 
 interface AccessView {
   actorId: string;

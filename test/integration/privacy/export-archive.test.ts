@@ -1,18 +1,11 @@
 import { strFromU8, unzipSync } from "fflate";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { MemberExport } from "#domain/privacy/export.ts";
-import { startTestCity, type TestCity } from "../../support/city.ts";
+import { useTestCity } from "../../support/city.ts";
 
 /** The export as a human-readable archive: a CSV per section and the JSON, in a zip. */
-let city: TestCity;
-let ids: Record<string, string>;
-beforeAll(async () => {
-  city = await startTestCity();
-  ids = city.runtime.demoIds ?? {};
-});
-afterAll(async () => {
-  await city?.stop();
-});
+const city = useTestCity();
+const ids = city.ids;
 
 async function archive(as: string, headers: Record<string, string> = {}) {
   const response = await fetch(`${city.apiUrl}/me/export.zip`, {

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { Deps } from "#domain/deps.ts";
 import { autoConfirmExchanges } from "#domain/exchanges/auto-confirm.ts";
 import type { Exchange } from "#domain/exchanges/exchange.ts";
@@ -7,20 +7,13 @@ import { makePayment } from "#domain/ledger/credits.ts";
 import type { LedgerRepository } from "#domain/ledger/ports.ts";
 import { decideMembership } from "#domain/membership/members.ts";
 import { pseudonymOf } from "#domain/privacy/pseudonym.ts";
-import { startTestCity, type TestCity } from "../../../support/city.ts";
+import { useTestCity } from "../../../support/city.ts";
 import { inboxIn } from "../../../support/inbox.ts";
 import { createMember, errorOf, expectLedgerSound, newKey } from "../../ledger/support.ts";
 
 /** Closing an account settles what it must first; closed and suspended accounts move nothing. */
-let city: TestCity;
-let ids: Record<string, string>;
-beforeAll(async () => {
-  city = await startTestCity();
-  ids = city.runtime.demoIds ?? {};
-});
-afterAll(async () => {
-  await city?.stop();
-});
+const city = useTestCity();
+const ids = city.ids;
 afterEach(async () => {
   await expectLedgerSound(city.runtime.deps);
 });

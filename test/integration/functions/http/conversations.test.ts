@@ -1,18 +1,17 @@
 import { DeleteCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDocumentClient } from "../../../../shared/data/client.ts";
 import { keys } from "../../../../shared/data/keys.ts";
-import { exampleCity, startTestCity, type TestCity } from "../../../support/city.ts";
+import { exampleCity, type TestCity, useTestCity } from "../../../support/city.ts";
 import { snapshotTable, tableChanges } from "../../../support/table.ts";
 
 /**
  * Conversations between matched members and exchange parties, through the HTTP API against the
  * local store: sending (idempotent by client id), reading, unread counts and notices, acting for a
  * member, blocking, reporting and the coordinators' decisions, the daily limit under racing sends,
- * a closed account's messages and retention.
+ * a closed account's messages and retention. Every test has a city of its own (prepared by
+ * `prepare`) and writes the messages, reads and reports it needs.
  */
-let city: TestCity;
-const ids: Record<string, string> = {};
 let benChen = "";
 let amiraBen = "";
 
@@ -57,17 +56,11 @@ async function inboxKinds(as: string): Promise<string[]> {
   return (res.body as { items: { kind: string }[] }).items.map((n) => n.kind);
 }
 
-beforeAll(async () => {
-  const base = exampleCity();
-  city = await startTestCity({
-    city: {
-      ...base,
-      // No quiet hours, so the email test does not depend on the hour; a small daily limit.
-      notifications: { ...base.notifications, quietHours: { start: "00:00", end: "00:00" } },
-      conversations: { retentionDays: 30, dailyMessages: { newMember: 3, perSettledExchange: 2, max: 50 } },
-    },
-  });
-  Object.assign(ids, city.runtime.demoIds);
+/**
+ * The city every test starts from: the demo's settled exchange between Ben and Chen, Chen told by
+ * email in Dutch, and an exchange Amira proposed to Ben and withdrew.
+ */
+async function prepare(city: TestCity): Promise<void> {
   await city.runtime.poller.drain();
   // The demo's settled exchange: Chen helped Ben with his phone.
   const exchanges = await city.call("GET", "/me/exchanges", { as: "ben" });
@@ -87,10 +80,36 @@ beforeAll(async () => {
   expect(proposed.status, proposed.text).toBe(201);
   amiraBen = (proposed.body as { exchangeId: string }).exchangeId;
   await city.call("POST", `/exchanges/${amiraBen}/transitions`, { as: "amira", body: { action: "cancel" } });
+}
+
+const base = exampleCity();
+const city = useTestCity({
+  each: true,
+  city: {
+    ...base,
+    // No quiet hours, so the email test does not depend on the hour; a small daily limit.
+    notifications: { ...base.notifications, quietHours: { start: "00:00", end: "00:00" } },
+    conversations: { retentionDays: 30, dailyMessages: { newMember: 3, perSettledExchange: 2, max: 50 } },
+  },
+  ready: prepare,
 });
-afterAll(async () => {
-  await city?.stop();
-});
+const ids = city.ids;
+
+/** `as` writes `text` in a conversation, which must be accepted. */
+async function writes(as: string, conversationId: string, text: string): Promise<void> {
+  const sent = await send(as, conversationId, text);
+  expect(sent.status, sent.text).toBe(201);
+}
+
+/** Chen reports Ben's messages in their conversation; the report's id. */
+async function chenReports(): Promise<string> {
+  const reported = await city.call("POST", `/conversations/${benChen}/reports`, {
+    as: "chen",
+    body: { reason: "harassment", note: "Keeps asking after I said no" },
+  });
+  expect(reported.status, reported.text).toBe(201);
+  return (reported.body as { reportId: string }).reportId;
+}
 
 describe("two exchange parties talk", () => {
   it("a double send is one message, read by both sides newest first", async () => {
@@ -118,6 +137,8 @@ describe("two exchange parties talk", () => {
   });
 
   it("counts unread, tells the reader once until they read, in the inbox and by email in their language", async () => {
+    await writes("ben", benChen, "Thanks again! Could you show me the backup settings?");
+    await writes("ben", benChen, "Saturday works");
     await city.runtime.poller.drain();
     const chen = (await mine("chen")).find((c) => c.conversationId === benChen);
     expect(chen).toMatchObject({ unread: 2, status: "open", with: [{ displayName: "Ben Jacobs" }] });
@@ -164,15 +185,14 @@ describe("two exchange parties talk", () => {
 });
 
 describe("reports and coordinators", () => {
-  let reportId = "";
-
   it("puts a reported conversation in the queue of coordinators in scope, and only theirs", async () => {
+    await writes("ben", benChen, "Are you free on Saturday?");
     const reported = await city.call("POST", `/conversations/${benChen}/reports`, {
       as: "chen",
       body: { reason: "harassment", note: "Keeps asking after I said no" },
     });
     expect(reported.status, reported.text).toBe(201);
-    reportId = (reported.body as { reportId: string }).reportId;
+    const reportId = (reported.body as { reportId: string }).reportId;
     expect((reported.body as { messageIds: string[] }).messageIds.length).toBeGreaterThan(0);
 
     const queue = await city.call("GET", "/conversation-reports", { as: "dora" });
@@ -198,6 +218,8 @@ describe("reports and coordinators", () => {
   });
 
   it("a warning needs a note, tells the member, is audited, and is made once", async () => {
+    await writes("ben", benChen, "Are you free on Saturday?");
+    const reportId = await chenReports();
     const path = `/conversations/${benChen}/reports/${reportId}/decision`;
     const noNote = await city.call("POST", path, { as: "dora", body: { decision: "warn" } });
     expect(noNote.status).toBe(400);
@@ -224,6 +246,7 @@ describe("reports and coordinators", () => {
 
 describe("blocking", () => {
   it("ends the conversation both ways; the blocked side only sees it closed", async () => {
+    await writes("ben", benChen, "Are you free on Saturday?");
     const blocked = await city.call("POST", `/conversations/${benChen}/block`, { as: "chen", body: {} });
     expect(blocked.status, blocked.text).toBe(200);
     expect(blocked.body).toMatchObject({ status: "closed", blockedByYou: true });
@@ -264,6 +287,7 @@ describe("retention and closed accounts", () => {
   const db = () => createDocumentClient(city.runtime.store.endpoint);
 
   it("keeps a conversation for the city's retention after its last activity", async () => {
+    await writes("amira", amiraBen, "Shall we try another week?");
     const header = await db().send(
       new GetCommand({ TableName: "mutua-test", Key: keys.conversation(amiraBen) }),
     );
@@ -272,6 +296,8 @@ describe("retention and closed accounts", () => {
   });
 
   it("a closed account's messages are gone; the other side sees a former member", async () => {
+    await writes("amira", amiraBen, "Shall we try another week?");
+    expect(((await messagesOf("ben", amiraBen)).body as MessagePage).items).toHaveLength(1);
     const closed = await city.call("POST", "/me/close", { as: "amira" });
     expect(closed.status, closed.text).toBe(200);
     await city.runtime.poller.drain();
@@ -284,6 +310,17 @@ describe("retention and closed accounts", () => {
   });
 
   it("everything of an expired conversation goes when its header does (as TTL removes it)", async () => {
+    // Messages, reads, a report and a block: every kind of item a conversation has.
+    await writes("ben", benChen, "Are you free on Saturday?");
+    expect((await city.call("POST", `/conversations/${benChen}/read`, { as: "chen" })).status).toBe(200);
+    await chenReports();
+    expect(
+      (await city.call("POST", `/conversations/${benChen}/block`, { as: "chen", body: {} })).status,
+    ).toBe(200);
+    await city.runtime.poller.drain();
+    expect(
+      [...(await snapshotTable(city)).keys()].filter((key) => key.includes(`CONVO#${benChen}`)).length,
+    ).toBeGreaterThan(1);
     await db().send(new DeleteCommand({ TableName: "mutua-test", Key: keys.conversation(benChen) }));
     await city.runtime.poller.drain();
     const left = [...(await snapshotTable(city)).keys()].filter(

@@ -1,24 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { Exchange } from "#domain/exchanges/exchange.ts";
 import type { AccountView, Statement } from "#domain/ledger/accounts.ts";
 import type { Activity } from "#domain/ledger/activity.ts";
 import { POT_ACCOUNT_ID, type Transfer } from "#domain/ledger/books.ts";
 import type { LedgerReport } from "#domain/ledger/reports.ts";
-import { startTestCity, type TestCity } from "../../../support/city.ts";
+import { storeMember } from "../../../support/builders.ts";
+import { useTestCity } from "../../../support/city.ts";
 import { createMember, errorOf, expectLedgerSound, newKey } from "../../ledger/support.ts";
 
-/** Accounts and limits, organisation awards, venues, the community pot, reversals and reports. */
-let city: TestCity;
-let ids: Record<string, string>;
-let kitchen = "";
-beforeAll(async () => {
-  city = await startTestCity();
-  ids = city.runtime.demoIds ?? {};
-  kitchen = ids.kitchen ?? "";
-});
-afterAll(async () => {
-  await city?.stop();
-});
+/**
+ * Accounts and limits, organisation awards, venues, the community pot, reversals and reports. Every
+ * test has a demo city of its own and makes the awards, venues and donations it reads.
+ */
+const city = useTestCity({ each: true });
+const ids = city.ids;
+const kitchen = () => ids.kitchen ?? "";
 afterEach(async () => {
   await expectLedgerSound(city.runtime.deps);
 });
@@ -28,6 +24,64 @@ async function account(as: string, headers: Record<string, string> = {}): Promis
   const res = await city.call("GET", "/me/account", { as, headers });
   expect(res.status).toBe(200);
   return res.body as AccountView;
+}
+
+/** An admin gives the kitchen its quota: up to 100 hours awarded. */
+async function giveKitchenQuota(): Promise<void> {
+  const res = await city.call("PUT", `/accounts/${kitchen()}/limits`, {
+    as: "sam",
+    body: { creditLimitMinutes: 6000, maxBalanceMinutes: 6000 },
+  });
+  expect(res.status, res.text).toBe(200);
+}
+
+/** The kitchen's Saturday award by its admin Amira: 2 h to Ben, 1.5 h to Chen, 1 h to Dora. */
+async function awardSaturday(): Promise<Transfer> {
+  const award = await city.call("POST", `/organisations/${kitchen()}/awards`, {
+    as: "amira",
+    body: {
+      volunteers: [
+        { memberId: ids.ben, minutes: 120 },
+        { memberId: ids.chen, minutes: 90 },
+        { memberId: ids.dora, minutes: 60 },
+      ],
+      memo: "Saturday soup kitchen",
+    },
+    headers: key(),
+  });
+  expect(award.status, award.text).toBe(201);
+  return award.body as Transfer;
+}
+
+/** `as` spends credits once on a venue's activity. */
+async function redeem(as: string, activityId: string): Promise<Transfer> {
+  const spent = await city.call("POST", `/activities/${activityId}/redemptions`, {
+    as,
+    body: {},
+    headers: key(),
+  });
+  expect(spent.status, spent.text).toBe(201);
+  return spent.body as Transfer;
+}
+
+/** A venue run by Ben, stored as it is, with one activity published by him; its activity's id. */
+async function venueWithActivity(
+  venue: { displayName: string; area: string; id: string },
+  activity: { title: string; minutes: number },
+): Promise<string> {
+  const org = await storeMember(city, {
+    memberId: venue.id,
+    kind: "organisation",
+    displayName: venue.displayName,
+    area: venue.area,
+    admins: [ids.ben ?? ""],
+  });
+  const published = await city.call("POST", `/organisations/${org.memberId}/activities`, {
+    as: "ben",
+    body: activity,
+  });
+  expect(published.status, published.text).toBe(201);
+  return (published.body as Activity).activityId;
 }
 
 describe("accounts and limits", () => {
@@ -102,8 +156,8 @@ describe("accounts and limits", () => {
 
   it("only admins set an organisation's issuance quota", async () => {
     const body = { creditLimitMinutes: 6000, maxBalanceMinutes: 6000 };
-    expect((await city.call("PUT", `/accounts/${kitchen}/limits`, { as: "dora", body })).status).toBe(403);
-    const set = await city.call("PUT", `/accounts/${kitchen}/limits`, { as: "sam", body });
+    expect((await city.call("PUT", `/accounts/${kitchen()}/limits`, { as: "dora", body })).status).toBe(403);
+    const set = await city.call("PUT", `/accounts/${kitchen()}/limits`, { as: "sam", body });
     expect(set.body).toMatchObject({
       kind: "organisation",
       creditLimitMinutes: 6000,
@@ -117,6 +171,7 @@ describe("organisation awards and venues", () => {
   let activity: Activity;
 
   it("the kitchen's admin awards credits to three volunteers at once, within its quota", async () => {
+    await giveKitchenQuota();
     const before = await Promise.all(["ben", "chen", "dora"].map((who) => account(who)));
     const body = {
       volunteers: [
@@ -127,35 +182,45 @@ describe("organisation awards and venues", () => {
       memo: "Saturday soup kitchen",
     };
     const headers = key();
-    const award = await city.call("POST", `/organisations/${kitchen}/awards`, { as: "amira", body, headers });
+    const award = await city.call("POST", `/organisations/${kitchen()}/awards`, {
+      as: "amira",
+      body,
+      headers,
+    });
     expect(award.status).toBe(201);
     const transfer = award.body as Transfer;
     expect(transfer).toMatchObject({
       kind: "award",
       totalMinutes: 270,
-      onBehalfOf: kitchen,
+      onBehalfOf: kitchen(),
       createdBy: ids.amira,
     });
     expect(transfer.legs).toHaveLength(3);
     const after = await Promise.all(["ben", "chen", "dora"].map((who) => account(who)));
     expect(after.map((a, i) => a.balanceMinutes - (before[i]?.balanceMinutes ?? 0))).toEqual([120, 90, 60]);
-    const kitchenAccount = await account("amira", { "x-act-for": kitchen });
+    const kitchenAccount = await account("amira", { "x-act-for": kitchen() });
     expect(kitchenAccount).toMatchObject({ balanceMinutes: -270, availableMinutes: 6000 - 270 });
 
-    const retry = await city.call("POST", `/organisations/${kitchen}/awards`, { as: "amira", body, headers });
+    const retry = await city.call("POST", `/organisations/${kitchen()}/awards`, {
+      as: "amira",
+      body,
+      headers,
+    });
     expect(retry.status).toBe(201);
     expect(retry.body).toEqual(award.body);
-    const altered = await city.call("POST", `/organisations/${kitchen}/awards`, {
+    const altered = await city.call("POST", `/organisations/${kitchen()}/awards`, {
       as: "amira",
       body: { ...body, memo: "Changed" },
       headers,
     });
     expect(altered.status).toBe(409);
-    expect((await account("amira", { "x-act-for": kitchen })).balanceMinutes).toBe(-270);
+    expect((await account("amira", { "x-act-for": kitchen() })).balanceMinutes).toBe(-270);
   });
 
   it("refuses awards beyond the quota, to unknown or repeated volunteers, and from non-admins", async () => {
-    const over = await city.call("POST", `/organisations/${kitchen}/awards`, {
+    await giveKitchenQuota();
+    await awardSaturday();
+    const over = await city.call("POST", `/organisations/${kitchen()}/awards`, {
       as: "amira",
       body: {
         volunteers: [
@@ -178,11 +243,11 @@ describe("organisation awards and venues", () => {
         ],
         "volunteers.1.memberId",
       ],
-      [[{ memberId: kitchen, minutes: 10 }], "volunteers.0.memberId"],
+      [[{ memberId: kitchen(), minutes: 10 }], "volunteers.0.memberId"],
       [[{ memberId: ids.ben, minutes: 0 }], "volunteers.0.minutes"],
       [[], "volunteers"],
     ] as const) {
-      const res = await city.call("POST", `/organisations/${kitchen}/awards`, {
+      const res = await city.call("POST", `/organisations/${kitchen()}/awards`, {
         as: "amira",
         body: { volunteers },
         headers: key(),
@@ -190,18 +255,18 @@ describe("organisation awards and venues", () => {
       expect(res.status, JSON.stringify(volunteers)).toBe(400);
       expect(errorOf(res.body).details?.map((d) => d.path)).toContain(field);
     }
-    const notAdmin = await city.call("POST", `/organisations/${kitchen}/awards`, {
+    const notAdmin = await city.call("POST", `/organisations/${kitchen()}/awards`, {
       as: "ben",
       body: { volunteers: [{ memberId: ids.chen, minutes: 10 }] },
       headers: key(),
     });
     expect(notAdmin.status).toBe(404);
-    const noKey = await city.call("POST", `/organisations/${kitchen}/awards`, {
+    const noKey = await city.call("POST", `/organisations/${kitchen()}/awards`, {
       as: "amira",
       body: { volunteers: [{ memberId: ids.chen, minutes: 10 }] },
     });
     expect(noKey.status).toBe(400);
-    expect((await account("amira", { "x-act-for": kitchen })).balanceMinutes).toBe(-270);
+    expect((await account("amira", { "x-act-for": kitchen() })).balanceMinutes).toBe(-270);
   });
 
   it("a venue publishes an activity and a volunteer spends credits there", async () => {
@@ -515,6 +580,30 @@ describe("statements and reports", () => {
   });
 
   it("reports minutes by month, category and area, members, awards and redemptions", async () => {
+    // The kitchen's award, a redemption at an Old Town venue and at a Hillcrest one, a donation.
+    await giveKitchenQuota();
+    await awardSaturday();
+    await redeem(
+      "chen",
+      await venueWithActivity(
+        { id: "canal-library", displayName: "Canal Side Library", area: "canal-side" },
+        { title: "Repair café", minutes: 60 },
+      ),
+    );
+    await createMember(city.runtime.deps, { id: "hill-swimmer", login: "hill-swimmer", area: "hillcrest" });
+    await redeem(
+      "hill-swimmer",
+      await venueWithActivity(
+        { id: "hill-pool", displayName: "Hillcrest Pool", area: "hillcrest" },
+        { title: "Swim", minutes: 30 },
+      ),
+    );
+    const donated = await city.call("POST", "/pot/donations", {
+      as: "chen",
+      body: { minutes: 20 },
+      headers: key(),
+    });
+    expect(donated.status, donated.text).toBe(201);
     await city.runtime.poller.drain();
     const before = (await city.call("GET", "/reports/ledger", { as: "dora" })).body as LedgerReport;
     // One more settled exchange, between two newcomers in Hillcrest (Emil's area).
@@ -578,7 +667,8 @@ describe("statements and reports", () => {
     expect(emil.areas).toEqual(["hillcrest"]);
     expect(emil.months.at(-1)?.exchanges).toBe(1);
     expect(Object.keys(emil.months.at(-1)?.byArea ?? {})).toEqual(["hillcrest"]);
-    // Only Hillcrest's organisations (the pool of the reversal test), none of Old Town's.
+    // Only Hillcrest's organisations (the pool), none of Old Town's.
+    expect(emil.organisations.map((o) => o.displayName)).toContain("Hillcrest Pool");
     expect(emil.organisations.map((o) => o.area)).toEqual(emil.organisations.map(() => "hillcrest"));
     expect(emil.organisations.map((o) => o.displayName)).not.toContain("Riverside Community Kitchen");
     expect((await city.call("GET", "/reports/ledger", { as: "amira" })).status).toBe(403);

@@ -1,19 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { autoConfirmExchanges } from "#domain/exchanges/auto-confirm.ts";
 import type { Exchange } from "#domain/exchanges/exchange.ts";
 import { type Match, matchIdOf } from "#domain/matching/match.ts";
-import { startTestCity, type TestCity } from "../../../support/city.ts";
+import { type TestCity, useTestCity } from "../../../support/city.ts";
 import { createMember, errorOf, expectLedgerSound, newKey } from "../../ledger/support.ts";
 
-let city: TestCity;
-let ids: Record<string, string>;
-beforeAll(async () => {
-  city = await startTestCity();
-  ids = city.runtime.demoIds ?? {};
-});
-afterAll(async () => {
-  await city?.stop();
-});
+const city = useTestCity();
+const ids = city.ids;
 afterEach(async () => {
   await expectLedgerSound(city.runtime.deps);
 });

@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestCity, type TestCity } from "../../../support/city.ts";
+import { describe, expect, it } from "vitest";
+import { useTestCity } from "../../../support/city.ts";
 
-let city: TestCity;
-beforeAll(async () => {
-  city = await startTestCity();
-});
-afterAll(async () => {
-  await city?.stop();
-});
+const city = useTestCity();
 
 describe("GET /health", () => {
   it("answers 200 without a token", async () => {

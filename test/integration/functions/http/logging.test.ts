@@ -1,21 +1,15 @@
 import type { Context } from "aws-lambda";
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { expect, it, vi } from "vitest";
 import { MFA_CLAIM } from "#shared/mfa.ts";
 import type { HttpEvent } from "../../../../functions/http/route.ts";
 import { httpRoute } from "../../../../functions/http/route.ts";
 import { demoSubject } from "../../../../infra/local/demo.ts";
 import { lambdaContext } from "../../../../infra/local/lambda-context.ts";
 import { log } from "../../../../shared/logger.ts";
-import { startTestCity, type TestCity } from "../../../support/city.ts";
+import { useTestCity } from "../../../support/city.ts";
 
 /** Every log line of an HTTP request names the request, the function, the route, the city, the caller and whether the process was cold. */
-let city: TestCity;
-beforeAll(async () => {
-  city = await startTestCity();
-});
-afterAll(async () => {
-  await city?.stop();
-});
+const city = useTestCity();
 
 function event(subject: string, headers: Record<string, string> = {}): HttpEvent {
   return {

@@ -1,17 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestCity, type TestCity } from "../../../support/city.ts";
+import { describe, expect, it } from "vitest";
+import { useTestCity } from "../../../support/city.ts";
 
-let city: TestCity;
-let ids: Record<string, string>;
-beforeAll(async () => {
-  city = await startTestCity();
-  ids = city.runtime.demoIds ?? {};
-});
-afterAll(async () => {
-  await city?.stop();
-});
+/** Joining, approval, profiles, organisations, roles, closing: every test has a demo city of its own. */
+const city = useTestCity({ each: true });
+const ids = city.ids;
 
 const join = { displayName: "Greta Maes", area: "north-park", languages: ["nl", "en"], consent: true };
+
+/** Greta asks to join (pending until a coordinator decides); her member id. */
+async function gretaJoins(): Promise<string> {
+  const res = await city.call("POST", "/members/join", { as: "greta", body: join });
+  expect(res.status, res.text).toBe(201);
+  return (res.body as { memberId: string }).memberId;
+}
 
 async function memberCount(): Promise<number> {
   const res = await city.call("GET", "/exports/members.csv", { as: "sam" });
@@ -19,8 +20,6 @@ async function memberCount(): Promise<number> {
 }
 
 describe("joining and approval", () => {
-  let gretaId = "";
-
   it("refuses bad applications with the field named and writes nothing", async () => {
     const before = await memberCount();
     const cases: [unknown, string][] = [
@@ -53,12 +52,12 @@ describe("joining and approval", () => {
     const res = await city.call("POST", "/members/join", { as: "greta", body: join });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ displayName: "Greta Maes", status: "pending", area: "north-park" });
-    gretaId = (res.body as { memberId: string }).memberId;
     const again = await city.call("POST", "/members/join", { as: "greta", body: join });
     expect(again.status).toBe(409);
   });
 
   it("shows pending applicants to coordinators in scope only", async () => {
+    await gretaJoins();
     const dora = await city.call("GET", "/members?status=pending", { as: "dora" });
     expect(dora.status).toBe(200);
     const names = (dora.body as { items: { displayName: string }[] }).items.map((m) => m.displayName);
@@ -93,6 +92,7 @@ describe("joining and approval", () => {
   });
 
   it("an out-of-scope coordinator cannot decide, and learns nothing", async () => {
+    const gretaId = await gretaJoins();
     const res = await city.call("POST", `/members/${gretaId}/status`, {
       as: "emil",
       body: { decision: "approve" },
@@ -107,6 +107,7 @@ describe("joining and approval", () => {
   });
 
   it("declining needs a reason; approving notifies the member", async () => {
+    const gretaId = await gretaJoins();
     const noReason = await city.call("POST", `/members/${gretaId}/status`, {
       as: "dora",
       body: { decision: "decline" },
@@ -131,6 +132,12 @@ describe("joining and approval", () => {
   });
 
   it("records the coordinator as the actor in the member's audit trail", async () => {
+    const gretaId = await gretaJoins();
+    const approved = await city.call("POST", `/members/${gretaId}/status`, {
+      as: "dora",
+      body: { decision: "approve" },
+    });
+    expect(approved.status, approved.text).toBe(200);
     await city.runtime.poller.drain();
     const audit = await city.call("GET", `/members/${gretaId}/audit`, { as: "greta" });
     expect(audit.status).toBe(200);
@@ -281,6 +288,11 @@ describe("members without email, organisations and profiles", () => {
   });
 
   it("exports my data and closes my account, erasing personal details", async () => {
+    const home = await city.call("PATCH", "/me/profile", {
+      as: "chen",
+      body: { home: { lat: 50.87, lon: 4.36 } },
+    });
+    expect(home.status, home.text).toBe(200);
     const exported = await city.call("GET", "/me/export", { as: "chen" });
     expect(exported.status).toBe(200);
     expect(exported.body).toMatchObject({ member: { home: { lat: 50.87 } } });

@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { storeMember } from "../../../support/builders.ts";
-import { startTestCity, type TestCity } from "../../../support/city.ts";
+import { useTestCity } from "../../../support/city.ts";
 import { inboxIn } from "../../../support/inbox.ts";
 import { randomSuffix } from "../../../support/seed.ts";
 
-let city: TestCity;
-let ids: Record<string, string>;
-beforeAll(async () => {
-  city = await startTestCity();
-  ids = city.runtime.demoIds ?? {};
-});
-afterAll(async () => {
-  await city?.stop();
-});
+const city = useTestCity();
+const ids = city.ids;
 
 const DAY = 24 * 60 * 60 * 1000;
 

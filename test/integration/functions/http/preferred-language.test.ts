@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exampleCity, startTestCity, type TestCity } from "../../../support/city.ts";
+import { describe, expect, it } from "vitest";
+import { exampleCity, useTestCity } from "../../../support/city.ts";
 
 /** The language Mutua speaks to a member is kept on their profile, so every device follows it. */
-let city: TestCity;
-beforeAll(async () => {
-  city = await startTestCity({
-    city: { ...exampleCity(), languages: { default: "en", offered: ["en", "nl", "fr"] } },
-  });
-});
-afterAll(async () => {
-  await city?.stop();
+const city = useTestCity({
+  city: { ...exampleCity(), languages: { default: "en", offered: ["en", "nl", "fr"] } },
 });
 
 describe("the member's preferred language", () => {

@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Exchange } from "#domain/exchanges/exchange.ts";
 import { type Match, matchIdOf } from "#domain/matching/match.ts";
 import { followUpMatches } from "#domain/matching/run.ts";
 import { scoreParts } from "#domain/matching/score.ts";
-import { startTestCity, type TestCity } from "../../../support/city.ts";
+import { useTestCity } from "../../../support/city.ts";
 import { createMember, errorOf } from "../../ledger/support.ts";
 
 /** Sensitive categories are for verified members only; a block stops everything between two people. */
-let city: TestCity;
-let ids: Record<string, string>;
-beforeAll(async () => {
-  city = await startTestCity();
-  ids = city.runtime.demoIds ?? {};
-});
-afterAll(async () => {
-  await city?.stop();
-});
+const city = useTestCity();
+const ids = city.ids;
 
 const homeVisit = {
   kind: "offer",

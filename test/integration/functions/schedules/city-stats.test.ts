@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { localDate } from "#domain/kernel/time.ts";
 import { runSchedule } from "../../../../infra/local/scheduler.ts";
 import { manifest } from "../../../../infra/manifest.ts";
-import { startTestCity, type TestCity } from "../../../support/city.ts";
+import { useTestCity } from "../../../support/city.ts";
 
-let city: TestCity;
-beforeAll(async () => {
-  city = await startTestCity();
-});
-afterAll(async () => {
-  await city?.stop();
-});
+const city = useTestCity();
 
 it("stores today's member counts by status and area from the index", async () => {
   const entry = manifest.schedules.find((s) => s.name === "city-stats");

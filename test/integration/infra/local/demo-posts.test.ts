@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { demoPosts, seedDemoPosts } from "../../../../infra/local/demo-posts.ts";
-import { startTestCity, type TestCity } from "../../../support/city.ts";
+import { useTestCity } from "../../../support/city.ts";
 
-let city: TestCity;
-beforeAll(async () => {
-  city = await startTestCity();
-});
-afterAll(async () => {
-  await city?.stop();
-});
+const city = useTestCity();
 
 it("posts the demo offers and requests through the use-case, as their members", async () => {
   const ids = city.runtime.demoIds ?? {};

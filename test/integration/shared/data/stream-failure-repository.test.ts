@@ -1,17 +1,12 @@
 import type { DynamoDBRecord } from "aws-lambda";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { productionFailureStore } from "../../../../shared/data/stream-failure-repository.ts";
 import type { StreamFailure } from "../../../../shared/stream-failures.ts";
-import { startTestCity, type TestCity } from "../../../support/city.ts";
+import { useTestCity } from "../../../support/city.ts";
 
 /** The failure store keeps a record whole, however large, as far as an item can hold it. */
-let city: TestCity;
-beforeAll(async () => {
-  city = await startTestCity({ demo: false });
-});
-afterAll(async () => {
-  await city?.stop();
-});
+// The city of this file: its store is the one the failure store finds through the environment.
+useTestCity({ demo: false });
 
 function failureOf(eventId: string, bio: string): StreamFailure {
   const record: DynamoDBRecord = {
