@@ -40,7 +40,7 @@ import {
   entriesForPost,
   type IndexEntry,
 } from "../shared/domain/matching/index-entries.ts";
-import { indexMember, indexPost } from "../shared/domain/matching/indexing.ts";
+import { indexMember, indexPost, reprofileMember } from "../shared/domain/matching/indexing.ts";
 import type { MemberSignals } from "../shared/domain/matching/ports.ts";
 import { KEPT_PER_POST, type MatchDeps, matchPost } from "../shared/domain/matching/run.ts";
 import { scoreParts } from "../shared/domain/matching/score.ts";
@@ -772,15 +772,19 @@ export async function run(): Promise<Record<string, unknown>> {
       const changed: Post = { ...post, tags: [...post.tags.slice(1), pick(tagsOf(post.category))] };
       entryChanges.push(await changeUnits(() => indexPost(deps, changed, changed)));
     }
-    // A member adds a language: their profile is rewritten in every digest they are in.
+    // A member adds a language: their profile is rewritten in every digest they are in, as part of
+    // the change (reprofileMember, as updateProfile does); then the index consumer's pass over the
+    // changed member item (indexMember), which finds the profile as it would write it.
     const profileChanges = [];
+    const consumerPasses = [];
     const changers = people.filter((m) => m.status === "active" && m.skills.categories.length > 0);
     for (const member of changers.slice(0, PROFILE_CHANGES)) {
       const languages: Member["languages"] = member.languages.includes("en")
         ? [...member.languages.filter((l) => l !== "en"), "de"]
         : [...member.languages, "en"];
       const changed: Member = { ...member, languages };
-      profileChanges.push(await changeUnits(() => indexMember(deps, member.memberId, changed)));
+      profileChanges.push(await changeUnits(() => reprofileMember(deps, changed)));
+      consumerPasses.push(await changeUnits(() => indexMember(deps, member.memberId, changed)));
     }
     const postsLoadedSeconds = await postsLoading;
 
@@ -886,6 +890,9 @@ export async function run(): Promise<Record<string, unknown>> {
       writeUnitsPerProfileChangeMean: round(mean(profileChanges.map((c) => c.write)), 1),
       writeUnitsPerProfileChangeP95: round(p95(profileChanges.map((c) => c.write)), 1),
       writeCallsPerProfileChangeMedian: median(profileChanges.map((c) => c.writes)),
+      /** The index consumer's pass after the same change (its skill records rewritten, the profile as found). */
+      writeUnitsPerProfileChangeConsumerMean: round(mean(consumerPasses.map((c) => c.write)), 1),
+      writeUnitsPerProfileChangeConsumerP95: round(p95(consumerPasses.map((c) => c.write)), 1),
       stepRule: STEP_RULE_USED,
       signalEventsSimulated: history.events,
       digestRewritesPerSignalEvent: round(history.rewrites / Math.max(1, history.events), 3),
