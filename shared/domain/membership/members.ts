@@ -1,5 +1,4 @@
 import type { Deps } from "#domain/deps.ts";
-import { reprofileMember } from "#domain/matching/indexing.ts";
 import {
   ConflictError,
   ForbiddenError,
@@ -15,6 +14,7 @@ import {
   type PageRequest,
 } from "#domain/kernel/paging.ts";
 import { withArticle } from "#domain/kernel/words.ts";
+import { reprofileMember } from "#domain/matching/indexing.ts";
 import { requireReachable } from "#domain/notices/channels.ts";
 import { noticeContent } from "#domain/notices/kinds.ts";
 import { notify } from "#domain/notices/notify.ts";

@@ -1,8 +1,8 @@
 import geohash from "ngeohash";
 import type { Deps } from "#domain/deps.ts";
 import { ValidationError } from "#domain/kernel/errors.ts";
-import { reprofileMember } from "#domain/matching/indexing.ts";
 import { insideBounds, pointSchema } from "#domain/kernel/geo.ts";
+import { reprofileMember } from "#domain/matching/indexing.ts";
 import { requireReachable } from "#domain/notices/channels.ts";
 import type { City } from "#shared/config/city.ts";
 import { languageSchema } from "#shared/config/city.ts";
