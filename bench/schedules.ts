@@ -43,6 +43,8 @@ const SEED = 20_261_204;
 // Two sizes, the second larger, for the extrapolation (SCHEDULES_BENCH_SIZES=100,400 for a quick run).
 const SIZES = (process.env.SCHEDULES_BENCH_SIZES ?? "400,1600").split(",").map(Number) as [number, number];
 const TARGET = 100_000;
+/** Which jobs to measure (SCHEDULES_BENCH_JOBS=dormant for the suggestions only). */
+const JOBS = new Set((process.env.SCHEDULES_BENCH_JOBS ?? "audit,dormant").split(","));
 const MS_PER_CALL = 10;
 /** Lambda's limit on one invocation; each run stops with a minute in hand and the next resumes. */
 const LAMBDA_LIMIT_SECONDS = 900;
@@ -266,6 +268,8 @@ async function measureDormant(size: number): Promise<Measured> {
       localSeconds: round(localSeconds, 2),
       considered: outcome.state.considered,
       nudged: outcome.state.nudged,
+      /** Items the store returned: members' pages and signals, digests, posts suggested. */
+      itemsRead: recorder.calls.reduce((n, c) => n + c.itemsRead, 0),
     };
   } finally {
     await store.stop();
@@ -308,8 +312,12 @@ function jobFigures(name: string, small: Measured, large: Measured, timeoutSecon
 
 export async function run(): Promise<Record<string, unknown>> {
   const [small, large] = SIZES;
-  const audits = [await measureAudit(small), await measureAudit(large)] as const;
-  const dormants = [await measureDormant(small), await measureDormant(large)] as const;
+  const audits = JOBS.has("audit")
+    ? ([await measureAudit(small), await measureAudit(large)] as const)
+    : undefined;
+  const dormants = JOBS.has("dormant")
+    ? ([await measureDormant(small), await measureDormant(large)] as const)
+    : undefined;
   const timeout = (name: string) => manifest.schedules.find((s) => s.name === name)?.timeoutSeconds ?? 300;
   return {
     seed: SEED,
@@ -326,7 +334,7 @@ export async function run(): Promise<Record<string, unknown>> {
     auditConcurrency: AUDIT_CONCURRENCY,
     dormantPage: DORMANT_PAGE,
     dormantConcurrency: DORMANT_CONCURRENCY,
-    ...jobFigures("audit", audits[0], audits[1], timeout("ledger-audit")),
-    ...jobFigures("dormant", dormants[0], dormants[1], timeout("dormant-nudge")),
+    ...(audits ? jobFigures("audit", audits[0], audits[1], timeout("ledger-audit")) : {}),
+    ...(dormants ? jobFigures("dormant", dormants[0], dormants[1], timeout("dormant-nudge")) : {}),
   };
 }

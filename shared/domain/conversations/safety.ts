@@ -24,7 +24,7 @@ import {
 } from "./conversation.ts";
 import { type ConversationDeps, listMessages } from "./messaging.ts";
 
-type SafetyDeps = ConversationDeps & Pick<Deps, "inbox" | "ledger">;
+type SafetyDeps = ConversationDeps & Pick<Deps, "inbox" | "ledger" | "matchIndex">;
 
 function notFound(): NotFoundError {
   return new NotFoundError("No such conversation");

@@ -57,31 +57,62 @@ export function signalSteps(
   };
 }
 
-/** A member's profile as it is now: what their member item says, and their signals' steps. */
-export function freshProfile(member: Member | undefined, signals: MemberSignals | undefined): DigestProfile {
+/** What a profile takes from the member item (undefined: a member who is gone). */
+export function memberProfile(
+  member: Member | undefined,
+): Pick<DigestProfile, "languages" | "verified" | "active" | "blocked" | "windows"> {
   return {
     languages: member?.languages ?? [],
     verified: member?.verified ?? false,
     active: member?.status === "active",
     blocked: member?.blocked ?? [],
     windows: member?.availability ?? [],
-    ...signalSteps(signals),
   };
 }
 
+/** A member's profile as it is now: what their member item says, and their signals' steps. */
+export function freshProfile(member: Member | undefined, signals: MemberSignals | undefined): DigestProfile {
+  return { ...memberProfile(member), ...signalSteps(signals) };
+}
+
 const STEP_FIELDS = ["giverReciprocity", "askerReciprocity", "responsiveness", "completion"] as const;
+type StepField = (typeof STEP_FIELDS)[number];
 
 /**
- * The profile to store, given the stored one: flags as they are now; a signal step only when it
- * rose (a bound must stay a bound) or fell two steps or more (lazily, so a member whose answer
- * rate wobbles does not rewrite their digests at every notice).
+ * Steps of headroom stored above each signal's own step, and how far it must fall below the step
+ * it was stored from before it is stored again. A rise within the headroom, or a fall of less than
+ * `fall`, leaves the digests as they are: fewer rewrites per signal event, for bounds up to
+ * `headroom + fall - 1` steps looser. Chosen by measurement (`npm run bench -- matching`): the
+ * responsiveness of a member with few notices moves by several steps at each notice.
  */
-export function settledProfile(stored: DigestProfile | undefined, fresh: DigestProfile): DigestProfile {
-  if (!stored) return fresh;
-  const next: DigestProfile = { ...fresh, partners: stored.partners || fresh.partners };
+export interface StepRule {
+  headroom: Readonly<Record<StepField, number>>;
+  fall: number;
+}
+export const STEP_RULE: StepRule = {
+  headroom: { giverReciprocity: 3, askerReciprocity: 3, responsiveness: 6, completion: 2 },
+  fall: 4,
+};
+
+/**
+ * The profile to store, given the stored one: flags as they are now; a signal step stored with its
+ * headroom when nothing was stored, when it rose above what is stored (a bound must stay a bound),
+ * or when it fell `fall` steps below the step it was stored from (stored minus headroom); else as
+ * stored. Stored steps are never below the fresh ones.
+ */
+export function settledProfile(
+  stored: DigestProfile | undefined,
+  fresh: DigestProfile,
+  rule: StepRule = STEP_RULE,
+): DigestProfile {
+  const roomy = (field: StepField) => Math.min(STEPS, fresh[field] + rule.headroom[field]);
+  const next: DigestProfile = { ...fresh, partners: (stored?.partners ?? false) || fresh.partners };
   for (const field of STEP_FIELDS) {
+    const kept = stored?.[field];
     next[field] =
-      fresh[field] > stored[field] || fresh[field] <= stored[field] - 2 ? fresh[field] : stored[field];
+      kept === undefined || fresh[field] > kept || fresh[field] <= kept - rule.headroom[field] - rule.fall
+        ? roomy(field)
+        : kept;
   }
   return next;
 }

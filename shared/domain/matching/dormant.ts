@@ -27,15 +27,9 @@ export function isoWeek(instant: Date): string {
 
 /**
  * One concrete, low-effort suggestion for a member who has never exchanged: the nearest open
-<<<<<<< HEAD
- * request in one of their skills in their own cell, or else in the cells around it ("someone
- * 400 m away needs 30 minutes of gardening"). Undefined when nothing fits nearby. A coordinator who
- * suggests it by hand is named in the notice.
-=======
  * request in one of their skills in their own cell or the cells around it ("someone 400 m away
  * needs 30 minutes of gardening"), read as one round of digest reads. Undefined when nothing fits
- * nearby.
->>>>>>> matching-digests
+ * nearby. A coordinator who suggests it by hand is named in the notice.
  */
 export async function suggestionFor(deps: DormantDeps, member: Member, coordinator?: string) {
   if (!member.home || member.skills.categories.length === 0) return undefined;

@@ -1,7 +1,7 @@
 import type { Deps } from "#domain/deps.ts";
 import type { Member } from "#domain/membership/member.ts";
 import type { Post } from "#domain/posts/post.ts";
-import { freshProfile, settledProfile, signalSteps } from "./digest.ts";
+import { freshProfile, memberProfile, settledProfile, signalSteps } from "./digest.ts";
 import { entriesForMember, entriesForPost } from "./index-entries.ts";
 
 type IndexDeps = Pick<Deps, "city" | "members" | "matchIndex" | "signals">;
@@ -58,4 +58,16 @@ export async function refreshDigestSignals(
   await deps.matchIndex.reprofile(memberId, (stored) =>
     settledProfile(stored, { ...stored, ...signalSteps(signals) }),
   );
+}
+
+/**
+ * After a member's own change (languages, verification, whom they block, their windows, their
+ * standing), their profile is rewritten in every digest they are in at once, as part of the
+ * change, not a moment later by the index consumer: until then a digest that knew fewer of their
+ * languages, or not yet that they are verified, would bound their score below what it is, and
+ * matching would miss them. Their signals' steps stay as stored; nothing is written when the
+ * profile is the same, or when they are in no digest (the index consumer adds them).
+ */
+export async function reprofileMember(deps: Pick<IndexDeps, "matchIndex">, member: Member) {
+  await deps.matchIndex.reprofile(member.memberId, (stored) => ({ ...stored, ...memberProfile(member) }));
 }

@@ -14,6 +14,7 @@ import {
   type PageRequest,
 } from "#domain/kernel/paging.ts";
 import { withArticle } from "#domain/kernel/words.ts";
+import { reprofileMember } from "#domain/matching/indexing.ts";
 import { requireReachable } from "#domain/notices/channels.ts";
 import { noticeContent } from "#domain/notices/kinds.ts";
 import { notify } from "#domain/notices/notify.ts";
@@ -84,7 +85,7 @@ export const adminsSchema = z.strictObject({
 });
 
 type MembershipDeps = Pick<Deps, "members" | "clock" | "ids" | "city" | "inbox">;
-type DecisionDeps = MembershipDeps & Pick<Deps, "ledger">;
+type DecisionDeps = MembershipDeps & Pick<Deps, "ledger" | "matchIndex">;
 
 /** @throws ValidationError naming `field` when the area is not one of the city's. */
 export function requireArea(city: City, area: string, field = "area"): void {
@@ -251,6 +252,8 @@ export async function decideMembership(
   } else {
     await deps.members.update(next, member.updatedAt);
   }
+  // A member reinstated is found by matching from now on, not once the index catches up.
+  if (next.status === "active") await reprofileMember(deps, next);
   if (rule.notice) {
     await notify(deps, {
       memberId: member.memberId,
@@ -267,11 +270,18 @@ export async function decideMembership(
  * posts in sensitive categories.
  * @throws SelfDealingError about themselves; NotFoundError out of scope.
  */
-export async function setVerified(deps: MembershipDeps, actor: Member, memberId: string, verified: boolean) {
+export async function setVerified(
+  deps: MembershipDeps & Pick<Deps, "matchIndex">,
+  actor: Member,
+  memberId: string,
+  verified: boolean,
+) {
   requireCoordinator(actor);
   const member = await memberToDecide(deps, actor, memberId, "verifies themselves");
   const next = touched(member, { verified }, actor.memberId, deps.clock.now());
   await deps.members.update(next, member.updatedAt);
+  // Sensitive posts find them from now on, not once the index catches up.
+  await reprofileMember(deps, next);
   return next;
 }
 

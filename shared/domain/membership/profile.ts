@@ -2,6 +2,7 @@ import geohash from "ngeohash";
 import type { Deps } from "#domain/deps.ts";
 import { ValidationError } from "#domain/kernel/errors.ts";
 import { insideBounds, pointSchema } from "#domain/kernel/geo.ts";
+import { reprofileMember } from "#domain/matching/indexing.ts";
 import { requireReachable } from "#domain/notices/channels.ts";
 import type { City } from "#shared/config/city.ts";
 import { languageSchema } from "#shared/config/city.ts";
@@ -156,7 +157,7 @@ function checkProfile(city: City, update: ProfileUpdate): void {
  * @throws ValidationError for bad categories, areas or locations; ConflictError on a racing edit.
  */
 export async function updateProfile(
-  deps: Pick<Deps, "members" | "clock" | "city">,
+  deps: Pick<Deps, "members" | "clock" | "city" | "matchIndex">,
   acting: Acting,
   update: ProfileUpdate,
 ): Promise<Member> {
@@ -177,5 +178,8 @@ export async function updateProfile(
   if (!smsOptedOut(next)) next.smsOptedOut = undefined;
   const checked = memberSchema.parse(next);
   await deps.members.update(checked, member.updatedAt);
+  // Languages, windows and whom they block count in matching from now on, not once the index
+  // catches up (a language added there too late would leave them out of matches that want it).
+  await reprofileMember(deps, checked);
   return checked;
 }

@@ -7,6 +7,7 @@ import {
   cellsWithin,
   type DigestProfile,
   freshProfile,
+  STEP_RULE,
   STEPS,
   settledProfile,
   shardOf,
@@ -26,7 +27,7 @@ import {
   FINE_CELL,
   type IndexEntry,
 } from "../../../../../shared/domain/matching/index-entries.ts";
-import { refreshDigestSignals } from "../../../../../shared/domain/matching/indexing.ts";
+import { refreshDigestSignals, reprofileMember } from "../../../../../shared/domain/matching/indexing.ts";
 import type { MatchIndexRepository, MemberSignals } from "../../../../../shared/domain/matching/ports.ts";
 import { scoreParts } from "../../../../../shared/domain/matching/score.ts";
 import type { Member, NewMember } from "../../../../../shared/domain/membership/member.ts";
@@ -61,19 +62,29 @@ describe("digest profiles", () => {
     );
   });
 
-  it("keep a step until it rises, or falls by two; flags always follow the member", () => {
-    const stored = freshProfile(person("a"), undefined);
-    const up = { ...stored, responsiveness: stored.responsiveness + 1 };
-    expect(settledProfile(stored, up).responsiveness).toBe(stored.responsiveness + 1);
-    const down1 = { ...stored, responsiveness: stored.responsiveness - 1 };
-    expect(settledProfile(stored, down1).responsiveness).toBe(stored.responsiveness);
-    const down2 = { ...stored, responsiveness: stored.responsiveness - 2 };
-    expect(settledProfile(stored, down2).responsiveness).toBe(stored.responsiveness - 2);
-    expect(settledProfile(stored, { ...stored, languages: ["fr"], verified: false }).languages).toEqual([
-      "fr",
-    ]);
+  it("store a step with headroom, keep it until it rises above it or falls far below it; flags follow the member", () => {
+    const rule = STEP_RULE;
+    const room = rule.headroom.responsiveness;
+    const first = settledProfile(undefined, freshProfile(person("a"), undefined));
+    const fresh = freshProfile(person("a"), undefined);
+    expect(first.responsiveness).toBe(Math.min(STEPS, fresh.responsiveness + room));
+    const at = (responsiveness: number) => ({ ...fresh, responsiveness });
+    // A rise within the headroom, or a fall of less than `fall` below the step it was stored from: kept.
+    expect(settledProfile(first, at(fresh.responsiveness + room)).responsiveness).toBe(first.responsiveness);
+    expect(settledProfile(first, at(fresh.responsiveness - rule.fall + 1)).responsiveness).toBe(
+      first.responsiveness,
+    );
+    // Above what is stored: stored again, with headroom.
+    expect(settledProfile(first, at(fresh.responsiveness + room + 1)).responsiveness).toBe(
+      Math.min(STEPS, fresh.responsiveness + 2 * room + 1),
+    );
+    // A fall of `fall` steps: stored again, lower.
+    expect(settledProfile(first, at(fresh.responsiveness - rule.fall)).responsiveness).toBe(
+      fresh.responsiveness - rule.fall + room,
+    );
+    expect(settledProfile(first, { ...first, languages: ["fr"], verified: false }).languages).toEqual(["fr"]);
     // Having had partners is never forgotten: a bound that assumed none would not be one.
-    expect(settledProfile({ ...stored, partners: true }, stored).partners).toBe(true);
+    expect(settledProfile({ ...first, partners: true }, fresh).partners).toBe(true);
   });
 
   it("stay bounds of the member's parts through any run of signal changes", () => {
@@ -87,19 +98,35 @@ describe("digest profiles", () => {
       partners: fc.dictionary(fc.constantFrom("x", "y", "z"), fc.integer({ min: 1, max: 3 })),
     });
     fc.assert(
-      fc.property(fc.array(signalsArb, { minLength: 1, maxLength: 12 }), (states) => {
-        let stored: DigestProfile | undefined;
-        for (const state of states) {
-          const signals = { memberId: "a", ...state, answered: Math.min(state.answered, state.told) };
-          stored = settledProfile(stored, freshProfile(person("a"), signals));
-          const parts = signalParts(signals);
-          expect(stored.giverReciprocity / STEPS).toBeGreaterThanOrEqual(parts.giverReciprocity);
-          expect(stored.askerReciprocity / STEPS).toBeGreaterThanOrEqual(parts.askerReciprocity);
-          expect(stored.responsiveness / STEPS).toBeGreaterThanOrEqual(parts.responsiveness);
-          expect(stored.completion / STEPS).toBeGreaterThanOrEqual(parts.completion);
-          if (Object.keys(signals.partners).length > 0) expect(stored.partners).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.array(signalsArb, { minLength: 1, maxLength: 40 }),
+        // The city's rule, or any other: none may let a stored step fall below the member's own.
+        fc.option(
+          fc.record({
+            headroom: fc.record({
+              giverReciprocity: fc.nat(8),
+              askerReciprocity: fc.nat(8),
+              responsiveness: fc.nat(8),
+              completion: fc.nat(8),
+            }),
+            fall: fc.integer({ min: 1, max: 8 }),
+          }),
+          { nil: undefined },
+        ),
+        (states, rule) => {
+          let stored: DigestProfile | undefined;
+          for (const state of states) {
+            const signals = { memberId: "a", ...state, answered: Math.min(state.answered, state.told) };
+            stored = settledProfile(stored, freshProfile(person("a"), signals), rule ?? STEP_RULE);
+            const parts = signalParts(signals);
+            expect(stored.giverReciprocity / STEPS).toBeGreaterThanOrEqual(parts.giverReciprocity);
+            expect(stored.askerReciprocity / STEPS).toBeGreaterThanOrEqual(parts.askerReciprocity);
+            expect(stored.responsiveness / STEPS).toBeGreaterThanOrEqual(parts.responsiveness);
+            expect(stored.completion / STEPS).toBeGreaterThanOrEqual(parts.completion);
+            if (Object.keys(signals.partners).length > 0) expect(stored.partners).toBe(true);
+          }
+        },
+      ),
       withSeed(),
     );
   });
@@ -131,7 +158,8 @@ describe("digest profiles", () => {
       { matchIndex: index, signals: { getMany: async () => new Map([["a", signals]]) } } as never,
       "a",
     );
-    expect(stored).toEqual({ ...freshProfile(member, signals) });
+    expect(stored).toEqual(settledProfile(freshProfile(member, undefined), freshProfile(member, signals)));
+    expect(stored.languages).toEqual(["fr", "nl"]);
     expect(stored.windows).toEqual(member.availability);
   });
 
@@ -349,6 +377,10 @@ describe("matching from digests", () => {
     stepsKeptHigher: fc.nat(3),
     droppedLanguage: fc.boolean(),
     moved: fc.boolean(),
+    // Or added the owner's language, or was verified by a coordinator: changes that raise what
+    // their digest bounds, saved through the member's own change (which rewrites their profile).
+    addedLanguage: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
+    becameVerified: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
   });
 
   it("returns exactly the top an exhaustive scoring of everyone picks, stale digests included", async () => {
@@ -428,7 +460,7 @@ describe("matching from digests", () => {
           // The digests were written from `then`; the members are now as `current` says.
           const profiles = new Map(
             then.map((m, i) => {
-              const fresh = freshProfile(m, signalsById.get(m.memberId));
+              const fresh = settledProfile(undefined, freshProfile(m, signalsById.get(m.memberId)));
               const up = drawn[i]?.stepsKeptHigher ?? 0;
               const higher = (n: number) => Math.min(STEPS, n + up);
               return [
@@ -443,14 +475,29 @@ describe("matching from digests", () => {
               ];
             }),
           );
-          const current = then.map((m, i) => {
+          const current: Member[] = then.map((m, i) => {
             const h = drawn[i];
+            const languages =
+              h?.droppedLanguage && m.languages.length > 1 ? m.languages.slice(1) : m.languages;
             return {
               ...m,
-              languages: h?.droppedLanguage && m.languages.length > 1 ? m.languages.slice(1) : m.languages,
+              languages: h?.addedLanguage && !languages.includes("en") ? [...languages, "en"] : languages,
+              verified: m.verified || (h?.becameVerified ?? false),
               ...(h?.moved && m.home ? { home: { lat: m.home.lat + 0.01, lon: m.home.lon } } : {}),
             };
           });
+          // The raising changes are saved as members save them: the member item, then their
+          // digest profile (signals' steps as stored); the rest is left for the index consumer.
+          const reprofiling = {
+            reprofile: async (id: string, settle: (stored: DigestProfile) => DigestProfile) => {
+              const known = profiles.get(id);
+              if (known) profiles.set(id, settle(known));
+            },
+          } as unknown as MatchIndexRepository;
+          for (const [i, m] of current.entries()) {
+            if (drawn[i]?.addedLanguage || drawn[i]?.becameVerified)
+              await reprofileMember({ matchIndex: reprofiling }, m);
+          }
           // A request answered by skills and offers; an offer by requests (post entries carry no
           // languages, and their own windows or none).
           const entries = then.flatMap((m, i) => {
