@@ -373,6 +373,10 @@ describe("a city on its own domain", () => {
     });
     certificateElsewhere.city.resourceCountIs("AWS::Route53::RecordSet", 0);
     certificateElsewhere.global.resourceCountIs("AWS::CertificateManager::Certificate", 0);
+    // The one certificate of the city's own stack is the API origin's regional one.
+    certificateElsewhere.city.hasResourceProperties("AWS::CertificateManager::Certificate", {
+      DomainName: "api-origin.timebank.elsewhere.example",
+    });
   });
 
   it("signs in and out at the city's address", () => {
@@ -419,6 +423,64 @@ describe("the HTTP API behind the distribution", () => {
     }
     const header = distributionOf(riverside).Origins.flatMap((o) => o.OriginCustomHeaders ?? [])[0];
     expect(JSON.stringify(header?.HeaderValue)).toContain(secretId);
+  });
+
+  it("has a disabled default endpoint for a city with a domain: only its regional custom domain, CloudFront's origin, reaches it", () => {
+    for (const [s, name, region] of [
+      [ownDomain, "api-origin.timebank.harbour.example", "eu-central-1"],
+      [certificateElsewhere, "api-origin.timebank.elsewhere.example", "eu-west-3"],
+    ] as const) {
+      expect(s.stack.region).toBe(region);
+      const api = only(s, "AWS::ApiGatewayV2::Api").Properties;
+      expect(api.DisableExecuteApiEndpoint).toBe(true);
+      // A regional certificate in the city's own stack (its region), not the us-east-1 one.
+      const certificate = only(s, "AWS::CertificateManager::Certificate").Properties;
+      expect(certificate).toMatchObject({ DomainName: name, ValidationMethod: "DNS" });
+      const certificateId = Object.entries(s.resources).find(
+        ([, r]) => r.Type === "AWS::CertificateManager::Certificate",
+      )?.[0];
+      const domainName = only(s, "AWS::ApiGatewayV2::DomainName").Properties;
+      expect(domainName).toMatchObject({
+        DomainName: name,
+        DomainNameConfigurations: [
+          { CertificateArn: { Ref: certificateId }, EndpointType: "REGIONAL", SecurityPolicy: "TLS_1_2" },
+        ],
+      });
+      const stageId = logicalId(s, s.stack.stage);
+      const mapping = Object.values(s.resources).find((r) => r.Type === "AWS::ApiGatewayV2::ApiMapping") as
+        | (Resource & { DependsOn?: string[] })
+        | undefined;
+      expect(mapping?.Properties).toMatchObject({
+        ApiId: { Ref: logicalId(s, s.stack.api) },
+        Stage: "$default",
+      });
+      expect(mapping?.DependsOn).toContain(stageId);
+      // CloudFront goes to that name, still with the origin header as a second lock.
+      const origin = distributionOf(s).Origins.find((o) => o.OriginCustomHeaders?.length);
+      expect(origin?.DomainName).toBe(name);
+      expect(JSON.stringify(origin?.OriginCustomHeaders)).toContain(logicalId(s, s.stack.edge.originSecret));
+    }
+    // In the hosted zone the name is an alias of the API's regional domain; elsewhere the council
+    // adds a CNAME to the target the stack outputs.
+    ownDomain.city.hasResourceProperties("AWS::Route53::RecordSet", {
+      Name: "api-origin.timebank.harbour.example.",
+      Type: "A",
+      HostedZoneId: "Z0123456789ABCDEFGHIJ",
+      AliasTarget: Match.objectLike({ DNSName: Match.anyValue() }),
+    });
+    ownDomain.city.hasResourceProperties("AWS::CertificateManager::Certificate", {
+      DomainValidationOptions: [
+        { DomainName: "api-origin.timebank.harbour.example", HostedZoneId: "Z0123456789ABCDEFGHIJ" },
+      ],
+    });
+    expect(Object.keys(certificateElsewhere.city.toJSON().Outputs)).toContain("ApiOriginTarget");
+  });
+
+  it("keeps the execute-api endpoint for a city without a domain (nothing to name it by), closed by the origin header", () => {
+    expect(only(riverside, "AWS::ApiGatewayV2::Api").Properties.DisableExecuteApiEndpoint).toBe(false);
+    riverside.city.resourceCountIs("AWS::ApiGatewayV2::DomainName", 0);
+    const origin = distributionOf(riverside).Origins.find((o) => o.OriginCustomHeaders?.length);
+    expect(JSON.stringify(origin?.DomainName)).toContain("execute-api");
   });
 
   it("throttles the expensive routes (search, exports, reports) as the manifest declares", () => {
