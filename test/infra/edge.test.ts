@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addCity, loadCity } from "../../infra/aws/app.ts";
 import type { CityStack } from "../../infra/aws/city-stack.ts";
 import { API_FUNCTION_CODE, SPA_FUNCTION_CODE } from "../../infra/aws/edge.ts";
-import { MANAGED_RULE_GROUPS } from "../../infra/aws/edge-global.ts";
+import { EDGE_RESPONSES, MANAGED_RULE_GROUPS } from "../../infra/aws/edge-global.ts";
 import { signInDomainName } from "../../infra/aws/sign-in.ts";
 import { manifest } from "../../infra/manifest.ts";
 import { repoRoot } from "../../infra/repo-root.ts";
@@ -325,7 +325,9 @@ describe("the web ACL (us-east-1)", () => {
         Action: unknown;
         Statement: { RateBasedStatement: unknown };
       };
-    expect(rate(riverside).Action).toEqual({ Block: {} });
+    expect(rate(riverside).Action).toEqual({
+      Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: "rate-limited" } },
+    });
     expect(rate(riverside).Statement.RateBasedStatement).toEqual({
       AggregateKeyType: "IP",
       Limit: 1000,
@@ -336,6 +338,58 @@ describe("the web ACL (us-east-1)", () => {
       Limit: 300,
       EvaluationWindowSec: 60,
     });
+  });
+});
+
+describe("the web ACL's block answers", () => {
+  type Acl = {
+    CustomResponseBodies: Record<string, { ContentType: string; Content: string }>;
+    Rules: {
+      Name: string;
+      Statement: {
+        ManagedRuleGroupStatement?: {
+          Name: string;
+          RuleActionOverrides: { Name: string; ActionToUse: unknown }[];
+        };
+      };
+    }[];
+  };
+  const acl = () =>
+    Object.values(riverside.global.toJSON().Resources as Record<string, Resource>).find(
+      (r) => r.Type === "AWS::WAFv2::WebACL",
+    )?.Properties as Acl;
+
+  it("are JSON in the house shape: 429 RATE_LIMITED for the rate rule, 403 FORBIDDEN_BY_EDGE for the managed groups", () => {
+    const bodies = acl().CustomResponseBodies;
+    expect(bodies["rate-limited"]?.ContentType).toBe("APPLICATION_JSON");
+    expect(JSON.parse(bodies["rate-limited"]?.Content ?? "{}")).toEqual({
+      error: { code: "RATE_LIMITED", message: expect.any(String) },
+    });
+    expect(bodies["forbidden-by-edge"]?.ContentType).toBe("APPLICATION_JSON");
+    expect(JSON.parse(bodies["forbidden-by-edge"]?.Content ?? "{}")).toEqual({
+      error: { code: "FORBIDDEN_BY_EDGE", message: expect.any(String) },
+    });
+    expect(EDGE_RESPONSES["rate-limited"].status).toBe(429);
+    // WAF caps a custom body at 4 KB.
+    for (const body of Object.values(bodies)) expect(body.Content.length).toBeLessThan(4096);
+  });
+
+  it("blocks with the house answer every documented blocking rule of each group; the body-size rule only counts", () => {
+    for (const group of MANAGED_RULE_GROUPS) {
+      const overrides =
+        acl().Rules.find((r) => r.Name === group.name)?.Statement.ManagedRuleGroupStatement
+          ?.RuleActionOverrides ?? [];
+      const blocking = overrides.filter((o) => JSON.stringify(o.ActionToUse).includes("Block"));
+      expect(blocking.map((o) => o.Name)).toEqual([...group.block]);
+      for (const o of blocking) {
+        expect(o.ActionToUse).toEqual({
+          Block: { CustomResponse: { ResponseCode: 403, CustomResponseBodyKey: "forbidden-by-edge" } },
+        });
+      }
+      expect(overrides.filter((o) => !blocking.includes(o))).toEqual(
+        group.count.map((name) => ({ Name: name, ActionToUse: { Count: {} } })),
+      );
+    }
   });
 });
 
