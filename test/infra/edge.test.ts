@@ -10,7 +10,7 @@ import { addCity, loadCity } from "../../infra/aws/app.ts";
 import type { CityStack } from "../../infra/aws/city-stack.ts";
 import { API_FUNCTION_CODE, SPA_FUNCTION_CODE } from "../../infra/aws/edge.ts";
 import { EDGE_RESPONSES, MANAGED_RULE_GROUPS } from "../../infra/aws/edge-global.ts";
-import { signInDomainName } from "../../infra/aws/sign-in.ts";
+import { signInDomainName, signInLogo } from "../../infra/aws/sign-in.ts";
 import { manifest } from "../../infra/manifest.ts";
 import { repoRoot } from "../../infra/repo-root.ts";
 import { webSecurityHeaders } from "../../infra/web-headers.ts";
@@ -594,8 +594,31 @@ describe("sign-in", () => {
     });
     riverside.city.hasResourceProperties("AWS::Cognito::ManagedLoginBranding", {
       ClientId: { Ref: logicalId(riverside, riverside.stack.userPoolClient) },
-      UseCognitoProvidedValues: true,
+      UseCognitoProvidedValues: false,
     });
+  });
+
+  it("brands the managed login with the city's name: an SVG form logo, light and dark", () => {
+    for (const [s, name] of [
+      [riverside, "Riverside time bank"],
+      [ownDomain, "Harbour time bank"],
+    ] as const) {
+      const branding = only(s, "AWS::Cognito::ManagedLoginBranding").Properties as {
+        Assets: { Category: string; ColorMode: string; Extension: string; Bytes: string }[];
+      };
+      expect(branding.Assets.map((a) => [a.Category, a.ColorMode, a.Extension])).toEqual([
+        ["FORM_LOGO", "LIGHT", "SVG"],
+        ["FORM_LOGO", "DARK", "SVG"],
+      ]);
+      for (const asset of branding.Assets) {
+        const svg = Buffer.from(asset.Bytes, "base64").toString("utf8");
+        expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+        expect(svg).toContain(`>${name}</text>`);
+        expect(svg).toContain(`aria-label="${name}"`);
+      }
+    }
+    // A name with markup in it stays text.
+    expect(signInLogo({ name: "A<b>&C" })).toContain(">A&#60;b&#62;&#38;C time bank</text>");
   });
 
   it("gives the web app a public client: authorization code (with PKCE, in the app) only, back to the distribution", () => {
