@@ -185,6 +185,8 @@ export class CityStack extends Stack {
       apiName: `mutua-${city.id}`,
       description: `Mutua API for ${city.name}`,
       createDefaultStage: false,
+      // With a domain the API is reached only through its regional custom domain (see Edge).
+      disableExecuteApiEndpoint: city.edge.domain !== undefined,
     });
     this.stage = this.buildStage();
 
@@ -194,6 +196,7 @@ export class CityStack extends Stack {
     this.edge = new Edge(this, "Edge", {
       city,
       api: this.api,
+      stage: this.stage,
       webAclArn: edgeGlobal.webAcl.attrArn,
       certificate: edgeGlobal.certificate,
       webAssets,
@@ -315,9 +318,15 @@ export class CityStack extends Stack {
     });
     new CfnOutput(this, "SignInUrl", { value: `https://${signInDomainName(city)}` });
     new CfnOutput(this, "ApiUrl", {
-      value: this.stage.url,
+      value: this.edge.apiDomain ? `https://${this.edge.apiDomain.name}/` : this.stage.url,
       description: "The HTTP API's own address: it refuses requests that did not come through AppUrl",
     });
+    if (this.edge.apiDomain && !city.edge.domain?.hostedZone) {
+      new CfnOutput(this, "ApiOriginTarget", {
+        value: this.edge.apiDomain.regionalDomainName,
+        description: `Point ${this.edge.apiDomain.name} here (a CNAME) when the city's DNS is not in Route 53`,
+      });
+    }
     new CfnOutput(this, "UserPoolId", { value: this.userPool.userPoolId });
     new CfnOutput(this, "UserPoolClientId", { value: this.userPoolClient.userPoolClientId });
     new CfnOutput(this, "TableName", { value: this.table.tableName });

@@ -6,8 +6,14 @@ import {
   Stack,
   Validations,
 } from "aws-cdk-lib";
-import type { HttpApi } from "aws-cdk-lib/aws-apigatewayv2";
-import { Certificate, type ICertificate } from "aws-cdk-lib/aws-certificatemanager";
+import {
+  ApiMapping,
+  DomainName,
+  type HttpApi,
+  type HttpStage,
+  SecurityPolicy,
+} from "aws-cdk-lib/aws-apigatewayv2";
+import { Certificate, CertificateValidation, type ICertificate } from "aws-cdk-lib/aws-certificatemanager";
 import {
   AllowedMethods,
   CachePolicy,
@@ -28,7 +34,7 @@ import {
 import { HttpOrigin, S3BucketOrigin } from "aws-cdk-lib/aws-cloudfront-origins";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { AaaaRecord, ARecord, HostedZone, RecordTarget } from "aws-cdk-lib/aws-route53";
-import { CloudFrontTarget } from "aws-cdk-lib/aws-route53-targets";
+import { ApiGatewayv2DomainProperties, CloudFrontTarget } from "aws-cdk-lib/aws-route53-targets";
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from "aws-cdk-lib/aws-s3";
 import { BucketDeployment, Source } from "aws-cdk-lib/aws-s3-deployment";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
@@ -61,9 +67,17 @@ export const API_FUNCTION_CODE = `function handler(event) {
   return request;
 }`;
 
+/** The API's own regional name under the city's domain, the only way in once execute-api is off. */
+export function apiOriginName(domain: string): string {
+  return `api-origin.${domain}`;
+}
+
 export interface EdgeProps {
   city: DeployableCity;
+  /** Created with its execute-api endpoint disabled when the city has a domain. */
   api: HttpApi;
+  /** The API's stage, mapped on the API's regional custom domain. */
+  stage: HttpStage;
   /** The web ACL (CLOUDFRONT scope, us-east-1) the distribution is protected by. */
   webAclArn: string;
   /** The us-east-1 certificate of the city's domain, when it is in a Route 53 hosted zone. */
@@ -88,6 +102,11 @@ export class Edge extends Construct {
   readonly originSecret: Secret;
   /** `https://` and the city's domain, or the distribution's own name. */
   readonly appOrigin: string;
+  /**
+   * With a domain: the API's regional custom domain (`api-origin.<domain>`, a certificate in the
+   * city's region), CloudFront's origin for the API, whose execute-api endpoint is disabled.
+   */
+  readonly apiDomain: DomainName | undefined;
 
   constructor(scope: Construct, id: string, props: EdgeProps) {
     super(scope, id);
@@ -152,8 +171,50 @@ export class Edge extends Construct {
     });
     const secretValue = this.originSecret.secretValue.unsafeUnwrap();
 
-    const region = Stack.of(this).region;
-    const apiOrigin = new HttpOrigin(`${props.api.apiId}.execute-api.${region}.${Stack.of(this).urlSuffix}`, {
+    const zone = domain?.hostedZone
+      ? HostedZone.fromHostedZoneAttributes(this, "Zone", {
+          hostedZoneId: domain.hostedZone.id,
+          zoneName: domain.hostedZone.name,
+        })
+      : undefined;
+    // With a domain, the API answers only on a regional custom domain of its own and its
+    // execute-api endpoint is off, so nothing reaches it by the name API Gateway gave it; the origin
+    // header stays as the second lock (the custom domain is a public regional endpoint too).
+    // Without a domain there is no name to give it: execute-api stays, closed by the header alone.
+    let apiHost = `${props.api.apiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`;
+    this.apiDomain = undefined;
+    if (domain) {
+      apiHost = apiOriginName(domain.name);
+      // ACM in the city's region (API Gateway reads regional certificates there); with DNS
+      // elsewhere the deploy waits until the council adds the validation record ACM shows.
+      const certificate = new Certificate(this, "ApiOriginCertificate", {
+        domainName: apiHost,
+        validation: zone ? CertificateValidation.fromDns(zone) : CertificateValidation.fromDns(),
+      });
+      this.apiDomain = new DomainName(this, "ApiOriginDomain", {
+        domainName: apiHost,
+        certificate,
+        securityPolicy: SecurityPolicy.TLS_1_2,
+      });
+      new ApiMapping(this, "ApiOriginMapping", {
+        api: props.api,
+        domainName: this.apiDomain,
+        stage: props.stage,
+      });
+      if (zone) {
+        new ARecord(this, "ApiOriginAlias", {
+          zone,
+          recordName: apiHost,
+          target: RecordTarget.fromAlias(
+            new ApiGatewayv2DomainProperties(
+              this.apiDomain.regionalDomainName,
+              this.apiDomain.regionalHostedZoneId,
+            ),
+          ),
+        });
+      }
+    }
+    const apiOrigin = new HttpOrigin(apiHost, {
       protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
       customHeaders: { [ORIGIN_HEADER]: secretValue },
     });
@@ -231,11 +292,7 @@ export class Edge extends Construct {
     this.city = city;
     this.webAssets = props.webAssets;
 
-    if (domain?.hostedZone) {
-      const zone = HostedZone.fromHostedZoneAttributes(this, "Zone", {
-        hostedZoneId: domain.hostedZone.id,
-        zoneName: domain.hostedZone.name,
-      });
+    if (domain && zone) {
       const target = RecordTarget.fromAlias(new CloudFrontTarget(this.distribution));
       new ARecord(this, "AliasIpv4", { zone, recordName: domain.name, target });
       new AaaaRecord(this, "AliasIpv6", { zone, recordName: domain.name, target });

@@ -33,6 +33,24 @@ export interface SignInProps {
   email?: UserPoolEmail;
 }
 
+function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * The managed login's form logo: the city's name ("Riverside time bank") as an SVG, in the app's
+ * brand colour, so residents see whose sign-in this is. Text in the SVG, not an image of text.
+ */
+export function signInLogo(city: Pick<DeployableCity, "name">): string {
+  const label = escapeXml(`${city.name} time bank`);
+  return [
+    '<svg xmlns="http://www.w3.org/2000/svg" width="480" height="96" viewBox="0 0 480 96" role="img"',
+    ` aria-label="${label}"><rect width="480" height="96" rx="12" fill="#0b4f8a"/>`,
+    '<text x="240" y="60" text-anchor="middle" font-family="system-ui, sans-serif" font-size="32"',
+    ` font-weight="700" fill="#ffffff">${label}</text></svg>`,
+  ].join("");
+}
+
 /** The managed login's address for a city: Cognito's prefix domain in the city's region. */
 export function signInDomainName(city: DeployableCity): string {
   return `${signInDomainPrefix(city)}.auth.${city.aws.region}.amazoncognito.com`;
@@ -160,12 +178,20 @@ export class SignIn extends Construct {
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),
     });
-    // Cognito's own managed-login style for this client; the page's language follows the app's
-    // `lang` parameter (see web/src/auth/cognito.ts).
+    // Cognito's own managed-login style for this client (settings left at Cognito's values, which
+    // it keeps for what a style does not name), with the city's name as the form's logo; the
+    // page's language follows the app's `lang` parameter (see web/src/auth/pkce.ts).
+    const logo = Buffer.from(signInLogo(this.city)).toString("base64");
     new CfnManagedLoginBranding(this, "Branding", {
       userPoolId: this.userPool.userPoolId,
       clientId: client.userPoolClientId,
-      useCognitoProvidedValues: true,
+      useCognitoProvidedValues: false,
+      assets: ["LIGHT", "DARK"].map((colorMode) => ({
+        category: "FORM_LOGO",
+        colorMode,
+        extension: "SVG",
+        bytes: logo,
+      })),
     }).node.addDependency(this.domain);
     return client;
   }

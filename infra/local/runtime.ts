@@ -17,6 +17,7 @@ import { webSecurityHeaders } from "../web-headers.ts";
 import { type BootstrapResult, ensureTable } from "./bootstrap.ts";
 import { seedDemoCity } from "./demo.ts";
 import { seedDemoLedger } from "./demo-ledger.ts";
+import { DevSecondFactors } from "./dev-second-factor.ts";
 import { devSignInRoutes } from "./dev-sign-in.ts";
 import { createHttpAdapter, type LocalRoute } from "./http-adapter.ts";
 import type { DevIssuer } from "./identity.ts";
@@ -177,7 +178,10 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
         auth: false,
         handle: async () => ({ body: webConfig(options.city, { kind: "dev" }) }),
       },
-      ...devSignInRoutes(options.issuer),
+      ...devSignInRoutes(
+        options.issuer,
+        new DevSecondFactors(options.dataDir ? join(options.dataDir, "dev-second-factors.json") : undefined),
+      ),
       ...mailEventRoutes(manifest),
     };
     const server = createHttpAdapter({

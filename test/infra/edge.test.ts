@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addCity, loadCity } from "../../infra/aws/app.ts";
 import type { CityStack } from "../../infra/aws/city-stack.ts";
 import { API_FUNCTION_CODE, SPA_FUNCTION_CODE } from "../../infra/aws/edge.ts";
-import { MANAGED_RULE_GROUPS } from "../../infra/aws/edge-global.ts";
-import { signInDomainName } from "../../infra/aws/sign-in.ts";
+import { EDGE_RESPONSES, MANAGED_RULE_GROUPS } from "../../infra/aws/edge-global.ts";
+import { signInDomainName, signInLogo } from "../../infra/aws/sign-in.ts";
 import { manifest } from "../../infra/manifest.ts";
 import { repoRoot } from "../../infra/repo-root.ts";
 import { webSecurityHeaders } from "../../infra/web-headers.ts";
@@ -325,7 +325,9 @@ describe("the web ACL (us-east-1)", () => {
         Action: unknown;
         Statement: { RateBasedStatement: unknown };
       };
-    expect(rate(riverside).Action).toEqual({ Block: {} });
+    expect(rate(riverside).Action).toEqual({
+      Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: "rate-limited" } },
+    });
     expect(rate(riverside).Statement.RateBasedStatement).toEqual({
       AggregateKeyType: "IP",
       Limit: 1000,
@@ -336,6 +338,58 @@ describe("the web ACL (us-east-1)", () => {
       Limit: 300,
       EvaluationWindowSec: 60,
     });
+  });
+});
+
+describe("the web ACL's block answers", () => {
+  type Acl = {
+    CustomResponseBodies: Record<string, { ContentType: string; Content: string }>;
+    Rules: {
+      Name: string;
+      Statement: {
+        ManagedRuleGroupStatement?: {
+          Name: string;
+          RuleActionOverrides: { Name: string; ActionToUse: unknown }[];
+        };
+      };
+    }[];
+  };
+  const acl = () =>
+    Object.values(riverside.global.toJSON().Resources as Record<string, Resource>).find(
+      (r) => r.Type === "AWS::WAFv2::WebACL",
+    )?.Properties as Acl;
+
+  it("are JSON in the house shape: 429 RATE_LIMITED for the rate rule, 403 FORBIDDEN_BY_EDGE for the managed groups", () => {
+    const bodies = acl().CustomResponseBodies;
+    expect(bodies["rate-limited"]?.ContentType).toBe("APPLICATION_JSON");
+    expect(JSON.parse(bodies["rate-limited"]?.Content ?? "{}")).toEqual({
+      error: { code: "RATE_LIMITED", message: expect.any(String) },
+    });
+    expect(bodies["forbidden-by-edge"]?.ContentType).toBe("APPLICATION_JSON");
+    expect(JSON.parse(bodies["forbidden-by-edge"]?.Content ?? "{}")).toEqual({
+      error: { code: "FORBIDDEN_BY_EDGE", message: expect.any(String) },
+    });
+    expect(EDGE_RESPONSES["rate-limited"].status).toBe(429);
+    // WAF caps a custom body at 4 KB.
+    for (const body of Object.values(bodies)) expect(body.Content.length).toBeLessThan(4096);
+  });
+
+  it("blocks with the house answer every documented blocking rule of each group; the body-size rule only counts", () => {
+    for (const group of MANAGED_RULE_GROUPS) {
+      const overrides =
+        acl().Rules.find((r) => r.Name === group.name)?.Statement.ManagedRuleGroupStatement
+          ?.RuleActionOverrides ?? [];
+      const blocking = overrides.filter((o) => JSON.stringify(o.ActionToUse).includes("Block"));
+      expect(blocking.map((o) => o.Name)).toEqual([...group.block]);
+      for (const o of blocking) {
+        expect(o.ActionToUse).toEqual({
+          Block: { CustomResponse: { ResponseCode: 403, CustomResponseBodyKey: "forbidden-by-edge" } },
+        });
+      }
+      expect(overrides.filter((o) => !blocking.includes(o))).toEqual(
+        group.count.map((name) => ({ Name: name, ActionToUse: { Count: {} } })),
+      );
+    }
   });
 });
 
@@ -373,6 +427,10 @@ describe("a city on its own domain", () => {
     });
     certificateElsewhere.city.resourceCountIs("AWS::Route53::RecordSet", 0);
     certificateElsewhere.global.resourceCountIs("AWS::CertificateManager::Certificate", 0);
+    // The one certificate of the city's own stack is the API origin's regional one.
+    certificateElsewhere.city.hasResourceProperties("AWS::CertificateManager::Certificate", {
+      DomainName: "api-origin.timebank.elsewhere.example",
+    });
   });
 
   it("signs in and out at the city's address", () => {
@@ -419,6 +477,64 @@ describe("the HTTP API behind the distribution", () => {
     }
     const header = distributionOf(riverside).Origins.flatMap((o) => o.OriginCustomHeaders ?? [])[0];
     expect(JSON.stringify(header?.HeaderValue)).toContain(secretId);
+  });
+
+  it("has a disabled default endpoint for a city with a domain: only its regional custom domain, CloudFront's origin, reaches it", () => {
+    for (const [s, name, region] of [
+      [ownDomain, "api-origin.timebank.harbour.example", "eu-central-1"],
+      [certificateElsewhere, "api-origin.timebank.elsewhere.example", "eu-west-3"],
+    ] as const) {
+      expect(s.stack.region).toBe(region);
+      const api = only(s, "AWS::ApiGatewayV2::Api").Properties;
+      expect(api.DisableExecuteApiEndpoint).toBe(true);
+      // A regional certificate in the city's own stack (its region), not the us-east-1 one.
+      const certificate = only(s, "AWS::CertificateManager::Certificate").Properties;
+      expect(certificate).toMatchObject({ DomainName: name, ValidationMethod: "DNS" });
+      const certificateId = Object.entries(s.resources).find(
+        ([, r]) => r.Type === "AWS::CertificateManager::Certificate",
+      )?.[0];
+      const domainName = only(s, "AWS::ApiGatewayV2::DomainName").Properties;
+      expect(domainName).toMatchObject({
+        DomainName: name,
+        DomainNameConfigurations: [
+          { CertificateArn: { Ref: certificateId }, EndpointType: "REGIONAL", SecurityPolicy: "TLS_1_2" },
+        ],
+      });
+      const stageId = logicalId(s, s.stack.stage);
+      const mapping = Object.values(s.resources).find((r) => r.Type === "AWS::ApiGatewayV2::ApiMapping") as
+        | (Resource & { DependsOn?: string[] })
+        | undefined;
+      expect(mapping?.Properties).toMatchObject({
+        ApiId: { Ref: logicalId(s, s.stack.api) },
+        Stage: "$default",
+      });
+      expect(mapping?.DependsOn).toContain(stageId);
+      // CloudFront goes to that name, still with the origin header as a second lock.
+      const origin = distributionOf(s).Origins.find((o) => o.OriginCustomHeaders?.length);
+      expect(origin?.DomainName).toBe(name);
+      expect(JSON.stringify(origin?.OriginCustomHeaders)).toContain(logicalId(s, s.stack.edge.originSecret));
+    }
+    // In the hosted zone the name is an alias of the API's regional domain; elsewhere the council
+    // adds a CNAME to the target the stack outputs.
+    ownDomain.city.hasResourceProperties("AWS::Route53::RecordSet", {
+      Name: "api-origin.timebank.harbour.example.",
+      Type: "A",
+      HostedZoneId: "Z0123456789ABCDEFGHIJ",
+      AliasTarget: Match.objectLike({ DNSName: Match.anyValue() }),
+    });
+    ownDomain.city.hasResourceProperties("AWS::CertificateManager::Certificate", {
+      DomainValidationOptions: [
+        { DomainName: "api-origin.timebank.harbour.example", HostedZoneId: "Z0123456789ABCDEFGHIJ" },
+      ],
+    });
+    expect(Object.keys(certificateElsewhere.city.toJSON().Outputs)).toContain("ApiOriginTarget");
+  });
+
+  it("keeps the execute-api endpoint for a city without a domain (nothing to name it by), closed by the origin header", () => {
+    expect(only(riverside, "AWS::ApiGatewayV2::Api").Properties.DisableExecuteApiEndpoint).toBe(false);
+    riverside.city.resourceCountIs("AWS::ApiGatewayV2::DomainName", 0);
+    const origin = distributionOf(riverside).Origins.find((o) => o.OriginCustomHeaders?.length);
+    expect(JSON.stringify(origin?.DomainName)).toContain("execute-api");
   });
 
   it("throttles the expensive routes (search, exports, reports) as the manifest declares", () => {
@@ -478,8 +594,31 @@ describe("sign-in", () => {
     });
     riverside.city.hasResourceProperties("AWS::Cognito::ManagedLoginBranding", {
       ClientId: { Ref: logicalId(riverside, riverside.stack.userPoolClient) },
-      UseCognitoProvidedValues: true,
+      UseCognitoProvidedValues: false,
     });
+  });
+
+  it("brands the managed login with the city's name: an SVG form logo, light and dark", () => {
+    for (const [s, name] of [
+      [riverside, "Riverside time bank"],
+      [ownDomain, "Harbour time bank"],
+    ] as const) {
+      const branding = only(s, "AWS::Cognito::ManagedLoginBranding").Properties as {
+        Assets: { Category: string; ColorMode: string; Extension: string; Bytes: string }[];
+      };
+      expect(branding.Assets.map((a) => [a.Category, a.ColorMode, a.Extension])).toEqual([
+        ["FORM_LOGO", "LIGHT", "SVG"],
+        ["FORM_LOGO", "DARK", "SVG"],
+      ]);
+      for (const asset of branding.Assets) {
+        const svg = Buffer.from(asset.Bytes, "base64").toString("utf8");
+        expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+        expect(svg).toContain(`>${name}</text>`);
+        expect(svg).toContain(`aria-label="${name}"`);
+      }
+    }
+    // A name with markup in it stays text.
+    expect(signInLogo({ name: "A<b>&C" })).toContain(">A&#60;b&#62;&#38;C time bank</text>");
   });
 
   it("gives the web app a public client: authorization code (with PKCE, in the app) only, back to the distribution", () => {

@@ -1,10 +1,11 @@
+import type { ComponentType } from "preact";
 import { useEffect } from "preact/hooks";
 import { ErrorBoundary, LocationProvider, lazy, Route, Router } from "preact-iso";
 import { session } from "./auth/session.ts";
 import { config } from "./config.ts";
 import { isLocale, ready, switchLocale } from "./i18n/index.ts";
 import { Layout } from "./layout.tsx";
-import { consentPostponed, me, member, refreshMe, refreshUnread } from "./state.ts";
+import { consentPostponed, me, member, needsSecondStep, refreshMe, refreshUnread } from "./state.ts";
 import { Loading } from "./ui/page.tsx";
 
 // Every screen is its own chunk, fetched when first visited.
@@ -34,15 +35,24 @@ const ConversationPage = lazy(() => import("./pages/conversation.tsx"));
 const MyData = lazy(() => import("./pages/my-data.tsx"));
 const Consent = lazy(() => import("./pages/consent.tsx"));
 const NotFound = lazy(() => import("./pages/not-found.tsx"));
+const SecondStep = lazy(() => import("./pages/second-step.tsx"));
+/**
+ * A staff screen, or, for a coordinator or admin whose sign-in did not pass a second factor, the
+ * page that sets one up: the API would refuse every call of the screen (403 MFA_REQUIRED).
+ */
+function staff<P>(Screen: ComponentType<P>): ComponentType<P> {
+  return (props: P) => (needsSecondStep.value ? <SecondStep /> : <Screen {...(props as P & object)} />);
+}
+
 // Staff screens: only coordinators and organisation admins ever download them.
-const StaffHome = lazy(() => import("./staff/home.tsx"));
-const StaffQueue = lazy(() => import("./staff/queue.tsx"));
-const StaffMembers = lazy(() => import("./staff/members.tsx"));
-const StaffMember = lazy(() => import("./staff/member.tsx"));
-const StaffRegister = lazy(() => import("./staff/register.tsx"));
-const StaffDisputes = lazy(() => import("./staff/disputes.tsx"));
-const StaffQuiet = lazy(() => import("./staff/quiet.tsx"));
-const StaffReports = lazy(() => import("./staff/reports.tsx"));
+const StaffHome = staff(lazy(() => import("./staff/home.tsx")));
+const StaffQueue = staff(lazy(() => import("./staff/queue.tsx")));
+const StaffMembers = staff(lazy(() => import("./staff/members.tsx")));
+const StaffMember = staff(lazy(() => import("./staff/member.tsx")));
+const StaffRegister = staff(lazy(() => import("./staff/register.tsx")));
+const StaffDisputes = staff(lazy(() => import("./staff/disputes.tsx")));
+const StaffQuiet = staff(lazy(() => import("./staff/quiet.tsx")));
+const StaffReports = staff(lazy(() => import("./staff/reports.tsx")));
 const Organisation = lazy(() => import("./staff/organisation.tsx"));
 const MyOrganisations = lazy(() => import("./staff/my-organisations.tsx"));
 const Activities = lazy(() => import("./pages/activities.tsx"));
@@ -102,6 +112,7 @@ function Screens() {
       <Route path="/conversations/:conversationId" component={ConversationPage} />
       <Route path="/my/data" component={MyData} />
       <Route path="/terms" component={Consent} />
+      <Route path="/second-step" component={SecondStep} />
       <Route path="/staff" component={StaffHome} />
       <Route path="/staff/queue" component={StaffQueue} />
       <Route path="/staff/members" component={StaffMembers} />

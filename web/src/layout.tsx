@@ -8,7 +8,7 @@ import { session, signOut } from "./auth/session.ts";
 import { city } from "./config.ts";
 import { type Locale, languageNames, locale, offeredLocales, switchLocale, t } from "./i18n/index.ts";
 import { loadMyOrganisations, myOrganisations } from "./my-organisations.ts";
-import { isCoordinator, me, member, unread, unreadMore } from "./state.ts";
+import { isCoordinator, me, member, needsSecondStep, unread, unreadMore } from "./state.ts";
 
 const TEXT_KEY = "mutua.largeText";
 
@@ -194,6 +194,24 @@ function ActingBanner() {
   );
 }
 
+/**
+ * A coordinator or admin signed in without a second factor: on every screen but the one that sets
+ * it up, what is missing and the way to it, rather than staff screens that would only be refused.
+ */
+function SecondStepBanner() {
+  const { path } = useLocation();
+  if (!session.value || !needsSecondStep.value || path === "/second-step" || path.startsWith("/staff"))
+    return null;
+  return (
+    <aside class="notice-banner" aria-label={t("mfa.bannerLabel")}>
+      <p>
+        <strong>{t("mfa.banner")}</strong>
+      </p>
+      <a href="/second-step">{t("mfa.bannerLink")}</a>
+    </aside>
+  );
+}
+
 export function Layout(props: { children: ComponentChildren }) {
   const active = member.value?.status === "active";
   return (
@@ -202,6 +220,7 @@ export function Layout(props: { children: ComponentChildren }) {
         {t("layout.skip")}
       </a>
       <ActingBanner />
+      <SecondStepBanner />
       <header class="site-header">
         <div class="bar">
           <a class="brand" href="/">

@@ -17,6 +17,11 @@ export const isCoordinator = computed(() =>
   (me.value?.roles ?? []).some((role) => role === "coordinator" || role === "admin"),
 );
 /**
+ * A coordinator or admin whose sign-in did not pass a second factor: the API refuses their powers
+ * (403 MFA_REQUIRED), so the app leads them to set one up instead of showing screens that fail.
+ */
+export const needsSecondStep = computed(() => Boolean(me.value?.mfa.required && !me.value.mfa.passed));
+/**
  * Set when the member chose "Not now" on the new terms: the app lets them in without agreeing, for
  * this visit only (the next sign-in asks again); new posts and exchanges still wait for consent.
  */

@@ -1,6 +1,7 @@
 import { whoAmI } from "#domain/membership/identity.ts";
-import { memberSchema, roleSchema } from "#domain/membership/member.ts";
+import { isCoordinatorOrAdmin, memberSchema, roleSchema } from "#domain/membership/member.ts";
 import { consentStatusOf, consentStatusSchema } from "#domain/privacy/consent.ts";
+import { passedMfa } from "#shared/mfa.ts";
 import * as z from "#shared/zod.ts";
 import { httpRoute } from "../route.ts";
 
@@ -13,6 +14,13 @@ export const whoAmISchema = z.object({
    * them to agree to `version` (at `termsUrl`) before anything new.
    */
   consent: z.optional(consentStatusSchema),
+  /**
+   * The second factor: `required` when the member's powers (an active coordinator or admin) need a
+   * sign-in that passed one; `passed` when this sign-in did (the token's `mutua:mfa` claim, which
+   * in AWS says the login has an authenticator app set up). Staff who have not passed one are led
+   * to set one up, then to sign in again.
+   */
+  mfa: z.object({ required: z.boolean(), passed: z.boolean() }),
 });
 
 /**
@@ -25,14 +33,16 @@ export const handler = httpRoute(
     auth: "subject",
     response: whoAmISchema,
   },
-  async ({ deps, loginSubject }) => {
+  async ({ deps, loginSubject, event }) => {
     const me = await whoAmI(deps, loginSubject);
+    const staff = me.member?.status === "active" && isCoordinatorOrAdmin(me.member);
     return {
       body: {
         subject: me.subject,
         member: me.member,
         roles: me.member?.status === "active" ? me.member.roles : [],
         ...(me.member ? { consent: consentStatusOf(deps.city, me.member) } : {}),
+        mfa: { required: staff, passed: passedMfa(event.requestContext.authorizer?.jwt?.claims) },
       },
     };
   },

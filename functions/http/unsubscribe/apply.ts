@@ -17,7 +17,7 @@ export const handler = httpRoute(
     html: true,
   },
   async ({ deps, query }) => {
-    const { kind } = await unsubscribe(deps, query.token);
-    return { body: donePage(deps.city, kind) };
+    const { kind, language } = await unsubscribe(deps, query.token);
+    return { body: donePage(deps.city, kind, language) };
   },
 );

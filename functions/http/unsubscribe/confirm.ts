@@ -1,4 +1,4 @@
-import { readUnsubscribeToken } from "#domain/notices/mail.ts";
+import { readUnsubscribeLink } from "#domain/notices/mail.ts";
 import { httpRoute } from "../route.ts";
 import { confirmPage, unsubscribeQuerySchema } from "./page.ts";
 
@@ -11,7 +11,7 @@ export const handler = httpRoute(
     html: true,
   },
   async ({ deps, query }) => {
-    const { kind } = await readUnsubscribeToken(deps, query.token);
-    return { body: confirmPage(deps.city, kind, query.token) };
+    const { kind, language } = await readUnsubscribeLink(deps, query.token);
+    return { body: confirmPage(deps.city, kind, query.token, language) };
   },
 );

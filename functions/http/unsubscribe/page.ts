@@ -1,5 +1,6 @@
 import type { EmailOptOutKind } from "#domain/membership/member.ts";
-import type { City } from "#shared/config/city.ts";
+import { noticeCatalogue } from "#domain/notices/render.ts";
+import type { City, Language } from "#shared/config/city.ts";
 import * as z from "#shared/zod.ts";
 
 /** The query of both unsubscribe routes: the signed token the link in the email carries. */
@@ -10,46 +11,51 @@ export const unsubscribeQuerySchema = z.strictObject({
 /** RFC 8058's one-click body (a mail client POSTs exactly this; the confirming page's form too). */
 export const oneClickBodySchema = z.strictObject({ "List-Unsubscribe": z.literal("One-Click") });
 
-const kindNames: Record<EmailOptOutKind, string> = {
-  digest: "digest emails (matches waiting for you)",
-  suggestion: "suggestion emails (a task you could help with)",
-};
-
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function page(city: City, title: string, body: string): string {
+/** The page's words in the member's language, from the notices' catalogues. */
+function wordsIn(city: City, language: Language, kind: EmailOptOutKind) {
+  const catalogue = noticeCatalogue(language);
+  const say = (key: string, values: Record<string, string> = {}) =>
+    catalogue.format(`unsubscribe.${key}`, { city: city.name, ...values }, city.timezone);
+  const kindName = say("kind", { kind });
+  return {
+    say: (key: string) => say(key, { kindName }),
+    title: (title: string) => say("pageTitle", { title }),
+  };
+}
+
+function page(language: Language, fullTitle: string, title: string, body: string): string {
   return [
     "<!doctype html>",
-    '<html lang="en"><head><meta charset="utf-8">',
+    `<html lang="${escapeHtml(language)}"><head><meta charset="utf-8">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title)} · ${escapeHtml(city.name)} time bank</title>`,
+    `<title>${escapeHtml(fullTitle)}</title>`,
     "<style>body{font:1.1rem/1.5 system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem}button{font:inherit;padding:.5rem 1rem}</style>",
     `</head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`,
   ].join("\n");
 }
 
 /** Asks before turning the emails off: a link scanner that opens the link changes nothing. */
-export function confirmPage(city: City, kind: EmailOptOutKind, token: string): string {
+export function confirmPage(city: City, kind: EmailOptOutKind, token: string, language: Language): string {
   const action = `?token=${encodeURIComponent(token)}`;
+  const { say, title } = wordsIn(city, language, kind);
   return page(
-    city,
-    "Stop these emails?",
+    language,
+    title(say("confirmTitle")),
+    say("confirmTitle"),
     [
-      `<p>You will no longer get ${escapeHtml(kindNames[kind])} from the ${escapeHtml(city.name)} time bank.`,
-      " Every other email, and your inbox in the app, stay as they are.</p>",
+      `<p>${escapeHtml(say("confirmBody"))}</p>`,
       `<form method="post" action="${escapeHtml(action)}">`,
       '<input type="hidden" name="List-Unsubscribe" value="One-Click">',
-      '<button type="submit">Stop these emails</button></form>',
+      `<button type="submit">${escapeHtml(say("confirmSubmit"))}</button></form>`,
     ].join(""),
   );
 }
 
-export function donePage(city: City, kind: EmailOptOutKind): string {
-  return page(
-    city,
-    "Done",
-    `<p>You will get no more ${escapeHtml(kindNames[kind])} from the ${escapeHtml(city.name)} time bank. You can turn them back on in your profile.</p>`,
-  );
+export function donePage(city: City, kind: EmailOptOutKind, language: Language): string {
+  const { say, title } = wordsIn(city, language, kind);
+  return page(language, title(say("doneTitle")), say("doneTitle"), `<p>${escapeHtml(say("doneBody"))}</p>`);
 }

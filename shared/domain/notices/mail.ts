@@ -8,9 +8,28 @@ import {
   emailUndeliverable,
   type Member,
 } from "#domain/membership/member.ts";
+import type { Language } from "#shared/config/city.ts";
 import * as z from "#shared/zod.ts";
 import { LinkInvalidError } from "./errors.ts";
 import type { Notification } from "./inbox.ts";
+
+/** The language a member reads in: their own choice, else the city's default (as render.ts). */
+function languageOf(member: Member | undefined, deps: Pick<Deps, "city">): Language {
+  return member?.preferredLanguage ?? deps.city.languages.default;
+}
+
+/**
+ * The kind of email an unsubscribe link names, and the language its member reads in, for the page
+ * the link opens.
+ * @throws LinkInvalidError when the token is not one this city signed.
+ */
+export async function readUnsubscribeLink(
+  deps: Pick<Deps, "city" | "signingKeys" | "members">,
+  token: string,
+): Promise<{ kind: EmailOptOutKind; language: Language }> {
+  const { memberId, kind } = await readUnsubscribeToken(deps, token);
+  return { kind, language: languageOf(await deps.members.get(memberId), deps) };
+}
 
 const UNSUBSCRIBE = "unsubscribe";
 /** The path of the unsubscribe route under the city's web address (the API lives under /api). */
@@ -128,7 +147,7 @@ async function changeMember(
 export async function unsubscribe(
   deps: Pick<Deps, "city" | "signingKeys" | "members" | "clock">,
   token: string,
-): Promise<{ kind: EmailOptOutKind; changed: boolean }> {
+): Promise<{ kind: EmailOptOutKind; changed: boolean; language: Language }> {
   const { memberId, kind } = await readUnsubscribeToken(deps, token);
   const result = await changeMember(deps, memberId, (member) =>
     member.emailOptOuts.includes(kind)
@@ -141,7 +160,7 @@ export async function unsubscribe(
         },
   );
   if (!result) throw new NotFoundError("This link's member no longer exists");
-  return { kind, changed: result.changed };
+  return { kind, changed: result.changed, language: languageOf(result.member, deps) };
 }
 
 /** What `parseMailEvent` reads of an SES event (event publishing's JSON, as a configuration set sends it). */

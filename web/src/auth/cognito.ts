@@ -94,6 +94,47 @@ function forget(): void {
   accessToken = undefined;
 }
 
+/** One call to Cognito's user API with the member's own access token (the admin scope allows it). */
+async function userCall(target: string, body: Record<string, unknown>): Promise<Response> {
+  if (!accessToken) throw new Error("Not signed in with the managed login");
+  return fetch(auth().identityEndpoint, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-amz-json-1.1",
+      "x-amz-target": `AWSCognitoIdentityProviderService.${target}`,
+    },
+    body: JSON.stringify({ AccessToken: accessToken, ...body }),
+  });
+}
+
+/** A new authenticator-app key for the member (AssociateSoftwareToken), base32. */
+export async function associateSoftwareToken(): Promise<string> {
+  const response = await userCall("AssociateSoftwareToken", {});
+  const answer: unknown = await response.json();
+  const secret = (answer as { SecretCode?: unknown }).SecretCode;
+  if (!response.ok || typeof secret !== "string")
+    throw new Error(`AssociateSoftwareToken: ${response.status}`);
+  return secret;
+}
+
+/**
+ * Checks a code from the new key (VerifySoftwareToken) and, when it matches, makes the app the
+ * member's second factor (SetUserMFAPreference): false when the code does not match.
+ */
+export async function verifySoftwareToken(code: string): Promise<boolean> {
+  const verified = await userCall("VerifySoftwareToken", { UserCode: code, FriendlyDeviceName: "Mutua" });
+  if (!verified.ok) {
+    if (verified.status >= 500) throw new Error(`VerifySoftwareToken: ${verified.status}`);
+    return false;
+  }
+  if ((((await verified.json()) as { Status?: unknown }).Status ?? "SUCCESS") !== "SUCCESS") return false;
+  const preferred = await userCall("SetUserMFAPreference", {
+    SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+  });
+  if (!preferred.ok) throw new Error(`SetUserMFAPreference: ${preferred.status}`);
+  return true;
+}
+
 export const cognitoProvider: AuthProvider = {
   async restore() {
     if (!isCallback(location.search)) return undefined;

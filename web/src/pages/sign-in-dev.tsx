@@ -2,7 +2,7 @@ import { useSignal } from "@preact/signals";
 import type { TargetedEvent } from "preact";
 import { type DevPerson, demoPeople, devSignIn } from "../auth/dev.ts";
 import { areaName, t } from "../i18n/index.ts";
-import { Actions, ErrorSummary, TextInput } from "../ui/fields.tsx";
+import { Actions, Checkboxes, ErrorSummary, TextInput } from "../ui/fields.tsx";
 import { Loading, Page } from "../ui/page.tsx";
 import { type FormErrors, noErrors } from "../ui/problems.ts";
 import { useResource } from "../ui/resource.ts";
@@ -24,10 +24,13 @@ export default function SignInDev() {
   const name = useSignal("");
   const errors = useSignal<FormErrors>(noErrors);
   const busy = useSignal(false);
+  // The local issuer stands for a sign-in that passed every factor, unless told it skipped the
+  // second: then a coordinator sees what one who has not set it up sees.
+  const skipSecondStep = useSignal(false);
 
   const signIn = async (as: string) => {
     busy.value = true;
-    const refused = await devSignIn(as);
+    const refused = await devSignIn(as, skipSecondStep.value ? { mfa: false } : {});
     busy.value = false;
     if (refused) {
       const text = t("signIn.nameProblem");
@@ -46,6 +49,15 @@ export default function SignInDev() {
 
   return (
     <Page title={t("signIn.title")} lead={t("signIn.lead")}>
+      <Checkboxes
+        id="sign-in-factor"
+        label={t("signIn.skipLegend")}
+        values={skipSecondStep.value ? ["skip"] : []}
+        onChange={(values) => {
+          skipSecondStep.value = values.includes("skip");
+        }}
+        options={[{ value: "skip", label: t("signIn.skipSecondStep") }]}
+      />
       <h2>{t("signIn.demoTitle")}</h2>
       {people.loading ? <Loading /> : null}
       <ul class="people">

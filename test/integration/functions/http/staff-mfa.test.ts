@@ -25,7 +25,10 @@ async function callWith(
   method: string,
   path: string,
   headers: Record<string, string> = {},
-): Promise<{ status: number; body: { error?: { code: string } } }> {
+): Promise<{
+  status: number;
+  body: { error?: { code: string }; mfa?: { required: boolean; passed: boolean } };
+}> {
   const token = await city.issuer.sign(demoSubject(handle), { mfa });
   return new Promise((resolve, reject) => {
     const req = request(
@@ -36,7 +39,7 @@ async function callWith(
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
           const text = Buffer.concat(chunks).toString("utf8");
-          let body: { error?: { code: string } } = {};
+          let body: { error?: { code: string }; mfa?: { required: boolean; passed: boolean } } = {};
           try {
             body = JSON.parse(text);
           } catch {}
@@ -89,5 +92,17 @@ describe("staff powers and the second factor", () => {
     const resident = await callWith(false, "amira", "GET", "/reports/ledger");
     expect(resident.status).toBe(403);
     expect(resident.body.error?.code).toBe("FORBIDDEN");
+  });
+
+  it("GET /me tells staff that their powers need a second factor and whether this sign-in passed one", async () => {
+    expect((await callWith(false, "dora", "GET", "/me")).body.mfa).toEqual({ required: true, passed: false });
+    expect((await callWith(true, "dora", "GET", "/me")).body.mfa).toEqual({ required: true, passed: true });
+    expect((await callWith(false, "sam", "GET", "/me")).body.mfa).toEqual({ required: true, passed: false });
+    // Residents are never asked; the answer still says what their sign-in passed.
+    expect((await callWith(false, "amira", "GET", "/me")).body.mfa).toEqual({
+      required: false,
+      passed: false,
+    });
+    expect((await callWith(true, "amira", "GET", "/me")).body.mfa).toEqual({ required: false, passed: true });
   });
 });

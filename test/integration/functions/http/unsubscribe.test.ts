@@ -93,6 +93,43 @@ describe("one-click unsubscribe (RFC 8058)", () => {
     expect(mailTo(city, "wim@example.org").at(-1)?.subject).toContain(subjectOf("suggestion"));
   });
 
+  it.each([
+    ["en", "Stop these emails?", "suggestion emails", "Done", "You will get no more"],
+    ["nl", "Deze e-mails stoppen?", "suggestiemails", "Klaar", "U krijgt geen"],
+    ["fr", "Arrêter ces e-mails ?", "e-mails de suggestion", "C’est fait", "Vous ne recevrez plus"],
+    ["de", "Diese E-Mails abbestellen?", "Vorschlags-E-Mails", "Erledigt", "Sie bekommen keine"],
+    ["es", "¿Dejar de recibir estos correos?", "correos de sugerencias", "Hecho", "No recibirá más"],
+  ])(
+    "speaks the member's language (%s) on the page the link opens and on the answer",
+    async (language, ask, kind, done, doneBody) => {
+      const login = `reader-${language}`;
+      const id = await joinByEmail(city, login, `${login}@example.org`);
+      const profile = await city.call("PATCH", "/me/profile", {
+        as: login,
+        body: { preferredLanguage: language },
+      });
+      expect(profile.status).toBe(200);
+      await noticeOf(city, id, "suggestion");
+      await city.runtime.poller.drain();
+      const link = unsubscribeUrlOf(mailTo(city, `${login}@example.org`).at(-1) ?? {});
+
+      const page = await city.call("GET", routeOf(link));
+      expect(page.status).toBe(200);
+      expect(page.text).toContain(`<html lang="${language}">`);
+      expect(page.text).toContain(`<h1>${ask}</h1>`);
+      expect(page.text).toContain(kind);
+      const answer = await city.call("POST", routeOf(link), {
+        rawBody: "List-Unsubscribe=One-Click",
+        headers: form,
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.text).toContain(`<html lang="${language}">`);
+      expect(answer.text).toContain(`<h1>${done}</h1>`);
+      expect(answer.text).toContain(doneBody);
+      expect(await optOuts(login)).toEqual(["suggestion"]);
+    },
+  );
+
   it("refuses a tampered or foreign token with a house-shaped 400, and changes nothing", async () => {
     const id = await joinByEmail(city, "xena", "xena@example.org");
     await noticeOf(city, id, "digest");

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Secret, TOTP } from "otpauth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCity, type TestCity } from "../../../support/city.ts";
 
@@ -145,6 +146,58 @@ describe("the local development sign-in", () => {
     expect((await token(42)).status).toBe(400);
     const garbage = await get("/api/dev/token", { method: "POST", body: "{" });
     expect(garbage.status).toBe(400);
+  });
+
+  it("sets up an authenticator app for a login, and then marks a sign-in with its code as having passed MFA", async () => {
+    const post = (path: string, body: unknown, bearer?: string) =>
+      get(path, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+    const mfaOf = async (bearer: string) =>
+      (
+        (await (await get("/api/me", { headers: { authorization: `Bearer ${bearer}` } })).json()) as {
+          mfa: { required: boolean; passed: boolean };
+        }
+      ).mfa;
+    const without = (
+      (await (await post("/api/dev/token", { name: "dora", mfa: false })).json()) as { token: string }
+    ).token;
+    expect(await mfaOf(without)).toEqual({ required: true, passed: false });
+    // No app set up yet: a code cannot sign in.
+    const early = await post("/api/dev/token", { name: "dora", code: "123456" });
+    expect(early.status).toBe(400);
+    expect(await early.json()).toMatchObject({
+      error: { code: "VALIDATION_FAILED", details: [{ path: "code" }] },
+    });
+    expect((await post("/api/dev/second-factor/associate", {})).status).toBe(401);
+
+    const { secretCode } = (await (await post("/api/dev/second-factor/associate", {}, without)).json()) as {
+      secretCode: string;
+    };
+    expect(secretCode).toMatch(/^[A-Z2-7]{32}$/);
+    const app = new TOTP({ secret: Secret.fromBase32(secretCode), algorithm: "SHA1", digits: 6, period: 30 });
+    const current = app.generate();
+    const wrong = String((Number(current) + 500_000) % 1_000_000).padStart(6, "0");
+    const refused = await post("/api/dev/second-factor/verify", { code: wrong }, without);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: { code: "VALIDATION_FAILED" } });
+    expect((await post("/api/dev/token", { name: "dora", code: current })).status).toBe(400);
+    const verified = await post("/api/dev/second-factor/verify", { code: current }, without);
+    expect(verified.status).toBe(200);
+
+    const withCode = await post("/api/dev/token", { name: "dora", code: app.generate() });
+    expect(withCode.status).toBe(200);
+    expect(await mfaOf(((await withCode.json()) as { token: string }).token)).toEqual({
+      required: true,
+      passed: true,
+    });
+    expect((await post("/api/dev/token", { name: "dora", code: wrong })).status).toBe(400);
+    expect((await post("/api/dev/token", { name: "dora", mfa: "yes" })).status).toBe(400);
   });
 
   it("is not part of the API a cloud build deploys", async () => {
