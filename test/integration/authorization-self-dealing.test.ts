@@ -298,6 +298,40 @@ const rows: Record<string, Row[]> = {
       expect: 403,
     },
   ],
+  "POST /organisations/{memberId}/redemption-requests": [
+    {
+      why: "a venue's admin records a spend from her own account at her venue",
+      setup: async () => ({
+        as: "dora",
+        path: `/organisations/${doraClub}/redemption-requests`,
+        body: { memberId: ids.dora, activityId: doraVenueActivity },
+        headers: key(),
+        watch: [doraClub, ids.dora ?? ""],
+      }),
+      expect: 403,
+    },
+  ],
+  "POST /redemption-requests/{requestId}/approval": [
+    {
+      why: "a coordinator approves, for a member she helps, a spend recorded at a venue she runs",
+      setup: async () => {
+        const recorded = await post(
+          "dora",
+          `/organisations/${doraClub}/redemption-requests`,
+          { memberId: jan, activityId: doraVenueActivity },
+          key(),
+        );
+        return {
+          as: "dora",
+          path: `/redemption-requests/${String(recorded.requestId)}/approval`,
+          body: undefined,
+          headers: { ...key(), "x-act-for": jan },
+          watch: [doraClub, jan],
+        };
+      },
+      expect: 403,
+    },
+  ],
   "PUT /members/{memberId}/verified": [
     {
       why: "a coordinator verifies herself",

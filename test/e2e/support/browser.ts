@@ -124,11 +124,16 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 /** Signs in on the local sign-in page as a demo person (by display name) or a new name. */
 export async function signIn(page: Page, who: { demo: string } | { name: string }): Promise<void> {
+  // The sign-in page's own heading stays until the app has moved on: wait for its control to go,
+  // so the caller never reads the sign-in page for the screen after it.
   if ("demo" in who) {
-    await page.getByRole("button", { name: new RegExp(`^${who.demo}`) }).click();
+    const button = page.getByRole("button", { name: new RegExp(`^${who.demo}`) });
+    await button.click();
+    await button.waitFor({ state: "detached" });
   } else {
     await page.locator("#sign-in-name").fill(who.name);
     await page.locator("form button[type=submit]").click();
+    await page.locator("#sign-in-name").waitFor({ state: "detached" });
   }
   await page.locator("h1").filter({ hasNotText: /^$/ }).first().waitFor();
 }
