@@ -1,14 +1,7 @@
 import { Secret, TOTP } from "otpauth";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type BrowserCity,
-  expectAccessible,
-  heading,
-  languages,
-  screenshot,
-  startBrowserCity,
-} from "./support/browser.ts";
+import { describe, expect, it } from "vitest";
+import { expectAccessible, heading, languages, screenshot, useBrowserCity } from "./support/browser.ts";
 
 /**
  * A coordinator whose sign-in did not pass a second factor is led to set one up instead of meeting
@@ -16,14 +9,7 @@ import {
  * with the same TOTP library the local issuer checks them with); signs in again with a code and
  * opens the staff screens. The page passes axe in every language.
  */
-let app: BrowserCity;
-
-beforeAll(async () => {
-  app = await startBrowserCity();
-});
-afterAll(async () => {
-  await app?.stop();
-});
+const app = useBrowserCity();
 
 const SKIP = /Sign in without the second step/;
 

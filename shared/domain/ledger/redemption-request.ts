@@ -56,16 +56,6 @@ export const redemptionRequestPageSchema = z.object({
 /** A local day in a path or query. */
 export const daySchema = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date like 2026-05-01"));
 
-/** The local day (YYYY-MM-DD) of an instant in the city's time zone. */
-export function localDay(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(instant);
-}
-
 /** The request as its readers see it now: a pending one past its expiry is expired. */
 export function viewOf(request: RedemptionRequest, now: Date): RedemptionRequest {
   return request.status === "pending" && new Date(request.expiresAt) <= now

@@ -1,6 +1,7 @@
 import type { Deps } from "#domain/deps.ts";
 import { ConflictError, NotFoundError, RuleViolationError, ValidationError } from "#domain/kernel/errors.ts";
 import type { Page, PageRequest } from "#domain/kernel/paging.ts";
+import { localDate } from "#domain/kernel/time.ts";
 import type { Acting } from "#domain/membership/acting.ts";
 import { refuseSelfDealing } from "#domain/membership/power.ts";
 import type { InboxDelivery } from "#domain/notices/inbox.ts";
@@ -16,7 +17,6 @@ import {
 import { type IdempotencyContext, idFromKey, runIdempotent, type StoredResponse } from "./idempotency.ts";
 import {
   approvalTransferId,
-  localDay,
   REDEMPTION_REQUEST_DAYS,
   type RecordRedemption,
   type RedemptionRequest,
@@ -140,7 +140,7 @@ export async function recordRedemptionRequest(
     places: request.places,
     minutes,
     status: "pending",
-    day: localDay(now, deps.city.timezone),
+    day: localDate(now, deps.city.timezone),
     createdAt: now.toISOString(),
     createdBy: acting.actor.memberId,
     expiresAt: new Date(now.getTime() + REDEMPTION_REQUEST_DAYS * 24 * 3600 * 1000).toISOString(),
@@ -272,7 +272,7 @@ export async function listVenueRedemptionRequests(
   const now = deps.clock.now();
   const result = await deps.redemptionRequests.listForVenueDay(
     acting.subject.memberId,
-    day ?? localDay(now, deps.city.timezone),
+    day ?? localDate(now, deps.city.timezone),
     page,
   );
   return { ...result, items: result.items.map((r) => viewOf(r, now)) };
