@@ -1,3 +1,4 @@
+import { localMinuteOfDay } from "#domain/kernel/time.ts";
 import { type NoticeContent, noticeContent } from "#domain/notices/kinds.ts";
 import { notify } from "#domain/notices/notify.ts";
 import { renderNotice } from "#domain/notices/render.ts";
@@ -16,15 +17,7 @@ export function cityWithoutQuietHours() {
  */
 export function cityInQuietHours(now = new Date()) {
   const base = exampleCity();
-  const parts = new Intl.DateTimeFormat("en-GB", {
-    timeZone: base.timezone,
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(now);
-  const minute =
-    Number(parts.find((p) => p.type === "hour")?.value) * 60 +
-    Number(parts.find((p) => p.type === "minute")?.value);
+  const minute = localMinuteOfDay(now, base.timezone);
   const at = (m: number) => {
     const wrapped = (m + 1440) % 1440;
     return `${String(Math.floor(wrapped / 60)).padStart(2, "0")}:${String(wrapped % 60).padStart(2, "0")}`;

@@ -1,5 +1,6 @@
 import type { Deps } from "#domain/deps.ts";
 import { ValidationError } from "#domain/kernel/errors.ts";
+import { localMinuteOfDay } from "#domain/kernel/time.ts";
 import { type Contact, emailUndeliverable, type Member, smsOptedOut } from "#domain/membership/member.ts";
 import type { City, Language } from "#shared/config/city.ts";
 import type { Notification } from "./inbox.ts";
@@ -63,15 +64,7 @@ function minutesOf(hhmm: string): number {
 
 /** Whether an instant falls in the city's quiet hours (which may wrap past midnight). */
 export function inQuietHours(instant: Date, city: City): boolean {
-  const parts = new Intl.DateTimeFormat("en-GB", {
-    timeZone: city.timezone,
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(instant);
-  const hour = Number(parts.find((p) => p.type === "hour")?.value ?? 0);
-  const minute = Number(parts.find((p) => p.type === "minute")?.value ?? 0);
-  const now = hour * 60 + minute;
+  const now = localMinuteOfDay(instant, city.timezone);
   const start = minutesOf(city.notifications.quietHours.start);
   const end = minutesOf(city.notifications.quietHours.end);
   return start <= end ? now >= start && now < end : now >= start || now < end;
