@@ -45,6 +45,11 @@ export interface HttpRouteEntry {
    * burst): on the expensive routes (search, exports, reports) a flood cannot drown the rest.
    */
   throttle?: RouteThrottle;
+  /**
+   * "read": the handler signs download links to export archives, so its function gets the
+   * export bucket's name and may read its archives (a presigned link carries the signer's rights).
+   */
+  exportArchives?: "read";
 }
 
 export interface RouteThrottle {
@@ -87,6 +92,8 @@ export interface StreamConsumerEntry {
   sends?: readonly ("email" | "sms")[];
   /** The consumer deletes sign-in identities: the stack grants it Cognito's AdminDeleteUser on the pool. */
   deletesLogins?: boolean;
+  /** The consumer writes and reads export archives: the stack gives its router the export bucket. */
+  exportArchives?: "write";
 }
 
 export interface ScheduleEntry {
@@ -306,6 +313,23 @@ export const manifest: Manifest = {
       fn: "members",
       auth: true,
       access: "read",
+    },
+    {
+      method: "POST",
+      path: "/me/exports",
+      handler: "functions/http/me/exports-start.ts",
+      fn: "members",
+      auth: true,
+      throttle: EXPORT_THROTTLE,
+    },
+    {
+      method: "GET",
+      path: "/me/exports/{jobId}",
+      handler: "functions/http/me/exports-get.ts",
+      fn: "members",
+      auth: true,
+      access: "read",
+      exportArchives: "read",
     },
     {
       method: "POST",
@@ -757,6 +781,18 @@ export const manifest: Manifest = {
       maxRetries: 10,
       filter: { entities: ["Member"], eventNames: ["MODIFY"] },
       deletesLogins: true,
+    },
+    {
+      name: "export-jobs",
+      router: "streams-router",
+      handler: "functions/streams/export-jobs.ts",
+      // One step per record, a section read or an archive zipped: small batches keep a step's
+      // wait behind others short.
+      batchSize: 5,
+      maxRetries: 10,
+      filter: { entities: ["ExportJob"], eventNames: ["INSERT", "MODIFY"] },
+      replay: "current-item",
+      exportArchives: "write",
     },
     {
       name: "retention",

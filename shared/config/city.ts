@@ -472,6 +472,11 @@ export const citySchema = z
         accessLogDays: retentionDays,
         /** Records of notices sent by email or SMS. */
         deliveryDays: retentionDays,
+        /**
+         * Hours an export archive made in the background can be downloaded, from when it is
+         * ready; then its link stops working and the archive and its job are deleted.
+         */
+        exportLinkHours: z._default(z.int().check(z.gte(1), z.lte(168)), 24),
       }),
       {
         inboxDays: 365,
@@ -479,6 +484,7 @@ export const citySchema = z
         auditDays: 730,
         accessLogDays: 730,
         deliveryDays: 30,
+        exportLinkHours: 24,
       },
     ),
     operations: operationsSchema,

@@ -63,6 +63,10 @@ export const keys = {
     pk: `ACCESS#${memberId}`,
     sk: `${at}#${recordId}`,
   }),
+  /** A member's export job, in the member's exports partition beside the running marker. */
+  exportJob: (memberId: string, jobId: string) => ({ pk: `EXPORTS#${memberId}`, sk: `JOB#${jobId}` }),
+  /** Which of the member's export jobs is running: one item, so a second start is refused by a condition. */
+  exportRunning: (memberId: string) => ({ pk: `EXPORTS#${memberId}`, sk: "RUNNING" }),
   auditEntry: (subjectId: string, at: string, eventId: string) => ({
     pk: `AUDIT#${subjectId}`,
     sk: `${at}#${eventId}`,
