@@ -18,6 +18,8 @@ export const handler = httpRoute(
     if (!view.download) return { body: view };
     // In AWS the link is S3's, whole; the local server's is a path on the address asked.
     const origin = `${event.headers["x-forwarded-proto"] ?? "http"}://${event.headers.host ?? "localhost"}`;
-    return { body: { ...view, download: { ...view.download, url: new URL(view.download.url, origin).href } } };
+    return {
+      body: { ...view, download: { ...view.download, url: new URL(view.download.url, origin).href } },
+    };
   },
 );

@@ -119,7 +119,7 @@ export async function advanceExportJob(
   announced: ExportJob,
 ): Promise<"section" | "archive" | "stale"> {
   const job = await deps.exportJobs.get(announced.memberId, announced.jobId);
-  if (!job || job.status !== "running" || job.sectionsDone !== announced.sectionsDone) return "stale";
+  if (job?.status !== "running" || job.sectionsDone !== announced.sectionsDone) return "stale";
   const subject = await deps.members.get(job.memberId);
   if (!subject) return "stale";
   const actor = job.requestedBy === subject.memberId ? subject : await deps.members.get(job.requestedBy);

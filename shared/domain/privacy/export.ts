@@ -17,7 +17,7 @@ import { type PostView, postViewSchema, viewPost } from "#domain/posts/post.ts";
 import type { City } from "#shared/config/city.ts";
 import * as z from "#shared/zod.ts";
 import { type AccessRecordView, accessRecordViewSchema, readAccessLog } from "./access-log.ts";
-import { type ExportSectionName, exportSectionNames } from "./export-job.ts";
+import type { ExportSectionName } from "./export-job.ts";
 
 /**
  * One consent of the member to the city's terms: when, to which version (absent for a consent
@@ -187,5 +187,9 @@ export async function assembleExport(
  * @throws when the text is not that section (a store that changed it).
  */
 export function parseExportSection<K extends ExportSectionName>(name: K, text: string): Sections[K] {
-  return z.parse(memberExportSchema.shape[name], JSON.parse(text)) as Sections[K];
+  const value: unknown = JSON.parse(text);
+  z.parse(memberExportSchema.shape[name], value);
+  // The text as it was stored, once checked: parsing would put fields in the schema's order, and
+  // the CSV files' columns follow the order the export read them in.
+  return value as Sections[K];
 }
