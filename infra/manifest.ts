@@ -92,8 +92,6 @@ export interface StreamConsumerEntry {
   sends?: readonly ("email" | "sms")[];
   /** The consumer deletes sign-in identities: the stack grants it Cognito's AdminDeleteUser on the pool. */
   deletesLogins?: boolean;
-  /** The consumer writes and reads export archives: the stack gives its router the export bucket. */
-  exportArchives?: "write";
 }
 
 export interface ScheduleEntry {
@@ -111,6 +109,8 @@ export interface ScheduleEntry {
   checkpoint?: true;
   /** The job posts to the ledger; see HttpRouteEntry.writesLedger. */
   writesLedger?: true;
+  /** The job writes and reads export archives: the stack gives its function the export bucket. */
+  exportArchives?: "write";
 }
 
 /**
@@ -783,18 +783,6 @@ export const manifest: Manifest = {
       deletesLogins: true,
     },
     {
-      name: "export-jobs",
-      router: "streams-router",
-      handler: "functions/streams/export-jobs.ts",
-      // One step per record, a section read or an archive zipped: small batches keep a step's
-      // wait behind others short.
-      batchSize: 5,
-      maxRetries: 10,
-      filter: { entities: ["ExportJob"], eventNames: ["INSERT", "MODIFY"] },
-      replay: "current-item",
-      exportArchives: "write",
-    },
-    {
       name: "retention",
       router: "streams-router",
       handler: "functions/streams/retention.ts",
@@ -876,6 +864,16 @@ export const manifest: Manifest = {
       handler: "functions/schedules/held-notices.ts",
       everyMinutes: 15,
       about: "sends the notices held during a member's quiet hours, once those hours have ended",
+    },
+    // -- residents' data rights --
+    {
+      name: "export-jobs",
+      handler: "functions/schedules/export-jobs.ts",
+      everyMinutes: 1,
+      about:
+        "assembles the export archives members asked for, a section per step, saving progress on the job so the next run continues one cut short",
+      timeoutSeconds: 300,
+      exportArchives: "write",
     },
     // -- operations --
     {

@@ -3,6 +3,7 @@ import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
@@ -18,7 +19,7 @@ import { table } from "./table.ts";
 /** A running job that never finishes (its steps failing until replayed) is deleted a week after it began. */
 const ABANDONED_AFTER_SECONDS = 7 * 86_400;
 const epochSeconds = (iso: string | Date) => Math.floor(new Date(iso).getTime() / 1000);
-const markerSchema = z.object({ jobId: z.string(), staleAt: z.iso.datetime() });
+const markerSchema = z.object({ memberId: z.string(), jobId: z.string(), staleAt: z.iso.datetime() });
 
 export class DynamoExportJobRepository implements ExportJobRepository {
   constructor(
@@ -96,6 +97,18 @@ export class DynamoExportJobRepository implements ExportJobRepository {
     if (Date.parse(marker.staleAt) <= now.getTime()) return undefined;
     const job = await this.get(memberId, marker.jobId);
     return job?.status === "running" ? job : undefined;
+  }
+
+  async listRunning(limit: number): Promise<{ memberId: string; jobId: string }[]> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :running)",
+        ExpressionAttributeValues: { ":pk": keys.exportRunning("").pk, ":running": "RUNNING#" },
+        Limit: limit,
+      }),
+    );
+    return Items.map((item) => markerSchema.parse(item));
   }
 
   async get(memberId: string, jobId: string): Promise<ExportJob | undefined> {

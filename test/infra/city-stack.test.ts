@@ -377,13 +377,14 @@ describe("CityStack functions", () => {
     expect(JSON.stringify(policy?.[1].Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
   });
 
-  it("lets only the export consumer's router write archives, and only the route that signs links read them", () => {
+  it("lets only the export schedule write archives, and only the route that signs links read them", () => {
     const exportsId = logicalIdOf(stack.exports.bucket);
-    const writer = manifest.consumers.find((c) => c.exportArchives === "write");
+    const writer = manifest.schedules.find((c) => c.exportArchives === "write");
     const readers = manifest.routes
       .filter((r) => r.exportArchives === "read")
       .map((r) => functionOf(r.handler));
     expect(writer?.name).toBe("export-jobs");
+    const writerFunction = functionOf(writer?.handler ?? "");
     expect(readers).toEqual(["http-members-read"]);
     for (const plan of plans) {
       const s3 = statementsOfFunction(functionIdNamed(plan.name)).filter((s) =>
@@ -391,7 +392,7 @@ describe("CityStack functions", () => {
       );
       const env = (resource(functionIdNamed(plan.name)).Properties.Environment as { Variables: object })
         .Variables;
-      if (plan.name === writer?.router) {
+      if (plan.name === writerFunction) {
         expect(s3.flatMap((s) => [s.Action].flat()).sort(), plan.name).toEqual([
           "s3:GetObject",
           "s3:PutObject",

@@ -17,8 +17,8 @@ export type ExportSectionName = (typeof exportSectionNames)[number];
 
 /**
  * An export assembled in the background: the archive of `GET /me/export.zip`, made one section
- * per step by the `export-jobs` stream consumer (each step's write of the job is the next step's
- * stream record), then zipped and offered through a link that expires.
+ * per step by the `export-jobs` schedule (progress saved after each), then zipped and offered
+ * through a link that expires.
  */
 export const exportJobSchema = z.object({
   jobId: z.string(),

@@ -104,12 +104,16 @@ export async function getExportJob(
   return viewOf(deps, job);
 }
 
-type StepDeps = ExportDeps & Pick<Deps, "exportJobs" | "exportArchives" | "ids">;
+type StepDeps = ExportDeps &
+  Pick<Deps, "exportJobs" | "exportArchives" | "ids"> & {
+    /** Told of a step that failed (the schedule logs it). */
+    onStepFailed?: (jobId: string, error: unknown) => void;
+  };
 
 /**
- * Does the next step of a job, as its stream record announces it: reads and stores one section,
+ * Does the next step of a job, as last read: reads and stores one section,
  * or, with every section stored, makes the archive and marks the job ready. A record that is no
- * longer the job's latest state (a redelivery, a step another run already did) does nothing. A
+ * longer the job's latest state (a step another run already did) does nothing. A
  * step cut short is done again whole: each section is stored under its own name, so doing it
  * twice leaves it once.
  * @returns what the step did.
@@ -146,4 +150,39 @@ export async function advanceExportJob(
     archiveBytes: archive.byteLength,
   });
   return "archive";
+}
+
+/** Running jobs one run of the export schedule takes up (the rest wait for the next run). */
+const JOBS_PER_RUN = 25;
+
+/**
+ * One run of the export schedule: takes up each running job where it stands and does its steps,
+ * one after another, until it is ready or the run's time is nearly up. Progress is saved after
+ * every step (the job's `sectionsDone`), so a run cut short, or a step that failed, is continued by
+ * the next run from the last step saved.
+ * @returns how many steps were done and how many jobs became ready.
+ */
+export async function runExportJobs(
+  deps: StepDeps,
+  time: { remainingMs: () => number; reserveMs: number },
+): Promise<{ steps: number; ready: number; failed: number }> {
+  const outcome = { steps: 0, ready: 0, failed: 0 };
+  for (const { memberId, jobId } of await deps.exportJobs.listRunning(JOBS_PER_RUN)) {
+    let job = await deps.exportJobs.get(memberId, jobId);
+    while (job?.status === "running" && time.remainingMs() > time.reserveMs) {
+      try {
+        const step = await advanceExportJob(deps, job);
+        if (step === "stale") break;
+        outcome.steps++;
+        if (step === "archive") outcome.ready++;
+      } catch (error) {
+        // This job waits for the next run; the others go on.
+        outcome.failed++;
+        deps.onStepFailed?.(jobId, error);
+        break;
+      }
+      job = await deps.exportJobs.get(memberId, jobId);
+    }
+  }
+  return outcome;
 }

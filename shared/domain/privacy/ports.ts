@@ -75,6 +75,8 @@ export interface ExportJobRepository {
   /** The member's running job, unless it went stale at `now`. */
   running(memberId: string, now: Date): Promise<ExportJob | undefined>;
   get(memberId: string, jobId: string): Promise<ExportJob | undefined>;
+  /** Up to `limit` running jobs of the city (stale ones too), for the export schedule. */
+  listRunning(limit: number): Promise<{ memberId: string; jobId: string }[]>;
   /** Counts one more section done, if the job still stands where it was read; false otherwise. */
   advance(job: ExportJob, now: Date): Promise<boolean>;
   /** Marks the running job ready (and no longer running); false if it was not running any more. */
