@@ -217,6 +217,8 @@ export class CityStack extends Stack {
     this.exports = new ExportArchives(this, "Exports", { city, accessLogs: this.edge.logs });
     for (const route of manifest.routes)
       if (route.exportArchives) this.exports.grant(fn(route.handler), "read");
+    for (const job of manifest.schedules)
+      if (job.exportArchives) this.exports.grant(fn(job.handler), "write");
     this.buildRoutes(manifest, fn);
     this.throttleRoutes(manifest);
     const failureQueues = new Map<string, Queue>();

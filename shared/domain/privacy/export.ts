@@ -184,10 +184,12 @@ export async function assembleExport(
 
 /**
  * A section read back from the JSON text an export job stored.
- * @throws SyntaxError when the text is not JSON.
+ * @throws when the text is not that section (a store that changed it).
  */
 export function parseExportSection<K extends ExportSectionName>(name: K, text: string): Sections[K] {
-  // The export job's own text, written by the step before (the schemas stay out of the stream
-  // router's bundle); its fields in the order the export read them, which the CSV columns follow.
-  return JSON.parse(text) as Sections[K];
+  const value: unknown = JSON.parse(text);
+  z.parse(memberExportSchema.shape[name], value);
+  // The text as it was stored, once checked: parsing would put fields in the schema's order, and
+  // the CSV files' columns follow the order the export read them in.
+  return value as Sections[K];
 }

@@ -15,6 +15,7 @@ const idempotency: Record<string, boolean> = {
   "POST /transfers/{transferId}/reversal": true,
   "POST /organisations/{memberId}/awards": true,
   "POST /activities/{activityId}/redemptions": true,
+  "POST /me/exports": false,
 };
 
 describe("the OpenAPI document", async () => {
