@@ -45,6 +45,11 @@ export interface HttpRouteEntry {
    * burst): on the expensive routes (search, exports, reports) a flood cannot drown the rest.
    */
   throttle?: RouteThrottle;
+  /**
+   * "read": the handler signs download links to export archives, so its function gets the
+   * export bucket's name and may read its archives (a presigned link carries the signer's rights).
+   */
+  exportArchives?: "read";
 }
 
 export interface RouteThrottle {
@@ -104,6 +109,8 @@ export interface ScheduleEntry {
   checkpoint?: true;
   /** The job posts to the ledger; see HttpRouteEntry.writesLedger. */
   writesLedger?: true;
+  /** The job writes and reads export archives: the stack gives its function the export bucket. */
+  exportArchives?: "write";
 }
 
 /**
@@ -306,6 +313,23 @@ export const manifest: Manifest = {
       fn: "members",
       auth: true,
       access: "read",
+    },
+    {
+      method: "POST",
+      path: "/me/exports",
+      handler: "functions/http/me/exports-start.ts",
+      fn: "members",
+      auth: true,
+      throttle: EXPORT_THROTTLE,
+    },
+    {
+      method: "GET",
+      path: "/me/exports/{jobId}",
+      handler: "functions/http/me/exports-get.ts",
+      fn: "members",
+      auth: true,
+      access: "read",
+      exportArchives: "read",
     },
     {
       method: "POST",
@@ -879,6 +903,16 @@ export const manifest: Manifest = {
       handler: "functions/schedules/held-notices.ts",
       everyMinutes: 15,
       about: "sends the notices held during a member's quiet hours, once those hours have ended",
+    },
+    // -- residents' data rights --
+    {
+      name: "export-jobs",
+      handler: "functions/schedules/export-jobs.ts",
+      everyMinutes: 1,
+      about:
+        "assembles the export archives members asked for, a section per step, saving progress on the job so the next run continues one cut short",
+      timeoutSeconds: 300,
+      exportArchives: "write",
     },
     // -- operations --
     {

@@ -17,7 +17,12 @@ import {
   VerificationRequiredError,
 } from "#domain/kernel/errors.ts";
 import { AccountFrozenError, IdempotencyKeyReusedError, LimitExceededError } from "#domain/ledger/errors.ts";
-import { ConsentRequiredError, TermsChangedError } from "#domain/privacy/errors.ts";
+import {
+  ConsentRequiredError,
+  DownloadLinkExpiredError,
+  DownloadLinkInvalidError,
+  TermsChangedError,
+} from "#domain/privacy/errors.ts";
 import { MessageLimitError } from "../../shared/domain/conversations/errors.ts";
 import { LinkInvalidError } from "../../shared/domain/notices/errors.ts";
 
@@ -44,6 +49,8 @@ export const statusTable: readonly (readonly [new (...args: never[]) => DomainEr
   [AccountFrozenError, 422],
   [MessageLimitError, 429],
   [LinkInvalidError, 400],
+  [DownloadLinkInvalidError, 403],
+  [DownloadLinkExpiredError, 410],
 ];
 
 export function statusFor(error: DomainError): number {

@@ -47,6 +47,7 @@ import {
 import { type LambdaBundle, lambdaBundle } from "./bundling.ts";
 import { Edge } from "./edge.ts";
 import type { EdgeGlobalStack } from "./edge-global.ts";
+import { ExportArchives } from "./exports.ts";
 import { HouseFunction } from "./house-function.ts";
 import { writeHttpEntry } from "./http-entry.ts";
 import { LedgerAlarms } from "./ledger-alarms.ts";
@@ -155,6 +156,8 @@ export class CityStack extends Stack {
   readonly operations: Operations;
   /** The SES identity, configuration set and SMS settings (infra/aws/mail.ts). */
   readonly mail: CityMail;
+  /** The bucket export jobs keep archives in (infra/aws/exports.ts). */
+  readonly exports: ExportArchives;
   /** Where failures wait: each router's on-failure queue, and the schedules' dead-letter queue. */
   readonly failureQueues: ReadonlyMap<string, Queue>;
 
@@ -214,6 +217,11 @@ export class CityStack extends Stack {
       if (plan.trigger === "http")
         functions.get(plan.name)?.function.addEnvironment("ORIGIN_SECRET", originSecret);
     }
+    this.exports = new ExportArchives(this, "Exports", { city, accessLogs: this.edge.logs });
+    for (const route of manifest.routes)
+      if (route.exportArchives) this.exports.grant(fn(route.handler), "read");
+    for (const job of manifest.schedules)
+      if (job.exportArchives) this.exports.grant(fn(job.handler), "write");
     this.buildRoutes(manifest, fn);
     this.throttleRoutes(manifest);
     const failureQueues = new Map<string, Queue>();

@@ -96,6 +96,8 @@ export interface EdgeProps {
  */
 export class Edge extends Construct {
   readonly bucket: Bucket;
+  /** The access-log bucket (CloudFront's standard logs, and the export bucket's server access logs). */
+  readonly logs: Bucket;
   readonly distribution: Distribution;
   readonly headers: ResponseHeadersPolicy;
   /** What CloudFront sends the API in `x-mutua-origin`; the HTTP functions refuse requests without it. */
@@ -122,6 +124,7 @@ export class Edge extends Construct {
       lifecycleRules: [{ expiration: Duration.days(90) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    this.logs = logs;
     Validations.of(logs).acknowledge({
       id: "AwsSolutions-S1",
       reason:

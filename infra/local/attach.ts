@@ -26,11 +26,18 @@ export async function attachToLocalCity(cityFile: string): Promise<AttachedCity>
   let city = parseCityJson(readFileSync(resolve(repoRoot, cityFile), "utf8"), cityFile);
   const cityData = join(dataDir, city.id);
   const outboxFile = join(cityData, "outbox.jsonl");
+  const exportDir = join(cityData, "exports");
   const running = findRunning(cityData);
   if (running) {
     // The running process's own city (it may have been started with another file of the same id).
     city = running.city;
-    pointHandlersAt({ tableName: running.tableName, endpoint: running.endpoint, city, outboxFile });
+    pointHandlersAt({
+      tableName: running.tableName,
+      endpoint: running.endpoint,
+      city,
+      outboxFile,
+      exportDir,
+    });
     return {
       city,
       running: true,
@@ -43,7 +50,7 @@ export async function attachToLocalCity(cityFile: string): Promise<AttachedCity>
     throw new Error(`There is no local city ${city.id} in ${cityData} yet: run npm start first.`);
   }
   const store: Store = await startStore({ dbPath });
-  pointHandlersAt({ tableName: `mutua-${city.id}`, endpoint: store.endpoint, city, outboxFile });
+  pointHandlersAt({ tableName: `mutua-${city.id}`, endpoint: store.endpoint, city, outboxFile, exportDir });
   return {
     city,
     running: false,

@@ -118,7 +118,8 @@ function decodePathSegment(segment: string): string | undefined {
 
 /**
  * A route only the local runtime serves (the OpenAPI document, the outbox, the development
- * sign-in); with `auth`, it takes the same tokens as every other route. It answers JSON.
+ * sign-in, export archives); with `auth`, it takes the same tokens as every other route. It answers
+ * JSON, or a whole result of its own.
  */
 export interface LocalRoute {
   auth: boolean;
@@ -126,7 +127,9 @@ export interface LocalRoute {
     body: Buffer;
     /** The verified token's claims, on an `auth` route. */
     claims: Record<string, string> | undefined;
-  }): Promise<{ status?: number; body: unknown }>;
+    query: URLSearchParams;
+    /** A whole answer (a file, an error in the house shape) rather than JSON. */
+  }): Promise<{ status?: number; body: unknown } | { result: APIGatewayProxyStructuredResultV2 }>;
 }
 
 /** The built web app: its files, and the headers every page and file carries. */
@@ -207,8 +210,8 @@ export function createHttpAdapter(options: HttpAdapterOptions): Server {
       }
     }
     if (local) {
-      const answer = await local.handle({ body, claims });
-      writeResult(res, jsonResponse(answer.status ?? 200, answer.body));
+      const answer = await local.handle({ body, claims, query: url.searchParams });
+      writeResult(res, "result" in answer ? answer.result : jsonResponse(answer.status ?? 200, answer.body));
       return;
     }
 

@@ -11,6 +11,7 @@ import type { RouterOptions } from "../../functions/streams/router.ts";
 import type { City } from "../../shared/config/city.ts";
 import { webConfig } from "../../shared/config/web.ts";
 import { productionDeps, resetProductionDeps } from "../../shared/data/deps.ts";
+import { LocalExportArchiveStore } from "../../shared/data/export-archive-store.ts";
 import { manifest as defaultManifest, type Manifest } from "../manifest.ts";
 import { buildOpenApi } from "../openapi.ts";
 import { webSecurityHeaders } from "../web-headers.ts";
@@ -19,6 +20,7 @@ import { seedDemoCity } from "./demo.ts";
 import { seedDemoLedger } from "./demo-ledger.ts";
 import { DevSecondFactors } from "./dev-second-factor.ts";
 import { devSignInRoutes } from "./dev-sign-in.ts";
+import { exportArchiveRoutes } from "./export-archives.ts";
 import { createHttpAdapter, type LocalRoute } from "./http-adapter.ts";
 import type { DevIssuer } from "./identity.ts";
 import { mailEventRoutes } from "./mail-events.ts";
@@ -87,12 +89,15 @@ export function pointHandlersAt(target: {
   endpoint: string;
   city: City;
   outboxFile: string;
+  /** Where export archives are kept (the city's data folder, or a temporary one). */
+  exportDir: string;
 }): void {
   process.env.TABLE_NAME = target.tableName;
   process.env.DYNAMODB_ENDPOINT = target.endpoint;
   process.env.CITY_CONFIG = JSON.stringify(target.city);
   process.env.AWS_REGION ??= "local";
   process.env.OUTBOX_FILE = target.outboxFile;
+  process.env.EXPORT_DIR = target.exportDir;
   resetProductionDeps();
 }
 
@@ -127,11 +132,13 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
   });
   try {
     const outboxFile = join(options.dataDir ?? mkdtempSync(join(tmpdir(), "mutua-outbox-")), "outbox.jsonl");
+    const exportDir = join(options.dataDir ?? mkdtempSync(join(tmpdir(), "mutua-exports-")), "exports");
     pointHandlersAt({
       tableName: options.tableName,
       endpoint: store.endpoint,
       city: options.city,
       outboxFile,
+      exportDir,
     });
 
     const client: DynamoDBClient = new Client({
@@ -178,6 +185,7 @@ export async function startCityRuntime(options: CityRuntimeOptions): Promise<Cit
         auth: false,
         handle: async () => ({ body: webConfig(options.city, { kind: "dev" }) }),
       },
+      ...exportArchiveRoutes(new LocalExportArchiveStore(exportDir)),
       ...devSignInRoutes(
         options.issuer,
         new DevSecondFactors(options.dataDir ? join(options.dataDir, "dev-second-factors.json") : undefined),

@@ -477,6 +477,11 @@ export const citySchema = z
          * them. @default 365
          */
         postDays: z._default(retentionDays, 365),
+        /**
+         * Hours an export archive made in the background can be downloaded, from when it is
+         * ready; then its link stops working and the archive and its job are deleted.
+         */
+        exportLinkHours: z._default(z.int().check(z.gte(1), z.lte(168)), 24),
       }),
       {
         inboxDays: 365,
@@ -485,6 +490,7 @@ export const citySchema = z
         accessLogDays: 730,
         deliveryDays: 30,
         postDays: 365,
+        exportLinkHours: 24,
       },
     ),
     operations: operationsSchema,

@@ -12,6 +12,10 @@ const envSchema = z.object({
   CITY_CONFIG: z.string().check(z.minLength(2)),
   /** The Cognito user pool, for the function that deletes sign-in identities (erasure); unset off AWS. */
   USER_POOL_ID: z.optional(z.string().check(z.minLength(1))),
+  /** The S3 bucket export archives are kept in (AWS; set on the functions that make or offer them). */
+  EXPORT_BUCKET: z.optional(z.string().check(z.minLength(3))),
+  /** Off AWS: the folder export archives are kept in (the local runtime sets it in the city's data folder). */
+  EXPORT_DIR: z.optional(z.string().check(z.minLength(1))),
   /** The SES configuration set emails are sent in (bounce and complaint events); set by the stack. */
   MAIL_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
   /**
@@ -28,6 +32,8 @@ export interface RuntimeConfig {
   city: City;
   userPoolId: string | undefined;
   mailConfigurationSet: string | undefined;
+  exportBucket: string | undefined;
+  exportDir: string | undefined;
   originSecret: string | undefined;
 }
 
@@ -54,6 +60,8 @@ export function runtimeConfig(
     city: parseCityJson(parsed.data.CITY_CONFIG, "CITY_CONFIG"),
     userPoolId: parsed.data.USER_POOL_ID,
     mailConfigurationSet: parsed.data.MAIL_CONFIGURATION_SET,
+    exportBucket: parsed.data.EXPORT_BUCKET,
+    exportDir: parsed.data.EXPORT_DIR,
     originSecret: parsed.data.ORIGIN_SECRET,
   };
   return cached;

@@ -63,6 +63,13 @@ export const keys = {
     pk: `ACCESS#${memberId}`,
     sk: `${at}#${recordId}`,
   }),
+  /** A member's export job, in the member's exports partition beside the running marker. */
+  exportJob: (memberId: string, jobId: string) => ({ pk: `EXPORTS#${memberId}`, sk: `JOB#${jobId}` }),
+  /**
+   * Which of the member's export jobs is running: one item per member, so a second start is
+   * refused by a condition, in one partition the export schedule reads (a few items at a time).
+   */
+  exportRunning: (memberId: string) => ({ pk: "EXPORTJOBS", sk: `RUNNING#${memberId}` }),
   auditEntry: (subjectId: string, at: string, eventId: string) => ({
     pk: `AUDIT#${subjectId}`,
     sk: `${at}#${eventId}`,

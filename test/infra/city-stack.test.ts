@@ -345,6 +345,73 @@ describe("CityStack functions", () => {
     }
   });
 
+  it("keeps export archives in a private, encrypted, HTTPS-only bucket that empties itself", () => {
+    const bucketId = logicalIdOf(stack.exports.bucket);
+    const bucket = resource(bucketId).Properties;
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
+    });
+    expect(bucket.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] });
+    expect(bucket.LoggingConfiguration).toMatchObject({ LogFilePrefix: "exports/" });
+    // The city's link lasts 24 hours: objects go the day after, whole days being S3's unit.
+    expect(city.retention.exportLinkHours).toBe(24);
+    expect(bucket.LifecycleConfiguration).toEqual({
+      Rules: [
+        {
+          Status: "Enabled",
+          ExpirationInDays: 2,
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+        },
+      ],
+    });
+    expect(resource(bucketId).DeletionPolicy).toBe("Retain");
+    const policy = ofType("AWS::S3::BucketPolicy").find(
+      ([, p]) => JSON.stringify(p.Properties.Bucket) === JSON.stringify({ Ref: bucketId }),
+    );
+    expect(JSON.stringify(policy?.[1].Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
+  });
+
+  it("lets only the export schedule write archives, and only the route that signs links read them", () => {
+    const exportsId = logicalIdOf(stack.exports.bucket);
+    const writer = manifest.schedules.find((c) => c.exportArchives === "write");
+    const readers = manifest.routes
+      .filter((r) => r.exportArchives === "read")
+      .map((r) => functionOf(r.handler));
+    expect(writer?.name).toBe("export-jobs");
+    const writerFunction = functionOf(writer?.handler ?? "");
+    expect(readers).toEqual(["http-members-read"]);
+    for (const plan of plans) {
+      const s3 = statementsOfFunction(functionIdNamed(plan.name)).filter((s) =>
+        [s.Action].flat().some((a) => a.startsWith("s3:")),
+      );
+      const env = (resource(functionIdNamed(plan.name)).Properties.Environment as { Variables: object })
+        .Variables;
+      if (plan.name === writerFunction) {
+        expect(s3.flatMap((s) => [s.Action].flat()).sort(), plan.name).toEqual([
+          "s3:GetObject",
+          "s3:PutObject",
+        ]);
+      } else if (readers.includes(plan.name)) {
+        expect(
+          s3.flatMap((s) => [s.Action].flat()),
+          plan.name,
+        ).toEqual(["s3:GetObject"]);
+      } else {
+        expect(s3, plan.name).toEqual([]);
+        expect(env, plan.name).not.toHaveProperty("EXPORT_BUCKET");
+        continue;
+      }
+      expect(JSON.stringify(s3.map((s) => s.Resource))).toContain(exportsId);
+      expect(env, plan.name).toHaveProperty("EXPORT_BUCKET", { Ref: exportsId });
+    }
+  });
+
   it("gives every function its own log group with a retention", () => {
     const groups = ofType("AWS::Logs::LogGroup");
     // One per function (and the sign-in trigger) plus the API access log and CDK's web-app copier's.

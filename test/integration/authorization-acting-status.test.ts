@@ -16,6 +16,8 @@ import { errorOf, newKey } from "./ledger/support.ts";
 let city: TestCity;
 let ids: Record<string, string>;
 const statuses = ["pending", "declined", "suspended", "closed"] as const satisfies readonly MemberStatus[];
+/** An export job of each member, started for them by a coordinator (a second start answers it, 200). */
+const exportJobs: Record<string, string> = {};
 
 beforeAll(async () => {
   city = await startTestCity();
@@ -30,6 +32,9 @@ beforeAll(async () => {
         admins: kind === "organisation" ? [ids.amira ?? ""] : [],
       });
     }
+    const subject = `${status}-person`;
+    const started = await city.call("POST", "/me/exports", { as: "dora", headers: { "x-act-for": subject } });
+    exportJobs[subject] = (started.body as { jobId: string }).jobId;
   }
 });
 afterAll(async () => {
@@ -51,6 +56,8 @@ const rows: Record<string, Row> = {
   "PATCH /me/profile": () => ({ method: "PATCH", path: "/me/profile", body: { bio: "Hello" } }),
   "GET /me/export": () => ({ method: "GET", path: "/me/export" }),
   "GET /me/export.zip": () => ({ method: "GET", path: "/me/export.zip" }),
+  "POST /me/exports": () => ({ method: "POST", path: "/me/exports" }),
+  "GET /me/exports/{jobId}": (subject) => ({ method: "GET", path: `/me/exports/${exportJobs[subject]}` }),
   "GET /me/access-log": () => ({ method: "GET", path: "/me/access-log" }),
   "POST /me/consents": () => ({ method: "POST", path: "/me/consents", body: { version: "2027-01" } }),
   "POST /me/close": () => ({ method: "POST", path: "/me/close" }),
@@ -173,7 +180,12 @@ const byPath = new Set([
   "PUT /organisations/{memberId}/admins",
 ]);
 /** The routes open for a member who cannot act themselves. */
-const openWhileNotActive = new Set(["GET /me/export", "GET /me/export.zip"]);
+const openWhileNotActive = new Set([
+  "GET /me/export",
+  "GET /me/export.zip",
+  "POST /me/exports",
+  "GET /me/exports/{jobId}",
+]);
 
 function call(route: string, as: string, subject: string) {
   const request = rows[route]?.(subject);

@@ -20,7 +20,9 @@ function flatten(value: unknown, prefix: string, out: Row): Row {
     out[prefix] = plain ? value.join("; ") : JSON.stringify(value);
   } else if (value !== null && typeof value === "object") {
     for (const [key, inner] of Object.entries(value)) flatten(inner, prefix ? `${prefix}.${key}` : key, out);
-  } else if (prefix) {
+  } else if (prefix && value !== undefined) {
+    // An absent field is no column, as in the JSON beside it (an archive made from the stored
+    // sections of an export job, where JSON drops it, has the same columns).
     out[prefix] = value;
   }
   return out;

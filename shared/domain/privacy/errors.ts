@@ -17,3 +17,16 @@ export class ConsentRequiredError extends DomainError {
 export class TermsChangedError extends DomainError {
   readonly code = "TERMS_CHANGED";
 }
+
+/**
+ * A link to an export archive that was altered, cut short or signed by another city: 403,
+ * `DOWNLOAD_LINK_INVALID`. (In AWS the link is S3's own, and S3 answers a bad one itself.)
+ */
+export class DownloadLinkInvalidError extends DomainError {
+  readonly code = "DOWNLOAD_LINK_INVALID";
+}
+
+/** A link to an export archive past its expiry: 410, `DOWNLOAD_LINK_EXPIRED` (start a new export). */
+export class DownloadLinkExpiredError extends DomainError {
+  readonly code = "DOWNLOAD_LINK_EXPIRED";
+}

@@ -1,5 +1,5 @@
 import type { Deps } from "#domain/deps.ts";
-import { type Exchange, exchangeSchema } from "#domain/exchanges/exchange.ts";
+import { exchangeSchema } from "#domain/exchanges/exchange.ts";
 import type { Page, PageRequest } from "#domain/kernel/paging.ts";
 import {
   accountViewSchema,
@@ -17,6 +17,7 @@ import { type PostView, postViewSchema, viewPost } from "#domain/posts/post.ts";
 import type { City } from "#shared/config/city.ts";
 import * as z from "#shared/zod.ts";
 import { type AccessRecordView, accessRecordViewSchema, readAccessLog } from "./access-log.ts";
+import type { ExportSectionName } from "./export-job.ts";
 
 /**
  * One consent of the member to the city's terms: when, to which version (absent for a consent
@@ -67,7 +68,7 @@ export const memberExportSchema = z.object({
 });
 export type MemberExport = z.infer<typeof memberExportSchema>;
 
-type ExportDeps = Pick<
+export type ExportDeps = Pick<
   Deps,
   | "members"
   | "posts"
@@ -93,43 +94,102 @@ async function all<T>(read: (page: PageRequest) => Promise<Page<T>>, limit = 100
   return items;
 }
 
+type Sections = Omit<MemberExport, "exportedAt">;
+
+/** The member's posts, any status, as the member (or the coordinator acting for them) sees them. */
+async function postsOf(deps: ExportDeps, acting: Acting): Promise<PostView[]> {
+  const memberId = acting.subject.memberId;
+  const cards = await all((page) => deps.posts.listByOwner(memberId, page));
+  const posts: PostView[] = [];
+  for (const card of cards) {
+    const post = await deps.posts.get(card.postId);
+    if (post) posts.push(viewPost(post, acting, deps.city));
+  }
+  return posts;
+}
+
+/** Matches of the member as a candidate and on their posts, oldest first. */
+async function matchesOf(deps: ExportDeps, acting: Acting): Promise<Match[]> {
+  const memberId = acting.subject.memberId;
+  const matches = new Map<string, Match>();
+  for (const card of await all((page) => deps.posts.listByOwner(memberId, page))) {
+    for (const match of await deps.matches.listForPost(card.postId, 1000)) matches.set(match.matchId, match);
+  }
+  for (const match of await all((page) => deps.matches.listForCandidate(memberId, page))) {
+    matches.set(match.matchId, match);
+  }
+  return [...matches.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+const sectionReaders: {
+  [K in ExportSectionName]: (deps: ExportDeps, acting: Acting) => Promise<Sections[K]>;
+} = {
+  member: async (_deps, acting) => acting.subject,
+  consents: async (deps, acting) => consentHistoryOf(acting.subject, deps.city),
+  posts: postsOf,
+  matches: matchesOf,
+  exchanges: (deps, acting) => all((page) => deps.exchanges.listForParty(acting.subject.memberId, page)),
+  account: (deps, acting) => viewAccount(deps, acting.subject.memberId, acting.subject.kind),
+  statement: (deps, acting) =>
+    all(async (page) => {
+      const result = await readStatement(deps, acting.subject.memberId, page);
+      return { items: result.items, ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}) };
+    }),
+  inbox: (deps, acting): Promise<ReadNotification[]> =>
+    all((page) => readInbox(deps, acting.subject, page), 50),
+  auditTrail: (deps, acting) => deps.audit.listForSubject(acting.subject.memberId, 1000),
+  accessLog: (deps, acting): Promise<AccessRecordView[]> =>
+    all((page) => readAccessLog(deps, acting.subject.memberId, page)),
+};
+
+/**
+ * One section of the member's export, read now. The synchronous export and the export job read
+ * every section through here, so both hold the same. Reads only.
+ */
+export function readExportSection<K extends ExportSectionName>(
+  deps: ExportDeps,
+  acting: Acting,
+  name: K,
+): Promise<Sections[K]> {
+  return sectionReaders[name](deps, acting);
+}
+
 /**
  * Everything Mutua holds about the member acted for, whatever their status (a closed member's
  * remaining records too, under their pseudonym). Reads only.
  */
 export async function exportMemberData(deps: ExportDeps, acting: Acting): Promise<MemberExport> {
-  const member = acting.subject;
-  const memberId = member.memberId;
-  const cards = await all((page) => deps.posts.listByOwner(memberId, page));
-  const posts: PostView[] = [];
-  const matches = new Map<string, Match>();
-  for (const card of cards) {
-    const post = await deps.posts.get(card.postId);
-    if (!post) continue;
-    posts.push(viewPost(post, acting, deps.city));
-    for (const match of await deps.matches.listForPost(post.postId, 1000)) matches.set(match.matchId, match);
-  }
-  for (const match of await all((page) => deps.matches.listForCandidate(memberId, page))) {
-    matches.set(match.matchId, match);
-  }
-  const exchanges: Exchange[] = await all((page) => deps.exchanges.listForParty(memberId, page));
-  const statement = await all(async (page) => {
-    const result = await readStatement(deps, memberId, page);
-    return { items: result.items, ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}) };
-  });
-  const inbox: ReadNotification[] = await all((page) => readInbox(deps, member, page), 50);
-  const accessLog: AccessRecordView[] = await all((page) => readAccessLog(deps, memberId, page));
+  return assembleExport(deps.clock.now().toISOString(), (name) => readExportSection(deps, acting, name));
+}
+
+/** The export from its sections, however they are had (read now, or stored by an export job). */
+export async function assembleExport(
+  exportedAt: string,
+  section: <K extends ExportSectionName>(name: K) => Promise<Sections[K]>,
+): Promise<MemberExport> {
   return {
-    exportedAt: deps.clock.now().toISOString(),
-    member,
-    consents: consentHistoryOf(member, deps.city),
-    posts,
-    matches: [...matches.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
-    exchanges,
-    account: await viewAccount(deps, memberId, member.kind),
-    statement,
-    inbox,
-    auditTrail: await deps.audit.listForSubject(memberId, 1000),
-    accessLog,
+    exportedAt,
+    member: await section("member"),
+    consents: await section("consents"),
+    posts: await section("posts"),
+    matches: await section("matches"),
+    exchanges: await section("exchanges"),
+    account: await section("account"),
+    statement: await section("statement"),
+    inbox: await section("inbox"),
+    auditTrail: await section("auditTrail"),
+    accessLog: await section("accessLog"),
   };
+}
+
+/**
+ * A section read back from the JSON text an export job stored.
+ * @throws when the text is not that section (a store that changed it).
+ */
+export function parseExportSection<K extends ExportSectionName>(name: K, text: string): Sections[K] {
+  const value: unknown = JSON.parse(text);
+  z.parse(memberExportSchema.shape[name], value);
+  // The text as it was stored, once checked: parsing would put fields in the schema's order, and
+  // the CSV files' columns follow the order the export read them in.
+  return value as Sections[K];
 }

@@ -3,8 +3,10 @@
  * adapters live in shared/data; the identity adapters in shared/data too (Cognito in AWS).
  */
 import type { Page, PageRequest } from "#domain/kernel/paging.ts";
+import type { IdempotencyRecord } from "#domain/ledger/idempotency.ts";
 import type { Match } from "#domain/matching/match.ts";
 import type { AccessRecord } from "./access-record.ts";
+import type { ExportJob, ExportSectionName } from "./export-job.ts";
 
 /** What erasure needs of the store beyond the feature repositories. */
 export interface ErasureStore {
@@ -60,7 +62,49 @@ export interface AccessLogRepository {
   list(memberId: string, page: PageRequest): Promise<Page<AccessRecord>>;
 }
 
+/** Export jobs, at most one running per member. */
+export interface ExportJobRepository {
+  /**
+   * Stores a new running job (and the idempotency record of the request, if keyed) unless the
+   * member has a job running that is not stale yet at `now`.
+   * @returns false when another job is running.
+   */
+  start(
+    job: ExportJob,
+    staleAt: Date,
+    now: Date,
+    idempotency: IdempotencyRecord | undefined,
+  ): Promise<boolean>;
+  /** The member's running job, unless it went stale at `now`. */
+  running(memberId: string, now: Date): Promise<ExportJob | undefined>;
+  get(memberId: string, jobId: string): Promise<ExportJob | undefined>;
+  /** Up to `limit` running jobs of the city (stale ones too), for the export schedule. */
+  listRunning(limit: number): Promise<{ memberId: string; jobId: string }[]>;
+  /** Counts one more section done, if the job still stands where it was read; false otherwise. */
+  advance(job: ExportJob, now: Date): Promise<boolean>;
+  /** Marks the running job ready (and no longer running); false if it was not running any more. */
+  finish(
+    job: ExportJob,
+    ready: { readyAt: string; expiresAt: string; archiveBytes: number },
+  ): Promise<boolean>;
+}
+
+/**
+ * Where export jobs keep their sections and archives (S3 in AWS, files in the city's data folder
+ * locally), and the links that download an archive until they expire.
+ */
+export interface ExportArchiveStore {
+  /** Stores one section's JSON text, replacing any earlier copy (a step done twice). */
+  putSection(job: ExportJob, name: ExportSectionName, text: string): Promise<void>;
+  getSection(job: ExportJob, name: ExportSectionName): Promise<string | undefined>;
+  putArchive(job: ExportJob, archive: Uint8Array): Promise<void>;
+  /** A link that downloads the archive, as `filename`, until `expiresAt` and not after. */
+  downloadUrl(job: ExportJob, filename: string, expiresAt: Date): Promise<string>;
+}
+
 /** What residents' data rights add to every use-case's deps (the erasure store and login directory are the erasure consumer's own). */
 export interface PrivacyPorts {
   accessLog: AccessLogRepository;
+  exportJobs: ExportJobRepository;
+  exportArchives: ExportArchiveStore;
 }

@@ -2,7 +2,7 @@ import { isLive, type PostStatus, postStatuses } from "#domain/posts/post.ts";
 import type { City } from "#shared/config/city.ts";
 
 type Image = Record<string, unknown>;
-type Retention = City["retention"];
+type Retention = Pick<City["retention"], "inboxDays" | "matchDays" | "auditDays" | "postDays">;
 
 /**
  * What the city's retention rule asks of an item as it now is: a removal instant (seconds since

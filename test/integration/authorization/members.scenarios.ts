@@ -204,6 +204,19 @@ export const memberScenarios: Record<string, Scenario> = {
     setup: async (_city, owner) => ({ path: "/me/export.zip", ...actFor(owner) }),
     expect: selfOrHelpers,
   },
+  "POST /me/exports": {
+    setup: async (_city, owner) => ({ path: "/me/exports", ...actFor(owner) }),
+    // A new job for each owner: 202 (a second start would answer the running one, 200).
+    expect: { ...selfOrHelpers, owner: 202, coordinatorInScope: 202, admin: 202 },
+  },
+  "GET /me/exports/{jobId}": {
+    setup: async (city, owner) => {
+      const started = await city.call("POST", "/me/exports", { as: owner.login });
+      const { jobId } = started.body as { jobId: string };
+      return { path: `/me/exports/${jobId}`, ...actFor(owner), missingPath: `/me/exports/${MISSING}` };
+    },
+    expect: selfOrHelpers,
+  },
   "POST /me/consents": {
     setup: async (_city, owner) => ({ path: "/me/consents", body: { version: "2027-01" }, ...actFor(owner) }),
     // The example city versions no terms, so whoever may consent for the owner hears 409

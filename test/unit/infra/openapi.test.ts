@@ -17,6 +17,7 @@ const idempotency: Record<string, boolean> = {
   "POST /activities/{activityId}/redemptions": true,
   "POST /organisations/{memberId}/redemption-requests": true,
   "POST /redemption-requests/{requestId}/approval": true,
+  "POST /me/exports": false,
 };
 
 describe("the OpenAPI document", async () => {
