@@ -17,7 +17,8 @@ export type HttpFunctionName =
   | "exchanges"
   | "ledger"
   | "matching"
-  | "conversations";
+  | "conversations"
+  | "exports";
 
 export interface HttpRouteEntry {
   method: HttpMethod;
@@ -301,7 +302,7 @@ export const manifest: Manifest = {
       method: "GET",
       path: "/me/export",
       handler: "functions/http/me/export.ts",
-      fn: "members",
+      fn: "exports",
       auth: true,
       access: "read",
       throttle: EXPORT_THROTTLE,
@@ -310,7 +311,7 @@ export const manifest: Manifest = {
       method: "GET",
       path: "/me/export.zip",
       handler: "functions/http/me/export-zip.ts",
-      fn: "members",
+      fn: "exports",
       auth: true,
       access: "read",
     },
@@ -318,7 +319,7 @@ export const manifest: Manifest = {
       method: "POST",
       path: "/me/exports",
       handler: "functions/http/me/exports-start.ts",
-      fn: "members",
+      fn: "exports",
       auth: true,
       throttle: EXPORT_THROTTLE,
     },
@@ -326,7 +327,7 @@ export const manifest: Manifest = {
       method: "GET",
       path: "/me/exports/{jobId}",
       handler: "functions/http/me/exports-get.ts",
-      fn: "members",
+      fn: "exports",
       auth: true,
       access: "read",
       exportArchives: "read",

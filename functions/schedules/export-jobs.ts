@@ -1,3 +1,4 @@
+import { exportJobDeps } from "#data/export-job-deps.ts";
 import { runExportJobs } from "#domain/privacy/export-jobs.ts";
 import { describeError, log } from "../../shared/logger.ts";
 import { scheduledJob } from "./job.ts";
@@ -10,10 +11,10 @@ const RESERVE_MS = 60_000;
  * progress saved on the job, so a run cut short is continued by the next. A function of its own:
  * the export code and the zip library would take a stream router past its bundle budget.
  */
-export const handler = scheduledJob("export-jobs", async ({ deps, remainingMs }) => {
+export const handler = scheduledJob("export-jobs", async ({ remainingMs }) => {
   const done = await runExportJobs(
     {
-      ...deps,
+      ...exportJobDeps(),
       onStepFailed: (jobId, error) => log.error("export step failed", { jobId, ...describeError(error) }),
     },
     { remainingMs, reserveMs: RESERVE_MS },

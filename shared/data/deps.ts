@@ -8,8 +8,6 @@ import { DynamoCheckpointRepository } from "./checkpoint-repository.ts";
 import { createDocumentClient } from "./client.ts";
 import { DynamoConversationRepository } from "./conversation-repository.ts";
 import { DynamoDeliveryRepository } from "./delivery-repository.ts";
-import { LocalExportArchiveStore, noExportArchives, S3ExportArchiveStore } from "./export-archive-store.ts";
-import { DynamoExportJobRepository } from "./export-job-repository.ts";
 import { DynamoHeldNoticeRepository } from "./held-notice-repository.ts";
 import { DynamoInboxRepository } from "./inbox-repository.ts";
 import { ledgerRepositories } from "./ledger-deps.ts";
@@ -52,12 +50,6 @@ export function productionDeps(): Deps {
     ...ledgerRepositories(db, config.tableName),
     // -- residents' data rights --
     accessLog: new DynamoAccessLogRepository(db, config.tableName),
-    exportJobs: new DynamoExportJobRepository(db, config.tableName),
-    exportArchives: config.exportBucket
-      ? new S3ExportArchiveStore(config.exportBucket)
-      : config.exportDir
-        ? new LocalExportArchiveStore(config.exportDir)
-        : noExportArchives,
     // -- operations --
     checkpoints: new DynamoCheckpointRepository(db, config.tableName),
     // -- conversations --

@@ -1,3 +1,4 @@
+import { exportJobDeps } from "#data/export-job-deps.ts";
 import { idSchema } from "#domain/kernel/ids.ts";
 import { exportJobViewSchema } from "#domain/privacy/export-job.ts";
 import { getExportJob } from "#domain/privacy/export-jobs.ts";
@@ -13,8 +14,8 @@ export const handler = httpRoute(
     path: z.object({ jobId: idSchema }),
     response: exportJobViewSchema,
   },
-  async ({ deps, actor, subject, path, event }) => {
-    const view = await getExportJob(deps, { actor, subject }, path.jobId);
+  async ({ actor, subject, path, event }) => {
+    const view = await getExportJob(exportJobDeps(), { actor, subject }, path.jobId);
     if (!view.download) return { body: view };
     // In AWS the link is S3's, whole; the local server's is a path on the address asked.
     const origin = `${event.headers["x-forwarded-proto"] ?? "http"}://${event.headers.host ?? "localhost"}`;

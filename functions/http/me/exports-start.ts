@@ -1,3 +1,4 @@
+import { exportJobDeps } from "#data/export-job-deps.ts";
 import { exportJobViewSchema } from "#domain/privacy/export-job.ts";
 import { startExport } from "#domain/privacy/export-jobs.ts";
 import { httpRoute } from "../route.ts";
@@ -20,5 +21,5 @@ export const handler = httpRoute(
     status: 202,
     response: exportJobViewSchema,
   },
-  async ({ deps, actor, subject, idempotency }) => startExport(deps, { actor, subject }, idempotency),
+  async ({ actor, subject, idempotency }) => startExport(exportJobDeps(), { actor, subject }, idempotency),
 );

@@ -6,6 +6,7 @@ import type { Acting } from "#domain/membership/acting.ts";
 import { exportArchive } from "./archive.ts";
 import { assembleExport, type ExportDeps, parseExportSection, readExportSection } from "./export.ts";
 import { type ExportJob, type ExportJobView, exportSectionNames } from "./export-job.ts";
+import type { ExportJobPorts } from "./ports.ts";
 
 /**
  * A job that has not finished this long after it started (a step failing over and over, waiting
@@ -16,14 +17,17 @@ export const EXPORT_JOB_STALE_MINUTES = 60;
 /** The steps of a job: a section each, then the archive (sectionsDone = sectionsTotal). */
 export const EXPORT_SECTIONS_TOTAL = exportSectionNames.length;
 
-type JobDeps = Pick<Deps, "exportJobs" | "exportArchives" | "clock" | "ids" | "city" | "ledger">;
+type JobDeps = ExportJobPorts & Pick<Deps, "clock" | "ids" | "city" | "ledger">;
 
 /** The archive's file name, after the day its data was read. */
 export function archiveFilename(job: Pick<ExportJob, "createdAt">): string {
   return `mutua-my-data-${job.createdAt.slice(0, 10)}.zip`;
 }
 
-async function viewOf(deps: Pick<Deps, "exportArchives" | "clock">, job: ExportJob): Promise<ExportJobView> {
+async function viewOf(
+  deps: Pick<ExportJobPorts, "exportArchives"> & Pick<Deps, "clock">,
+  job: ExportJob,
+): Promise<ExportJobView> {
   const view: ExportJobView = {
     jobId: job.jobId,
     status: job.status,
@@ -92,7 +96,7 @@ export async function startExport(
  * @throws NotFoundError
  */
 export async function getExportJob(
-  deps: Pick<Deps, "exportJobs" | "exportArchives" | "clock">,
+  deps: ExportJobPorts & Pick<Deps, "clock">,
   acting: Acting,
   jobId: string,
 ): Promise<ExportJobView> {
@@ -105,7 +109,8 @@ export async function getExportJob(
 }
 
 type StepDeps = ExportDeps &
-  Pick<Deps, "exportJobs" | "exportArchives" | "ids"> & {
+  ExportJobPorts &
+  Pick<Deps, "ids"> & {
     /** Told of a step that failed (the schedule logs it). */
     onStepFailed?: (jobId: string, error: unknown) => void;
   };

@@ -105,6 +105,13 @@ export interface ExportArchiveStore {
 /** What residents' data rights add to every use-case's deps (the erasure store and login directory are the erasure consumer's own). */
 export interface PrivacyPorts {
   accessLog: AccessLogRepository;
+}
+
+/**
+ * What background exports add: only the export routes and the export schedule carry them, so
+ * the archive store's code stays out of every other function.
+ */
+export interface ExportJobPorts {
   exportJobs: ExportJobRepository;
   exportArchives: ExportArchiveStore;
 }

@@ -1,5 +1,6 @@
 import { strFromU8, unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exportJobDeps } from "#data/export-job-deps.ts";
 import { NotFoundError } from "#domain/kernel/errors.ts";
 import type { MemberExport } from "#domain/privacy/export.ts";
 import type { ExportJobView } from "#domain/privacy/export-job.ts";
@@ -20,7 +21,7 @@ afterAll(async () => {
 
 /** One run of the export schedule, with all the time it wants. */
 function runSchedule() {
-  return runExportJobs(city.runtime.deps, { remainingMs: () => Number.POSITIVE_INFINITY, reserveMs: 0 });
+  return runExportJobs(exportJobDeps(), { remainingMs: () => Number.POSITIVE_INFINITY, reserveMs: 0 });
 }
 
 async function start(as: string, headers: Record<string, string> = {}) {
@@ -99,9 +100,9 @@ describe("an export job", () => {
     expect(second.status).toBe(200);
     expect(second.job.jobId).toBe(jobId);
 
-    const stored = await city.runtime.deps.exportJobs.get(ids.ben ?? "", jobId);
+    const stored = await exportJobDeps().exportJobs.get(ids.ben ?? "", jobId);
     if (!stored) throw new Error("the job was not stored");
-    expect(await advanceExportJob(city.runtime.deps, stored)).toBe("section");
+    expect(await advanceExportJob(exportJobDeps(), stored)).toBe("section");
     expect((await jobOf("ben", jobId)).job).toMatchObject({ status: "running", sectionsDone: 1 });
 
     expect(await runSchedule()).toEqual({ steps: 10, ready: 1, failed: 0 });
@@ -159,7 +160,7 @@ describe("an export job", () => {
 
   it("resumes a step cut short without repeating a section", async () => {
     const { job } = await start("chen");
-    const deps = city.runtime.deps;
+    const deps = exportJobDeps();
     const stored = await deps.exportJobs.get(ids.chen ?? "", job.jobId);
     if (!stored) throw new Error("the job was not stored");
     // The section is stored, then the step dies before counting it (a timeout, a crash).
@@ -206,7 +207,7 @@ describe("an export job", () => {
   });
 
   it("stops at its expiry: the link answers 410 and the job is gone", async () => {
-    const deps = city.runtime.deps;
+    const deps = exportJobDeps();
     const stored = await deps.exportJobs.get(ids.ben ?? "", jobId);
     if (!stored) throw new Error("the job was not stored");
     const expired = await deps.exportArchives.downloadUrl(stored, "x.zip", new Date(Date.now() - 1000));
