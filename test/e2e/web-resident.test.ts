@@ -1,6 +1,10 @@
+import { readFileSync } from "node:fs";
+import { strFromU8, unzipSync } from "fflate";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { expectAccessible, focused, screenshot, signIn, useBrowserCity } from "./support/browser.ts";
+import { exportJobDeps } from "#data/export-job-deps.ts";
+import { advanceExportJob, runExportJobs } from "#domain/privacy/export-jobs.ts";
+import { expectAccessible, focused, phone, screenshot, signIn, useBrowserCity } from "./support/browser.ts";
 
 /**
  * What residents do, through the web app only (the coordinator's approval, which has no screen yet,
@@ -29,6 +33,18 @@ async function joinAndApprove(page: Page, name: string, handle: string, labels: 
   expect(approved.status).toBe(200);
   await app.city.runtime.poller.drain();
   await page.reload();
+}
+
+/** What the `export-jobs` schedule does on its next runs: every running export made ready. */
+async function finishExports(): Promise<void> {
+  await runExportJobs(exportJobDeps(), { remainingMs: () => Number.POSITIVE_INFINITY, reserveMs: 0 });
+}
+
+/** The files of a downloaded data archive, by name (without the dated folder they are in), as text. */
+function archiveFiles(zip: Uint8Array): Map<string, string> {
+  return new Map(
+    Object.entries(unzipSync(zip)).map(([path, bytes]) => [path.split("/").pop() ?? path, strFromU8(bytes)]),
+  );
 }
 
 interface JoinLabels {
@@ -345,6 +361,54 @@ describe("looking after posts, matches and data", () => {
     await page.context().close();
   });
 
+  it("prepares a copy of the member's data in the background, part by part (Dutch, phone)", async () => {
+    const joined = await app.city.call("POST", "/members/join", {
+      as: "els-wouters",
+      body: { displayName: "Els Wouters", area: "hillcrest", languages: ["nl"], consent: true },
+    });
+    const elsId = (joined.body as { memberId: string }).memberId;
+    await app.city.call("POST", `/members/${elsId}/status`, { as: "dora", body: { decision: "approve" } });
+    const page = await app.open({ language: "nl", viewport: phone });
+    await signIn(page, { name: "Els Wouters" });
+    await page.getByRole("button", { name: "Menu" }).click();
+    await page.getByRole("link", { name: "Mijn profiel", exact: true }).click();
+    await page.getByRole("link", { name: "Mijn gegevens en mijn account sluiten" }).click();
+    const prepare = page.getByRole("button", { name: "Een kopie van al mijn gegevens maken" });
+    // A double tap starts one job (one key per attempt; one running job per member anyway).
+    await prepare.dblclick();
+    await page.getByText("Uw kopie wordt gemaakt: 0 van 10 onderdelen klaar.").waitFor();
+    // Three steps of the schedule: the page follows without being told.
+    const deps = exportJobDeps();
+    const running = await deps.exportJobs.listRunning(25);
+    const mine = running.filter((job) => job.memberId === elsId);
+    expect(mine).toHaveLength(1);
+    for (let step = 0; step < 3; step++) {
+      const job = await deps.exportJobs.get(elsId, mine[0]?.jobId ?? "");
+      if (!job) throw new Error("the export job was not stored");
+      expect(await advanceExportJob(deps, job)).toBe("section");
+    }
+    await page.getByText("Uw kopie wordt gemaakt: 3 van 10 onderdelen klaar.").waitFor();
+    expect(await page.locator("progress").getAttribute("value")).toBe("3");
+    await expectAccessible(page, "my data, copy in progress (nl)");
+    await screenshot(page, "my-data-archive-progress-nl-phone");
+    await finishExports();
+    await page.getByText("Uw kopie is klaar.").waitFor();
+    const link = page.getByRole("link", { name: /^Mijn gegevens downloaden \(zip, \d+ kB\)$/ });
+    await link.waitFor();
+    await page.getByText(/^De link werkt tot /).waitFor();
+    await expectAccessible(page, "my data, copy ready (nl)");
+    await screenshot(page, "my-data-archive-ready-nl-phone");
+    const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+    const files = archiveFiles(readFileSync(await download.path()));
+    expect([...files.keys()]).toEqual(
+      expect.arrayContaining(["my-data.json", "profile.csv", "statement.csv"]),
+    );
+    expect(JSON.parse(files.get("my-data.json") ?? "")).toMatchObject({
+      member: { displayName: "Els Wouters" },
+    });
+    await page.context().close();
+  });
+
   it("downloads the member's data and closes the account", async () => {
     const joined = await app.city.call("POST", "/members/join", {
       as: "jonas-peeters",
@@ -356,13 +420,16 @@ describe("looking after posts, matches and data", () => {
     await signIn(page, { name: "Jonas Peeters" });
     await page.getByRole("link", { name: "My profile", exact: true }).click();
     await page.getByRole("link", { name: "My data and closing my account" }).click();
+    await page.getByRole("button", { name: "Prepare a copy of all my data" }).click();
+    await page.getByText("Preparing your copy: 0 of 10 parts ready.").waitFor();
+    await finishExports();
     const [download] = await Promise.all([
       page.waitForEvent("download"),
-      page.getByRole("button", { name: "Download all my data" }).click(),
+      page.getByRole("link", { name: /^Download my data \(zip, \d+ kB\)$/ }).click(),
     ]);
-    const file = await download.path();
-    const { readFileSync } = await import("node:fs");
-    expect(JSON.parse(readFileSync(file, "utf8"))).toMatchObject({
+    expect(download.suggestedFilename()).toMatch(/^mutua-my-data-\d{4}-\d{2}-\d{2}\.zip$/);
+    const files = archiveFiles(readFileSync(await download.path()));
+    expect(JSON.parse(files.get("my-data.json") ?? "")).toMatchObject({
       member: { displayName: "Jonas Peeters" },
     });
     await page.getByRole("button", { name: "Close my account" }).click();

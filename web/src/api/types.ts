@@ -31,3 +31,4 @@ export type StatementLine = Answer<"/me/statement", "get">["items"][number];
 export type PublicMember = Answer<"/members/{memberId}", "get">;
 export type Conversation = Answer<"/me/conversations", "get">["items"][number];
 export type ConversationMessage = Answer<"/conversations/{conversationId}/messages", "get">["items"][number];
+export type ExportJob = Answer<"/me/exports/{jobId}", "get">;

@@ -55,6 +55,21 @@ export function formatNumber(value: number, digits = 0): string {
   ).format(value);
 }
 
+/** A file's size: "12 kB", "1.4 MB". */
+export function formatBytes(bytes: number): string {
+  const [unit, value] =
+    bytes < 1_000_000 ? (["kilobyte", bytes / 1000] as const) : (["megabyte", bytes / 1_000_000] as const);
+  return cached(
+    `b${unit}`,
+    () =>
+      new Intl.NumberFormat(locale.value, {
+        style: "unit",
+        unit,
+        maximumFractionDigits: unit === "kilobyte" ? 0 : 1,
+      }),
+  ).format(unit === "kilobyte" ? Math.max(1, value) : value);
+}
+
 /** A distance: "400 m" under a kilometre, "2.5 km" above. */
 export function formatDistance(km: number): string {
   if (km < 1) {

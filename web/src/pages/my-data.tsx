@@ -10,6 +10,7 @@ import { Actions, ErrorSummary } from "../ui/fields.tsx";
 import { Done, Loading, Page, Problem } from "../ui/page.tsx";
 import { errorText, type FormErrors, noErrors } from "../ui/problems.ts";
 import { unwrap, useResource } from "../ui/resource.ts";
+import { DataArchive } from "./my-data-archive.tsx";
 
 const accessActionKey = {
   read: "myData.accessRead",
@@ -31,15 +32,6 @@ export default function MyData() {
   const looks = accessLog.data?.items ?? [];
   const consent = me.value?.consent;
 
-  const exportJson = async () => {
-    const { data, error } = await api.GET("/me/export");
-    if (error) {
-      problem.value = errorText(error.error);
-      return;
-    }
-    download(`mutua-my-data-${today}.json`, "application/json", JSON.stringify(data, null, 2));
-    done.value = t("myData.exported");
-  };
   const exportCsv = async () => {
     // CSV is not JSON: fetched plainly, with the same token.
     const response = await fetch("/api/me/statement.csv", {
@@ -77,10 +69,9 @@ export default function MyData() {
       {problem.value ? <Problem message={problem.value} /> : null}
       <h2>{t("myData.exportTitle")}</h2>
       <p>{t("myData.exportText")}</p>
+      <DataArchive />
+      <h3>{t("myData.statementTitle")}</h3>
       <div class="actions">
-        <button type="button" class="secondary" onClick={exportJson}>
-          {t("myData.exportJson")}
-        </button>
         <button type="button" class="secondary" onClick={exportCsv}>
           {t("myData.exportCsv")}
         </button>
