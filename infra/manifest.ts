@@ -93,6 +93,11 @@ export interface StreamConsumerEntry {
   sends?: readonly ("email" | "sms")[];
   /** The consumer deletes sign-in identities: the stack grants it Cognito's AdminDeleteUser on the pool. */
   deletesLogins?: boolean;
+  /**
+   * "erase": the consumer deletes a closed member's export objects, so its router gets the export
+   * bucket's name and may list the bucket and delete its objects.
+   */
+  exportArchives?: "erase";
 }
 
 export interface ScheduleEntry {
@@ -821,6 +826,7 @@ export const manifest: Manifest = {
       maxRetries: 10,
       filter: { entities: ["Member", "Post"], eventNames: ["MODIFY", "REMOVE"] },
       deletesLogins: true,
+      exportArchives: "erase",
     },
     {
       name: "retention",

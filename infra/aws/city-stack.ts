@@ -262,6 +262,7 @@ export class CityStack extends Stack {
         }),
       );
       this.mail.grantSending(reader, [...new Set(consumers.flatMap((c) => c.sends ?? []))]);
+      if (consumers.some((c) => c.exportArchives === "erase")) this.exports.grant(reader, "erase");
       if (consumers.some((c) => c.deletesLogins)) {
         // The pool id with the one permission that uses it, in the same call.
         reader.function.addEnvironment("USER_POOL_ID", this.userPool.userPoolId);

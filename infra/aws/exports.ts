@@ -51,23 +51,29 @@ export class ExportArchives extends Construct {
   }
 
   /**
-   * Gives a function the bucket's name and the object rights it needs: "write" for the consumer
-   * that assembles archives, "read" for the route that signs download links.
+   * Gives a function the bucket's name and the object rights it needs: "write" for the schedule
+   * that assembles archives, "read" for the route that signs download links, "erase" for the
+   * consumer that deletes a closed member's objects (listing the bucket by the member's prefix).
    */
-  grant(house: HouseFunction, access: "read" | "write"): void {
+  grant(house: HouseFunction, access: "read" | "write" | "erase"): void {
     house.function.addEnvironment("EXPORT_BUCKET", this.bucket.bucketName);
     const objects = `${this.bucket.bucketArn}/*`;
-    house.function.addToRolePolicy(
-      new PolicyStatement({
-        actions: access === "write" ? ["s3:GetObject", "s3:PutObject"] : ["s3:GetObject"],
-        resources: [objects],
-      }),
-    );
+    const actions = {
+      read: ["s3:GetObject"],
+      write: ["s3:GetObject", "s3:PutObject"],
+      erase: ["s3:DeleteObject"],
+    };
+    house.function.addToRolePolicy(new PolicyStatement({ actions: actions[access], resources: [objects] }));
+    if (access === "erase") {
+      house.function.addToRolePolicy(
+        new PolicyStatement({ actions: ["s3:ListBucket"], resources: [this.bucket.bucketArn] }),
+      );
+    }
     const bucketId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnElement);
     Validations.of(house.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
       reason:
-        "Export objects are named by member and job at run time; the statement covers the export bucket's objects only, with GetObject (and PutObject for the consumer that writes them).",
+        "Export objects are named by member and job at run time; the statement covers the export bucket's objects only, with GetObject (PutObject for the schedule that writes them, DeleteObject for erasure).",
     });
   }
 }

@@ -74,8 +74,14 @@ export class DynamoErasureStore implements ErasureStore {
       keys.noticeRelease(memberId, "").pk,
       keys.matchBudget(memberId, "").pk,
       keys.matchSignals(memberId).pk,
+      keys.exportJob(memberId, "").pk,
     ];
-    const doomed: Record<string, unknown>[] = [keys.digestDue(memberId), keys.heldDue(memberId)];
+    const doomed: Record<string, unknown>[] = [
+      keys.digestDue(memberId),
+      keys.heldDue(memberId),
+      // Export jobs (a step still to run finds none and stops); their objects go with them.
+      keys.exportRunning(memberId),
+    ];
     for (const pk of partitions) {
       for (const item of await this.queryAll(pk)) doomed.push({ pk: item.pk, sk: item.sk });
     }

@@ -8,6 +8,7 @@ import { NotFoundError } from "#domain/kernel/errors.ts";
 import { DownloadLinkExpiredError, DownloadLinkInvalidError } from "#domain/privacy/errors.ts";
 import type { ExportJob, ExportSectionName } from "#domain/privacy/export-job.ts";
 import type { ExportArchiveStore } from "#domain/privacy/ports.ts";
+import { memberExportPrefix } from "./export-archive-eraser.ts";
 import { sdkAtRunTime } from "./runtime-sdk.ts";
 
 /** Presigned S3 links live at most seven days (SigV4's limit). */
@@ -15,7 +16,7 @@ const MAX_LINK_SECONDS = 7 * 86_400;
 
 /** Where a job's objects are: under the member, so all of one member's exports share a prefix. */
 function prefixOf(job: Pick<ExportJob, "memberId" | "jobId">): string {
-  return `${job.memberId}/${job.jobId}`;
+  return `${memberExportPrefix(job.memberId)}${job.jobId}`;
 }
 const sectionKey = (job: ExportJob, name: ExportSectionName) => `${prefixOf(job)}/sections/${name}.json`;
 const archiveKey = (job: Pick<ExportJob, "memberId" | "jobId">) => `${prefixOf(job)}/archive.zip`;

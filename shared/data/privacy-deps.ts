@@ -3,6 +3,11 @@ import { runtimeConfig } from "#shared/config/runtime.ts";
 import { createDocumentClient } from "./client.ts";
 import { productionDeps } from "./deps.ts";
 import { DynamoErasureStore } from "./erasure-repository.ts";
+import {
+  LocalExportArchiveEraser,
+  noExportArchiveEraser,
+  S3ExportArchiveEraser,
+} from "./export-archive-eraser.ts";
 import { CognitoLoginDirectory, localLoginDirectory } from "./login-directory.ts";
 
 let cached: ErasureDeps | undefined;
@@ -17,6 +22,11 @@ export function erasureDeps(): ErasureDeps {
     ...base,
     erasure: new DynamoErasureStore(createDocumentClient(config.endpoint), config.tableName),
     logins: config.userPoolId ? new CognitoLoginDirectory(config.userPoolId) : localLoginDirectory,
+    exportArchives: config.exportBucket
+      ? new S3ExportArchiveEraser(config.exportBucket)
+      : config.exportDir
+        ? new LocalExportArchiveEraser(config.exportDir)
+        : noExportArchiveEraser,
   };
   return cached;
 }

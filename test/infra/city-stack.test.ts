@@ -377,7 +377,7 @@ describe("CityStack functions", () => {
     expect(JSON.stringify(policy?.[1].Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
   });
 
-  it("lets only the export schedule write archives, and only the route that signs links read them", () => {
+  it("lets only the export schedule write archives, only the route that signs links read them, and only erasure delete them", () => {
     const exportsId = logicalIdOf(stack.exports.bucket);
     const writer = manifest.schedules.find((c) => c.exportArchives === "write");
     const readers = manifest.routes
@@ -386,6 +386,8 @@ describe("CityStack functions", () => {
     expect(writer?.name).toBe("export-jobs");
     const writerFunction = functionOf(writer?.handler ?? "");
     expect(readers).toEqual(["http-exports-read"]);
+    const erasers = manifest.consumers.filter((c) => c.exportArchives === "erase").map((c) => c.router);
+    expect(erasers).toEqual(["streams-router"]);
     for (const plan of plans) {
       const s3 = statementsOfFunction(functionIdNamed(plan.name)).filter((s) =>
         [s.Action].flat().some((a) => a.startsWith("s3:")),
@@ -402,6 +404,12 @@ describe("CityStack functions", () => {
           s3.flatMap((s) => [s.Action].flat()),
           plan.name,
         ).toEqual(["s3:GetObject"]);
+      } else if (erasers.includes(plan.name)) {
+        // Deleting objects, and listing the bucket (by the member's prefix) to find them: no reading.
+        expect(s3.map((s) => [[s.Action].flat(), JSON.stringify(s.Resource).includes("/*")])).toEqual([
+          [["s3:DeleteObject"], true],
+          [["s3:ListBucket"], false],
+        ]);
       } else {
         expect(s3, plan.name).toEqual([]);
         expect(env, plan.name).not.toHaveProperty("EXPORT_BUCKET");

@@ -1,7 +1,7 @@
 import type { Deps } from "#domain/deps.ts";
 import { coordinatesArea, type Member } from "#domain/membership/member.ts";
 import type { Post } from "#domain/posts/post.ts";
-import type { ErasureStore, LoginDirectory } from "./ports.ts";
+import type { ErasureStore, ExportArchiveEraser, LoginDirectory } from "./ports.ts";
 
 /** What an erased post's title reads wherever it was copied. */
 export const ERASED_POST_TITLE = "A post since erased";
@@ -12,6 +12,7 @@ export type ErasureDeps = Pick<
 > & {
   erasure: ErasureStore;
   logins: LoginDirectory;
+  exportArchives: ExportArchiveEraser;
 };
 
 export interface ErasureReport {
@@ -21,6 +22,8 @@ export interface ErasureReport {
   matches: number;
   exchanges: number;
   noticesRewritten: number;
+  /** Export sections and archives deleted (an export made before closing holds the name). */
+  exportObjects: number;
 }
 
 /**
@@ -44,6 +47,7 @@ export async function eraseClosedMember(
     matches: 0,
     exchanges: 0,
     noticesRewritten: 0,
+    exportObjects: 0,
   };
 
   // 1. The sign-in identity: the provider's user first, then the link (a retry finds the link).
@@ -119,8 +123,9 @@ export async function eraseClosedMember(
     }
   }
 
-  // 4. What was kept for the member alone, then the posts themselves.
+  // 4. What was kept for the member alone (export jobs with it, then their archives), then the posts.
   report.itemsDeleted = await deps.erasure.forgetMemberItems(memberId);
+  report.exportObjects = await deps.exportArchives.forgetMember(memberId);
   const at = deps.clock.now().toISOString();
   for (const post of posts) {
     await deps.erasure.erasePost(post.postId, at);

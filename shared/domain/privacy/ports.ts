@@ -107,6 +107,12 @@ export interface PrivacyPorts {
   accessLog: AccessLogRepository;
 }
 
+/** Deletes a closed member's export sections and archives, wherever they are kept. */
+export interface ExportArchiveEraser {
+  /** @returns how many objects went. */
+  forgetMember(memberId: string): Promise<number>;
+}
+
 /**
  * What background exports add: only the export routes and the export schedule carry them, so
  * the archive store's code stays out of every other function.

@@ -1,5 +1,10 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { strFromU8, unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exportJobDeps } from "#data/export-job-deps.ts";
 import type { Exchange } from "#domain/exchanges/exchange.ts";
+import { runExportJobs } from "#domain/privacy/export-jobs.ts";
 import { demoSubject } from "../../../infra/local/demo.ts";
 import { startTestCity, type TestCity } from "../../support/city.ts";
 import { cityInQuietHours, cityWithoutQuietHours } from "../../support/mail.ts";
@@ -37,6 +42,23 @@ async function call(method: string, path: string, as: string, body?: unknown, he
   return res.body as Record<string, unknown>;
 }
 
+/** The text of every export object the city keeps for a member (sections, and archives unzipped). */
+function exportObjectsOf(memberId: string): string[] {
+  const dir = join(process.env.EXPORT_DIR ?? "", memberId);
+  let files: string[];
+  try {
+    files = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => /\.(json|zip)$/.test(f));
+  } catch {
+    return [];
+  }
+  return files.flatMap((file) => {
+    const bytes = readFileSync(join(dir, file));
+    return file.endsWith(".zip")
+      ? Object.values(unzipSync(bytes)).map((b) => strFromU8(b))
+      : [bytes.toString("utf8")];
+  });
+}
+
 async function settle() {
   // Stream consumers feed each other (a change makes a notice makes a send): drain until quiet.
   for (let round = 0; round < 5; round++) await city.runtime.poller.drain();
@@ -47,7 +69,7 @@ async function settle() {
 describe.each([
   { hours: "outside quiet hours", cityFile: cityWithoutQuietHours, copies: [] },
   { hours: "in quiet hours", cityFile: cityInQuietHours, copies: ["DigestEntry", "HeldNotice"] },
-])("closing erases personal data everywhere it was copied ($hours)", ({ cityFile, copies }) => {
+])("closing erases personal data everywhere it was copied ($hours)", ({ cityFile, copies: heldCopies }) => {
   beforeAll(async () => {
     city = await startTestCity({ city: cityFile() });
     ids = city.runtime.demoIds ?? {};
@@ -134,6 +156,13 @@ describe.each([
     );
     await settle();
 
+    // She took a copy of her data in the background: its sections and archive hold her name.
+    await call("POST", "/me/exports", "zephyrine");
+    await runExportJobs(exportJobDeps(), { remainingMs: () => Number.POSITIVE_INFINITY, reserveMs: 0 });
+    const copies = exportObjectsOf(me.memberId);
+    expect(copies.length).toBeGreaterThan(10);
+    expect(copies.filter((text) => text.includes(personal.displayName)).length).toBeGreaterThan(1);
+
     // Before closing, her data is spread over many entities (the test would prove nothing otherwise).
     const before = await snapshotTable(city);
     const holding = new Set<string>();
@@ -151,7 +180,7 @@ describe.each([
         "Notification",
         "Post",
         "RedemptionRequest",
-        ...copies,
+        ...heldCopies,
       ]),
     );
 
@@ -177,6 +206,9 @@ describe.each([
       left.push(`${entity} ${key}: ${found.join(", ")}`);
     }
     expect(left).toEqual([]);
+    // Her export jobs went, and every object of them: the archive named her.
+    expect([...entities]).not.toContain("ExportJob");
+    expect(exportObjectsOf(me.memberId)).toEqual([]);
     // The walk covered the city's every kind of item, not a corner of it.
     expect(entities.size).toBeGreaterThanOrEqual(20);
 
