@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
-import { strFromU8, unzipSync } from "fflate";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { exportJobDeps } from "#data/export-job-deps.ts";
 import { advanceExportJob, runExportJobs } from "#domain/privacy/export-jobs.ts";
+import { archiveFiles } from "../support/archive.ts";
 import { expectAccessible, focused, phone, screenshot, signIn, useBrowserCity } from "./support/browser.ts";
 
 /**
@@ -38,13 +38,6 @@ async function joinAndApprove(page: Page, name: string, handle: string, labels: 
 /** What the `export-jobs` schedule does on its next runs: every running export made ready. */
 async function finishExports(): Promise<void> {
   await runExportJobs(exportJobDeps(), { remainingMs: () => Number.POSITIVE_INFINITY, reserveMs: 0 });
-}
-
-/** The files of a downloaded data archive, by name (without the dated folder they are in), as text. */
-function archiveFiles(zip: Uint8Array): Map<string, string> {
-  return new Map(
-    Object.entries(unzipSync(zip)).map(([path, bytes]) => [path.split("/").pop() ?? path, strFromU8(bytes)]),
-  );
 }
 
 interface JoinLabels {

@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { strFromU8, unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportJobDeps } from "#data/export-job-deps.ts";
 import type { Exchange } from "#domain/exchanges/exchange.ts";
 import { runExportJobs } from "#domain/privacy/export-jobs.ts";
 import { demoSubject } from "../../../infra/local/demo.ts";
+import { archiveFiles } from "../../support/archive.ts";
 import { startTestCity, type TestCity } from "../../support/city.ts";
 import { cityInQuietHours, cityWithoutQuietHours } from "../../support/mail.ts";
 import { snapshotTable } from "../../support/table.ts";
@@ -53,9 +53,7 @@ function exportObjectsOf(memberId: string): string[] {
   }
   return files.flatMap((file) => {
     const bytes = readFileSync(join(dir, file));
-    return file.endsWith(".zip")
-      ? Object.values(unzipSync(bytes)).map((b) => strFromU8(b))
-      : [bytes.toString("utf8")];
+    return file.endsWith(".zip") ? [...archiveFiles(bytes).values()] : [bytes.toString("utf8")];
   });
 }
 

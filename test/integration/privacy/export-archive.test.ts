@@ -1,6 +1,7 @@
-import { strFromU8, unzipSync } from "fflate";
+import { strFromU8 } from "fflate";
 import { describe, expect, it } from "vitest";
 import type { MemberExport } from "#domain/privacy/export.ts";
+import { archiveFiles, parseCsv } from "../../support/archive.ts";
 import { useTestCity } from "../../support/city.ts";
 
 /** The export as a human-readable archive: a CSV per section and the JSON, in a zip. */
@@ -13,43 +14,6 @@ async function archive(as: string, headers: Record<string, string> = {}) {
   });
   const bytes = new Uint8Array(await response.arrayBuffer());
   return { response, bytes };
-}
-
-/** The rows of a CSV file (RFC 4180 quoting), without its byte-order mark. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  const body = text.replace(/^\uFEFF/, "");
-  for (let i = 0; i < body.length; i++) {
-    const char = body[i];
-    if (quoted) {
-      if (char === '"' && body[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (char === "\r" && body[i + 1] === "\n") {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-      i++;
-    } else cell += char;
-  }
-  return rows;
-}
-
-function filesOf(bytes: Uint8Array): Map<string, string> {
-  const files = unzipSync(bytes);
-  return new Map(
-    Object.entries(files).map(([name, content]) => [name.replace(/^[^/]+\//, ""), strFromU8(content)]),
-  );
 }
 
 describe("the export as an archive", () => {
@@ -71,7 +35,7 @@ describe("the export as an archive", () => {
     expect(response.headers.get("content-disposition")).toMatch(
       /^attachment; filename="mutua-my-data-\d{4}-\d\d-\d\d\.zip"$/,
     );
-    const files = filesOf(bytes);
+    const files = archiveFiles(bytes);
     expect([...files.keys()].sort()).toEqual(
       [
         "access-log.csv",
@@ -111,7 +75,7 @@ describe("the export as an archive", () => {
     const bio = '=HYPERLINK("https://evil.example","click")';
     const changed = await city.call("PATCH", "/me/profile", { as: "chen", body: { bio } });
     expect(changed.status, changed.text).toBe(200);
-    const profile = parseCsv(filesOf((await archive("chen")).bytes).get("profile.csv") ?? "");
+    const profile = parseCsv(archiveFiles((await archive("chen")).bytes).get("profile.csv") ?? "");
     expect(profile).toContainEqual(["bio", `'${bio}`]);
     expect(profile.every(([, value]) => !/^[=+\-@]/.test(value ?? ""))).toBe(true);
   });

@@ -1,10 +1,11 @@
-import { strFromU8, unzipSync } from "fflate";
+import { strFromU8 } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportJobDeps } from "#data/export-job-deps.ts";
 import { NotFoundError } from "#domain/kernel/errors.ts";
 import type { MemberExport } from "#domain/privacy/export.ts";
 import type { ExportJobView } from "#domain/privacy/export-job.ts";
 import { advanceExportJob, getExportJob, runExportJobs } from "#domain/privacy/export-jobs.ts";
+import { archiveFiles, csvRecords } from "../../support/archive.ts";
 import { startTestCity, type TestCity } from "../../support/city.ts";
 import { createMember } from "../ledger/support.ts";
 
@@ -32,46 +33,6 @@ async function start(as: string, headers: Record<string, string> = {}) {
 async function jobOf(as: string, jobId: string, headers: Record<string, string> = {}) {
   const res = await city.call("GET", `/me/exports/${jobId}`, { as, headers });
   return { status: res.status, job: res.body as ExportJobView, text: res.text, body: res.body };
-}
-
-function filesOf(bytes: Uint8Array): Map<string, string> {
-  return new Map(
-    Object.entries(unzipSync(bytes)).map(([name, content]) => [
-      name.replace(/^[^/]+\//, ""),
-      strFromU8(content),
-    ]),
-  );
-}
-
-/** A CSV file's rows as header → cell records (cells hold no line breaks in these sections' headers). */
-function csvRecords(text: string): Record<string, string>[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  const body = text.replace(/^\uFEFF/, "");
-  for (let i = 0; i < body.length; i++) {
-    const char = body[i];
-    if (quoted) {
-      if (char === '"' && body[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (char === "\r" && body[i + 1] === "\n") {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-      i++;
-    } else cell += char;
-  }
-  const [headers = [], ...records] = rows;
-  return records.map((cells) => Object.fromEntries(headers.map((header, i) => [header, cells[i] ?? ""])));
 }
 
 async function download(url: string) {
@@ -123,7 +84,7 @@ describe("an export job", () => {
       `attachment; filename="${job.download?.filename}"`,
     );
     expect(bytes.byteLength).toBe(job.download?.bytes);
-    const files = filesOf(bytes);
+    const files = archiveFiles(bytes);
     const { exportedAt, ...data } = JSON.parse(files.get("my-data.json") ?? "") as MemberExport;
     expect(exportedAt).toBe(job.createdAt);
     expect(data).toEqual(await syncExport("ben"));
@@ -131,7 +92,7 @@ describe("an export job", () => {
     const sync = await fetch(`${city.apiUrl}/me/export.zip`, {
       headers: { authorization: `Bearer ${await city.token("ben")}` },
     });
-    const syncFiles = filesOf(new Uint8Array(await sync.arrayBuffer()));
+    const syncFiles = archiveFiles(new Uint8Array(await sync.arrayBuffer()));
     expect([...files.keys()].sort()).toEqual([...syncFiles.keys()].sort());
     // The same cells under the same headers (the store hands a map's fields back in no set order,
     // so two reads of one notice may order its `params.*` columns differently).
@@ -176,7 +137,7 @@ describe("an export job", () => {
     expect(await runSchedule()).toEqual({ steps: 11, ready: 1, failed: 0 });
     const done = await jobOf("chen", job.jobId);
     expect(done.job).toMatchObject({ status: "ready", sectionsDone: 10 });
-    const files = filesOf((await download(done.job.download?.url ?? "")).bytes);
+    const files = archiveFiles((await download(done.job.download?.url ?? "")).bytes);
     const { exportedAt: _, ...data } = JSON.parse(files.get("my-data.json") ?? "") as MemberExport;
     expect(data).toEqual(await syncExport("chen"));
     // A stale record of an earlier step changes nothing.
@@ -232,7 +193,7 @@ describe("an export job", () => {
     await runSchedule();
     const done = await jobOf("dora", started.job.jobId, actFor);
     expect(done.job.status).toBe("ready");
-    const files = filesOf((await download(done.job.download?.url ?? "")).bytes);
+    const files = archiveFiles((await download(done.job.download?.url ?? "")).bytes);
     const data = JSON.parse(files.get("my-data.json") ?? "") as MemberExport;
     expect(data.member).toMatchObject({
       status: "closed",
