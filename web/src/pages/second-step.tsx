@@ -1,4 +1,4 @@
-import { useSignal } from "@preact/signals";
+import { type Signal, useSignal } from "@preact/signals";
 import type { TargetedEvent } from "preact";
 import { useEffect } from "preact/hooks";
 import { useLocation } from "preact-iso";
@@ -10,6 +10,26 @@ import { me } from "../state.ts";
 import { Actions, ErrorSummary, TextInput } from "../ui/fields.tsx";
 import { Done, Page, Problem } from "../ui/page.tsx";
 import { type FormErrors, noErrors } from "../ui/problems.ts";
+
+/** A six-digit code from the authenticator app (the phone's keyboard of digits, and its autofill). */
+function CodeInput(props: { id: string; code: Signal<string>; error: string | undefined }) {
+  return (
+    <TextInput
+      id={props.id}
+      label={t("mfa.codeLabel")}
+      hint={t("mfa.codeHint")}
+      error={props.error}
+      value={props.code.value}
+      inputMode="numeric"
+      autoComplete="one-time-code"
+      maxLength={6}
+      width="short"
+      onInput={(v) => {
+        props.code.value = v;
+      }}
+    />
+  );
+}
 
 /** The key as a QR code, drawn as squares of an SVG (no markup from a string). */
 function QrCode(props: { text: string; label: string }) {
@@ -158,20 +178,7 @@ export default function SecondStep() {
           </p>
           <form onSubmit={verify} noValidate>
             <ErrorSummary problems={errors.value.problems} />
-            <TextInput
-              id="mfa-code"
-              label={t("mfa.codeLabel")}
-              hint={t("mfa.codeHint")}
-              error={errors.value.byField["mfa-code"]}
-              value={code.value}
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              maxLength={6}
-              width="short"
-              onInput={(v) => {
-                code.value = v;
-              }}
-            />
+            <CodeInput id="mfa-code" code={code} error={errors.value.byField["mfa-code"]} />
             <Actions>
               <button type="submit" disabled={busy.value}>
                 {t("mfa.verify")}
@@ -189,20 +196,7 @@ export default function SecondStep() {
           <form onSubmit={signInAgain} noValidate>
             <ErrorSummary problems={errors.value.problems} />
             {factor.value?.codeAtSignIn ? (
-              <TextInput
-                id="mfa-again"
-                label={t("mfa.codeLabel")}
-                hint={t("mfa.codeHint")}
-                error={errors.value.byField["mfa-again"]}
-                value={again.value}
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                maxLength={6}
-                width="short"
-                onInput={(v) => {
-                  again.value = v;
-                }}
-              />
+              <CodeInput id="mfa-again" code={again} error={errors.value.byField["mfa-again"]} />
             ) : null}
             <Actions>
               <button type="submit" disabled={busy.value}>
