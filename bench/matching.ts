@@ -43,7 +43,7 @@ import {
 import { indexMember, indexPost, reprofileMember } from "../shared/domain/matching/indexing.ts";
 import type { MemberSignals } from "../shared/domain/matching/ports.ts";
 import { KEPT_PER_POST, type MatchDeps, matchPost } from "../shared/domain/matching/run.ts";
-import { scoreParts } from "../shared/domain/matching/score.ts";
+import { scoreOfParts, scoreParts } from "../shared/domain/matching/score.ts";
 import { type AvailabilityWindow, type Member, newMember } from "../shared/domain/membership/member.ts";
 import { buildPost, type NewPost, type Post } from "../shared/domain/posts/post.ts";
 import { syntheticCity } from "./support/city.ts";
@@ -79,6 +79,10 @@ const SAMPLES = 200;
 const EXPLAIN = process.env.MATCHING_EXPLAIN === "1";
 const NOTIFIED_SAMPLES = QUICK ? Math.min(20, SAMPLES_MEASURED) : 50;
 const TOP_K = 10;
+const SLACK = process.env.MATCHING_SLACK === "1";
+/** What a read's partition key prefix names, for the figures by kind. */
+const KIND_NAMES: Record<string, string> = { MATCHDIGEST: "digests", MEMBER: "members", SIGNALS: "signals" };
+const READ_KINDS = ["digests", "members", "signals"] as const;
 const TABLE = "mutua-bench-matching";
 /** A fixed "now" so post ages, freshness and every figure are the same on every run. */
 const NOW = Date.parse("2026-06-03T10:00:00.000Z");
@@ -641,6 +645,8 @@ export async function run(): Promise<Record<string, unknown>> {
       unverifiedInKept: number;
       baselineIndexItems: number;
       baselineItems: number;
+      /** Per kind of item read (digests, members, signals): capacity, keys asked for, items returned. */
+      byKind: Record<string, { capacity: number; keys: number; items: number }>;
     }
     const samples = choose(posts, memberById).slice(0, SAMPLES_MEASURED);
     const measured: Sample[] = [];
@@ -669,6 +675,30 @@ export async function run(): Promise<Record<string, unknown>> {
         });
       }
       truth.sort(byScore);
+      if (SLACK) {
+        const bar = truth[KEPT_PER_POST - 1]?.score ?? Number.NEGATIVE_INFINITY;
+        const ownerSignals = signalsById.get(owner.memberId);
+        const ownerPartners = ownerSignals?.partners ?? {};
+        const variants: Record<string, number> = { now: 0, exactTwoHop: 0, freshSteps: 0, both: 0, noHeadroomRule: 0 };
+        const inTruth = new Set(truth.map((t) => t.memberId));
+        for (const [memberId, entry] of everyone) {
+          const storedProfile = profile(memberId);
+          if (ruledOut(memberId, storedProfile, owner, post)) continue;
+          const candidate = signalsById.get(memberId);
+          const twoHop = Object.keys(candidate?.partners ?? {}).filter(
+            (id) => id !== owner.memberId && ownerPartners[id] !== undefined,
+          ).length;
+          const fresh = { ...storedProfile, ...freshProfile(memberById.get(memberId), candidate), languages: storedProfile.languages, blocked: storedProfile.blocked, windows: storedProfile.windows, active: storedProfile.active, verified: storedProfile.verified };
+          const b = (p: DigestProfile, t: number | undefined) =>
+            scoreOfParts(digestBoundParts(city, post, owner, ownerPartners, entry, p, t, now), city.matching.weights);
+          if (b(storedProfile, undefined) >= bar) variants.now = (variants.now ?? 0) + 1;
+          if (b(storedProfile, twoHop) >= bar) variants.exactTwoHop = (variants.exactTwoHop ?? 0) + 1;
+          if (b(fresh, undefined) >= bar) variants.freshSteps = (variants.freshSteps ?? 0) + 1;
+          if (b(fresh, twoHop) >= bar) variants.both = (variants.both ?? 0) + 1;
+          if (inTruth.has(memberId) && (truth.findIndex((t) => t.memberId === memberId) < KEPT_PER_POST)) variants.noHeadroomRule = (variants.noHeadroomRule ?? 0) + 1;
+        }
+        log(`slack ${post.postId} ${post.kind} ${post.where.type} bar=${round(bar, 3)} ${JSON.stringify(variants)} loaded=${stats.loaded}`);
+      }
       const exhaustiveTop = truth.slice(0, TOP_K);
       const kept = ranked
         .slice(0, KEPT_PER_POST)
@@ -685,6 +715,15 @@ export async function run(): Promise<Record<string, unknown>> {
           log(`miss ${post.postId} (${post.kind}, ${post.where.type}) ${miss.memberId}: ${cause.text}`);
       }
       const itemsRead = calls.reduce((n, c) => n + c.itemsRead, 0);
+      const byKind: Sample["byKind"] = {};
+      for (const c of calls) {
+        const kind = KIND_NAMES[c.kind] ?? (c.kind || c.command);
+        const known = byKind[kind] ?? { capacity: 0, keys: 0, items: 0 };
+        known.capacity += c.readCapacity;
+        known.keys += c.keysAsked;
+        known.items += c.itemsRead;
+        byKind[kind] = known;
+      }
       // Members: every one loaded exists; signals: the rest of what the loads returned.
       const memberItems = stats.loaded;
       measured.push({
@@ -717,6 +756,7 @@ export async function run(): Promise<Record<string, unknown>> {
         // everyone it must also read each candidate's member item and signals (where they exist).
         baselineIndexItems: poolOf(post).length,
         baselineItems: poolOf(post).length + everyone.size + withSignals(post, everyone.keys()),
+        byKind,
       });
       if ((i + 1) % Math.max(1, Math.floor(SAMPLES_MEASURED / 10)) === 0)
         log(`samples ${Math.round(((i + 1) / SAMPLES_MEASURED) * 100)}%`);
@@ -848,6 +888,21 @@ export async function run(): Promise<Record<string, unknown>> {
         median(measured.map((s) => s.baselineItems / Math.max(1, s.itemsRead))),
         3,
       ),
+      ...Object.fromEntries(
+        READ_KINDS.flatMap((kind) => {
+          const part = (key: "capacity" | "keys" | "items") =>
+            measured.map((s) => s.byKind[kind]?.[key] ?? 0);
+          return [
+            [`capacityUnitsPerMatchMedian.${kind}`, round(median(part("capacity")), 1)],
+            [`capacityUnitsPerMatchP95.${kind}`, round(p95(part("capacity")), 1)],
+            [`keysAskedPerMatchMedian.${kind}`, median(part("keys"))],
+            [`keysAskedPerMatchP95.${kind}`, p95(part("keys"))],
+            [`itemsFoundPerMatchMedian.${kind}`, median(part("items"))],
+          ];
+        }),
+      ),
+      memberItemBytesMean: Math.round(mean(people.map((m) => itemBytes(memberItem(m))))),
+      signalsItemBytesMean: Math.round(mean(seededSignalList.map((x) => itemBytes(signalsItem(x))))),
       dynamoCallsPerMatchMedian: median(of("calls")),
       dynamoCallsPerMatchP95: p95(of("calls")),
       sequentialDepthPerMatchMedian: median(of("depth")),
