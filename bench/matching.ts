@@ -113,10 +113,17 @@ const exampleCity = parseCityJson(
   readFileSync(resolve(repoRoot, "cities/example.json"), "utf8"),
   "cities/example.json",
 );
-/** The example city with no quiet hours, so a match is told at once rather than only digested. */
+/**
+ * The example city with no quiet hours, so a match is told at once rather than only digested;
+ * `MATCHING_SHARDS=n` measures another shard count than the city's.
+ */
 const city: City = {
   ...exampleCity,
   notifications: { ...exampleCity.notifications, quietHours: { start: "00:00", end: "00:00" } },
+  matching: {
+    ...exampleCity.matching,
+    digestShards: Number(process.env.MATCHING_SHARDS ?? exampleCity.matching.digestShards),
+  },
 };
 
 /** The city's skills, by popularity in the order the city lists them; weights fall as 1/rank (Zipf). */
@@ -641,6 +648,7 @@ export async function run(): Promise<Record<string, unknown>> {
       signalsItems: number;
       recall20: number;
       loaded: number;
+      signalsOnly: number;
       returned: number;
       unverifiedInKept: number;
       baselineIndexItems: number;
@@ -724,8 +732,7 @@ export async function run(): Promise<Record<string, unknown>> {
         known.items += c.itemsRead;
         byKind[kind] = known;
       }
-      // Members: every one loaded exists; signals: the rest of what the loads returned.
-      const memberItems = stats.loaded;
+      const memberItems = byKind.members?.items ?? 0;
       measured.push({
         post,
         recall: recallAt(indexedTop, exhaustiveTop, TOP_K),
@@ -745,7 +752,8 @@ export async function run(): Promise<Record<string, unknown>> {
         digestBytes: stats.digestBytes,
         records: stats.records,
         memberItems,
-        signalsItems: itemsRead - stats.itemsRead - memberItems,
+        signalsItems: byKind.signals?.items ?? 0,
+        signalsOnly: stats.signalsOnly,
         loaded: stats.loaded,
         returned: ranked.length,
         // Sensitive posts should pair verified people only, both ways; counted among the kept matches.
@@ -876,6 +884,8 @@ export async function run(): Promise<Record<string, unknown>> {
       digestKbReadPerMatchP95: round(p95(of("digestBytes")) / 1024, 1),
       peopleLoadedPerMatchMedian: median(of("loaded")),
       peopleLoadedPerMatchP95: p95(of("loaded")),
+      signalsOnlyPerMatchMedian: median(of("signalsOnly")),
+      signalsOnlyPerMatchP95: p95(of("signalsOnly")),
       itemsReadPerMatchMedian: median(of("itemsRead")),
       itemsReadPerMatchP95: p95(of("itemsRead")),
       indexItemsReadPerMatchMedian: median(of("statsItemsRead")),
