@@ -43,7 +43,7 @@ import {
 import { indexMember, indexPost, reprofileMember } from "../shared/domain/matching/indexing.ts";
 import type { MemberSignals } from "../shared/domain/matching/ports.ts";
 import { KEPT_PER_POST, type MatchDeps, matchPost } from "../shared/domain/matching/run.ts";
-import { scoreOfParts, scoreParts } from "../shared/domain/matching/score.ts";
+import { scoreParts } from "../shared/domain/matching/score.ts";
 import { type AvailabilityWindow, type Member, newMember } from "../shared/domain/membership/member.ts";
 import { buildPost, type NewPost, type Post } from "../shared/domain/posts/post.ts";
 import { syntheticCity } from "./support/city.ts";
@@ -79,7 +79,6 @@ const SAMPLES = 200;
 const EXPLAIN = process.env.MATCHING_EXPLAIN === "1";
 const NOTIFIED_SAMPLES = QUICK ? Math.min(20, SAMPLES_MEASURED) : 50;
 const TOP_K = 10;
-const SLACK = process.env.MATCHING_SLACK === "1";
 /** What a read's partition key prefix names, for the figures by kind. */
 const KIND_NAMES: Record<string, string> = { MATCHDIGEST: "digests", MEMBER: "members", SIGNALS: "signals" };
 const READ_KINDS = ["digests", "members", "signals"] as const;
@@ -683,30 +682,6 @@ export async function run(): Promise<Record<string, unknown>> {
         });
       }
       truth.sort(byScore);
-      if (SLACK) {
-        const bar = truth[KEPT_PER_POST - 1]?.score ?? Number.NEGATIVE_INFINITY;
-        const ownerSignals = signalsById.get(owner.memberId);
-        const ownerPartners = ownerSignals?.partners ?? {};
-        const variants: Record<string, number> = { now: 0, exactTwoHop: 0, freshSteps: 0, both: 0, noHeadroomRule: 0 };
-        const inTruth = new Set(truth.map((t) => t.memberId));
-        for (const [memberId, entry] of everyone) {
-          const storedProfile = profile(memberId);
-          if (ruledOut(memberId, storedProfile, owner, post)) continue;
-          const candidate = signalsById.get(memberId);
-          const twoHop = Object.keys(candidate?.partners ?? {}).filter(
-            (id) => id !== owner.memberId && ownerPartners[id] !== undefined,
-          ).length;
-          const fresh = { ...storedProfile, ...freshProfile(memberById.get(memberId), candidate), languages: storedProfile.languages, blocked: storedProfile.blocked, windows: storedProfile.windows, active: storedProfile.active, verified: storedProfile.verified };
-          const b = (p: DigestProfile, t: number | undefined) =>
-            scoreOfParts(digestBoundParts(city, post, owner, ownerPartners, entry, p, t, now), city.matching.weights);
-          if (b(storedProfile, undefined) >= bar) variants.now = (variants.now ?? 0) + 1;
-          if (b(storedProfile, twoHop) >= bar) variants.exactTwoHop = (variants.exactTwoHop ?? 0) + 1;
-          if (b(fresh, undefined) >= bar) variants.freshSteps = (variants.freshSteps ?? 0) + 1;
-          if (b(fresh, twoHop) >= bar) variants.both = (variants.both ?? 0) + 1;
-          if (inTruth.has(memberId) && (truth.findIndex((t) => t.memberId === memberId) < KEPT_PER_POST)) variants.noHeadroomRule = (variants.noHeadroomRule ?? 0) + 1;
-        }
-        log(`slack ${post.postId} ${post.kind} ${post.where.type} bar=${round(bar, 3)} ${JSON.stringify(variants)} loaded=${stats.loaded}`);
-      }
       const exhaustiveTop = truth.slice(0, TOP_K);
       const kept = ranked
         .slice(0, KEPT_PER_POST)

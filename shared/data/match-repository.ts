@@ -264,7 +264,9 @@ export class DynamoMatchIndexRepository implements MatchIndexRepository {
         new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
       );
       const records = Item ? recordsOf(Item) : {};
-      const legacy = Item ? Object.keys(Item).some((name) => name.startsWith("p#") || name.startsWith("e#")) : false;
+      const legacy = Item
+        ? Object.keys(Item).some((name) => name.startsWith("p#") || name.startsWith("e#"))
+        : false;
       let changed = legacy;
       for (const [name, value] of Object.entries(set)) {
         if (records[name] === value) continue;

@@ -237,7 +237,9 @@ export function digestBoundParts(
   const past = ownerPartners[entry.memberId] ?? 0;
   // A partner's partner must be one of the owner's partners other than the candidate: the owner's
   // list is the one the exact score counts them in, so without one nobody is.
-  const ownerHasOthers = Object.keys(ownerPartners).some((id) => id !== entry.memberId && id !== owner.memberId);
+  const ownerHasOthers = Object.keys(ownerPartners).some(
+    (id) => id !== entry.memberId && id !== owner.memberId,
+  );
   const acquainted = twoHop === undefined ? profile.partners && ownerHasOthers : twoHop > 0;
   const acquaintance = past > 0 ? 1 : acquainted ? 0.6 : 0.3;
   return {

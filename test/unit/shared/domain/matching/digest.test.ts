@@ -347,7 +347,16 @@ describe("a digest bound", () => {
           const twoHop = Object.keys(signals?.partners ?? {}).filter(
             (id) => id !== "owner" && ownerSignals.partners[id] !== undefined,
           ).length;
-          const known = digestBoundParts(city, post, owner, ownerSignals.partners, entry, profile, twoHop, at);
+          const known = digestBoundParts(
+            city,
+            post,
+            owner,
+            ownerSignals.partners,
+            entry,
+            profile,
+            twoHop,
+            at,
+          );
           for (const part of scoreParts)
             expect({ part, known: known[part] >= exact[part] }).toEqual({ part, known: true });
         },
