@@ -267,7 +267,7 @@ function twoHopOf(
  * have changed since); it only guesses where the bar will be, to read ahead the signals of whoever
  * could reach it.
  */
-export function digestEstimate(
+function digestEstimate(
   city: City,
   post: Post,
   owner: Member,
