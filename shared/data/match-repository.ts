@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
@@ -260,6 +261,8 @@ export class DynamoMatchIndexRepository implements MatchIndexRepository {
   private async updateDigest(address: DigestAddress, set: Record<string, string>, remove: readonly string[]) {
     const key = keys.matchDigest(address.side, address.category, address.cell, address.shard);
     for (let attempt = 0; attempt < DIGEST_ATTEMPTS; attempt++) {
+      // Writers of one busy digest (a bulk import) spread out rather than meet again at once.
+      if (attempt > 0) await sleep(Math.random() * 5 * 2 ** Math.min(attempt, 6));
       const { Item } = await this.db.send(
         new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
       );
