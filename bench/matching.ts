@@ -79,6 +79,9 @@ const SAMPLES = 200;
 const EXPLAIN = process.env.MATCHING_EXPLAIN === "1";
 const NOTIFIED_SAMPLES = QUICK ? Math.min(20, SAMPLES_MEASURED) : 50;
 const TOP_K = 10;
+/** What a read's partition key prefix names, for the figures by kind. */
+const KIND_NAMES: Record<string, string> = { MATCHDIGEST: "digests", MEMBER: "members", SIGNALS: "signals" };
+const READ_KINDS = ["digests", "members", "signals"] as const;
 const TABLE = "mutua-bench-matching";
 /** A fixed "now" so post ages, freshness and every figure are the same on every run. */
 const NOW = Date.parse("2026-06-03T10:00:00.000Z");
@@ -109,10 +112,17 @@ const exampleCity = parseCityJson(
   readFileSync(resolve(repoRoot, "cities/example.json"), "utf8"),
   "cities/example.json",
 );
-/** The example city with no quiet hours, so a match is told at once rather than only digested. */
+/**
+ * The example city with no quiet hours, so a match is told at once rather than only digested;
+ * `MATCHING_SHARDS=n` measures another shard count than the city's.
+ */
 const city: City = {
   ...exampleCity,
   notifications: { ...exampleCity.notifications, quietHours: { start: "00:00", end: "00:00" } },
+  matching: {
+    ...exampleCity.matching,
+    digestShards: Number(process.env.MATCHING_SHARDS ?? exampleCity.matching.digestShards),
+  },
 };
 
 /** The city's skills, by popularity in the order the city lists them; weights fall as 1/rank (Zipf). */
@@ -637,10 +647,13 @@ export async function run(): Promise<Record<string, unknown>> {
       signalsItems: number;
       recall20: number;
       loaded: number;
+      signalsOnly: number;
       returned: number;
       unverifiedInKept: number;
       baselineIndexItems: number;
       baselineItems: number;
+      /** Per kind of item read (digests, members, signals): capacity, keys asked for, items returned. */
+      byKind: Record<string, { capacity: number; keys: number; items: number }>;
     }
     const samples = choose(posts, memberById).slice(0, SAMPLES_MEASURED);
     const measured: Sample[] = [];
@@ -685,8 +698,16 @@ export async function run(): Promise<Record<string, unknown>> {
           log(`miss ${post.postId} (${post.kind}, ${post.where.type}) ${miss.memberId}: ${cause.text}`);
       }
       const itemsRead = calls.reduce((n, c) => n + c.itemsRead, 0);
-      // Members: every one loaded exists; signals: the rest of what the loads returned.
-      const memberItems = stats.loaded;
+      const byKind: Sample["byKind"] = {};
+      for (const c of calls) {
+        const kind = KIND_NAMES[c.kind] ?? (c.kind || c.command);
+        const known = byKind[kind] ?? { capacity: 0, keys: 0, items: 0 };
+        known.capacity += c.readCapacity;
+        known.keys += c.keysAsked;
+        known.items += c.itemsRead;
+        byKind[kind] = known;
+      }
+      const memberItems = byKind.members?.items ?? 0;
       measured.push({
         post,
         recall: recallAt(indexedTop, exhaustiveTop, TOP_K),
@@ -706,7 +727,8 @@ export async function run(): Promise<Record<string, unknown>> {
         digestBytes: stats.digestBytes,
         records: stats.records,
         memberItems,
-        signalsItems: itemsRead - stats.itemsRead - memberItems,
+        signalsItems: byKind.signals?.items ?? 0,
+        signalsOnly: stats.signalsOnly,
         loaded: stats.loaded,
         returned: ranked.length,
         // Sensitive posts should pair verified people only, both ways; counted among the kept matches.
@@ -717,6 +739,7 @@ export async function run(): Promise<Record<string, unknown>> {
         // everyone it must also read each candidate's member item and signals (where they exist).
         baselineIndexItems: poolOf(post).length,
         baselineItems: poolOf(post).length + everyone.size + withSignals(post, everyone.keys()),
+        byKind,
       });
       if ((i + 1) % Math.max(1, Math.floor(SAMPLES_MEASURED / 10)) === 0)
         log(`samples ${Math.round(((i + 1) / SAMPLES_MEASURED) * 100)}%`);
@@ -836,6 +859,8 @@ export async function run(): Promise<Record<string, unknown>> {
       digestKbReadPerMatchP95: round(p95(of("digestBytes")) / 1024, 1),
       peopleLoadedPerMatchMedian: median(of("loaded")),
       peopleLoadedPerMatchP95: p95(of("loaded")),
+      signalsOnlyPerMatchMedian: median(of("signalsOnly")),
+      signalsOnlyPerMatchP95: p95(of("signalsOnly")),
       itemsReadPerMatchMedian: median(of("itemsRead")),
       itemsReadPerMatchP95: p95(of("itemsRead")),
       indexItemsReadPerMatchMedian: median(of("statsItemsRead")),
@@ -848,6 +873,21 @@ export async function run(): Promise<Record<string, unknown>> {
         median(measured.map((s) => s.baselineItems / Math.max(1, s.itemsRead))),
         3,
       ),
+      ...Object.fromEntries(
+        READ_KINDS.flatMap((kind) => {
+          const part = (key: "capacity" | "keys" | "items") =>
+            measured.map((s) => s.byKind[kind]?.[key] ?? 0);
+          return [
+            [`capacityUnitsPerMatchMedian.${kind}`, round(median(part("capacity")), 1)],
+            [`capacityUnitsPerMatchP95.${kind}`, round(p95(part("capacity")), 1)],
+            [`keysAskedPerMatchMedian.${kind}`, median(part("keys"))],
+            [`keysAskedPerMatchP95.${kind}`, p95(part("keys"))],
+            [`itemsFoundPerMatchMedian.${kind}`, median(part("items"))],
+          ];
+        }),
+      ),
+      memberItemBytesMean: Math.round(mean(people.map((m) => itemBytes(memberItem(m))))),
+      signalsItemBytesMean: Math.round(mean(seededSignalList.map((x) => itemBytes(signalsItem(x))))),
       dynamoCallsPerMatchMedian: median(of("calls")),
       dynamoCallsPerMatchP95: p95(of("calls")),
       sequentialDepthPerMatchMedian: median(of("depth")),

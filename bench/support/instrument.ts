@@ -11,6 +11,10 @@ export interface Call {
   itemsWritten: number;
   /** The call threw (a refused conditional write, say); recorded only with `recordFailed`. */
   failed: boolean;
+  /** What a read read: the partition key's prefix (before the first `#`) of its first key, if any. */
+  kind: string;
+  /** Keys a read asked for (a BatchGetItem's keys, a GetItem's one). */
+  keysAsked: number;
 }
 
 export const READ_COMMANDS: ReadonlySet<string> = new Set([
@@ -87,6 +91,26 @@ export const itemsReturned: ItemsRead = (command, output) => {
   return 0;
 };
 
+/** The partition key prefix of a read's first key, and how many keys it asked for. */
+export function keysOf(command: string, input: unknown): { kind: string; keysAsked: number } {
+  const i = (input ?? {}) as {
+    Key?: Record<string, unknown>;
+    RequestItems?: Record<string, { Keys?: Record<string, unknown>[] }>;
+    KeyConditionExpression?: string;
+  };
+  const prefixOf = (key: Record<string, unknown> | undefined) => {
+    const pk = key?.pk as { S?: string } | string | undefined;
+    const text = typeof pk === "string" ? pk : pk?.S;
+    return text ? (text.split("#")[0] ?? "") : "";
+  };
+  if (command === "GetItemCommand") return { kind: prefixOf(i.Key), keysAsked: 1 };
+  if (command === "BatchGetItemCommand") {
+    const keys = Object.values(i.RequestItems ?? {}).flatMap((r) => r.Keys ?? []);
+    return { kind: prefixOf(keys[0]), keysAsked: keys.length };
+  }
+  return { kind: command === "QueryCommand" ? "query" : "", keysAsked: 0 };
+}
+
 /** Items a write call asked to write: one per transaction or batch entry, else one. */
 export function itemsWrittenOf(command: string, input: unknown): number {
   const i = input as { TransactItems?: unknown[]; RequestItems?: Record<string, unknown[]> };
@@ -139,6 +163,7 @@ export function instrumentedClient(endpoint: string, recorder: Recorder, options
             itemsRead: options.itemsRead(command, output),
             itemsWritten: write ? itemsWrittenOf(command, args.input) : 0,
             failed,
+            ...(write ? { kind: "", keysAsked: 0 } : keysOf(command, args.input)),
           });
         }
       }

@@ -394,10 +394,12 @@ export const citySchema = z
         maxRadiusKm: z.number().check(z.gt(0), z.lte(100)),
         /**
          * Items each cell digest of the matching index is split into (by member id), so none nears
-         * DynamoDB's 400 KB item limit: about one per 5,000 members (4 kept the largest at ~107 KB
-         * with 20,000). Changing it on a running city needs the index rebuilt.
+         * DynamoDB's 400 KB item limit: about one per 10,000 members (records are kept deflated: 2
+         * kept the largest at 57 KB with 20,000). Each shard is one more key per cell a match
+         * reads, and a smaller item each index write rewrites. Changing it on a running city needs
+         * the index rebuilt.
          */
-        digestShards: z._default(z.int().check(z.gte(1), z.lte(64)), 4),
+        digestShards: z._default(z.int().check(z.gte(1), z.lte(64)), 2),
       }),
       {
         weights: {
@@ -414,7 +416,7 @@ export const citySchema = z
         dailyMatchNotifications: 3,
         responseWindowHours: 24,
         maxRadiusKm: 10,
-        digestShards: 4,
+        digestShards: 2,
       },
     ),
     conversations: z._default(

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
   DeleteCommand,
@@ -38,10 +40,14 @@ import { keys } from "./keys.ts";
 import { table } from "./table.ts";
 
 /**
- * Cell digests. A digest item holds, per member in it, `p#<memberId>` (their profile, with their
+ * Cell digests. A digest's records are, per member in it, `p#<memberId>` (their profile, with their
  * own windows) and per entry `e#<memberId>#<source>` (place, tags, a post's windows, sensitive),
- * each a short JSON array: about 100 bytes an entry. A member's `DIGESTREFS` item lists where their records are and the profile
- * they carry, so a profile change rewrites exactly those digests.
+ * each a short JSON array (about 100 bytes an entry). The item keeps them as one deflated JSON
+ * object (`records`, binary): records of one cell and category repeat tags, places and windows, so
+ * they pack to about a third, and a read pays capacity by the KB. An update reads the item and puts
+ * it back under its version `v` (retried when someone else wrote it meanwhile). A member's
+ * `DIGESTREFS` item lists where their records are and the profile they carry, so a profile change
+ * rewrites exactly those digests.
  */
 const entryRecordSchema = z.tuple([
   z.nullable(z.number()),
@@ -66,14 +72,38 @@ const digestItemSchema = z.object({
   side: z.enum(["gives", "asks"]),
   category: z.string(),
   cell: z.string(),
+  v: z._default(z.number(), 0),
 });
+const recordsSchema = z.record(z.string(), z.string());
+
+/** A digest's records (name to record text), deflated. */
+function packRecords(records: Readonly<Record<string, string>>): Uint8Array {
+  return deflateRawSync(Buffer.from(JSON.stringify(records)));
+}
+
+/**
+ * A digest item's records: its deflated `records`, and any record still kept as an attribute of
+ * its own (as digests were written before they were packed; the next update packs them too).
+ */
+function recordsOf(item: Record<string, unknown>): Record<string, string> {
+  const packed = item.records;
+  const records: Record<string, string> =
+    packed instanceof Uint8Array ? recordsSchema.parse(JSON.parse(inflateRawSync(packed).toString())) : {};
+  for (const [name, value] of Object.entries(item)) {
+    if ((name.startsWith("p#") || name.startsWith("e#")) && typeof value === "string") records[name] = value;
+  }
+  return records;
+}
+
+/** Attempts at a digest update before giving up (each lost only to another write of the same item). */
+const DIGEST_ATTEMPTS = 20;
 const refsItemSchema = z.object({
   refs: z._default(z.array(z.string()), []),
   profile: z.optional(z.string()),
   v: z._default(z.number(), 0),
 });
 
-/** Above this many write units (1 KB each), a digest item is logged as near DynamoDB's 400 KB limit. */
+/** Above this many write units (1 KB each), a digest item is logged as on its way to DynamoDB's 400 KB limit. */
 const DIGEST_WARN_UNITS = 128;
 
 const encodeWindows = (windows: readonly AvailabilityWindow[]) =>
@@ -223,44 +253,75 @@ export class DynamoMatchIndexRepository implements MatchIndexRepository {
     }
   }
 
-  /** One update of one digest item: records set and removed. */
+  /**
+   * One update of one digest item: records set and removed. Read, changed and put back only if
+   * nobody wrote it meanwhile (its version), else done again; an item left without records goes.
+   * @throws Error when other writes keep winning.
+   */
   private async updateDigest(address: DigestAddress, set: Record<string, string>, remove: readonly string[]) {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {
-      ":entity": "MatchDigest",
-      ":side": address.side,
-      ":category": address.category,
-      ":cell": address.cell,
-    };
-    const sets = ["entity = :entity", "side = :side", "category = :category", "cell = :cell"];
-    Object.entries(set).forEach(([name, value], i) => {
-      names[`#s${i}`] = name;
-      values[`:s${i}`] = value;
-      sets.push(`#s${i} = :s${i}`);
-    });
-    const removes = remove.map((name, i) => {
-      names[`#r${i}`] = name;
-      return `#r${i}`;
-    });
     const key = keys.matchDigest(address.side, address.category, address.cell, address.shard);
-    const result = await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: key,
-        UpdateExpression: `SET ${sets.join(", ")}${removes.length > 0 ? ` REMOVE ${removes.join(", ")}` : ""}`,
-        ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
-        ExpressionAttributeValues: values,
-        ReturnConsumedCapacity: "TOTAL",
-      }),
-    );
-    // A write costs a unit per KB of the item: a digest this large wants more shards.
-    const units = result.ConsumedCapacity?.CapacityUnits ?? 0;
-    if (units > DIGEST_WARN_UNITS) {
-      log.warn("matching digest near the item size limit: raise matching.digestShards", {
-        ...key,
-        writeUnits: units,
-      });
+    for (let attempt = 0; attempt < DIGEST_ATTEMPTS; attempt++) {
+      // Writers of one busy digest (a bulk import) spread out rather than meet again at once.
+      if (attempt > 0) await sleep(Math.random() * 5 * 2 ** Math.min(attempt, 6));
+      const { Item } = await this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+      );
+      const records = Item ? recordsOf(Item) : {};
+      const legacy = Item
+        ? Object.keys(Item).some((name) => name.startsWith("p#") || name.startsWith("e#"))
+        : false;
+      let changed = legacy;
+      for (const [name, value] of Object.entries(set)) {
+        if (records[name] === value) continue;
+        records[name] = value;
+        changed = true;
+      }
+      for (const name of remove) {
+        if (!(name in records)) continue;
+        delete records[name];
+        changed = true;
+      }
+      if (!changed) return;
+      const version = Item ? digestItemSchema.parse(Item).v : 0;
+      // Unchanged since read: the version read, or still absent.
+      const unchanged = Item
+        ? { ConditionExpression: "v = :v", ExpressionAttributeValues: { ":v": version } }
+        : { ConditionExpression: "attribute_not_exists(pk)" };
+      try {
+        if (Object.keys(records).length === 0) {
+          await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: key, ...unchanged }));
+          return;
+        }
+        const result = await this.db.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...key,
+              entity: "MatchDigest",
+              side: address.side,
+              category: address.category,
+              cell: address.cell,
+              v: version + 1,
+              records: packRecords(records),
+            },
+            ...unchanged,
+            ReturnConsumedCapacity: "TOTAL",
+          }),
+        );
+        // A write costs a unit per KB of the item: a digest this large wants more shards.
+        const units = result.ConsumedCapacity?.CapacityUnits ?? 0;
+        if (units > DIGEST_WARN_UNITS) {
+          log.warn("matching digest near the item size limit: raise matching.digestShards", {
+            ...key,
+            writeUnits: units,
+          });
+        }
+        return;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
     }
+    throw new Error(`the matching digest ${key.pk} ${key.sk} kept changing while being written`);
   }
 
   async replace(change: {
@@ -338,20 +399,19 @@ export class DynamoMatchIndexRepository implements MatchIndexRepository {
     let bytes = 0;
     for (const item of items) {
       const digest = digestItemSchema.parse(item);
+      if (item.records instanceof Uint8Array) bytes += item.records.byteLength;
+      const texts = Object.entries(recordsOf(item));
       const profiles = new Map<string, DigestProfile>();
-      for (const [name, value] of Object.entries(item)) {
-        if (!name.startsWith("p#") || typeof value !== "string") continue;
-        profiles.set(name.slice(2), decodeProfile(value));
-        bytes += name.length + value.length;
+      for (const [name, value] of texts) {
+        if (name.startsWith("p#")) profiles.set(name.slice(2), decodeProfile(value));
       }
-      for (const [name, value] of Object.entries(item)) {
-        if (!name.startsWith("e#") || typeof value !== "string") continue;
+      for (const [name, value] of texts) {
+        if (!name.startsWith("e#")) continue;
         const [memberId = "", ...source] = name.slice(2).split("#");
         const profile = profiles.get(memberId);
         // Written in the same update as its entries: never missing while an entry is there.
         if (!profile) continue;
         records.push({ entry: decodeEntry(digest, memberId, source.join("#"), value, profile), profile });
-        bytes += name.length + value.length;
       }
     }
     return {
@@ -808,31 +868,30 @@ export class DynamoMatchRepository implements MatchRepository {
  * bulk load: one replace per entry would dominate loading a whole city).
  */
 export function digestItemsForBulkLoad(records: readonly DigestRecord[], shards: number) {
-  const digests = new Map<string, Record<string, unknown>>();
+  const digests = new Map<string, { address: DigestAddress; records: Record<string, string> }>();
   const refs = new Map<string, { refs: string[]; profile: string }>();
   for (const { entry, profile } of records) {
     const address = addressOf(entry, shards);
     const key = digestOf(address);
-    let item = digests.get(key);
-    if (!item) {
-      item = {
-        ...keys.matchDigest(address.side, address.category, address.cell, address.shard),
-        entity: "MatchDigest",
-        side: address.side,
-        category: address.category,
-        cell: address.cell,
-      };
-      digests.set(key, item);
-    }
+    const digest = digests.get(key) ?? { address, records: {} };
+    digests.set(key, digest);
     const encoded = encodeProfile(profile);
-    item[`p#${entry.memberId}`] = encoded;
-    item[`e#${entry.memberId}#${entry.source}`] = encodeEntry(entry);
+    digest.records[`p#${entry.memberId}`] = encoded;
+    digest.records[`e#${entry.memberId}#${entry.source}`] = encodeEntry(entry);
     const known = refs.get(entry.memberId) ?? { refs: [], profile: encoded };
     known.refs.push(refText({ ...address, source: entry.source }));
     refs.set(entry.memberId, known);
   }
   return [
-    ...digests.values(),
+    ...[...digests.values()].map(({ address, records: texts }) => ({
+      ...keys.matchDigest(address.side, address.category, address.cell, address.shard),
+      entity: "MatchDigest",
+      side: address.side,
+      category: address.category,
+      cell: address.cell,
+      v: 1,
+      records: packRecords(texts),
+    })),
     ...[...refs].map(([memberId, r]) => ({
       ...keys.digestRefs(memberId),
       entity: "DigestRefs",
@@ -848,7 +907,13 @@ export function digestItemsForBulkLoad(records: readonly DigestRecord[], shards:
 export function itemBytes(item: Record<string, unknown>): number {
   return Object.entries(item).reduce(
     (n, [name, value]) =>
-      n + name.length + (typeof value === "string" ? Buffer.byteLength(value) : JSON.stringify(value).length),
+      n +
+      name.length +
+      (typeof value === "string"
+        ? Buffer.byteLength(value)
+        : value instanceof Uint8Array
+          ? value.byteLength
+          : JSON.stringify(value).length),
     0,
   );
 }

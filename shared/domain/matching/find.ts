@@ -4,7 +4,15 @@ import { categoryName, languageName } from "#domain/kernel/names.ts";
 import type { Member } from "#domain/membership/member.ts";
 import type { Post } from "#domain/posts/post.ts";
 import type { City } from "#shared/config/city.ts";
-import { addressesOf, type DigestProfile, STEPS, searchCells } from "./digest.ts";
+import {
+  addressesOf,
+  type DigestProfile,
+  STEP_RULE,
+  STEPS,
+  type StepRule,
+  searchCells,
+  signalSteps,
+} from "./digest.ts";
 import type { IndexEntry, Side } from "./index-entries.ts";
 import type { MatchIndexRepository, MatchSignalsRepository, MemberSignals } from "./ports.ts";
 import { type ScoredMatch, type ScorePart, scoreMatch, scoreOfParts, weeklyOverlapMinutes } from "./score.ts";
@@ -33,6 +41,8 @@ export interface FindStats {
   records: number;
   /** People whose member item and signals were read to score them exactly. */
   loaded: number;
+  /** People whose signals alone were read (ahead, in case their member item would be needed). */
+  signalsOnly: number;
   /** Signals items read beyond those of the loaded people: the owner's and their partners'. */
   partnersRead: number;
 }
@@ -225,7 +235,12 @@ export function digestBoundParts(
     city.matching.maxRadiusKm,
   );
   const past = ownerPartners[entry.memberId] ?? 0;
-  const acquainted = twoHop === undefined ? profile.partners : twoHop > 0;
+  // A partner's partner must be one of the owner's partners other than the candidate: the owner's
+  // list is the one the exact score counts them in, so without one nobody is.
+  const ownerHasOthers = Object.keys(ownerPartners).some(
+    (id) => id !== entry.memberId && id !== owner.memberId,
+  );
+  const acquainted = twoHop === undefined ? profile.partners && ownerHasOthers : twoHop > 0;
   const acquaintance = past > 0 ? 1 : acquainted ? 0.6 : 0.3;
   return {
     ...known.parts,
@@ -233,6 +248,50 @@ export function digestBoundParts(
     trust: Math.min(1, acquaintance * (profile.completion / STEPS)),
     responsiveness: profile.responsiveness / STEPS,
   };
+}
+
+/** Partners of the candidate's who are the owner's partners too, as `scoreCandidate` counts them. */
+function twoHopOf(
+  owner: Member,
+  ownerPartners: Readonly<Record<string, number>>,
+  candidate: MemberSignals | undefined,
+): number {
+  return Object.keys(candidate?.partners ?? {}).filter(
+    (id) => id !== owner.memberId && ownerPartners[id] !== undefined,
+  ).length;
+}
+
+/**
+ * A likely low score from a digest record: its signals as far below the stored steps as the
+ * lazy rule lets them fall unnoticed, nobody in common. Not a bound of anything (the member may
+ * have changed since); it only guesses where the bar will be, to read ahead the signals of whoever
+ * could reach it.
+ */
+function digestEstimate(
+  city: City,
+  post: Post,
+  owner: Member,
+  ownerPartners: Readonly<Record<string, number>>,
+  entry: IndexEntry,
+  profile: DigestProfile,
+  now: Date,
+  rule: StepRule = STEP_RULE,
+): number {
+  const low = (field: keyof StepRule["headroom"]) => Math.max(0, profile[field] - rule.headroom[field]);
+  const lowered: DigestProfile = {
+    ...profile,
+    giverReciprocity: low("giverReciprocity"),
+    askerReciprocity: low("askerReciprocity"),
+    responsiveness: low("responsiveness"),
+    completion: low("completion"),
+  };
+  return digestBound(city, post, owner, ownerPartners, entry, lowered, 0, now);
+}
+
+/** The k-th largest of some numbers (minus infinity when there are fewer). */
+function kthLargest(values: readonly number[], k: number): number {
+  if (values.length < k) return Number.NEGATIVE_INFINITY;
+  return [...values].sort((a, b) => b - a)[k - 1] ?? Number.NEGATIVE_INFINITY;
 }
 
 const byRank = (a: RankedMatch, b: RankedMatch) =>
@@ -261,6 +320,7 @@ export async function findMatches(
     digestBytes: 0,
     records: 0,
     loaded: 0,
+    signalsOnly: 0,
     partnersRead: 0,
   };
   // A sensitive post of an unverified owner pairs nobody: nothing to read.
@@ -306,58 +366,86 @@ export async function findMatches(
   const members = new Map<string, Member | undefined>();
   const signals = new Map<string, MemberSignals | undefined>();
   const exact = new Map<string, RankedMatch>();
-  const load = async (ids: readonly string[], extraSignals: readonly string[] = []) => {
-    const wanted = [...new Set([...ids, ...extraSignals])];
+  /** Reads these members and these people's signals (one round); scores whoever has both now. */
+  const load = async (memberIds: readonly string[], signalIds: readonly string[]) => {
     const [loadedMembers, loadedSignals] = await Promise.all([
-      ids.length > 0 ? deps.members.getMany(ids) : new Map<string, Member>(),
-      wanted.length > 0 ? deps.signals.getMany(wanted) : new Map<string, MemberSignals>(),
+      memberIds.length > 0 ? deps.members.getMany(memberIds) : new Map<string, Member>(),
+      signalIds.length > 0 ? deps.signals.getMany(signalIds) : new Map<string, MemberSignals>(),
     ]);
-    stats.calls += Math.ceil(ids.length / 100) + Math.ceil(wanted.length / 100);
+    stats.calls += Math.ceil(memberIds.length / 100) + Math.ceil(signalIds.length / 100);
     stats.depth += 1;
-    stats.loaded += ids.length;
-    stats.partnersRead += wanted.length - ids.length;
-    for (const id of ids) {
-      const member = loadedMembers.get(id);
+    for (const id of signalIds) signals.set(id, loadedSignals.get(id));
+    for (const id of memberIds) members.set(id, loadedMembers.get(id));
+    stats.loaded += memberIds.length;
+    for (const id of memberIds) {
+      const member = members.get(id);
       const entry = people.get(id);
-      members.set(id, member);
-      signals.set(id, loadedSignals.get(id));
-      if (!member || !entry || !eligible(member, owner, post, entry)) continue;
+      if (!member || !entry || !signals.has(id) || !eligible(member, owner, post, entry)) continue;
       const scored = scoreCandidate(
         city,
         post,
         owner,
         member,
         entry,
-        { owner: ownerSignals, candidate: loadedSignals.get(id) },
+        { owner: ownerSignals, candidate: signals.get(id) },
         now,
       );
       exact.set(id, { member, entry, scored });
     }
-    return loadedSignals;
   };
   const bestFirst = (a: { id: string; bound: number }, b: { id: string; bound: number }) =>
     b.bound - a.bound || a.id.localeCompare(b.id);
 
-  // Round 2: the best by bound. (The owner's partners' own partners are not used to sharpen
-  // bounds: partners are counted on each side by separate events, so they may disagree for a
-  // while, and a bound from one side would not be a bound for the other.)
-  const first = boundsWith(undefined)
-    .sort(bestFirst)
-    .slice(0, Math.max(FIRST_LOAD, want))
-    .map((b) => b.id);
+  // Round 2: the best by bound, loaded whole and scored exactly (their scores set the bar); and
+  // the signals of everyone whose bound reaches what the digests say the bar will likely be at
+  // least (a guess: whoever it leaves out is loaded whole in round 3 if their bound reaches the
+  // bar). (The owner's partners' own partners are not used to sharpen bounds: partners are
+  // counted on each side by separate events, so they may disagree for a while, and a bound from
+  // one side would not be a bound for the other.)
+  const bounds = boundsWith(undefined).sort(bestFirst);
+  const first = bounds.slice(0, Math.max(FIRST_LOAD, want)).map((b) => b.id);
   if (first.length === 0) return { ranked: [], stats };
-  await load(first);
+  const likelyBar = kthLargest(
+    [...people].map(([id, entry]) =>
+      digestEstimate(city, post, owner, ownerPartners, entry, profiles.get(id) as DigestProfile, now),
+    ),
+    want,
+  );
+  const chosen = new Set(first);
+  const signalsOnly = bounds.filter((b) => b.bound >= likelyBar && !chosen.has(b.id)).map((b) => b.id);
+  await load(first, [...first, ...signalsOnly]);
+  stats.signalsOnly = signalsOnly.length;
 
-  // Round 3: everyone whose bound still reaches the `want`-th exact score.
+  // Round 3: everyone who could still reach the `want`-th exact score, loaded whole: those whose
+  // signals are known yet when their bound takes them as they are (their partners' partners among
+  // them), the rest by their digest bound.
   const ranked = () => [...exact.values()].sort(byRank);
   const bar =
     exact.size >= want
       ? (ranked()[want - 1]?.scored.score ?? Number.NEGATIVE_INFINITY)
       : Number.NEGATIVE_INFINITY;
-  const rest = boundsWith(undefined)
-    .filter((b) => !members.has(b.id) && b.bound >= bar)
-    .sort(bestFirst)
-    .map((b) => b.id);
-  if (rest.length > 0) await load(rest);
+  const known: string[] = [];
+  const unknown: string[] = [];
+  for (const { id, bound } of bounds) {
+    if (members.has(id) || bound < bar) continue;
+    if (!signals.has(id)) {
+      unknown.push(id);
+      continue;
+    }
+    const entry = people.get(id) as IndexEntry;
+    const candidate = signals.get(id);
+    const sharper = digestBound(
+      city,
+      post,
+      owner,
+      ownerPartners,
+      entry,
+      { ...(profiles.get(id) as DigestProfile), ...signalSteps(candidate) },
+      twoHopOf(owner, ownerPartners, candidate),
+      now,
+    );
+    if (sharper >= bar) known.push(id);
+  }
+  if (known.length + unknown.length > 0) await load([...known, ...unknown], unknown);
   return { ranked: ranked(), stats };
 }

@@ -126,4 +126,33 @@ describe("the matching index's cell digests", () => {
       throw new Error("not asked for a member without records");
     });
   });
+
+  it("keep every record when many members write the same digest at once", async () => {
+    const index = city.runtime.deps.matchIndex;
+    // One shard: every member below lands in the same digest item, written concurrently.
+    const ids = Array.from({ length: 16 }, (_, i) => `c${i}`);
+    await Promise.all(
+      ids.map((id) =>
+        index.replace({
+          memberId: id,
+          source: "SKILL",
+          next: [{ ...entry(id, "u1510", "SKILL"), side: "asks" }],
+          shards: 1,
+          settle: () => profile,
+        }),
+      ),
+    );
+    const found = await city.runtime.deps.matchIndex.read(addressesOf("asks", "cooking", ["u1510"], 1));
+    expect(found.records.map((r) => r.entry.memberId).sort()).toEqual([...ids].sort());
+    expect(found.items).toBe(1);
+    // And as many leave at once: the item goes with the last record.
+    await Promise.all(
+      ids.map((id) =>
+        index.replace({ memberId: id, source: "SKILL", next: [], shards: 1, settle: () => profile }),
+      ),
+    );
+    const after = await city.runtime.deps.matchIndex.read(addressesOf("asks", "cooking", ["u1510"], 1));
+    expect(after.records).toEqual([]);
+    expect(after.items).toBe(0);
+  });
 });

@@ -213,6 +213,43 @@ describe("a digest bound", () => {
     { nil: undefined },
   );
 
+  it("counts nobody as a partner's partner when the owner has no partner but them", () => {
+    const owner = person("owner", { verified: true, languages: ["en"] });
+    const candidate = person("c", { languages: ["en"] });
+    const entry: IndexEntry = {
+      side: "gives",
+      category: "gardening",
+      cell: "anywhere",
+      memberId: "c",
+      source: "SKILL",
+      location: undefined,
+      tags: [],
+      availability: [],
+      languages: ["en"],
+      sensitive: false,
+    };
+    const post = {
+      postId: "p1",
+      ownerId: "owner",
+      kind: "request",
+      category: "gardening",
+      tags: [],
+      where: { type: "online" },
+      status: "open",
+      sensitive: false,
+      createdAt: "2026-01-01T00:00:00.000Z",
+    } as unknown as Post;
+    // The candidate has partners; whether one of them is the owner's, only the owner's list can say.
+    const profile = { ...freshProfile(candidate, undefined), partners: true, completion: STEPS };
+    const trust = (ownerPartners: Record<string, number>) =>
+      digestBoundParts(city, post, owner, ownerPartners, entry, profile, undefined, now).trust;
+    expect(trust({})).toBeCloseTo(0.3);
+    expect(trust({ owner: 1 })).toBeCloseTo(0.3);
+    expect(trust({ x: 1 })).toBeCloseTo(0.6);
+    // Past exchanges with the candidate themselves are known exactly.
+    expect(trust({ c: 1 })).toBeCloseTo(1);
+  });
+
   it("is never below the exact part, for any entry of a member as the digest has them", () => {
     fc.assert(
       fc.property(
@@ -306,6 +343,22 @@ describe("a digest bound", () => {
           ).parts;
           for (const part of scoreParts)
             expect({ part, bound: bound[part] >= exact[part] }).toEqual({ part, bound: true });
+          // With the candidate's signals read, their partners in common with the owner's are known.
+          const twoHop = Object.keys(signals?.partners ?? {}).filter(
+            (id) => id !== "owner" && ownerSignals.partners[id] !== undefined,
+          ).length;
+          const known = digestBoundParts(
+            city,
+            post,
+            owner,
+            ownerSignals.partners,
+            entry,
+            profile,
+            twoHop,
+            at,
+          );
+          for (const part of scoreParts)
+            expect({ part, known: known[part] >= exact[part] }).toEqual({ part, known: true });
         },
       ),
       withSeed({ numRuns: 400 }),

@@ -184,6 +184,59 @@ describe("the digest candidate search", () => {
     expect(stats.loaded).toBeLessThan(100);
   });
 
+  it("reads ahead the signals of whoever could make the top, and the member items only of those they leave a chance", async () => {
+    // Everyone at one place, so only responsiveness tells them apart; the digests are behind and
+    // say everyone answers nine notices in ten.
+    const quick: City = {
+      ...city,
+      matching: {
+        ...city.matching,
+        weights: { ...plainCity.matching.weights, skill: 0.5, distance: 0.3, responsiveness: 0.2 },
+      },
+    };
+    const ids = [
+      ...Array.from({ length: 30 }, (_, i) => `a${String(i).padStart(2, "0")}`),
+      ...Array.from({ length: 50 }, (_, i) => `b${String(i).padStart(2, "0")}`),
+      ...Array.from({ length: 5 }, (_, i) => `z${i}`),
+    ];
+    const people = ids.map((id) => helper(id, centre.lat, centre.lon));
+    const signalsOf = (id: string, told: number, answered: number): MemberSignals => ({
+      memberId: id,
+      partners: {},
+      settled: 0,
+      cancelled: 0,
+      told,
+      answered,
+      balance: undefined,
+      givenMinutes: undefined,
+    });
+    // As they are: the a's answer two in three, the b's never, the z's nine in ten.
+    const signals = ids.map((id) =>
+      id.startsWith("a")
+        ? signalsOf(id, 4, 3)
+        : id.startsWith("b")
+          ? signalsOf(id, 8, 0)
+          : signalsOf(id, 8, 8),
+    );
+    const { deps, loads } = fakeDeps(
+      people,
+      signals,
+      people.flatMap((m) => entriesForMember(m, quick)),
+      quick,
+      { signals: ids.map((id) => signalsOf(id, 8, 8)) },
+    );
+    const { ranked, stats } = await findMatches(deps, request, owner, now, 5);
+    expect(ranked.slice(0, 5).map((r) => r.member.memberId)).toEqual(["z0", "z1", "z2", "z3", "z4"]);
+    // The 30 best by bound whole, everyone's signals; then only the z's members: the b's signals
+    // leave them no chance.
+    const membersRead = loads.flat();
+    expect(membersRead.filter((id) => id.startsWith("b"))).toEqual([]);
+    expect(membersRead).toHaveLength(35);
+    expect(stats.loaded).toBe(35);
+    expect(stats.signalsOnly).toBe(55);
+    expect(stats.depth).toBe(3);
+  });
+
   it("finds someone near the edge of the radius, in a cell the post's cell does not touch", async () => {
     const near = new Set([
       geohash.encode(centre.lat, centre.lon, FINE_CELL),
