@@ -874,6 +874,15 @@ export const manifest: Manifest = {
       checkpoint: true,
     },
     {
+      name: "match-index-layout",
+      handler: "functions/schedules/match-index-layout.ts",
+      everyMinutes: 15,
+      about:
+        "after the city's digest shard count changed, moves the matching index to the new shards a page of members at a time; once done, a run only reads its checkpoint",
+      timeoutSeconds: 900,
+      checkpoint: true,
+    },
+    {
       name: "city-stats",
       handler: "functions/schedules/city-stats.ts",
       everyMinutes: 24 * 60,

@@ -311,10 +311,13 @@ export class DynamoMatchIndexRepository implements MatchIndexRepository {
         // A write costs a unit per KB of the item: a digest this large wants more shards.
         const units = result.ConsumedCapacity?.CapacityUnits ?? 0;
         if (units > DIGEST_WARN_UNITS) {
-          log.warn("matching digest near the item size limit: raise matching.digestShards", {
-            ...key,
-            writeUnits: units,
-          });
+          log.warn(
+            "matching digest near the item size limit: raise matching.digestShards (the match-index-layout schedule then moves the index)",
+            {
+              ...key,
+              writeUnits: units,
+            },
+          );
         }
         return;
       } catch (error) {
