@@ -15,6 +15,8 @@ export const actForRoutes: ReadonlySet<string> = new Set([
   "PATCH /me/profile",
   "GET /me/export",
   "GET /me/export.zip",
+  "POST /me/exports",
+  "GET /me/exports/{jobId}",
   "GET /me/access-log",
   "POST /me/consents",
   "POST /me/close",
