@@ -90,8 +90,8 @@ export interface Capacity {
 /**
  * Measured figures, used when bench/out holds no newer run (December 2026): posts from
  * `npm run bench -- posts` (20,000 members, 50,000 posts; commit db71c7e); matching from
- * `MATCHING_BENCH_MEMBERS=2000 MATCHING_BENCH_POSTS=5000 npm run bench -- matching` (a tenth of the
- * bench's city, so fewer candidates per match than a full city); settlements from the ledger
+ * `npm run bench -- matching` (20,000 members, 50,000 posts, 200 sample posts; commit c6fa94a);
+ * settlements from the ledger
  * bench's settlement part (50 settlements); the passes from
  * `SCHEDULES_BENCH_SIZES=100,400 npm run bench -- schedules`, extrapolated to 100,000 (commit 88bbefa).
  */
@@ -101,8 +101,8 @@ export const recordedCapacity: Omit<Capacity, "from"> = {
   getPost: 1,
   search: 5.5,
   myPosts: 0.5,
-  matchReads: 357.5,
-  matchWrites: 57,
+  matchReads: 162,
+  matchWrites: 58,
   settlementWrites: 24,
   settlementReads: 5,
   auditReadsPerAccount: 12.559,
