@@ -396,8 +396,8 @@ export const citySchema = z
          * Items each cell digest of the matching index is split into (by member id), so none nears
          * DynamoDB's 400 KB item limit: about one per 10,000 members (records are kept deflated: 2
          * kept the largest at 57 KB with 20,000). Each shard is one more key per cell a match
-         * reads, and a smaller item each index write rewrites. Changing it on a running city needs
-         * the index rebuilt.
+         * reads, and a smaller item each index write rewrites. On a running city, the
+         * `match-index-layout` schedule moves the index to a new count.
          */
         digestShards: z._default(z.int().check(z.gte(1), z.lte(64)), 2),
       }),
