@@ -1,7 +1,7 @@
 import { monotonicFactory } from "ulid";
 import type { Deps } from "#domain/deps.ts";
 import { systemClock } from "#domain/kernel/clock.ts";
-import { resetRuntimeConfig, runtimeConfig } from "#shared/config/runtime.ts";
+import { type RuntimeConfig, resetRuntimeConfig, runtimeConfig } from "#shared/config/runtime.ts";
 import { DynamoAccessLogRepository } from "./access-log-repository.ts";
 import { DynamoAuditRepository } from "./audit-repository.ts";
 import { DynamoCheckpointRepository } from "./checkpoint-repository.ts";
@@ -56,6 +56,22 @@ export function productionDeps(): Deps {
     conversations: new DynamoConversationRepository(db, config.tableName),
   };
   return cached;
+}
+
+/**
+ * A function's own dependencies beyond the production set (the erasure consumer's, the export
+ * functions'), built on first use and again whenever the production set is rebuilt (the local
+ * runtime moving to another store). Only the functions that import the builder carry its code.
+ */
+export function extendedDeps<T extends { members: unknown }>(
+  extend: (base: Deps, config: RuntimeConfig) => T,
+): () => T {
+  let cached: T | undefined;
+  return () => {
+    const base = productionDeps();
+    if (!cached || cached.members !== base.members) cached = extend(base, runtimeConfig());
+    return cached;
+  };
 }
 
 /** Forgets the cached dependencies and configuration (the local runtime restarting on another store). */
