@@ -368,8 +368,20 @@ describe("looking after posts, matches and data", () => {
     await page.getByRole("link", { name: "Mijn gegevens en mijn account sluiten" }).click();
     const prepare = page.getByRole("button", { name: "Een kopie van al mijn gegevens maken" });
     // A double tap starts one job (one key per attempt; one running job per member anyway).
+    // The first look at the job is refused (the edge's rate limit): the page says so and offers to
+    // look again.
+    await page.route("**/api/me/exports/*", (route) =>
+      route.fulfill({
+        status: 429,
+        contentType: "application/json",
+        body: JSON.stringify({ error: { code: "RATE_LIMITED", message: "Too many requests" } }),
+      }),
+    );
     await prepare.dblclick();
     await page.getByText("Uw kopie wordt gemaakt: 0 van 10 onderdelen klaar.").waitFor();
+    const again = page.getByRole("button", { name: "Opnieuw proberen" });
+    await again.waitFor();
+    await page.unroute("**/api/me/exports/*");
     // Three steps of the schedule: the page follows without being told.
     const deps = exportJobDeps();
     const running = await deps.exportJobs.listRunning(25);
@@ -380,7 +392,9 @@ describe("looking after posts, matches and data", () => {
       if (!job) throw new Error("the export job was not stored");
       expect(await advanceExportJob(deps, job)).toBe("section");
     }
+    await again.click();
     await page.getByText("Uw kopie wordt gemaakt: 3 van 10 onderdelen klaar.").waitFor();
+    await again.waitFor({ state: "detached" });
     expect(await page.locator("progress").getAttribute("value")).toBe("3");
     await expectAccessible(page, "my data, copy in progress (nl)");
     await screenshot(page, "my-data-archive-progress-nl-phone");

@@ -1,6 +1,6 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { api, idempotencyKey } from "../api/client.ts";
+import { api, apiError, idempotencyKey } from "../api/client.ts";
 import type { ExportJob } from "../api/types.ts";
 import { formatBytes, formatDateTime } from "../i18n/format.ts";
 import { t } from "../i18n/index.ts";
@@ -26,12 +26,13 @@ export function DataArchive() {
     if (starting.value) return;
     starting.value = true;
     problem.value = undefined;
-    const { data, error } = await api.POST("/me/exports", {
-      params: { header: { "Idempotency-Key": key.value } },
-    });
+    const { data, error } = await api
+      .POST("/me/exports", { params: { header: { "Idempotency-Key": key.value } } })
+      .catch((thrown: unknown) => ({ data: undefined, error: { error: apiError(thrown) } }));
     starting.value = false;
-    if (error) {
-      problem.value = errorText(error.error);
+    if (!data) {
+      // The same key on the next try: a start that did reach the city is not made twice.
+      problem.value = errorText(error?.error ?? apiError(error));
       return;
     }
     key.value = idempotencyKey();
@@ -43,11 +44,13 @@ export function DataArchive() {
     if (!running) return;
     let stopped = false;
     const timer = setTimeout(async () => {
-      const { data, error } = await api.GET("/me/exports/{jobId}", { params: { path: { jobId: running } } });
+      const { data, error } = await api
+        .GET("/me/exports/{jobId}", { params: { path: { jobId: running } } })
+        .catch((thrown: unknown) => ({ data: undefined, error: { error: apiError(thrown) } }));
       if (stopped) return;
-      if (error) problem.value = errorText(error.error);
       // A new object each time, so the next poll is scheduled even when nothing moved.
-      else job.value = { ...data };
+      if (data) job.value = { ...data };
+      else problem.value = errorText(error?.error ?? apiError(error));
     }, POLL_MS);
     return () => {
       stopped = true;
@@ -59,7 +62,20 @@ export function DataArchive() {
   return (
     <div class="data-archive">
       <p class="hint">{t("myData.archiveHint")}</p>
-      {problem.value ? <Problem message={problem.value} /> : null}
+      {problem.value ? (
+        <Problem
+          message={problem.value}
+          // A failed look at a running job: looking again resumes following it.
+          retry={
+            running
+              ? () => {
+                  problem.value = undefined;
+                  job.value = job.value ? { ...job.value } : undefined;
+                }
+              : undefined
+          }
+        />
+      ) : null}
       {current?.status === "running" ? (
         <div role="status">
           <p>{t("myData.archiveRunning", { done: current.sectionsDone, total: current.sectionsTotal })}</p>
