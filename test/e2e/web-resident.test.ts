@@ -379,6 +379,7 @@ describe("looking after posts, matches and data", () => {
     );
     await prepare.dblclick();
     await page.getByText("Uw kopie wordt gemaakt: 0 van 10 onderdelen klaar.").waitFor();
+    await page.getByText("Te veel verzoeken in korte tijd. Wacht een minuut en probeer opnieuw.").waitFor();
     const again = page.getByRole("button", { name: "Opnieuw proberen" });
     await again.waitFor();
     await page.unroute("**/api/me/exports/*");

@@ -26,6 +26,12 @@ const codeMessages: Record<string, MessageKey> = {
   UNAUTHORIZED: "error.unauthorized",
   PAYLOAD_TOO_LARGE: "error.tooLarge",
   NETWORK: "error.network",
+  ACCOUNT_FROZEN: "error.frozen",
+  SELF_DEALING: "error.selfDealing",
+  VERIFICATION_REQUIRED: "error.verification",
+  // The edge's own answers (the web ACL), before the API is reached.
+  RATE_LIMITED: "error.rateLimited",
+  FORBIDDEN_BY_EDGE: "error.blocked",
 };
 
 /** A failure in words for everyone, whatever the API said. */
