@@ -17,11 +17,14 @@ export function memberExportPrefix(memberId: string): string {
  * its budget).
  */
 export class S3ExportArchiveEraser implements ExportArchiveEraser {
+  private client: S3.S3Client | undefined;
+
   constructor(private readonly bucket: string) {}
 
   async forgetMember(memberId: string): Promise<number> {
     const sdk = sdkAtRunTime<typeof S3>("@aws-sdk/client-s3");
-    const client = new sdk.S3Client({});
+    this.client ??= new sdk.S3Client({});
+    const client = this.client;
     let deleted = 0;
     let token: string | undefined;
     do {

@@ -1,17 +1,16 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
-  TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { IdempotencyRecord } from "#domain/ledger/idempotency.ts";
 import { type ExportJob, exportJobSchema } from "#domain/privacy/export-job.ts";
 import type { ExportJobRepository } from "#domain/privacy/ports.ts";
 import * as z from "#shared/zod.ts";
-import { cancellationCodes } from "./cancellation.ts";
+import { transactUnlessRefused } from "./cancellation.ts";
 import { idempotencyItem } from "./exchange-repository.ts";
 import { keys } from "./keys.ts";
 import { table } from "./table.ts";
@@ -33,59 +32,53 @@ export class DynamoExportJobRepository implements ExportJobRepository {
     now: Date,
     idempotency: IdempotencyRecord | undefined,
   ): Promise<boolean> {
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...keys.exportJob(job.memberId, job.jobId),
-                  entity: "ExportJob",
-                  ...job,
-                  [table.ttlAttribute]: epochSeconds(job.createdAt) + ABANDONED_AFTER_SECONDS,
-                },
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
+    // Refused (false) when another job holds the member's marker; a stored idempotency record is
+    // thrown, and the caller answers what it stored.
+    return transactUnlessRefused(
+      this.db,
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...keys.exportJob(job.memberId, job.jobId),
+              entity: "ExportJob",
+              ...job,
+              [table.ttlAttribute]: epochSeconds(job.createdAt) + ABANDONED_AFTER_SECONDS,
             },
-            {
-              // One running job per member: the marker is taken unless a job that went stale holds it.
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...keys.exportRunning(job.memberId),
-                  entity: "ExportRunning",
-                  memberId: job.memberId,
-                  jobId: job.jobId,
-                  staleAt: staleAt.toISOString(),
-                  [table.ttlAttribute]: epochSeconds(staleAt) + 86_400,
-                },
-                ConditionExpression: "attribute_not_exists(pk) OR staleAt < :now",
-                ExpressionAttributeValues: { ":now": now.toISOString() },
-              },
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        },
+        {
+          // One running job per member: the marker is taken unless a job that went stale holds it.
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...keys.exportRunning(job.memberId),
+              entity: "ExportRunning",
+              memberId: job.memberId,
+              jobId: job.jobId,
+              staleAt: staleAt.toISOString(),
+              [table.ttlAttribute]: epochSeconds(staleAt) + 86_400,
             },
-            ...(idempotency
-              ? [
-                  {
-                    Put: {
-                      TableName: this.tableName,
-                      Item: idempotencyItem(idempotency),
-                      ConditionExpression: "attribute_not_exists(pk)",
-                    },
-                  },
-                ]
-              : []),
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      // The idempotency record exists: the caller answers what it stored.
-      if (cancellationCodes(error)[2] === "ConditionalCheckFailed") throw error;
-      return false;
-    }
+            ConditionExpression: "attribute_not_exists(pk) OR staleAt < :now",
+            ExpressionAttributeValues: { ":now": now.toISOString() },
+          },
+        },
+        ...(idempotency
+          ? [
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: idempotencyItem(idempotency),
+                  ConditionExpression: "attribute_not_exists(pk)",
+                },
+              },
+            ]
+          : []),
+      ],
+      (codes) => codes[2] !== "ConditionalCheckFailed",
+    );
   }
 
   async running(memberId: string, now: Date): Promise<ExportJob | undefined> {
